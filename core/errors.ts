@@ -1,0 +1,207 @@
+// Error codes and alerts. Codes are negative, stable, and each has a name
+// and a message people can act on. Internally a failure is thrown as a
+// TlsFailure (a plain class: Espruino cannot subclass Error) and caught at
+// the engine boundary, which turns it into a status code and an alert.
+
+/** Alert descriptions, RFC 8446 section 6 (plus the RFC 6066/8449 ones TLS 1.3 uses). */
+export const Alert = {
+  close_notify: 0,
+  unexpected_message: 10,
+  bad_record_mac: 20,
+  record_overflow: 22,
+  handshake_failure: 40,
+  bad_certificate: 42,
+  unsupported_certificate: 43,
+  certificate_revoked: 44,
+  certificate_expired: 45,
+  certificate_unknown: 46,
+  illegal_parameter: 47,
+  unknown_ca: 48,
+  access_denied: 49,
+  decode_error: 50,
+  decrypt_error: 51,
+  protocol_version: 70,
+  insufficient_security: 71,
+  internal_error: 80,
+  inappropriate_fallback: 86,
+  user_canceled: 90,
+  missing_extension: 109,
+  unsupported_extension: 110,
+  unrecognized_name: 112,
+  bad_certificate_status_response: 113,
+  unknown_psk_identity: 115,
+  certificate_required: 116,
+  no_application_protocol: 120,
+} as const;
+export type AlertName = keyof typeof Alert;
+
+const alertNames: Record<number, string> = {};
+for (const k of Object.keys(Alert)) alertNames[(Alert as Record<string, number>)[k]] = k;
+
+/** Name of an alert description, or "alert(N)" for one this stack does not know. */
+export function alertName(desc: number): string {
+  return alertNames[desc] ?? 'alert(' + desc + ')';
+}
+
+/** Status codes returned by non-blocking calls; negative values below -100 are errors. */
+export const Status = {
+  OK: 0,
+  WANT_READ: -2,
+  WANT_WRITE: -3,
+  CLOSED: -4, // peer sent close_notify: no more application data
+} as const;
+
+/**
+ * Error codes: [code, name, message]. Names are stable API; messages are for people.
+ * Grouped by layer: 1xx record, 2xx handshake, 3xx certificates, 4xx API/config, 5xx peer alerts.
+ */
+export const ErrorCode = {
+  // record layer
+  RECORD_VERSION: -101,
+  RECORD_OVERFLOW: -102,
+  BAD_RECORD_MAC: -103,
+  BAD_RECORD_TYPE: -104,
+  UNEXPECTED_CCS: -105,
+  SEQUENCE_OVERFLOW: -106,
+  EMPTY_RECORD: -107,
+  // handshake
+  UNEXPECTED_MESSAGE: -201,
+  DECODE_ERROR: -202,
+  VERSION_MISMATCH: -203,
+  NO_SHARED_CIPHER: -204,
+  NO_SHARED_GROUP: -205,
+  NO_SHARED_SIGALG: -206,
+  ILLEGAL_PARAMETER: -207,
+  BAD_FINISHED: -208,
+  BAD_CERT_VERIFY: -209,
+  MISSING_EXTENSION: -210,
+  UNSUPPORTED_EXTENSION: -211,
+  HANDSHAKE_TOO_LARGE: -212,
+  BAD_KEY_SHARE: -213,
+  DOWNGRADE_DETECTED: -214,
+  HRR_NOT_ACCEPTABLE: -215,
+  CERTIFICATE_REQUIRED: -216,
+  // certificates
+  CERT_PARSE: -301,
+  CERT_SIGNATURE: -302,
+  UNKNOWN_CA: -303,
+  CERT_EXPIRED: -304,
+  CERT_NOT_YET_VALID: -305,
+  HOSTNAME_MISMATCH: -306,
+  CERT_NOT_CA: -307,
+  CERT_PATH_LEN: -308,
+  CERT_KEY_USAGE: -309,
+  CERT_EXT_KEY_USAGE: -310,
+  CERT_CHAIN_TOO_LONG: -311,
+  CERT_UNKNOWN_CRITICAL_EXT: -312,
+  CERT_UNSUPPORTED_KEY: -313,
+  NO_CLOCK: -314,
+  // API and configuration
+  BAD_CONFIG: -401,
+  BAD_KEY: -402,
+  BAD_STATE: -403,
+  BUFFER_TOO_SMALL: -404,
+  IO_ERROR: -405,
+  CRYPTO_ERROR: -406,
+  INTERNAL: -407,
+  // the peer sent a fatal alert (the alert is in TlsFailure.alert)
+  FATAL_ALERT_RECEIVED: -501,
+  CONNECTION_CLOSED: -502,
+} as const;
+export type ErrorName = keyof typeof ErrorCode;
+
+const messages: Record<ErrorName, string> = {
+  RECORD_VERSION: 'record version error',
+  RECORD_OVERFLOW: 'record too large',
+  BAD_RECORD_MAC: 'record authentication failed (bad_record_mac)',
+  BAD_RECORD_TYPE: 'unknown record content type',
+  UNEXPECTED_CCS: 'unexpected change_cipher_spec record',
+  SEQUENCE_OVERFLOW: 'record sequence number exhausted',
+  EMPTY_RECORD: 'empty record not allowed here',
+  UNEXPECTED_MESSAGE: 'unexpected handshake message',
+  DECODE_ERROR: 'malformed message',
+  VERSION_MISMATCH: 'version mismatch: peer does not support TLS 1.3',
+  NO_SHARED_CIPHER: 'no cipher suite in common',
+  NO_SHARED_GROUP: 'no key exchange group in common',
+  NO_SHARED_SIGALG: 'no signature scheme in common',
+  ILLEGAL_PARAMETER: 'illegal parameter in handshake message',
+  BAD_FINISHED: 'Finished verify_data mismatch',
+  BAD_CERT_VERIFY: 'CertificateVerify signature failure',
+  MISSING_EXTENSION: 'required extension missing',
+  UNSUPPORTED_EXTENSION: 'extension not allowed in this message',
+  HANDSHAKE_TOO_LARGE: 'handshake message exceeds the configured limit',
+  BAD_KEY_SHARE: 'invalid key share',
+  DOWNGRADE_DETECTED: 'downgrade detected in ServerHello random',
+  HRR_NOT_ACCEPTABLE: 'HelloRetryRequest does not change anything or repeats',
+  CERTIFICATE_REQUIRED: 'peer certificate required but none was sent',
+  CERT_PARSE: 'certificate parse error',
+  CERT_SIGNATURE: 'certificate signature failure',
+  UNKNOWN_CA: 'certificate issuer unknown (no trust anchor)',
+  CERT_EXPIRED: 'certificate expired',
+  CERT_NOT_YET_VALID: 'certificate not yet valid',
+  HOSTNAME_MISMATCH: 'certificate does not match the server name',
+  CERT_NOT_CA: 'issuer certificate is not a CA',
+  CERT_PATH_LEN: 'certificate path length constraint exceeded',
+  CERT_KEY_USAGE: 'certificate key usage does not allow this use',
+  CERT_EXT_KEY_USAGE: 'certificate extended key usage does not allow this use',
+  CERT_CHAIN_TOO_LONG: 'certificate chain exceeds the verify depth',
+  CERT_UNKNOWN_CRITICAL_EXT: 'certificate has an unknown critical extension',
+  CERT_UNSUPPORTED_KEY: 'certificate key type not supported',
+  NO_CLOCK: 'no clock: set now() or declare noClock to skip validity dates',
+  BAD_CONFIG: 'invalid configuration',
+  BAD_KEY: 'invalid or unsupported key',
+  BAD_STATE: 'call not valid in this connection state',
+  BUFFER_TOO_SMALL: 'buffer too small',
+  IO_ERROR: 'transport error',
+  CRYPTO_ERROR: 'cryptographic operation failed',
+  INTERNAL: 'internal error',
+  FATAL_ALERT_RECEIVED: 'received fatal alert',
+  CONNECTION_CLOSED: 'connection closed',
+};
+
+const codeNames: Record<number, ErrorName> = {};
+for (const k of Object.keys(ErrorCode) as ErrorName[]) codeNames[ErrorCode[k]] = k;
+
+/** Stable name of an error code ("UNKNOWN_CA"), or "" when the code is not an error. */
+export function errorName(code: number): string {
+  return codeNames[code] ?? '';
+}
+
+/** Human message of an error code. */
+export function errorMessage(code: number): string {
+  const n = codeNames[code];
+  return n ? messages[n] : 'unknown error ' + code;
+}
+
+/**
+ * A failure inside the engine: the error code, the alert to send (or the
+ * alert received, when `received` is true), and detail for the log.
+ */
+export class TlsFailure {
+  readonly name: ErrorName;
+  readonly message: string;
+  constructor(
+    readonly code: number,
+    readonly alert: number,
+    readonly detail = '',
+    readonly received = false,
+  ) {
+    this.name = codeNames[code] ?? 'INTERNAL';
+    this.message = received
+      ? messages.FATAL_ALERT_RECEIVED + ' ' + alertName(alert) + (detail ? ': ' + detail : '')
+      : messages[this.name] + (detail ? ': ' + detail : '');
+  }
+  toString(): string {
+    return this.message + ' (err ' + this.code + ', ' + this.name + ')';
+  }
+}
+
+/** Throws a TlsFailure. Typed `never` so callers can use it in expressions. */
+export function fail(code: number, alert: number, detail?: string): never {
+  throw new TlsFailure(code, alert, detail);
+}
+
+/** Shorthand for the most common failure: a malformed message. */
+export function decodeError(detail?: string): never {
+  throw new TlsFailure(ErrorCode.DECODE_ERROR, Alert.decode_error, detail);
+}
