@@ -1,6 +1,17 @@
-// Connection: one TLS connection (like SSL in OpenSSL). SKELETON: the
-// signatures are the contract; bodies are being written.
-import type { Context } from './context.js';
+// Connection: one TLS connection (like SSL in OpenSSL). It owns one arena
+// (an ArrayBuffer sized from the configuration when the connection is
+// created) holding every buffer it uses, drives the record layer and the
+// handshake machine, and offers two equivalent ways to move bytes: sans-IO
+// (receive()/takeOutput()) or IO callbacks (an Io given at creation).
+import type { Aead } from '../crypto/types.js';
+import { Writer } from '../bytes/writer.js';
+import { Alert, ErrorCode, Status, TlsFailure, alertName, fail } from '../errors.js';
+import { ClientHandshake } from '../handshake/client.js';
+import type { Handshake, HandshakeHost } from '../handshake/handshake.js';
+import { ServerHandshake } from '../handshake/server.js';
+import { ContentType, handshakeName } from '../registry.js';
+import { HEADER, MAX_CIPHERTEXT, RecordLayer } from '../record/layer.js';
+import type { Context, Settings } from './context.js';
 import type { Io, Negotiated } from './types.js';
 
 export interface ErrorInfo {
@@ -13,34 +24,427 @@ export interface ErrorInfo {
   alertReceived: number;
 }
 
-export class Connection {
-  constructor(readonly context: Context, readonly io: Io | null = null) {}
+/** Sizes of the buffers carved out of a connection's arena. */
+export interface ArenaLayout {
+  inBuf: number;
+  outBuf: number;
+  handshakeIn: number;
+  handshakeOut: number;
+  total: number;
+}
+
+/** The arena layout for a context: records of the maximum size, handshake buffers from the chain and limits. */
+export function arenaLayout(context: Context): ArenaLayout {
+  const s = context.settings;
+  let chainBytes = 0;
+  for (const c of context.chain) chainBytes += c.length + 5;
+  // Our largest flight: ServerHello/ClientHello, EncryptedExtensions, Certificate, CertificateVerify
+  // (up to a 4096-bit RSA signature), Finished, with room for extensions.
+  const handshakeOut = 2048 + chainBytes;
+  const inBuf = HEADER + MAX_CIPHERTEXT;
+  // A whole flight is sealed before it is sent, so the output holds it plus record overhead.
+  const outBuf = HEADER + MAX_CIPHERTEXT + handshakeOut + 256;
+  const handshakeIn = s.maxHandshakeMessage + 4;
+  return { inBuf, outBuf, handshakeIn, handshakeOut, total: inBuf + outBuf + handshakeIn + handshakeOut };
+}
+
+const ALERT_WARNING = 1;
+const ALERT_FATAL = 2;
+
+export class Connection implements HandshakeHost {
+  readonly settings: Settings;
+  readonly records: RecordLayer;
+  readonly out: Writer;
+  readonly arenaBytes: number;
+  private readonly hsIn: Uint8Array;
+  private hsInLen = 0;
+  private readonly handshake: Handshake;
+  private readonly oneByte = new Uint8Array(1);
+  private readonly alertBuf = new Uint8Array(2);
+  private msgStart = 0;
+  private failure: TlsFailure | null = null;
+  private alertSent = -1;
+  private peerClosed = false;
+  private closeSent = false;
+  private appOff = 0;
+  private appLen = 0;
+  private eof = false;
+
+  constructor(
+    readonly context: Context,
+    readonly io: Io | null = null,
+  ) {
+    this.settings = context.settings;
+    const layout = arenaLayout(context);
+    const arena = new Uint8Array(layout.total);
+    let at = 0;
+    const carve = (n: number): Uint8Array => arena.subarray(at, (at += n));
+    this.records = new RecordLayer(carve(layout.inBuf), carve(layout.outBuf));
+    this.hsIn = carve(layout.handshakeIn);
+    this.out = new Writer(carve(layout.handshakeOut));
+    this.arenaBytes = layout.total;
+    this.handshake = this.settings.side === 'client' ? new ClientHandshake(this) : new ServerHandshake(this);
+  }
+
+  // --- HandshakeHost: what the handshake machine may do ---
+
+  log(line: string): void {
+    if (this.settings.debug) this.settings.debug(line);
+  }
+
+  /** Starts a new message at the writer's position. */
+  beginMessage(): void {
+    this.msgStart = this.out.offset;
+  }
+
+  /** Seals the message written since beginMessage() into records, adding it to the transcript unless told not to. */
+  sendMessage(transcript = true): Uint8Array {
+    const msg = this.out.buf.subarray(this.msgStart, this.out.offset);
+    if (transcript) this.handshake.transcript.update(msg);
+    this.log('send ' + handshakeName(msg[0]) + ' (' + msg.length + ' bytes)');
+    for (let off = 0; off < msg.length; ) {
+      const n = Math.min(msg.length - off, this.records.maxFragment);
+      if (!this.records.writeRecord(ContentType.handshake, msg, off, n)) {
+        fail(ErrorCode.BUFFER_TOO_SMALL, Alert.internal_error, 'flight does not fit the output buffer');
+      }
+      off += n;
+    }
+    return msg;
+  }
+
+  /** Resets the staging writer for a new flight (earlier messages are already sealed). */
+  resetOutput(): void {
+    this.out.reset(0);
+  }
+
+  sendChangeCipherSpec(): void {
+    this.oneByte[0] = 1;
+    this.records.writeRecord(ContentType.change_cipher_spec, this.oneByte, 0, 1);
+  }
+
+  setReadKeys(aead: Aead, key: Uint8Array, iv: Uint8Array): void {
+    this.records.setReadKeys(aead, key, iv);
+  }
+
+  setWriteKeys(aead: Aead, key: Uint8Array, iv: Uint8Array): void {
+    this.records.setWriteKeys(aead, key, iv);
+  }
 
   // --- sans-IO ---
-  /** Copies up to len received bytes into the connection; returns how many it took (retry the rest after processing). */
-  receive(_src: Uint8Array, _off = 0, _len = _src.length - _off): number { throw new Error('todo'); }
-  /** Bytes waiting to be sent. */
-  outputLength(): number { throw new Error('todo'); }
-  /** Copies up to len pending output bytes into dst[off..]; returns how many (they are consumed). */
-  takeOutput(_dst: Uint8Array, _off = 0, _len = _dst.length - _off): number { throw new Error('todo'); }
 
-  // --- driving (never block) ---
+  /** Copies up to len received bytes into the connection; returns how many it took (retry the rest later). */
+  receive(src: Uint8Array, off = 0, len = src.length - off): number {
+    if (this.appLen > 0) return 0;
+    const r = this.records;
+    const n = Math.min(len, r.inSpace());
+    const buf = r.inBuf;
+    const at = r.inWriteOffset;
+    for (let i = 0; i < n; i++) buf[at + i] = src[off + i];
+    r.received(n);
+    return n;
+  }
+
+  /** Bytes waiting to be sent. */
+  outputLength(): number {
+    return this.records.outLength;
+  }
+
+  /** Copies up to len pending output bytes into dst[off..]; returns how many (they are consumed). */
+  takeOutput(dst: Uint8Array, off = 0, len = dst.length - off): number {
+    return this.records.takeOutput(dst, off, len);
+  }
+
+  // --- driving ---
+
   /** Client handshake step: 0 when done, WANT_READ / WANT_WRITE, or a negative error code. */
-  connect(): number { throw new Error('todo'); }
+  connect(): number {
+    if (this.settings.side !== 'client') return this.apiError('connect() on a server connection');
+    return this.drive(true);
+  }
+
   /** Server handshake step: same returns as connect(). */
-  accept(): number { throw new Error('todo'); }
+  accept(): number {
+    if (this.settings.side !== 'server') return this.apiError('accept() on a client connection');
+    return this.drive(true);
+  }
+
   /** Reads application data: n > 0 bytes, 0 when the peer closed (close_notify), WANT_READ, or an error. */
-  read(_dst: Uint8Array, _off = 0, _len = _dst.length - _off): number { throw new Error('todo'); }
+  read(dst: Uint8Array, off = 0, len = dst.length - off): number {
+    for (;;) {
+      if (this.appLen > 0) {
+        const n = len < this.appLen ? len : this.appLen;
+        const buf = this.records.inBuf;
+        const from = this.appOff;
+        for (let i = 0; i < n; i++) dst[off + i] = buf[from + i];
+        this.appOff += n;
+        this.appLen -= n;
+        return n;
+      }
+      if (this.peerClosed) return 0;
+      // OK means records were processed: look again (and pull more through the Io if none was data).
+      const st = this.drive(false);
+      if (st !== Status.OK) return st;
+    }
+  }
+
   /** Writes application data: n > 0 bytes accepted, WANT_WRITE, or an error. */
-  write(_src: Uint8Array, _off = 0, _len = _src.length - _off): number { throw new Error('todo'); }
+  write(src: Uint8Array, off = 0, len = src.length - off): number {
+    if (this.failure) return this.failure.code;
+    if (!this.handshake.done) {
+      const st = this.drive(true);
+      if (st !== Status.OK) return st;
+    }
+    if (this.closeSent) return this.apiError('write() after shutdown()');
+    if (len === 0) return 0;
+    let done = 0;
+    try {
+      this.flush();
+      const r = this.records;
+      for (;;) {
+        const room = r.writable();
+        if (room === 0 || done === len) break;
+        const n = len - done < room ? len - done : room;
+        r.writeAppRecord(src, off + done, n);
+        done += n;
+      }
+      this.flush();
+    } catch (e) {
+      return this.fatal(e);
+    }
+    return done > 0 ? done : Status.WANT_WRITE;
+  }
+
   /** Decrypted application bytes ready for read(). */
-  pending(): number { throw new Error('todo'); }
+  pending(): number {
+    return this.appLen;
+  }
+
   /** Sends close_notify: 0 when sent, WANT_WRITE, or an error. */
-  shutdown(): number { throw new Error('todo'); }
+  shutdown(): number {
+    if (this.failure) return this.failure.code;
+    try {
+      if (!this.closeSent) {
+        this.closeSent = true;
+        this.writeAlert(ALERT_WARNING, Alert.close_notify);
+        this.log('sent close_notify');
+      }
+      this.flush();
+      return this.records.outLength > 0 && this.io ? Status.WANT_WRITE : Status.OK;
+    } catch (e) {
+      return this.fatal(e);
+    }
+  }
+
+  /**
+   * Sends KeyUpdate (RFC 8446 4.6.3) and moves our sending key on; with
+   * requestUpdate the peer answers with its own. 0, or an error.
+   */
+  keyUpdate(requestUpdate = false): number {
+    if (this.failure) return this.failure.code;
+    if (!this.handshake.done || this.closeSent) return this.apiError('keyUpdate() outside an open connection');
+    try {
+      this.handshake.sendKeyUpdate(requestUpdate);
+      this.flush();
+      return Status.OK;
+    } catch (e) {
+      return this.fatal(e);
+    }
+  }
 
   // --- state ---
-  get handshakeDone(): boolean { throw new Error('todo'); }
-  get stateName(): string { throw new Error('todo'); }
-  negotiated(): Negotiated | null { throw new Error('todo'); }
-  lastError(): ErrorInfo | null { throw new Error('todo'); }
+
+  get handshakeDone(): boolean {
+    return this.handshake.done;
+  }
+
+  get stateName(): string {
+    return this.handshake.state;
+  }
+
+  negotiated(): Negotiated | null {
+    return this.handshake.done ? this.handshake.negotiated() : null;
+  }
+
+  lastError(): ErrorInfo | null {
+    const f = this.failure;
+    if (!f) return null;
+    return {
+      code: f.code,
+      name: f.name,
+      message: f.message,
+      alertSent: this.alertSent,
+      alertReceived: f.received ? f.alert : -1,
+    };
+  }
+
+  // --- internals ---
+
+  /**
+   * Moves bytes and processes records until the handshake is done (when
+   * `handshakeOnly`), application data is available, or nothing more can
+   * happen now.
+   */
+  private drive(handshakeOnly: boolean): number {
+    if (this.failure) return this.failure.code;
+    try {
+      if (!this.handshake.started) this.handshake.start();
+      for (;;) {
+        this.flush();
+        if (handshakeOnly && this.handshake.done) {
+          return this.io && this.records.outLength > 0 ? Status.WANT_WRITE : Status.OK;
+        }
+        if (this.processRecords(handshakeOnly)) {
+          if (!handshakeOnly) return Status.OK;
+          continue;
+        }
+        if (this.io && this.records.outLength > 0) return Status.WANT_WRITE;
+        if (!this.pull()) return this.eof ? fail(ErrorCode.CONNECTION_CLOSED, Alert.close_notify, 'transport closed') : Status.WANT_READ;
+      }
+    } catch (e) {
+      return this.fatal(e);
+    }
+  }
+
+  /** Sends pending output through the Io (no-op in sans-IO mode). */
+  private flush(): void {
+    const io = this.io;
+    if (!io) return;
+    const r = this.records;
+    while (r.outLength > 0) {
+      const n = io.send(r.outBuf, r.outOffset, r.outLength);
+      if (n === Status.WANT_WRITE) return;
+      if (n <= 0) fail(ErrorCode.IO_ERROR, Alert.internal_error, 'send failed (' + n + ')');
+      r.sent(n);
+    }
+  }
+
+  /** Reads from the Io into the record buffer; false when nothing came. */
+  private pull(): boolean {
+    const io = this.io;
+    if (!io || this.appLen > 0) return false;
+    const r = this.records;
+    const space = r.inSpace();
+    if (space === 0) return false;
+    const n = io.recv(r.inBuf, r.inWriteOffset, space);
+    if (n === Status.WANT_READ) return false;
+    if (n === 0) {
+      this.eof = true;
+      return false;
+    }
+    if (n < 0) fail(ErrorCode.IO_ERROR, Alert.internal_error, 'recv failed (' + n + ')');
+    r.received(n);
+    return true;
+  }
+
+  /**
+   * Processes buffered records. Returns true when something happened that
+   * the caller waits for: application data arrived or the peer closed (or,
+   * during the handshake, any record was processed).
+   */
+  private processRecords(handshakeOnly: boolean): boolean {
+    const r = this.records;
+    let progress = false;
+    while (this.appLen === 0 && !this.peerClosed && r.nextRecord()) {
+      progress = true;
+      switch (r.contentType) {
+        case ContentType.handshake:
+          this.onHandshakeRecord(r.inBuf, r.payloadOff, r.payloadLen);
+          break;
+        case ContentType.application_data:
+          if (!this.handshake.done) fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'application data during the handshake');
+          if (this.hsInLen > 0) fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'application data inside a handshake message');
+          this.appOff = r.payloadOff;
+          this.appLen = r.payloadLen;
+          break;
+        case ContentType.alert:
+          this.onAlert(r.inBuf, r.payloadOff, r.payloadLen);
+          break;
+        case ContentType.change_cipher_spec:
+          this.onChangeCipherSpec(r.inBuf, r.payloadOff, r.payloadLen);
+          break;
+        default:
+          fail(ErrorCode.BAD_RECORD_TYPE, Alert.unexpected_message, 'inner content type ' + r.contentType);
+      }
+      if (handshakeOnly && this.handshake.done) break;
+    }
+    return progress;
+  }
+
+  /** Reassembles handshake messages (several per record, or one across records) and hands them to the machine. */
+  private onHandshakeRecord(buf: Uint8Array, off: number, len: number): void {
+    if (len === 0) fail(ErrorCode.EMPTY_RECORD, Alert.unexpected_message, 'empty handshake record');
+    const hs = this.hsIn;
+    if (this.hsInLen + len > hs.length) fail(ErrorCode.HANDSHAKE_TOO_LARGE, Alert.illegal_parameter);
+    hs.set(buf.subarray(off, off + len), this.hsInLen);
+    this.hsInLen += len;
+    let at = 0;
+    while (this.hsInLen - at >= 4) {
+      const bodyLen = (hs[at + 1] << 16) | (hs[at + 2] << 8) | hs[at + 3];
+      if (bodyLen + 4 > hs.length) fail(ErrorCode.HANDSHAKE_TOO_LARGE, Alert.illegal_parameter, handshakeName(hs[at]) + ' of ' + bodyLen + ' bytes');
+      if (this.hsInLen - at < 4 + bodyLen) break;
+      const msg = hs.subarray(at, at + 4 + bodyLen);
+      at += 4 + bodyLen;
+      const keysChanged = this.handshake.handle(msg[0], msg, msg.subarray(4));
+      // RFC 8446 5.1: a key change must fall on a record boundary.
+      if (keysChanged && at < this.hsInLen) {
+        fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'handshake data across a key change');
+      }
+    }
+    if (at > 0) {
+      hs.copyWithin(0, at, this.hsInLen);
+      this.hsInLen -= at;
+    }
+  }
+
+  private onAlert(buf: Uint8Array, off: number, len: number): void {
+    if (len !== 2) fail(ErrorCode.DECODE_ERROR, Alert.decode_error, 'alert record of ' + len + ' bytes');
+    const desc = buf[off + 1];
+    this.log('received alert ' + alertName(desc) + (buf[off] === ALERT_FATAL ? ' (fatal)' : ''));
+    if (desc === Alert.close_notify) {
+      this.peerClosed = true;
+      return;
+    }
+    // RFC 8446 6: user_canceled is the only other non-fatal alert; everything else ends the connection.
+    if (desc === Alert.user_canceled) return;
+    throw new TlsFailure(ErrorCode.FATAL_ALERT_RECEIVED, desc, '', true);
+  }
+
+  private onChangeCipherSpec(buf: Uint8Array, off: number, len: number): void {
+    // RFC 8446 5: a single 0x01 byte during the handshake is ignored; anything else is fatal.
+    if (len !== 1 || buf[off] !== 1 || this.handshake.done || !this.handshake.started) {
+      fail(ErrorCode.UNEXPECTED_CCS, Alert.unexpected_message);
+    }
+  }
+
+  private writeAlert(level: number, desc: number): void {
+    const a = this.alertBuf;
+    a[0] = level;
+    a[1] = desc;
+    this.records.writeRecord(ContentType.alert, a, 0, 2);
+  }
+
+  private apiError(detail: string): number {
+    return this.fatal(new TlsFailure(ErrorCode.BAD_STATE, Alert.internal_error, detail), false);
+  }
+
+  /** Records a failure, sends the alert it calls for, and returns its code. */
+  private fatal(e: unknown, sendAlert = true): number {
+    const f = e instanceof TlsFailure ? e : new TlsFailure(ErrorCode.INTERNAL, Alert.internal_error, String(e));
+    if (!this.failure) {
+      this.failure = f;
+      this.log('error: ' + f.toString());
+      if (sendAlert && !f.received && f.alert !== Alert.close_notify) {
+        try {
+          this.writeAlert(ALERT_FATAL, f.alert);
+          this.alertSent = f.alert;
+          this.log('sent alert ' + alertName(f.alert));
+          this.flush();
+        } catch {
+          // The transport is gone or full: the failure itself is what matters.
+        }
+      }
+    }
+    return this.failure.code;
+  }
 }
+

@@ -1,0 +1,81 @@
+// (EC)DHE groups for key_share (RFC 8446 4.2.8.2 and 7.4). Every private key
+// comes from the caller's `random`: noble must never reach for its own RNG
+// (XS has no crypto.getRandomValues).
+import { x25519 } from '@noble/curves/ed25519.js';
+import { x448 } from '@noble/curves/ed448.js';
+import { p256, p384, p521 } from '@noble/curves/nist.js';
+import { NamedGroup } from '../registry.js';
+import type { KeyExchange } from './types.js';
+
+/** X25519/X448 (RFC 7748): keys are raw u-coordinates; an all-zero secret is refused (RFC 8446 7.4.2). */
+function montgomeryGroup(group: number, curve: typeof x25519, len: number): KeyExchange {
+  return {
+    group,
+    publicLen: len,
+    generate(random) {
+      const priv = new Uint8Array(len); // clamped by the ladder itself
+      random(priv);
+      return { priv, pub: curve.getPublicKey(priv) };
+    },
+    shared(priv, peerPub) {
+      if (peerPub.length !== len) return null;
+      let secret: Uint8Array;
+      try {
+        secret = curve.getSharedSecret(priv, peerPub); // throws on low-order points
+      } catch {
+        return null;
+      }
+      let acc = 0;
+      for (let i = 0; i < len; i++) acc |= secret[i];
+      return acc === 0 ? null : secret;
+    },
+  };
+}
+
+/**
+ * NIST curves: key shares are uncompressed points 0x04 || X || Y, validated
+ * on the curve and not the identity; the shared secret is the X coordinate.
+ */
+function weierstrassGroup(group: number, curve: typeof p256): KeyExchange {
+  const publicLen = curve.lengths.publicKeyUncompressed as number;
+  const seedLen = curve.lengths.seed as number;
+  return {
+    group,
+    publicLen,
+    generate(random) {
+      // A seed 1.5 times the order's size maps to a scalar in [1, n-1] with negligible bias.
+      const seed = new Uint8Array(seedLen);
+      random(seed);
+      const priv = curve.utils.randomSecretKey(seed);
+      seed.fill(0);
+      return { priv, pub: curve.getPublicKey(priv, false) };
+    },
+    shared(priv, peerPub) {
+      if (peerPub.length !== publicLen || peerPub[0] !== 0x04) return null;
+      try {
+        // Point decoding checks the curve equation and rejects the identity.
+        return curve.getSharedSecret(priv, peerPub, true).subarray(1);
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+export const x25519Group: KeyExchange = montgomeryGroup(NamedGroup.x25519, x25519, 32);
+export const x448Group: KeyExchange = montgomeryGroup(NamedGroup.x448, x448, 56);
+export const secp256r1Group: KeyExchange = weierstrassGroup(NamedGroup.secp256r1, p256);
+export const secp384r1Group: KeyExchange = weierstrassGroup(NamedGroup.secp384r1, p384);
+export const secp521r1Group: KeyExchange = weierstrassGroup(NamedGroup.secp521r1, p521);
+
+/** The key exchange for a NamedGroup code, or undefined for one not supported. */
+export function keyExchangeFor(group: number): KeyExchange | undefined {
+  switch (group) {
+    case NamedGroup.x25519: return x25519Group;
+    case NamedGroup.x448: return x448Group;
+    case NamedGroup.secp256r1: return secp256r1Group;
+    case NamedGroup.secp384r1: return secp384r1Group;
+    case NamedGroup.secp521r1: return secp521r1Group;
+  }
+  return undefined;
+}

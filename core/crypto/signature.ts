@@ -1,0 +1,233 @@
+// Signature verification and signing for every algorithm TLS 1.3 and X.509
+// use, plus the mapping from TLS SignatureScheme codes to algorithms and the
+// TLS 1.3 rules for which scheme fits which key (RFC 8446 4.2.3).
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { ed448 } from '@noble/curves/ed448.js';
+import { p256, p384, p521 } from '@noble/curves/nist.js';
+import { Alert, ErrorCode, TlsFailure, fail } from '../errors.js';
+import { SignatureScheme as S } from '../registry.js';
+import { hashFunctions, rsaPkcs1Sign, rsaPkcs1Verify, rsaPssSign, rsaPssVerify } from './rsa.js';
+import type { PrivateKey, PublicKey, SignatureAlgorithm } from './types.js';
+
+type Curve = 'P-256' | 'P-384' | 'P-521';
+
+/** The noble curve and the byte size of r and s (the group order's size). */
+const ECDSA: Record<Curve, { curve: typeof p256; size: number }> = {
+  'P-256': { curve: p256, size: 32 },
+  'P-384': { curve: p384, size: 48 },
+  'P-521': { curve: p521, size: 66 },
+};
+
+const ED25519_KEY = 32;
+const ED25519_SIG = 64;
+const ED448_KEY = 57;
+const ED448_SIG = 114;
+
+/**
+ * Reads one DER INTEGER at der[pos] into out[off, off+size) as an unsigned
+ * big-endian number; returns the position after it, or -1 when it is not a
+ * minimal, positive INTEGER that fits.
+ */
+function readDerInteger(der: Uint8Array, pos: number, out: Uint8Array, off: number, size: number): number {
+  if (pos + 2 > der.length || der[pos] !== 0x02) return -1;
+  let len = der[pos + 1];
+  pos += 2;
+  // r and s are below the group order: always the short length form.
+  if (len === 0 || len >= 0x80 || pos + len > der.length) return -1;
+  if (der[pos] & 0x80) return -1; // negative
+  if (der[pos] === 0) {
+    // A leading zero is allowed only to clear the sign bit; zero itself is no valid r or s.
+    if (len === 1 || (der[pos + 1] & 0x80) === 0) return -1;
+    pos++;
+    len--;
+  }
+  if (len > size) return -1;
+  out.set(der.subarray(pos, pos + len), off + size - len);
+  return pos + len;
+}
+
+/**
+ * Strict DER decoding of ECDSA-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }
+ * into r || s (each `size` bytes); null when malformed or followed by anything.
+ */
+function decodeEcdsaSignature(der: Uint8Array, size: number): Uint8Array | null {
+  if (der.length < 2 || der[0] !== 0x30) return null;
+  let len = der[1];
+  let pos = 2;
+  if (len === 0x81) {
+    if (der.length < 3 || der[2] < 0x80) return null; // long form only when needed
+    len = der[2];
+    pos = 3;
+  } else if (len >= 0x80) {
+    return null;
+  }
+  if (pos + len !== der.length) return null;
+  const rs = new Uint8Array(2 * size);
+  pos = readDerInteger(der, pos, rs, 0, size);
+  if (pos < 0) return null;
+  pos = readDerInteger(der, pos, rs, size, size);
+  return pos === der.length ? rs : null;
+}
+
+/** DER encoding of r || s (each `size` bytes) as ECDSA-Sig-Value. */
+function encodeEcdsaSignature(rs: Uint8Array, size: number): Uint8Array {
+  let r = 0;
+  while (r < size - 1 && rs[r] === 0) r++;
+  let s = size;
+  while (s < 2 * size - 1 && rs[s] === 0) s++;
+  const rPad = rs[r] >> 7; // a 0x00 keeps a high first byte positive
+  const sPad = rs[s] >> 7;
+  const rLen = size - r + rPad;
+  const sLen = 2 * size - s + sPad;
+  const body = 4 + rLen + sLen;
+  const head = body < 0x80 ? 2 : 3;
+  const out = new Uint8Array(head + body);
+  let o = 0;
+  out[o++] = 0x30;
+  if (head === 3) out[o++] = 0x81;
+  out[o++] = body;
+  out[o++] = 0x02;
+  out[o++] = rLen;
+  out.set(rs.subarray(r, size), o + rPad);
+  o += rLen;
+  out[o++] = 0x02;
+  out[o++] = sLen;
+  out.set(rs.subarray(s, 2 * size), o + sPad);
+  return out;
+}
+
+/**
+ * Verifies sig over msg. False for any mismatch: wrong key type for the
+ * algorithm, malformed signature, bad key, rsa-pkcs1 with an RSA-PSS-only key.
+ * ECDSA signatures are DER; high-S values are accepted (OpenSSL makes them).
+ */
+export function verifySignature(alg: SignatureAlgorithm, key: PublicKey, msg: Uint8Array, sig: Uint8Array): boolean {
+  switch (alg.type) {
+    case 'ecdsa': {
+      if (key.kind !== 'ec' || alg.hash === null) return false;
+      const { curve, size } = ECDSA[key.curve];
+      const rs = decodeEcdsaSignature(sig, size);
+      if (rs === null) return false;
+      const digest = hashFunctions[alg.hash](msg);
+      return curve.verify(rs, digest, key.point, { prehash: false, lowS: false, format: 'compact' });
+    }
+    case 'rsa-pss':
+      return key.kind === 'rsa' && alg.hash !== null && rsaPssVerify(key, alg.hash, msg, sig);
+    case 'rsa-pkcs1':
+      return key.kind === 'rsa' && !key.pssOnly && alg.hash !== null && rsaPkcs1Verify(key, alg.hash, msg, sig);
+    case 'ed25519':
+      // zip215: false is RFC 8032's strict decoding (canonical encodings, no small-order keys).
+      return key.kind === 'ed25519' && key.key.length === ED25519_KEY && sig.length === ED25519_SIG &&
+        ed25519.verify(sig, msg, key.key, { zip215: false });
+    case 'ed448':
+      return key.kind === 'ed448' && key.key.length === ED448_KEY && sig.length === ED448_SIG &&
+        ed448.verify(sig, msg, key.key, { zip215: false });
+  }
+  return false;
+}
+
+function wrongKey(alg: SignatureAlgorithm): never {
+  return fail(ErrorCode.BAD_KEY, Alert.internal_error, 'key cannot make ' + alg.type + ' signatures');
+}
+
+/**
+ * Signs msg (hashed inside). `random` supplies the RSA-PSS salt, RSA blinding
+ * and extra entropy for ECDSA's RFC 6979 nonce. Fails with BAD_KEY when the
+ * key does not fit the algorithm.
+ */
+export function signMessage(
+  alg: SignatureAlgorithm, key: PrivateKey, msg: Uint8Array, random: (dst: Uint8Array) => void,
+): Uint8Array {
+  switch (alg.type) {
+    case 'ecdsa': {
+      if (key.kind !== 'ec' || alg.hash === null) return wrongKey(alg);
+      const { curve, size } = ECDSA[key.curve];
+      if (key.d.length !== size) return wrongKey(alg);
+      const entropy = new Uint8Array(size);
+      random(entropy);
+      const digest = hashFunctions[alg.hash](msg);
+      let rs: Uint8Array;
+      try {
+        rs = curve.sign(digest, key.d, { prehash: false, format: 'compact', extraEntropy: entropy });
+      } catch (e) {
+        if (e instanceof TlsFailure) throw e;
+        return fail(ErrorCode.BAD_KEY, Alert.internal_error, 'invalid ECDSA private key');
+      }
+      return encodeEcdsaSignature(rs, size);
+    }
+    case 'rsa-pss':
+      if (key.kind !== 'rsa' || alg.hash === null) return wrongKey(alg);
+      return rsaPssSign(key, alg.hash, msg, random);
+    case 'rsa-pkcs1':
+      if (key.kind !== 'rsa' || key.pssOnly || alg.hash === null) return wrongKey(alg);
+      return rsaPkcs1Sign(key, alg.hash, msg, random);
+    case 'ed25519':
+      if (key.kind !== 'ed25519' || key.seed.length !== ED25519_KEY) return wrongKey(alg);
+      return ed25519.sign(msg, key.seed);
+    case 'ed448':
+      if (key.kind !== 'ed448' || key.seed.length !== ED448_KEY) return wrongKey(alg);
+      return ed448.sign(msg, key.seed);
+  }
+  return wrongKey(alg);
+}
+
+/** What a scheme needs of a key: an EC curve, an rsaEncryption key ('rsae'), an RSASSA-PSS key ('pss'), or EdDSA. */
+type KeyClass = Curve | 'rsae' | 'pss' | 'ed25519' | 'ed448';
+
+interface SchemeInfo {
+  alg: SignatureAlgorithm;
+  key: KeyClass;
+  /** RSASSA-PKCS1-v1_5 is for certificates only in TLS 1.3 (RFC 8446 4.2.3). */
+  certificateVerify: boolean;
+}
+
+function scheme(type: SignatureAlgorithm['type'], hash: SignatureAlgorithm['hash'], key: KeyClass): SchemeInfo {
+  return { alg: Object.freeze({ type, hash }), key, certificateVerify: type !== 'rsa-pkcs1' };
+}
+
+const SCHEMES: Record<number, SchemeInfo> = {
+  [S.rsa_pkcs1_sha256]: scheme('rsa-pkcs1', 'sha256', 'rsae'),
+  [S.rsa_pkcs1_sha384]: scheme('rsa-pkcs1', 'sha384', 'rsae'),
+  [S.rsa_pkcs1_sha512]: scheme('rsa-pkcs1', 'sha512', 'rsae'),
+  [S.ecdsa_secp256r1_sha256]: scheme('ecdsa', 'sha256', 'P-256'),
+  [S.ecdsa_secp384r1_sha384]: scheme('ecdsa', 'sha384', 'P-384'),
+  [S.ecdsa_secp521r1_sha512]: scheme('ecdsa', 'sha512', 'P-521'),
+  [S.rsa_pss_rsae_sha256]: scheme('rsa-pss', 'sha256', 'rsae'),
+  [S.rsa_pss_rsae_sha384]: scheme('rsa-pss', 'sha384', 'rsae'),
+  [S.rsa_pss_rsae_sha512]: scheme('rsa-pss', 'sha512', 'rsae'),
+  [S.ed25519]: scheme('ed25519', null, 'ed25519'),
+  [S.ed448]: scheme('ed448', null, 'ed448'),
+  [S.rsa_pss_pss_sha256]: scheme('rsa-pss', 'sha256', 'pss'),
+  [S.rsa_pss_pss_sha384]: scheme('rsa-pss', 'sha384', 'pss'),
+  [S.rsa_pss_pss_sha512]: scheme('rsa-pss', 'sha512', 'pss'),
+};
+
+/** The algorithm of a TLS SignatureScheme code, or null for one this stack does not know. */
+export function schemeAlgorithm(code: number): SignatureAlgorithm | null {
+  const info = SCHEMES[code];
+  return info ? info.alg : null;
+}
+
+/**
+ * Whether a scheme can be used with a key under TLS 1.3 rules: ECDSA schemes
+ * name their curve, rsa_pss_rsae_* and rsa_pkcs1_* need an rsaEncryption key,
+ * rsa_pss_pss_* an RSASSA-PSS (pssOnly) key.
+ */
+export function schemeMatchesKey(code: number, key: PublicKey | PrivateKey): boolean {
+  const info = SCHEMES[code];
+  if (!info) return false;
+  switch (key.kind) {
+    case 'ec':
+      return info.key === key.curve;
+    case 'rsa':
+      return info.key === (key.pssOnly ? 'pss' : 'rsae');
+    default:
+      return info.key === key.kind;
+  }
+}
+
+/** Whether a known scheme may sign a TLS 1.3 CertificateVerify (every one but rsa_pkcs1_*). */
+export function schemeAllowedInCertificateVerify(code: number): boolean {
+  const info = SCHEMES[code];
+  return info !== undefined && info.certificateVerify;
+}

@@ -1,0 +1,90 @@
+// Authentication messages (RFC 8446 section 4.4): the peer's certificate
+// chain, CertificateVerify signatures and Finished values.
+import { asciiBytes } from '../bytes/ascii.js';
+import { constantTimeEqual } from '../crypto/ct.js';
+import { schemeAlgorithm, schemeAllowedInCertificateVerify, schemeMatchesKey } from '../crypto/signature.js';
+import type { PrivateKey, PublicKey } from '../crypto/types.js';
+import { Alert, ErrorCode, fail } from '../errors.js';
+import type { Context } from '../engine/context.js';
+import { schemeName } from '../registry.js';
+import { parseCertificate, type Certificate } from '../x509/certificate.js';
+import { verifyChain } from '../x509/chain.js';
+
+const SERVER_CONTEXT = asciiBytes('TLS 1.3, server CertificateVerify');
+const CLIENT_CONTEXT = asciiBytes('TLS 1.3, client CertificateVerify');
+
+/** The signed content: 64 spaces, the context string, a zero byte, the transcript hash (RFC 8446 4.4.3). */
+function signedContent(fromServer: boolean, transcriptHash: Uint8Array): Uint8Array {
+  const ctx = fromServer ? SERVER_CONTEXT : CLIENT_CONTEXT;
+  const out = new Uint8Array(64 + ctx.length + 1 + transcriptHash.length);
+  out.fill(0x20, 0, 64);
+  out.set(ctx, 64);
+  out.set(transcriptHash, 65 + ctx.length);
+  return out;
+}
+
+/** Our CertificateVerify scheme: the first of ours (usable with our key) that the peer offered, or 0. */
+export function chooseScheme(ownSchemes: number[], peerSchemes: number[]): number {
+  for (const s of ownSchemes) {
+    if (schemeAllowedInCertificateVerify(s) && peerSchemes.indexOf(s) >= 0) return s;
+  }
+  return 0;
+}
+
+export function signCertificateVerify(
+  context: Context, scheme: number, key: PrivateKey, fromServer: boolean, transcriptHash: Uint8Array,
+): Uint8Array {
+  const alg = schemeAlgorithm(scheme);
+  if (!alg) return fail(ErrorCode.INTERNAL, Alert.internal_error, 'no algorithm for ' + schemeName(scheme));
+  const s = context.settings;
+  return s.crypto.sign(alg, key, signedContent(fromServer, transcriptHash), s.random);
+}
+
+/**
+ * Checks the peer's CertificateVerify: the scheme must be one we offered,
+ * allowed in TLS 1.3 and right for the certificate's key; then the signature.
+ */
+export function verifyCertificateVerify(
+  context: Context, offered: number[], scheme: number, key: PublicKey, fromServer: boolean,
+  transcriptHash: Uint8Array, signature: Uint8Array,
+): void {
+  const alg = schemeAlgorithm(scheme);
+  if (!alg || offered.indexOf(scheme) < 0 || !schemeAllowedInCertificateVerify(scheme)) {
+    fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'signature scheme ' + schemeName(scheme) + ' was not offered');
+  }
+  if (!schemeMatchesKey(scheme, key)) {
+    fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, schemeName(scheme) + ' does not match the certificate key');
+  }
+  if (!context.settings.crypto.verify(alg, key, signedContent(fromServer, transcriptHash), signature)) {
+    fail(ErrorCode.BAD_CERT_VERIFY, Alert.decrypt_error, schemeName(scheme));
+  }
+}
+
+/**
+ * Parses the peer's chain (leaf first) and, unless verification is off,
+ * validates it against the trust anchors: signatures, dates, constraints,
+ * purpose and, for a server, the name the client asked for.
+ */
+export function checkPeerChain(
+  context: Context, certs: Uint8Array[], purpose: 'serverAuth' | 'clientAuth', hostname: string | null,
+): Certificate {
+  const chain = certs.map(parseCertificate);
+  const s = context.settings;
+  if (s.verify !== 'none') {
+    verifyChain(chain, context.anchors, {
+      verifier: s.crypto,
+      now: s.now ? s.now() : null,
+      depth: s.verifyDepth,
+      purpose,
+      hostname: hostname ?? undefined,
+    });
+  }
+  return chain[0];
+}
+
+/** Compares a received Finished verify_data with the expected value in constant time. */
+export function checkFinished(expected: Uint8Array, received: Uint8Array): void {
+  if (received.length !== expected.length || !constantTimeEqual(expected, received)) {
+    fail(ErrorCode.BAD_FINISHED, Alert.decrypt_error);
+  }
+}

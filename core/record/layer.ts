@@ -1,0 +1,205 @@
+// The record layer (RFC 8446 section 5): framing, protection and the two
+// fixed buffers of a connection. Received bytes land in `inBuf` and are
+// decrypted in place; outgoing records are built in place in `outBuf`. Nothing
+// here allocates after construction.
+import type { Aead } from '../crypto/types.js';
+import { Alert, ErrorCode, fail } from '../errors.js';
+import { ContentType } from '../registry.js';
+import { RecordProtection } from './protection.js';
+
+export const HEADER = 5;
+/** Largest plaintext fragment (RFC 8446 5.1). */
+export const MAX_PLAINTEXT = 16384;
+/** Largest protected fragment: plaintext + content type + 255 bytes of expansion (RFC 8446 5.2). */
+export const MAX_CIPHERTEXT = MAX_PLAINTEXT + 256;
+
+export class RecordLayer {
+  private inStart = 0;
+  private inEnd = 0;
+  private outStart = 0;
+  private outEnd = 0;
+  readonly read = new RecordProtection();
+  readonly write = new RecordProtection();
+  readEncrypted = false;
+  writeEncrypted = false;
+  /** Largest plaintext we put in one record (max_fragment_length / record_size_limit later). */
+  maxFragment = MAX_PLAINTEXT;
+
+  // The record most recently returned by nextRecord(): its content type and where its payload is.
+  contentType = 0;
+  payloadOff = 0;
+  payloadLen = 0;
+
+  constructor(
+    readonly inBuf: Uint8Array,
+    readonly outBuf: Uint8Array,
+  ) {}
+
+  // --- inbound ---
+
+  /** Free space for received bytes, after moving a partial record to the front if that helps. */
+  inSpace(): number {
+    if (this.inStart === this.inEnd) this.inStart = this.inEnd = 0;
+    else if (this.inStart > 0 && this.inEnd === this.inBuf.length) {
+      this.inBuf.copyWithin(0, this.inStart, this.inEnd);
+      this.inEnd -= this.inStart;
+      this.inStart = 0;
+    }
+    return this.inBuf.length - this.inEnd;
+  }
+
+  /** Where received bytes go: inBuf[inWriteOffset, inWriteOffset + inSpace()). Call inSpace() first. */
+  get inWriteOffset(): number {
+    return this.inEnd;
+  }
+
+  /** Records that n bytes were written at inWriteOffset. */
+  received(n: number): void {
+    this.inEnd += n;
+  }
+
+  /** Bytes received but not yet taken as records. */
+  get buffered(): number {
+    return this.inEnd - this.inStart;
+  }
+
+  /**
+   * Takes the next complete record, checks it and removes its protection in
+   * place. Returns false when no complete record is buffered. On success
+   * `contentType`, `payloadOff` and `payloadLen` describe the plaintext; it
+   * stays valid until the next call to inSpace().
+   */
+  nextRecord(): boolean {
+    const buf = this.inBuf;
+    const off = this.inStart;
+    if (this.inEnd - off < HEADER) return false;
+    const type = buf[off];
+    const len = (buf[off + 3] << 8) | buf[off + 4];
+    if (buf[off + 1] !== 3) fail(ErrorCode.RECORD_VERSION, Alert.protocol_version, 'not a TLS record');
+    if (type < ContentType.change_cipher_spec || type > ContentType.application_data) {
+      fail(ErrorCode.BAD_RECORD_TYPE, Alert.unexpected_message, 'content type ' + type);
+    }
+    const protectedRecord = this.readEncrypted && type === ContentType.application_data;
+    if (len > (protectedRecord ? MAX_CIPHERTEXT : MAX_PLAINTEXT)) {
+      fail(ErrorCode.RECORD_OVERFLOW, Alert.record_overflow, 'record of ' + len + ' bytes');
+    }
+    if (this.inEnd - off < HEADER + len) {
+      // A full record must fit: the buffer holds one maximum record, so this only waits for bytes.
+      return false;
+    }
+    this.inStart = off + HEADER + len;
+    if (protectedRecord) {
+      this.contentType = this.read.open(buf, off, len);
+      this.payloadLen = this.read.lastLength;
+    } else {
+      if (this.readEncrypted && type === ContentType.handshake) {
+        fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'plaintext handshake record after key change');
+      }
+      if (!this.readEncrypted && type === ContentType.application_data) {
+        fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'application data before keys');
+      }
+      this.contentType = type;
+      this.payloadLen = len;
+    }
+    this.payloadOff = off + HEADER;
+    return true;
+  }
+
+  setReadKeys(aead: Aead, key: Uint8Array, iv: Uint8Array): void {
+    this.read.setKeys(aead, key, iv);
+    this.readEncrypted = true;
+  }
+
+  // --- outbound ---
+
+  setWriteKeys(aead: Aead, key: Uint8Array, iv: Uint8Array): void {
+    this.write.setKeys(aead, key, iv);
+    this.writeEncrypted = true;
+  }
+
+  /** Bytes of records waiting to be sent. */
+  get outLength(): number {
+    return this.outEnd - this.outStart;
+  }
+
+  /** Room for a record carrying `plainLen` bytes, compacting the pending output if needed. */
+  private room(plainLen: number): boolean {
+    const need = HEADER + plainLen + (this.writeEncrypted ? 1 + this.write.tagLen : 0);
+    if (this.outStart === this.outEnd) this.outStart = this.outEnd = 0;
+    if (this.outEnd + need <= this.outBuf.length) return true;
+    if (this.outStart > 0 && this.outEnd - this.outStart + need <= this.outBuf.length) {
+      this.outBuf.copyWithin(0, this.outStart, this.outEnd);
+      this.outEnd -= this.outStart;
+      this.outStart = 0;
+      return true;
+    }
+    return false;
+  }
+
+  /** Largest plaintext that fits in one more record now (0 when the output must drain first). */
+  writable(): number {
+    const overhead = HEADER + (this.writeEncrypted ? 1 + this.write.tagLen : 0);
+    if (this.outStart === this.outEnd) this.outStart = this.outEnd = 0;
+    let free = this.outBuf.length - this.outEnd;
+    if (free < overhead + this.maxFragment && this.outStart > 0) free += this.outStart;
+    const n = free - overhead;
+    return n <= 0 ? 0 : n < this.maxFragment ? n : this.maxFragment;
+  }
+
+  /**
+   * Writes one record of `type` carrying src[off, off+len) (len <= writable()),
+   * protected when write keys are set. Returns false if there is no room.
+   */
+  writeRecord(type: number, src: Uint8Array, off: number, len: number): boolean {
+    if (!this.room(len)) return false;
+    const buf = this.outBuf;
+    const rec = this.outEnd;
+    buf.set(len === src.length && off === 0 ? src : src.subarray(off, off + len), rec + HEADER);
+    if (this.writeEncrypted && type !== ContentType.change_cipher_spec) {
+      this.outEnd = rec + this.write.seal(buf, rec, type, len, 0);
+    } else {
+      buf[rec] = type;
+      buf[rec + 1] = 3;
+      buf[rec + 2] = 3;
+      buf[rec + 3] = len >> 8;
+      buf[rec + 4] = len & 0xff;
+      this.outEnd = rec + HEADER + len;
+    }
+    return true;
+  }
+
+  /**
+   * Writes application data from src[off, off+len) as one record without any
+   * temporary view: the plaintext is copied straight into the record.
+   */
+  writeAppRecord(src: Uint8Array, off: number, len: number): boolean {
+    if (!this.room(len)) return false;
+    const buf = this.outBuf;
+    const rec = this.outEnd;
+    const at = rec + HEADER;
+    if (off === 0 && len === src.length) buf.set(src, at);
+    else for (let i = 0; i < len; i++) buf[at + i] = src[off + i];
+    this.outEnd = rec + this.write.seal(buf, rec, ContentType.application_data, len, 0);
+    return true;
+  }
+
+  /** Copies up to len pending output bytes into dst[off..] and consumes them. */
+  takeOutput(dst: Uint8Array, off: number, len: number): number {
+    const n = Math.min(len, this.outEnd - this.outStart);
+    const buf = this.outBuf;
+    const from = this.outStart;
+    for (let i = 0; i < n; i++) dst[off + i] = buf[from + i];
+    this.outStart += n;
+    return n;
+  }
+
+  /** Offset of the pending output, for transports that send from the buffer directly. */
+  get outOffset(): number {
+    return this.outStart;
+  }
+
+  /** Marks n pending output bytes as sent. */
+  sent(n: number): void {
+    this.outStart += n;
+  }
+}

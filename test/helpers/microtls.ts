@@ -1,0 +1,155 @@
+// microtls endpoints for interop tests: a client or server Connection over
+// a real TCP socket (ports/node), configured from the test PKI, with every
+// wait bounded so a broken engine fails a test instead of hanging it.
+import { existsSync } from 'node:fs';
+import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
+import type { Connection } from '../../core/engine/connection.js';
+import { Context } from '../../core/engine/context.js';
+import type { ContextOptions } from '../../core/engine/types.js';
+import { loadVerifyFile, nodeRandom, useCertificateFile, usePrivateKeyFile } from '../../ports/node/files.js';
+import { SocketIo, close, closeSocket, handshake, readSome, writeAll } from '../../ports/node/socket-io.js';
+import { WAIT_MS, pki, register, track, within } from './peers.js';
+
+export interface MicroOptions extends Partial<ContextOptions> {
+  /** PKI file of trust anchors (default 'ca.crt'); null loads none. */
+  ca?: string | null;
+  /** PKI base name of our certificate: NAME-chain.crt (or NAME.crt) and NAME.key. */
+  cert?: string;
+}
+
+export interface MicroPeer {
+  ctx: Context;
+  conn: Connection;
+  io: SocketIo;
+  socket: Socket;
+  /** The engine's debug log lines. */
+  log: string[];
+}
+
+/** A Context for one side, from the test PKI and the given options. */
+export function microContext(side: 'client' | 'server', o: MicroOptions): Context {
+  const { ca, cert, ...rest } = o;
+  const ctx = new Context({ side, random: nodeRandom, now: Date.now, ...rest });
+  if (ca !== null) loadVerifyFile(ctx, pki(ca ?? 'ca.crt'));
+  if (cert) {
+    const chain = pki(cert + '-chain.crt');
+    useCertificateFile(ctx, existsSync(chain) ? chain : pki(cert + '.crt'));
+    usePrivateKeyFile(ctx, pki(cert + '.key'));
+  }
+  return ctx;
+}
+
+/** Handshake with a bound; on failure the socket is closed gracefully (so the peer reads our alert) and the MicrotlsError rethrown. */
+async function shake(peer: MicroPeer, ms: number): Promise<MicroPeer> {
+  try {
+    await within(handshake(peer.conn, peer.io), ms, 'microtls handshake', () => peer.socket.destroy());
+    return peer;
+  } catch (e) {
+    await closeSocket(peer.io, 500);
+    throw e;
+  }
+}
+
+function connectTcp(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = track(tcpConnect({ host: '127.0.0.1', port }));
+    s.once('error', reject);
+    s.once('connect', () => {
+      s.off('error', reject);
+      resolve(s);
+    });
+  });
+}
+
+/** A microtls client connected to 127.0.0.1:port, handshake done. Client default serverName: 'localhost'. */
+export async function microConnect(port: number, o: MicroOptions = {}, ms = WAIT_MS): Promise<MicroPeer> {
+  const log: string[] = [];
+  const ctx = microContext('client', { serverName: 'localhost', debug: (l) => log.push(l), ...o });
+  const socket = await within(connectTcp(port), ms, 'TCP connect');
+  const io = new SocketIo(socket);
+  return shake({ ctx, conn: ctx.newConnection(io), io, socket, log }, ms);
+}
+
+export interface MicroServer {
+  port: number;
+  /** Takes the next TCP connection and runs the server handshake on it. */
+  accept(ms?: number): Promise<MicroPeer>;
+  /** The debug log of the last accepted connection. */
+  log: string[];
+  stop(): Promise<void>;
+}
+
+/** A microtls server listening on 127.0.0.1 (default certificate: server-ecdsa with its intermediate). */
+export async function microListen(o: MicroOptions = {}): Promise<MicroServer> {
+  let log: string[] = [];
+  // The context logs into whichever array is current: one per connection.
+  const ctx = microContext('server', { cert: 'server-ecdsa', debug: (l) => log.push(l), ...o });
+  const server: Server = createServer();
+  const waiting: Socket[] = [];
+  let wake: (() => void) | null = null;
+  server.on('connection', (s: Socket) => {
+    waiting.push(track(s));
+    wake?.();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const next = async () => {
+    while (waiting.length === 0) await new Promise<void>((r) => (wake = r));
+    wake = null;
+    return waiting.shift() as Socket;
+  };
+  const ms0 = WAIT_MS;
+  const me = register<MicroServer>({
+    port: (server.address() as { port: number }).port,
+    get log() { return log; },
+    async accept(ms = ms0) {
+      const socket = await within(next(), ms, 'a TCP connection to the microtls server');
+      const io = new SocketIo(socket);
+      log = [];
+      return shake({ ctx, conn: ctx.newConnection(io), io, socket, log }, ms);
+    },
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  });
+  return me;
+}
+
+/** Sends text over a microtls connection (bounded). */
+export function send(peer: MicroPeer, text: string, ms = WAIT_MS): Promise<void> {
+  return within(writeAll(peer.conn, peer.io, Buffer.from(text)), ms, 'microtls write', () => peer.socket.destroy());
+}
+
+const pendingText = new WeakMap<MicroPeer, string>();
+
+/** Reads up to and without the next '\n' (bounded); null when the peer closed first. */
+export async function readLine(peer: MicroPeer, ms = WAIT_MS): Promise<string | null> {
+  const buf = new Uint8Array(16384);
+  const read = async (): Promise<string | null> => {
+    let text = pendingText.get(peer) ?? '';
+    while (!text.includes('\n')) {
+      const n = await readSome(peer.conn, peer.io, buf);
+      if (n === 0) return null;
+      text += Buffer.from(buf.subarray(0, n)).toString('utf8');
+    }
+    const i = text.indexOf('\n');
+    pendingText.set(peer, text.slice(i + 1));
+    return text.slice(0, i);
+  };
+  return within(read(), ms, 'microtls read', () => peer.socket.destroy());
+}
+
+/** Sends a line and returns the reply line. */
+export async function exchange(peer: MicroPeer, line: string, ms = WAIT_MS): Promise<string | null> {
+  await send(peer, line + '\n', ms);
+  return readLine(peer, ms);
+}
+
+/** Waits for the peer's close_notify (read returns 0), bounded. */
+export async function expectClose(peer: MicroPeer, ms = WAIT_MS): Promise<void> {
+  const buf = new Uint8Array(16384);
+  const n = await within(readSome(peer.conn, peer.io, buf), ms, 'close_notify', () => peer.socket.destroy());
+  if (n !== 0) throw new Error('expected close_notify, got ' + n + ' bytes of data');
+}
+
+/** Sends close_notify and closes the socket (bounded). */
+export function shutdown(peer: MicroPeer, ms = WAIT_MS): Promise<void> {
+  return within(close(peer.conn, peer.io, 500), ms, 'microtls close', () => peer.socket.destroy());
+}
