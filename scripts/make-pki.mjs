@@ -93,30 +93,10 @@ function complete() {
   return FILES.every((f) => existsSync(join(out, f)));
 }
 
-if (!complete()) {
-  const tmp = out + '.tmp-' + process.pid;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  try {
-    generate(tmp);
-    // Another process may have finished first: keep whichever complete set is there.
-    if (!complete()) {
-      rmSync(out, { recursive: true, force: true });
-      renameSync(tmp, out);
-      console.log('make-pki: generated test PKI in ' + out);
-    }
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-}
-
 function openssl(dir, args) {
   const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
   if (r.error) throw r.error;
-  if (r.status !== 0) {
-    process.stderr.write('make-pki: openssl ' + args.join(' ') + '\n' + r.stderr);
-    process.exit(1);
-  }
+  if (r.status !== 0) throw new Error('make-pki: openssl ' + args.join(' ') + '\n' + r.stderr);
 }
 
 /** A positive 16-byte serial (top bit clear so DER needs no leading zero). */
@@ -154,5 +134,27 @@ function generate(dir) {
     readFileSync(join(dir, 'server-ecdsa.crt'), 'utf8') + readFileSync(join(dir, 'intermediate.crt'), 'utf8'));
   for (const f of ['openssl.cnf', 'index.txt', 'index.txt.attr', 'index.txt.old', 'server-expired.csr', 'newcerts']) {
     rmSync(join(dir, f), { recursive: true, force: true });
+  }
+}
+
+if (!complete()) {
+  const tmp = out + '.tmp-' + process.pid;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  try {
+    generate(tmp);
+    // Another process may have finished first: a complete set is never replaced
+    // (renaming onto a non-empty directory fails), an incomplete one is.
+    if (!complete()) {
+      rmSync(out, { recursive: true, force: true });
+      try {
+        renameSync(tmp, out);
+        console.log('make-pki: generated test PKI in ' + out);
+      } catch (e) {
+        if (!complete()) throw e;
+      }
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -44,7 +44,7 @@ export class Writer {
 
   private room(n: number): number {
     const p = this.pos;
-    if (n > this.lim - p) fail(ErrorCode.BUFFER_TOO_SMALL, Alert.internal_error, 'need ' + n + ' more bytes');
+    if (n > this.lim - p) fail(ErrorCode.BUFFER_TOO_SMALL, Alert.internal_error, 'need ' + n + ' bytes, ' + (this.lim - p) + ' left');
     this.pos = p + n;
     return p;
   }

@@ -106,7 +106,7 @@ class CcmState implements AeadState {
     this.mac(nonce, aad, buf, off, len);
     this.setCounter(nonce, 1);
     this.aes.ctr(this.counter, buf, off, len);
-    buf.set(this.block.subarray(0, this.tagLen), off + len);
+    for (let i = 0; i < this.tagLen; i++) buf[off + len + i] = this.block[i];
   }
 
   /**

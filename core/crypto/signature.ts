@@ -4,7 +4,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ed448 } from '@noble/curves/ed448.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
-import { Alert, ErrorCode, TlsFailure, fail } from '../errors.js';
+import { Alert, ErrorCode, fail } from '../errors.js';
 import { SignatureScheme as S } from '../registry.js';
 import { hashFunctions, rsaPkcs1Sign, rsaPkcs1Verify, rsaPssSign, rsaPssVerify } from './rsa.js';
 import type { PrivateKey, PublicKey, SignatureAlgorithm } from './types.js';
@@ -149,9 +149,8 @@ export function signMessage(
       let rs: Uint8Array;
       try {
         rs = curve.sign(digest, key.d, { prehash: false, format: 'compact', extraEntropy: entropy });
-      } catch (e) {
-        if (e instanceof TlsFailure) throw e;
-        return fail(ErrorCode.BAD_KEY, Alert.internal_error, 'invalid ECDSA private key');
+      } catch {
+        return fail(ErrorCode.BAD_KEY, Alert.internal_error, 'invalid ECDSA private key'); // d = 0 or d >= n
       }
       return encodeEcdsaSignature(rs, size);
     }

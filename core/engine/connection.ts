@@ -10,7 +10,8 @@ import { ClientHandshake } from '../handshake/client.js';
 import type { Handshake, HandshakeHost } from '../handshake/handshake.js';
 import { ServerHandshake } from '../handshake/server.js';
 import { ContentType, handshakeName } from '../registry.js';
-import { HEADER, MAX_CIPHERTEXT, RecordLayer } from '../record/layer.js';
+import { HEADER, RecordLayer } from '../record/layer.js';
+import { MAX_CIPHERTEXT_FRAGMENT } from '../record/protection.js';
 import type { Context, Settings } from './context.js';
 import type { Io, Negotiated } from './types.js';
 
@@ -41,9 +42,9 @@ export function arenaLayout(context: Context): ArenaLayout {
   // Our largest flight: ServerHello/ClientHello, EncryptedExtensions, Certificate, CertificateVerify
   // (up to a 4096-bit RSA signature), Finished, with room for extensions.
   const handshakeOut = 2048 + chainBytes;
-  const inBuf = HEADER + MAX_CIPHERTEXT;
+  const inBuf = HEADER + MAX_CIPHERTEXT_FRAGMENT;
   // A whole flight is sealed before it is sent, so the output holds it plus record overhead.
-  const outBuf = HEADER + MAX_CIPHERTEXT + handshakeOut + 256;
+  const outBuf = HEADER + MAX_CIPHERTEXT_FRAGMENT + handshakeOut + 256;
   const handshakeIn = s.maxHandshakeMessage + 4;
   return { inBuf, outBuf, handshakeIn, handshakeOut, total: inBuf + outBuf + handshakeIn + handshakeOut };
 }
@@ -410,8 +411,9 @@ export class Connection implements HandshakeHost {
   }
 
   private onChangeCipherSpec(buf: Uint8Array, off: number, len: number): void {
-    // RFC 8446 5: a single 0x01 byte during the handshake is ignored; anything else is fatal.
-    if (len !== 1 || buf[off] !== 1 || this.handshake.done || !this.handshake.started) {
+    // RFC 8446 5: a single 0x01 byte between the first ClientHello and the peer's Finished is
+    // ignored; anything else is fatal.
+    if (len !== 1 || buf[off] !== 1 || this.handshake.done || this.handshake.state === 'START') {
       fail(ErrorCode.UNEXPECTED_CCS, Alert.unexpected_message);
     }
   }

@@ -20,6 +20,7 @@ import {
   parseCertificateVerify,
   parseEncryptedExtensions,
   parseFinished,
+  parseNewSessionTicket,
   parseServerHello,
   writeCertificate,
   writeCertificateVerify,
@@ -269,6 +270,14 @@ export class ClientHandshake extends Handshake {
     ks.clear();
     this.done = true;
     this.enter('CONNECTED');
+  }
+
+  protected override handleOtherPostHandshake(type: number, body: Uint8Array): boolean {
+    if (type !== HandshakeType.new_session_ticket) return this.unexpected(type);
+    // Validated, then dropped: this client does not resume sessions yet.
+    const t = parseNewSessionTicket(body);
+    this.host.log('received NewSessionTicket (lifetime ' + t.lifetime + ' s), not kept');
+    return false;
   }
 
   private sendClientCertificate(req: { context: Uint8Array; schemes: number[] }): void {

@@ -80,9 +80,12 @@ function nonEmpty(v: Uint8Array, what: string): Uint8Array {
   return v;
 }
 
+// an explicit comparator: engines differ on the default order of typed-array sort
+const ascending = (a: number, b: number): number => a - b;
+
 /** Sorts codes[0, n) in place and returns a value that occurs twice, or -1. */
 export function findDuplicate(codes: Uint16Array, n: number): number {
-  const s = codes.subarray(0, n).sort();
+  const s = codes.subarray(0, n).sort(ascending);
   for (let i = 1; i < n; i++) if (s[i] === s[i - 1]) return s[i];
   return -1;
 }
@@ -92,8 +95,8 @@ export type ExtensionVisitor = (type: number, body: Reader) => void;
 
 /**
  * Walks the block `Extension extensions<0..2^16-1>` at r for the message
- * ctx (one Ctx flag) and visits each recognized extension; the visitor must
- * consume the body entirely. Enforces RFC 8446 4.2: no duplicates, the
+ * ctx (one Ctx flag) and visits each recognized extension; bytes the
+ * visitor leaves unread are decode_error. Enforces RFC 8446 4.2: no duplicates, the
  * table above, pre_shared_key last in a ClientHello, unknown extensions per
  * IGNORES_UNKNOWN. With ctx 0 only framing and duplicates are checked and
  * every extension is visited as is (a TLS 1.2 ServerHello).
@@ -105,7 +108,7 @@ export function walkExtensions(r: Reader, ctx: number, visit: ExtensionVisitor):
   let unknown = -1;
   while (block.remaining > 0) {
     const type = block.u16('extension type');
-    const body = block.sub16(extensionName(type));
+    const body = block.sub16('extension_data');
     types[n++] = type;
     if (ctx === 0) {
       visit(type, body);
@@ -119,7 +122,7 @@ export function walkExtensions(r: Reader, ctx: number, visit: ExtensionVisitor):
     if ((allowed & ctx) === 0) illegal(extensionName(type) + ' not allowed in ' + ctxNames[ctx]);
     if (type === X.pre_shared_key && ctx === CH && block.remaining !== 0) illegal('pre_shared_key is not the last extension');
     visit(type, body);
-    body.expectEnd(extensionName(type));
+    if (body.remaining !== 0) decodeError('trailing bytes in ' + extensionName(type));
   }
   const dup = findDuplicate(types, n);
   if (dup >= 0) illegal('duplicate extension ' + extensionName(dup));

@@ -84,6 +84,8 @@ const DONE = 4;
  * The secret chain of one connection for one hash. Each stage's secret
  * overwrites the previous one in place, so only the current one exists;
  * derived secrets are written to the caller's buffers (`out`, or new arrays).
+ * Finished, traffic key, KeyUpdate and ticket PSK derivations work from the
+ * secret they are given, at any stage and after clear().
  */
 export class KeySchedule {
   readonly hash: Hash;
@@ -188,13 +190,14 @@ export class KeySchedule {
 
   /**
    * application_traffic_secret_N+1 = HKDF-Expand-Label(N, "traffic upd", "", Hash.length),
-   * written over `secret` unless `out` is given.
+   * into `out` (which may be `secret` itself) or a new array.
    */
-  nextApplicationTrafficSecret(secret: Uint8Array, out: Uint8Array = secret): Uint8Array {
+  nextApplicationTrafficSecret(secret: Uint8Array, out?: Uint8Array): Uint8Array {
+    const res = out ?? new Uint8Array(this.hash.outputLen);
     hkdfExpandLabel(this.hash, secret, TRAFFIC_UPD, EMPTY, this.hash.outputLen, this.tmp);
-    out.set(this.tmp);
+    res.set(this.tmp);
     this.tmp.fill(0);
-    return out;
+    return res;
   }
 
   /** The write key ("key", keyLen bytes) and IV ("iv", 12 bytes) of a traffic secret. */

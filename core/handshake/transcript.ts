@@ -3,6 +3,8 @@
 // state. A client learns the hash only from ServerHello, so until setHash()
 // the transcript holds a reference to the one message that can precede it
 // (the ClientHello, which the engine keeps in its arena untouched until then).
+// A digest under a PSK's hash before that (early secrets) hashes the held
+// ClientHello, and setHash() continues from that state when the hash matches.
 import { Alert, ErrorCode, fail } from '../errors.js';
 import { HandshakeType } from '../registry.js';
 import type { Hash, HashState } from '../crypto/types.js';
@@ -15,6 +17,9 @@ export class Transcript {
   private h: Hash | null = null;
   private state: HashState | null = null;
   private held: Uint8Array | null = null;
+  // The held message hashed under a PSK's hash by digestWith().
+  private spec: HashState | null = null;
+  private specName = '';
 
   /** The transcript hash, once chosen. */
   get hash(): Hash | null {
@@ -35,11 +40,10 @@ export class Transcript {
   setHash(hash: Hash): void {
     if (this.h) misuse('hash already set');
     this.h = hash;
-    this.state = hash.create();
-    if (this.held) {
-      this.state.update(this.held);
-      this.held = null;
-    }
+    if (this.spec && this.specName === hash.name) this.state = this.spec;
+    else this.state = this.held ? hash.create().update(this.held) : hash.create();
+    this.held = null;
+    this.spec = null;
   }
 
   /** Writes Transcript-Hash(messages so far) into out; the running state goes on. */
@@ -52,18 +56,24 @@ export class Transcript {
   /**
    * Transcript hash under `hash` of the messages so far, followed by `suffix`
    * when given, without adding anything. It works before setHash(), since a
-   * PSK's hash is known before the suite: the PSK binder hash over the
-   * truncated ClientHello (RFC 8446 4.2.11.2) and the early secrets' hash of
-   * the ClientHello.
+   * PSK's hash is known before the suite: the early secrets' hash of the
+   * ClientHello, and the PSK binder hash (RFC 8446 4.2.11.2), for which the
+   * suffix is the truncated ClientHello and the call comes before that
+   * ClientHello is added.
    */
   digestWith(hash: Hash, out: Uint8Array, suffix?: Uint8Array): Uint8Array {
     let s: HashState;
     if (this.h && this.state) {
       if (this.h.name !== hash.name) misuse('PSK hash differs from the transcript hash');
       s = this.state.clone();
+    } else if (this.held) {
+      if (!this.spec || this.specName !== hash.name) {
+        this.spec = hash.create().update(this.held);
+        this.specName = hash.name;
+      }
+      s = this.spec.clone();
     } else {
       s = hash.create();
-      if (this.held) s.update(this.held);
     }
     if (suffix) s.update(suffix);
     s.digestInto(out);

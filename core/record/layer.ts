@@ -5,13 +5,11 @@
 import type { Aead } from '../crypto/types.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
 import { ContentType } from '../registry.js';
-import { RecordProtection } from './protection.js';
+import { MAX_CIPHERTEXT_FRAGMENT, RecordProtection } from './protection.js';
 
 export const HEADER = 5;
 /** Largest plaintext fragment (RFC 8446 5.1). */
 export const MAX_PLAINTEXT = 16384;
-/** Largest protected fragment: plaintext + content type + 255 bytes of expansion (RFC 8446 5.2). */
-export const MAX_CIPHERTEXT = MAX_PLAINTEXT + 256;
 
 export class RecordLayer {
   private inStart = 0;
@@ -80,7 +78,7 @@ export class RecordLayer {
       fail(ErrorCode.BAD_RECORD_TYPE, Alert.unexpected_message, 'content type ' + type);
     }
     const protectedRecord = this.readEncrypted && type === ContentType.application_data;
-    if (len > (protectedRecord ? MAX_CIPHERTEXT : MAX_PLAINTEXT)) {
+    if (len > (protectedRecord ? MAX_CIPHERTEXT_FRAGMENT : MAX_PLAINTEXT)) {
       fail(ErrorCode.RECORD_OVERFLOW, Alert.record_overflow, 'record of ' + len + ' bytes');
     }
     if (this.inEnd - off < HEADER + len) {

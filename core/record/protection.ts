@@ -22,6 +22,7 @@ export class RecordProtection {
   lastLength = 0;
   private aead: Aead | null = null;
   private state: AeadState | null = null;
+  private tag = 0;
   private seq = 0;
   private readonly iv = new Uint8Array(12);
   private readonly nonce = new Uint8Array(12);
@@ -34,7 +35,7 @@ export class RecordProtection {
 
   /** Bytes the AEAD adds after the inner plaintext; 0 before the first key. */
   get tagLen(): number {
-    return this.aead ? this.aead.tagLen : 0;
+    return this.tag;
   }
 
   /**
@@ -42,12 +43,13 @@ export class RecordProtection {
    * first use and rekeyed in place afterwards; the sequence number restarts at 0.
    */
   setKeys(aead: Aead, key: Uint8Array, iv: Uint8Array): void {
-    if (key.length !== aead.keyLen || iv.length !== 12) {
+    if (key.length !== aead.keyLen || iv.length !== this.iv.length) {
       fail(ErrorCode.INTERNAL, Alert.internal_error, 'record protection: bad key or IV length');
     }
     if (this.state && this.aead === aead) this.state.rekey(key);
     else this.state = aead.create(key);
     this.aead = aead;
+    this.tag = aead.tagLen;
     this.iv.set(iv);
     this.seq = 0;
   }
@@ -61,10 +63,11 @@ export class RecordProtection {
     const state = this.keyed();
     const off = recOff + HEADER;
     const innerLen = plainLen + 1 + padLen;
-    if (plainLen < 0 || padLen < 0 || innerLen > MAX_INNER_PLAINTEXT) {
+    if (!(plainLen >= 0 && padLen >= 0)) fail(ErrorCode.INTERNAL, Alert.internal_error, 'seal: negative length');
+    if (innerLen > MAX_INNER_PLAINTEXT) {
       fail(ErrorCode.RECORD_OVERFLOW, Alert.internal_error, 'seal: inner plaintext over 2^14 + 1 bytes');
     }
-    const fragLen = innerLen + this.aead!.tagLen;
+    const fragLen = innerLen + this.tag;
     if (recOff < 0 || off + fragLen > buf.length) {
       fail(ErrorCode.BUFFER_TOO_SMALL, Alert.internal_error, 'seal: record does not fit the buffer');
     }
@@ -77,7 +80,7 @@ export class RecordProtection {
     aad[3] = fragLen >>> 8;
     aad[4] = fragLen & 0xff;
     buf.set(aad, recOff);
-    state.seal(this.nextNonce(), aad, buf, off, innerLen);
+    state.seal(this.recordNonce(), aad, buf, off, innerLen);
     this.seq++;
     return HEADER + fragLen;
   }
@@ -89,7 +92,7 @@ export class RecordProtection {
    */
   open(buf: Uint8Array, recOff: number, fragmentLen: number): number {
     const state = this.keyed();
-    const tagLen = this.aead!.tagLen;
+    const tagLen = this.tag;
     const off = recOff + HEADER;
     if (recOff < 0 || fragmentLen < 0 || off + fragmentLen > buf.length) {
       fail(ErrorCode.INTERNAL, Alert.internal_error, 'open: record outside the buffer');
@@ -109,7 +112,7 @@ export class RecordProtection {
     aad[3] = fragmentLen >>> 8;
     aad[4] = fragmentLen & 0xff;
     const innerLen = fragmentLen - tagLen;
-    if (!state.open(this.nextNonce(), aad, buf, off, innerLen)) {
+    if (!state.open(this.recordNonce(), aad, buf, off, innerLen)) {
       fail(ErrorCode.BAD_RECORD_MAC, Alert.bad_record_mac);
     }
     this.seq++;
@@ -130,12 +133,13 @@ export class RecordProtection {
     return this.state;
   }
 
-  /** iv XOR the 64-bit big-endian sequence number (RFC 8446 5.3). */
-  private nextNonce(): Uint8Array {
+  /** The current record's nonce: iv XOR the 64-bit big-endian sequence number (RFC 8446 5.3). */
+  private recordNonce(): Uint8Array {
     const iv = this.iv;
     const n = this.nonce;
     const hi = Math.floor(this.seq / TWO_32);
-    const lo = this.seq >>> 0;
+    const lo = this.seq - hi * TWO_32; // exact in a double; no 32-bit coercion of a larger number
+
     for (let i = 0; i < 4; i++) n[i] = iv[i];
     n[4] = iv[4] ^ (hi >>> 24);
     n[5] = iv[5] ^ ((hi >>> 16) & 0xff);

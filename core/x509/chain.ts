@@ -37,7 +37,7 @@ function issuedBy(c: Certificate, issuer: Certificate): boolean {
 }
 
 function isAnchor(c: Certificate, anchors: Certificate[]): boolean {
-  for (const a of anchors) if (a === c || bytesEqual(a.der, c.der)) return true;
+  for (let i = 0; i < anchors.length; i++) if (anchors[i] === c || bytesEqual(anchors[i].der, c.der)) return true;
   return false;
 }
 
@@ -47,7 +47,8 @@ function isAnchor(c: Certificate, anchors: Certificate[]): boolean {
  * can tell "unknown issuer" from "bad signature".
  */
 function findIssuer(c: Certificate, candidates: Certificate[], verifier: Verifier, state: { named: number }): Certificate | null {
-  for (const cand of candidates) {
+  for (let i = 0; i < candidates.length; i++) {
+    const cand = candidates[i];
     if (cand === c || !issuedBy(c, cand)) continue;
     state.named++;
     if (c.signatureAlgorithm && verifier.verify(c.signatureAlgorithm, cand.publicKey, c.tbs, c.signature)) return cand;
@@ -113,10 +114,10 @@ export function verifyChain(chain: Certificate[], anchors: Certificate[], opts: 
     state.named = 0;
     anchor = findIssuer(c, anchors, opts.verifier, state);
     if (anchor) break;
+    // A received copy of an anchor never gets here: the anchors were searched first.
     const next = findIssuer(c, chain, opts.verifier, state);
     if (next) {
-      if (isAnchor(next, anchors)) anchor = next; // a received copy of an anchor
-      else path.push(next);
+      path.push(next);
       continue;
     }
     if (state.named === 0) fail(ErrorCode.UNKNOWN_CA, Alert.unknown_ca, 'issuer "' + c.issuerCN + '" of ' + label(c) + ' not found');

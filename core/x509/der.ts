@@ -148,7 +148,7 @@ export class Der {
     return n;
   }
 
-  /** OID content view (compare with oidEquals). */
+  /** OID content view (compare with bytesEqual against constants from oid()). */
   oid(end: number): Uint8Array {
     const v = this.content(Tag.OID, end);
     if (v.length === 0 || (v[v.length - 1] & 0x80) !== 0) this.fail('malformed OID');

@@ -16,10 +16,11 @@ export const OID_ED25519 = oid('1.3.101.112');
 export const OID_ED448 = oid('1.3.101.113');
 
 type Curve = 'P-256' | 'P-384' | 'P-521';
-const CURVES: { oid: Uint8Array; name: Curve; size: number; getPublicKey: (d: Uint8Array, compressed: boolean) => Uint8Array }[] = [
-  { oid: oid('1.2.840.10045.3.1.7'), name: 'P-256', size: 32, getPublicKey: p256.getPublicKey },
-  { oid: oid('1.3.132.0.34'), name: 'P-384', size: 48, getPublicKey: p384.getPublicKey },
-  { oid: oid('1.3.132.0.35'), name: 'P-521', size: 66, getPublicKey: p521.getPublicKey },
+// No curve arithmetic here: public key parsing must not pull the curves into a bundle.
+const CURVES: { oid: Uint8Array; name: Curve; size: number }[] = [
+  { oid: oid('1.2.840.10045.3.1.7'), name: 'P-256', size: 32 },
+  { oid: oid('1.3.132.0.34'), name: 'P-384', size: 48 },
+  { oid: oid('1.3.132.0.35'), name: 'P-521', size: 66 },
 ];
 
 /** RSA modulus sizes accepted: smaller is broken, bigger is too slow to verify on a microcontroller. */
@@ -27,7 +28,7 @@ const MIN_RSA_BITS = 512;
 const MAX_RSA_BITS = 8192;
 
 function curveByOid(d: Der, id: Uint8Array): (typeof CURVES)[number] {
-  for (const c of CURVES) if (bytesEqual(c.oid, id)) return c;
+  for (let i = 0; i < CURVES.length; i++) if (bytesEqual(CURVES[i].oid, id)) return CURVES[i];
   return d.unsupported('EC curve ' + oidToString(id));
 }
 
@@ -158,7 +159,7 @@ function ecPrivateKey(d: Der, end: number, curve: (typeof CURVES)[number] | null
   priv.set(raw, c.size - raw.length);
   if (!point || point.length !== 1 + 2 * c.size || point[0] !== 4) {
     try {
-      point = c.getPublicKey(priv, false);
+      point = (c.name === 'P-256' ? p256 : c.name === 'P-384' ? p384 : p521).getPublicKey(priv, false);
     } catch (_e) {
       d.fail('EC private key out of range');
     }

@@ -119,7 +119,7 @@ export function parseIp(text: string): Uint8Array | null {
 export function matchesHostname(cert: Certificate, host: string): boolean {
   const ip = parseIp(host);
   if (ip) {
-    for (const a of cert.ipAddresses) if (bytesEqual(a, ip)) return true;
+    for (let k = 0; k < cert.ipAddresses.length; k++) if (bytesEqual(cert.ipAddresses[k], ip)) return true;
     return false;
   }
   // A name whose last label is numeric is a malformed IP ("1.2.3.04"), not a DNS name.
@@ -128,6 +128,6 @@ export function matchesHostname(cert: Certificate, host: string): boolean {
   let i = end;
   while (i > 0 && host.charCodeAt(i - 1) >= 0x30 && host.charCodeAt(i - 1) <= 0x39) i--;
   if (i < end && (i === 0 || host.charCodeAt(i - 1) === 0x2e)) return false;
-  for (const n of cert.dnsNames) if (matchDnsName(n, host)) return true;
+  for (let k = 0; k < cert.dnsNames.length; k++) if (matchDnsName(cert.dnsNames[k], host)) return true;
   return false;
 }

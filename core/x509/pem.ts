@@ -41,16 +41,15 @@ function base64Decode(text: string, start: number, end: number, code: number): U
     const c = text.charCodeAt(i);
     if (isSpace(c)) continue;
     acc = (acc << 6) | (c === 0x3d ? 0 : VALUE[c]);
-    if (++n === 4) {
-      out[o++] = acc >>> 16;
-      if (o < out.length) out[o++] = (acc >>> 8) & 0xff;
-      if (o < out.length) out[o++] = acc & 0xff;
-      acc = 0;
-      n = 0;
-    }
+    if (++n < 4) continue;
+    out[o++] = acc >>> 16;
+    if (o < out.length) out[o++] = (acc >>> 8) & 0xff;
+    else if ((acc & 0xffff) !== 0) parseError(code, 'non-canonical base64'); // stray bits before "=="
+    if (o < out.length) out[o++] = acc & 0xff;
+    else if ((acc & 0xff) !== 0) parseError(code, 'non-canonical base64'); // before "="
+    acc = 0;
+    n = 0;
   }
-  // Non-canonical encodings leave stray bits in the last group.
-  if ((pad === 1 && (acc & 0x3) !== 0) || (pad === 2 && (acc & 0xf) !== 0)) parseError(code, 'non-canonical base64');
   return out;
 }
 

@@ -472,17 +472,20 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 1;
   }
+  let values: Values;
   try {
-    const { values } = parseArgs({ args, options: OPTIONS[command as keyof typeof OPTIONS], strict: true });
-    if (values.help) {
-      process.stdout.write(HELP[command]);
-      return 0;
-    }
-    return await run(values as Values);
+    values = parseArgs({ args, options: OPTIONS[command as keyof typeof OPTIONS], strict: true }).values as Values;
   } catch (e) {
-    if (e instanceof Error && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      return report(cliError(ErrorCode.BAD_CONFIG, e.message + ' (see microtls ' + command + ' --help)'));
-    }
+    const m = e instanceof Error ? e.message : String(e);
+    return report(cliError(ErrorCode.BAD_CONFIG, m + ' (see microtls ' + command + ' --help)'));
+  }
+  if (values.help) {
+    process.stdout.write(HELP[command]);
+    return 0;
+  }
+  try {
+    return await run(values);
+  } catch (e) {
     return report(e);
   }
 }

@@ -124,13 +124,14 @@ export function errorFor(conn: Connection, code: number): MicrotlsError {
  */
 async function drive(conn: Connection, io: SocketIo, step: () => number): Promise<number> {
   for (;;) {
+    const before = io.buffered;
     const r = step();
     if (r !== Status.WANT_READ && r !== Status.WANT_WRITE) {
       if (r < 0) throw errorFor(conn, r);
       return r;
     }
-    if (r === Status.WANT_READ && io.buffered > 0) {
-      // The engine left data unread: let it run again after other events.
+    if (r === Status.WANT_READ && io.buffered > 0 && io.buffered < before) {
+      // The engine took some input but left the rest: run it again after other events.
       await new Promise((resolve) => setImmediate(resolve));
     } else if (io.closed || (r === Status.WANT_READ && io.eof) || io.error) {
       const code = io.error ? ErrorCode.IO_ERROR : ErrorCode.CONNECTION_CLOSED;
@@ -160,11 +161,12 @@ export async function writeAll(conn: Connection, io: SocketIo, data: Uint8Array)
 }
 
 /**
- * Sends close_notify, then closes the TCP stream gracefully (see closeSocket).
+ * Sends close_notify (unless the peer already closed the stream, so nothing
+ * can be sent), then closes the TCP stream gracefully (see closeSocket).
  */
 export async function close(conn: Connection, io: SocketIo, lingerMs = 1000): Promise<void> {
   try {
-    await drive(conn, io, () => conn.shutdown());
+    if (io.socket.writable && !io.error) await drive(conn, io, () => conn.shutdown());
   } finally {
     await closeSocket(io, lingerMs);
   }

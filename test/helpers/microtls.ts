@@ -86,9 +86,12 @@ export async function microListen(o: MicroOptions = {}): Promise<MicroServer> {
   const ctx = microContext('server', { cert: 'server-ecdsa', debug: (l) => log.push(l), ...o });
   const server: Server = createServer();
   const waiting: Socket[] = [];
+  const open = new Set<Socket>();
   let wake: (() => void) | null = null;
   server.on('connection', (s: Socket) => {
-    waiting.push(track(s));
+    open.add(s);
+    s.once('close', () => open.delete(s));
+    waiting.push(s);
     wake?.();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -107,7 +110,11 @@ export async function microListen(o: MicroOptions = {}): Promise<MicroServer> {
       log = [];
       return shake({ ctx, conn: ctx.newConnection(io), io, socket, log }, ms);
     },
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () => {
+      // server.close() waits for open connections: end them first.
+      for (const s of open) s.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   });
   return me;
 }

@@ -234,13 +234,15 @@ export async function opensslServer(o: OpensslServerOptions = {}): Promise<Opens
 }
 
 export interface OpensslClientOptions extends OpensslOptions {
-  servername?: string;
+  /** SNI (default 'localhost'); null sends none. */
+  servername?: string | null;
 }
 
 /** openssl s_client connecting to 127.0.0.1:port, stdin piped (each line written is sent). */
 export function opensslClient(port: number, o: OpensslClientOptions = {}): Proc {
   const args = ['s_client', '-connect', '127.0.0.1:' + port, ...commonArgs(o), '-nocommands'];
-  args.push('-servername', o.servername ?? 'localhost');
+  if (o.servername === null) args.push('-noservername');
+  else args.push('-servername', o.servername ?? 'localhost');
   args.push(...(o.extra ?? []));
   return spawnProc('openssl', args);
 }
@@ -304,9 +306,64 @@ export function parseServerHello(m: Uint8Array): ServerHelloInfo {
   return { helloRetryRequest: hex === HRR_RANDOM, cipherSuite, group };
 }
 
+export interface ClientHelloInfo {
+  /** client_random, hex. */
+  random: string;
+  /** Extension types in order. */
+  extensions: number[];
+  /** host_name from server_name, or null without the extension. */
+  serverName: string | null;
+}
+
+/** Parses a ClientHello handshake message. */
+export function parseClientHello(m: Uint8Array): ClientHelloInfo {
+  const random = Buffer.from(m.subarray(6, 38)).toString('hex');
+  let p = 38;
+  p += 1 + m[p]; // legacy_session_id
+  p += 2 + ((m[p] << 8) | m[p + 1]); // cipher_suites
+  p += 1 + m[p]; // legacy_compression_methods
+  const end = p + 2 + ((m[p] << 8) | m[p + 1]);
+  p += 2;
+  const extensions: number[] = [];
+  let serverName: string | null = null;
+  while (p + 4 <= end) {
+    const type = (m[p] << 8) | m[p + 1];
+    const len = (m[p + 2] << 8) | m[p + 3];
+    extensions.push(type);
+    // server_name_list: list length (2), name_type (1), host_name length (2), host_name
+    if (type === 0) serverName = Buffer.from(m.subarray(p + 9, p + 4 + len)).toString('latin1');
+    p += 4 + len;
+  }
+  return { random, extensions, serverName };
+}
+
+/** The ClientHello messages in openssl -msg output. */
+export function clientHellos(stdout: string): ClientHelloInfo[] {
+  return handshakeMessages(stdout).filter((m) => m.name === 'ClientHello').map((m) => parseClientHello(m.bytes));
+}
+
 /** The ServerHello messages (HelloRetryRequest first if there was one) in openssl -msg output. */
 export function serverHellos(stdout: string): ServerHelloInfo[] {
   return handshakeMessages(stdout).filter((m) => m.name === 'ServerHello').map((m) => parseServerHello(m.bytes));
+}
+
+/** The DER certificates of the Certificate message the openssl process sent or received (leaf first). */
+export function certificateList(stdout: string, dir: 'sent' | 'received'): Uint8Array[] {
+  const m = handshakeMessages(stdout).find((x) => x.name === 'Certificate' && x.dir === dir);
+  if (!m) return [];
+  const b = m.bytes;
+  const u24 = (i: number) => (b[i] << 16) | (b[i + 1] << 8) | b[i + 2];
+  let p = 4 + 1 + b[4]; // header, certificate_request_context
+  const end = p + 3 + u24(p);
+  p += 3;
+  const out: Uint8Array[] = [];
+  while (p < end) {
+    const len = u24(p);
+    out.push(b.slice(p + 3, p + 3 + len));
+    p += 3 + len;
+    p += 2 + ((b[p] << 8) | b[p + 1]); // extensions
+  }
+  return out;
 }
 
 /** SignatureScheme of the CertificateVerify that the openssl process sent or received, or -1. */

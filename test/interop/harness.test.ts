@@ -2,10 +2,14 @@
 // (openssl and node:tls) and no microtls code: if these fail, the interop
 // failures elsewhere say nothing about microtls.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { CipherSuite, NamedGroup, SignatureScheme } from '../../core/registry.js';
 import {
-  certificateVerifyScheme, cleanup, nodeTlsClient, nodeTlsServer, opensslClient, opensslServer, serverHellos, within,
+  certificateVerifyScheme, cleanup, clientHellos, nodeTlsClient, nodeTlsServer, opensslClient, opensslServer, serverHellos,
+  within,
 } from '../helpers/peers.js';
 import { tamperProxy } from '../helpers/proxy.js';
 
@@ -81,4 +85,25 @@ test('tamper proxy: a flipped bit in application data ends in bad_record_mac at 
   await cl.waitFor(/alert bad record mac/);
   assert.equal(proxy.tampered(), 1);
   await proxy.stop();
+});
+
+test('ClientHello parsing: random as in the key log, SNI present for a name and absent without one', T, async () => {
+  const keylog = join(mkdtempSync(join(tmpdir(), 'microtls-')), 'keys.txt');
+  const srv = await opensslServer({ msg: true, extra: ['-keylogfile', keylog] });
+  const cl = opensslClient(srv.port, { servername: 'microtls.test' });
+  cl.write('x\n');
+  await cl.waitFor(/^x$/m);
+  cl.endInput();
+  await Promise.all([cl.waitExit(), srv.waitExit()]);
+  const [hello] = clientHellos(srv.stdout());
+  assert.equal(hello.serverName, 'microtls.test');
+  assert.match(readFileSync(keylog, 'utf8'), new RegExp('^CLIENT_TRAFFIC_SECRET_0 ' + hello.random + ' ([0-9a-f]{64}|[0-9a-f]{96})$', 'm'));
+
+  const srv2 = await opensslServer({ msg: true });
+  const cl2 = opensslClient(srv2.port, { servername: null });
+  cl2.endInput();
+  await Promise.all([cl2.waitExit(), srv2.waitExit()]);
+  const [hello2] = clientHellos(srv2.stdout());
+  assert.equal(hello2.serverName, null);
+  assert.ok(!hello2.extensions.includes(0));
 });

@@ -3,7 +3,7 @@
 // sequence numbers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, type CipherGCM, type DecipherGCM } from 'node:crypto';
 import { aes128gcm, aes256gcm } from '../../core/crypto/aes-gcm.js';
 import { chacha20poly1305 } from '../../core/crypto/chacha20-poly1305.js';
 import type { Aead } from '../../core/crypto/types.js';
@@ -30,7 +30,7 @@ function nonceFor(iv: Uint8Array, seq: bigint): Buffer {
 
 /** node:crypto's view of a record: the TLSInnerPlaintext it decrypts to. */
 function nodeOpen(name: CipherName, key: Uint8Array, iv: Uint8Array, seq: bigint, record: Uint8Array): Buffer {
-  const d = createDecipheriv(name, key, nonceFor(iv, seq), { authTagLength: 16 } as never);
+  const d = createDecipheriv(name as 'aes-128-gcm', key, nonceFor(iv, seq), { authTagLength: 16 }) as DecipherGCM;
   d.setAAD(record.subarray(0, 5));
   d.setAuthTag(record.subarray(record.length - 16));
   return Buffer.concat([d.update(record.subarray(5, record.length - 16)), d.final()]);
@@ -39,7 +39,7 @@ function nodeOpen(name: CipherName, key: Uint8Array, iv: Uint8Array, seq: bigint
 /** A record node:crypto protects around an arbitrary TLSInnerPlaintext. */
 function nodeSeal(name: CipherName, key: Uint8Array, iv: Uint8Array, seq: bigint, inner: Uint8Array): Uint8Array {
   const header = Buffer.from([23, 3, 3, (inner.length + 16) >> 8, (inner.length + 16) & 0xff]);
-  const c = createCipheriv(name, key, nonceFor(iv, seq), { authTagLength: 16 } as never);
+  const c = createCipheriv(name as 'aes-128-gcm', key, nonceFor(iv, seq), { authTagLength: 16 }) as CipherGCM;
   c.setAAD(header);
   const body = Buffer.concat([c.update(inner), c.final()]);
   return new Uint8Array(Buffer.concat([header, body, c.getAuthTag()]));

@@ -2,8 +2,8 @@
 // built on node:crypto, and a failure assertion.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { constants, createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { constants, createPublicKey, randomBytes, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,4 +101,37 @@ export function assertFails(fn: () => unknown, name: string, alert?: number): Tl
     return e;
   }
   assert.fail('expected ' + name + ', nothing thrown');
+}
+
+export interface CertSpec {
+  /** File stem in dir: writes NAME.key (PKCS#8 PEM) and NAME.crt. */
+  name: string;
+  /** openssl genpkey arguments, e.g. ['-algorithm', 'ed25519'], or the stem of a key file in dir to reuse. */
+  key: string[] | string;
+  subj: string;
+  /** Lines of the extensions section (none: a v1 certificate). */
+  ext?: string;
+  /** Issuer file stem (NAME.crt, NAME.key) in dir or an absolute path stem; self-signed when absent. */
+  issuer?: string;
+  /** Extra signing options: ['-sha384'], ['-sigopt', 'rsa_padding_mode:pss', ...]. */
+  sign?: string[];
+  days?: number;
+}
+
+export const EC256 = ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+
+/** Makes a certificate with openssl (genpkey, req, x509 -req); returns its DER. */
+export function makeCert(dir: string, s: CertSpec): Uint8Array {
+  if (typeof s.key === 'string') copyFileSync(join(dir, s.key + '.key'), join(dir, s.name + '.key'));
+  else openssl(['genpkey', ...s.key, '-out', s.name + '.key'], dir);
+  openssl(['req', '-new', '-key', s.name + '.key', '-subj', s.subj, '-out', s.name + '.csr'], dir);
+  const args = ['x509', '-req', '-in', s.name + '.csr', '-out', s.name + '.crt', '-days', String(s.days ?? 30), ...(s.sign ?? [])];
+  if (s.issuer) args.push('-CA', s.issuer + '.crt', '-CAkey', s.issuer + '.key', '-set_serial', '0x' + randomBytes(8).toString('hex'));
+  else args.push('-signkey', s.name + '.key');
+  if (s.ext !== undefined) {
+    writeFileSync(join(dir, s.name + '.cnf'), '[ext]\n' + s.ext + '\n');
+    args.push('-extfile', s.name + '.cnf', '-extensions', 'ext');
+  }
+  openssl(args, dir);
+  return certDer(join(dir, s.name + '.crt'));
 }

@@ -1,0 +1,202 @@
+// bin/microtls.mjs driven as a user would: spawned, lines written to its
+// standard input, its output read, against openssl s_server / s_client and
+// against itself.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { packageRoot } from '../../ports/node/files.js';
+import {
+  cleanup, clientHellos, freePort, opensslClient, opensslServer, pki, spawnProc, type Proc,
+} from '../helpers/peers.js';
+
+after(cleanup);
+const T = { timeout: 20000 };
+
+function cli(...args: string[]): Proc {
+  pki('ca.crt'); // the CLI defaults to the test PKI: make sure it exists
+  return spawnProc(process.execPath, [join(packageRoot(), 'bin', 'microtls.mjs'), ...args]);
+}
+
+const CLOSE_NOTIFY_RECEIVED = /<<< TLS 1\.3, Alert \[length 0002\], warning close_notify/;
+
+test('client vs openssl s_server: seed lines, reply, break, exit 0; no SNI for an IP host', T, async () => {
+  const srv = await opensslServer({ msg: true });
+  const c = cli('client', '--port', String(srv.port));
+  c.write('hello\n');
+  await c.waitFor(/^Received: olleh$/m);
+  c.write('break\n');
+  assert.equal(await c.waitExit(), 0, c.output());
+  assert.equal(c.stdout(), 'Send to 127.0.0.1(127.0.0.1)\nReceived: olleh\nSending break command\nEnd of TLS Client\n');
+  await srv.waitExit();
+  assert.match(srv.stdout(), CLOSE_NOTIFY_RECEIVED);
+  const [hello] = clientHellos(srv.stdout());
+  assert.equal(hello.serverName, null, 'no server_name extension for an IP literal');
+});
+
+test('client --host localhost: resolves the name and sends it as SNI', T, async () => {
+  const srv = await opensslServer({ msg: true });
+  const c = cli('client', '--host', 'localhost', '--port', String(srv.port));
+  c.write('abc\n');
+  await c.waitFor(/^Received: cba$/m);
+  c.endInput();
+  assert.equal(await c.waitExit(), 0, c.output());
+  assert.match(c.stdout(), /^Send to localhost\((127\.0\.0\.1|::1)\)$/m);
+  await srv.waitExit();
+  assert.equal(clientHellos(srv.stdout())[0].serverName, 'localhost');
+});
+
+test('client: end of input closes with close_notify and exits 0', T, async () => {
+  const srv = await opensslServer({ msg: true });
+  const c = cli('client', '--port', String(srv.port));
+  c.write('one\n');
+  await c.waitFor(/^Received: eno$/m);
+  c.write('two\n');
+  await c.waitFor(/^Received: owt$/m);
+  c.endInput();
+  assert.equal(await c.waitExit(), 0, c.output());
+  assert.match(c.stdout(), /End of TLS Client\n$/);
+  await srv.waitExit();
+  assert.match(srv.stdout(), CLOSE_NOTIFY_RECEIVED);
+});
+
+test('client: an empty line sends an HTTP GET (openssl s_server -www answers it)', T, async () => {
+  const srv = await opensslServer({ mode: 'www' });
+  const c = cli('client', '--port', String(srv.port));
+  c.write('\n');
+  await c.waitFor(/^Received: HTTP\/1\.0 200 ok/m);
+  c.endInput();
+  assert.equal(await c.waitExit(), 0, c.output());
+});
+
+test('server --once vs openssl s_client: seed lines, reply, break, close_notify, exit 0', T, async () => {
+  const port = await freePort();
+  const s = cli('server', '--port', String(port), '--once');
+  await s.waitFor('Waiting for a connection...');
+  const cl = opensslClient(port, { msg: true });
+  await s.waitFor('Client connected successfully');
+  cl.write('hello\n');
+  await cl.waitFor(/^I hear ya fa shizzle!$/m);
+  cl.write('break\n');
+  assert.equal(await s.waitExit(), 0, s.output());
+  assert.equal(s.stdout(), 'Waiting for a connection...\nClient connected successfully\nReceived: hello\n' +
+    'Received: break\nReceived break command\nClosed the connection\n');
+  await cl.waitExit();
+  assert.match(cl.stdout(), CLOSE_NOTIFY_RECEIVED);
+});
+
+test('microtls client <-> microtls server: break, then the server takes the next client', T, async () => {
+  const port = String(await freePort());
+  const s = cli('server', '--port', port);
+  await s.waitFor('Waiting for a connection...');
+  const c1 = cli('client', '--port', port);
+  c1.write('hi there\n');
+  await c1.waitFor(/^Received: I hear ya fa shizzle!$/m);
+  c1.write('break\n');
+  assert.equal(await c1.waitExit(), 0, c1.output());
+  assert.equal(c1.stdout(), 'Send to 127.0.0.1(127.0.0.1)\nReceived: I hear ya fa shizzle!\nSending break command\n' +
+    'End of TLS Client\n');
+  await s.waitFor(/Closed the connection\nWaiting for a connection...\n/);
+
+  const c2 = cli('client', '--port', port);
+  c2.write('second\n');
+  await c2.waitFor(/^Received: I hear ya fa shizzle!$/m);
+  c2.endInput();
+  assert.equal(await c2.waitExit(), 0, c2.output());
+  await s.waitFor(/Received: second\nClosed the connection\nWaiting for a connection...\n$/);
+  assert.equal(s.stdout(), 'Waiting for a connection...\nClient connected successfully\nReceived: hi there\n' +
+    'Received: break\nReceived break command\nClosed the connection\n' +
+    'Waiting for a connection...\nClient connected successfully\nReceived: second\nClosed the connection\n' +
+    'Waiting for a connection...\n');
+  await s.stop();
+});
+
+test('client with the wrong CA: ERROR line naming UNKNOWN_CA, exit 1, s_server sees unknown_ca', T, async () => {
+  const srv = await opensslServer();
+  const c = cli('client', '--port', String(srv.port), '--ca', pki('other-ca.crt'));
+  c.endInput();
+  assert.equal(await c.waitExit(), 1);
+  assert.match(c.stderr(), /^ERROR: .+ \(err -303, UNKNOWN_CA\)$/m);
+  await srv.waitFor(/alert unknown ca/);
+});
+
+test('client --keylog writes NSS lines identical to openssl s_server -keylogfile', T, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'microtls-cli-'));
+  const ours = join(dir, 'microtls.keys');
+  const theirs = join(dir, 'openssl.keys');
+  const srv = await opensslServer({ msg: true, extra: ['-keylogfile', theirs] });
+  const c = cli('client', '--port', String(srv.port), '--keylog', ours);
+  c.write('keys\n');
+  await c.waitFor(/^Received: syek$/m);
+  c.endInput();
+  assert.equal(await c.waitExit(), 0, c.output());
+  await srv.waitExit();
+  const random = clientHellos(srv.stdout())[0].random;
+  const lines = readFileSync(ours, 'utf8').trimEnd().split('\n');
+  const reference = new Set(readFileSync(theirs, 'utf8').split('\n'));
+  const labels = new Set<string>();
+  for (const line of lines) {
+    assert.match(line, /^[A-Z0-9_]+ [0-9a-f]{64} [0-9a-f]{64}$/);
+    assert.equal(line.split(' ')[1], random, 'the client random of this connection');
+    assert.ok(reference.has(line), 'openssl logged the same secret: ' + line);
+    labels.add(line.split(' ')[0]);
+  }
+  for (const l of ['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET',
+    'CLIENT_TRAFFIC_SECRET_0', 'SERVER_TRAFFIC_SECRET_0']) {
+    assert.ok(labels.has(l), 'key log has ' + l);
+  }
+});
+
+test('client -v prints the engine debug log with state names', T, async () => {
+  const srv = await opensslServer();
+  const c = cli('client', '--port', String(srv.port), '-v');
+  c.write('v\n');
+  await c.waitFor(/^Received: v$/m);
+  c.endInput();
+  assert.equal(await c.waitExit(), 0, c.output());
+  assert.match(c.stderr(), /connect state: /);
+  assert.doesNotMatch(c.stdout(), /connect state: /, 'the debug log goes to stderr');
+});
+
+test('client --ciphers / --groups with unknown names: ERROR naming them, exit 1', T, async () => {
+  const a = cli('client', '--ciphers', 'TLS_AES_128_GCM_SHA256:TLS_NOPE_SHA256');
+  assert.equal(await a.waitExit(), 1);
+  assert.match(a.stderr(), /^ERROR: unknown cipher suite 'TLS_NOPE_SHA256' \(err -401, BAD_CONFIG\)$/m);
+  const b = cli('server', '--groups', 'x25519,curve9999');
+  assert.equal(await b.waitExit(), 1);
+  assert.match(b.stderr(), /^ERROR: unknown group 'curve9999' \(err -401, BAD_CONFIG\)$/m);
+});
+
+test('client --ciphers and --groups choose what s_server negotiates', T, async () => {
+  const srv = await opensslServer({ msg: true });
+  const c = cli('client', '--port', String(srv.port), '--ciphers', 'TLS_CHACHA20_POLY1305_SHA256',
+    '--groups', 'secp384r1', '--sigalgs', 'ecdsa_secp256r1_sha256');
+  c.endInput();
+  assert.equal(await c.waitExit(), 0, c.output());
+  await srv.waitExit();
+  assert.match(srv.output(), /^Ciphersuite: TLS_CHACHA20_POLY1305_SHA256$/m);
+  assert.match(srv.output(), /^Supported groups: secp384r1$/m);
+  assert.match(srv.output(), /^Signature Algorithms: ECDSA\+SHA256$/m);
+});
+
+test('--help for each command, exit 0', T, async () => {
+  for (const cmd of ['server', 'client', 'demo']) {
+    const h = cli(cmd, '--help');
+    assert.equal(await h.waitExit(), 0);
+    assert.match(h.stdout(), new RegExp('^usage: microtls ' + cmd));
+  }
+});
+
+test('demo: handshake and one exchange in one process, negotiated parameters printed', T, async () => {
+  const d = cli('demo');
+  assert.equal(await d.waitExit(), 0, d.output());
+  const out = d.stdout();
+  for (const line of ['[server] Waiting for a connection...', '[server] Client connected successfully',
+    '[server] Received: hello microtls', '[client] Received: I hear ya fa shizzle!', '[client] Sending break command',
+    '[server] Received break command', '[server] Closed the connection', '[client] End of TLS Client']) {
+    assert.ok(out.includes(line + '\n'), 'demo prints ' + line + '\n' + out);
+  }
+  assert.match(out, /^Negotiated: TLSv1\.3 TLS_[A-Z0-9_]+, group [a-z0-9]+, signature ecdsa_secp256r1_sha256$/m);
+  assert.match(out, /^Handshake time: \d+\.\d ms$/m);
+});

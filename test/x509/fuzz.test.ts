@@ -1,0 +1,110 @@
+// Random mutations and truncations of real certificates, keys and PEM text:
+// the parsers and the validator may only ever throw TlsFailure, and must
+// finish (each input is parsed in bounded time).
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { verifySignature } from '../../core/crypto/signature.js';
+import { TlsFailure } from '../../core/errors.js';
+import { parseCertificate, type Certificate } from '../../core/x509/certificate.js';
+import { verifyChain } from '../../core/x509/chain.js';
+import { matchesHostname } from '../../core/x509/name.js';
+import { parsePrivateKey } from '../../core/x509/keys.js';
+import { decodePem } from '../../core/x509/pem.js';
+import { PKI, certDer, ensurePki, openssl, pkiText } from './support.js';
+
+before(ensurePki);
+
+/** xorshift32: reproducible runs (the seed is printed on failure). */
+function rng(seed: number): (n: number) => number {
+  let s = seed >>> 0 || 1;
+  return (n) => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s % n;
+  };
+}
+
+function mutate(src: Uint8Array, r: (n: number) => number): Uint8Array {
+  let b = src.slice();
+  const edits = 1 + r(4);
+  for (let k = 0; k < edits; k++) {
+    const at = r(b.length || 1);
+    switch (r(7)) {
+      case 0: b[at] ^= 1 << r(8); break;
+      case 1: b[at] = r(256); break;
+      case 2: b = b.slice(0, at); break; // truncate
+      case 3: { const c = new Uint8Array(b.length + 1); c.set(b.subarray(0, at)); c[at] = r(256); c.set(b.subarray(at), at + 1); b = c; break; }
+      case 4: b = Uint8Array.from([...b.subarray(0, at), ...b.subarray(at + 1)]); break; // delete
+      case 5: b[at] = [0x80, 0x81, 0x82, 0x83, 0x84, 0xff, 0x00, 0x7f][r(8)]; break; // length-like bytes
+      default: { const from = r(b.length || 1); b.copyWithin(at, from, from + 1 + r(8)); } // shuffle a run
+    }
+  }
+  return b;
+}
+
+function onlyTlsFailure(fn: () => void, what: string, seed: number): boolean {
+  try {
+    fn();
+    return true;
+  } catch (e) {
+    if (!(e instanceof TlsFailure)) assert.fail(what + ' (seed ' + seed + ') threw ' + String((e as Error)?.stack ?? e));
+    return false;
+  }
+}
+
+test('mutated certificates: parse, name match and chain validation throw only TlsFailure', { timeout: 120000 }, () => {
+  const anchors = [parseCertificate(certDer(join(PKI, 'ca.crt'))), parseCertificate(certDer(join(PKI, 'other-ca.crt')))];
+  const intermediate = parseCertificate(certDer(join(PKI, 'intermediate.crt')));
+  const sources = ['server-ecdsa', 'server-rsa', 'server-rsapss', 'server-ed448', 'server-otherca', 'intermediate', 'ca'].map((n) => certDer(join(PKI, n + '.crt')));
+  const verifier = { verify: verifySignature };
+  let parsed = 0;
+  let validated = 0;
+  const start = Date.now();
+  for (let seed = 1; seed <= 6000; seed++) {
+    const r = rng(seed * 2654435761);
+    const der = mutate(sources[seed % sources.length], r);
+    let cert: Certificate | null = null;
+    onlyTlsFailure(() => { cert = parseCertificate(der); }, 'parseCertificate', seed);
+    if (!cert) continue;
+    parsed++;
+    const c: Certificate = cert;
+    matchesHostname(c, 'localhost');
+    matchesHostname(c, '127.0.0.1');
+    if (validated < 400) {
+      validated++;
+      onlyTlsFailure(() => verifyChain([c, intermediate], anchors, { verifier, now: Date.now(), depth: 4, purpose: 'serverAuth', hostname: 'localhost' }), 'verifyChain', seed);
+    }
+  }
+  assert.ok(parsed > 100, 'some mutants must parse, to reach the later stages (' + parsed + ')');
+  assert.ok(Date.now() - start < 60000);
+});
+
+test('mutated private keys (PKCS#8, SEC1, PKCS#1 DER) throw only TlsFailure', { timeout: 120000 }, () => {
+  const sources: Uint8Array[] = [];
+  for (const n of ['server-ecdsa', 'server-ed25519', 'server-ed448', 'server-ecdsa384', 'server-rsa', 'server-rsapss']) {
+    const pem = pkiText(n + '.key');
+    sources.push(new Uint8Array(openssl(['pkey', '-outform', 'DER'], undefined, pem)));
+    if (n === 'server-ecdsa') sources.push(new Uint8Array(openssl(['ec', '-outform', 'DER'], undefined, pem)));
+    if (n === 'server-rsa') sources.push(new Uint8Array(openssl(['rsa', '-traditional', '-outform', 'DER'], undefined, pem)));
+  }
+  for (let seed = 1; seed <= 3000; seed++) {
+    const r = rng(seed * 40503 + 7);
+    onlyTlsFailure(() => parsePrivateKey(mutate(sources[seed % sources.length], r)), 'parsePrivateKey', seed);
+  }
+});
+
+test('mutated PEM text throws only TlsFailure', () => {
+  const text = Buffer.from(pkiText('server-ecdsa-chain.crt') + pkiText('server-ecdsa.key'));
+  for (let seed = 1; seed <= 3000; seed++) {
+    const r = rng(seed * 69069 + 1);
+    const s = Buffer.from(mutate(new Uint8Array(text), r)).toString('latin1');
+    onlyTlsFailure(() => {
+      for (const der of decodePem(s, 'CERTIFICATE')) parseCertificate(der);
+    }, 'decodePem', seed);
+    onlyTlsFailure(() => parsePrivateKey(s), 'parsePrivateKey(pem)', seed);
+  }
+});
