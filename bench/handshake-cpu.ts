@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { Context } from '../core/engine/context.js';
+import { Context } from '../core/index.js';
 import type { Connection } from '../core/engine/connection.js';
 import { CipherSuite, NamedGroup, parseNameList } from '../core/registry.js';
 

@@ -1,11 +1,31 @@
-// The public API of the engine.
-export { Context } from './engine/context.js';
+// The full entry point: the engine with every feature, the noble crypto
+// provider and X.509 as defaults. (Smaller profiles build a Context from
+// core/engine/context.ts with the pieces they need.)
+import { nobleProvider } from './crypto/noble.js';
+import { Context as EngineContext } from './engine/context.js';
+import type { ContextOptions } from './engine/types.js';
+import { x509Support } from './x509/support.js';
+
+/** A Context whose crypto provider and certificate support default to noble and core/x509. */
+export class Context extends EngineContext {
+  constructor(options: ContextOptions) {
+    super(withDefaults(options));
+  }
+}
+
+function withDefaults(options: ContextOptions): ContextOptions {
+  const o: ContextOptions = Object.assign({}, options);
+  if (!o.crypto) o.crypto = nobleProvider;
+  if (!o.certificates) o.certificates = x509Support;
+  return o;
+}
+
 export { Connection, arenaLayout, type ErrorInfo, type ArenaLayout } from './engine/connection.js';
-export type { ContextOptions, Io, Negotiated, VerifyMode } from './engine/types.js';
+export type { CertificateSupport, ContextOptions, Io, Negotiated, VerifyMode } from './engine/types.js';
 export { Alert, ErrorCode, Status, alertName, errorMessage, errorName } from './errors.js';
 export {
   CipherSuite, NamedGroup, SignatureScheme,
   suiteName, groupName, schemeName, parseNameList,
 } from './registry.js';
 export type { CryptoProvider } from './crypto/types.js';
-export { nobleProvider } from './crypto/noble.js';
+export { nobleProvider, x509Support };

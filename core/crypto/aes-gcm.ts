@@ -10,10 +10,10 @@ const TAG = 16;
 
 // Reduction of the 4 bits shifted out of X by one 4-bit step, already placed
 // in the top word (the 16-bit constants of Shoup's method, shifted left 16).
-const R4 = Uint32Array.of(
+const R4 = new Uint32Array([
   0x00000000, 0x1c200000, 0x38400000, 0x24600000, 0x70800000, 0x6ca00000, 0x48c00000, 0x54e00000,
   0xe1000000, 0xfd200000, 0xd9400000, 0xc5600000, 0x91800000, 0x8da00000, 0xa9c00000, 0xb5e00000,
-);
+]);
 
 class GcmState implements AeadState {
   private readonly aes: Aes;

@@ -1,7 +1,8 @@
 // ChaCha20-Poly1305 (RFC 8439), in place. The ChaCha20 keystream goes through
-// one fixed 64-byte block; Poly1305 uses ten 13-bit limbs (the layout of
-// poly1305-donna-16 and noble's Poly1305) so every product stays exact in
-// float64, and its state is reset per record instead of reallocated.
+// one fixed 64-byte block. Poly1305 uses ten 13-bit limbs so every partial
+// sum stays below 2^32; its limb arithmetic is adapted from @noble/ciphers'
+// _poly1305.ts (MIT, after poly1305-donna), with the state kept in fixed
+// arrays and reset per record instead of reallocated.
 import { Alert, ErrorCode, fail } from '../errors.js';
 import { constantTimeEqual } from './ct.js';
 import type { Aead, AeadState } from './types.js';

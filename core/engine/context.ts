@@ -2,16 +2,13 @@
 // the parsed trust anchors, our certificate chain and private key, and the
 // normalized protocol preferences.
 import { constantTimeEqual } from '../crypto/ct.js';
-import { nobleProvider } from '../crypto/noble.js';
-import { schemeMatchesKey } from '../crypto/signature.js';
+import { schemeMatchesKey } from '../crypto/schemes.js';
 import type { CryptoProvider, PrivateKey, PublicKey } from '../crypto/types.js';
 import { ErrorCode, Alert, fail } from '../errors.js';
 import { CipherSuite, NamedGroup, SignatureScheme } from '../registry.js';
-import { parseCertificate, type Certificate } from '../x509/certificate.js';
-import { parsePrivateKey } from '../x509/keys.js';
-import { readCertificates } from '../x509/pem.js';
+import type { Certificate } from '../x509/certificate.js';
 import { Connection } from './connection.js';
-import type { ContextOptions, Io, VerifyMode } from './types.js';
+import type { CertificateSupport, ContextOptions, Io, VerifyMode } from './types.js';
 
 const DEFAULT_SUITES = [
   CipherSuite.TLS_AES_128_GCM_SHA256,
@@ -39,6 +36,7 @@ const DEFAULT_SCHEMES = [
 export interface Settings {
   side: 'client' | 'server';
   crypto: CryptoProvider;
+  certificates: CertificateSupport | null;
   random: (dst: Uint8Array) => void;
   now: (() => number) | null;
   cipherSuites: number[];
@@ -64,7 +62,7 @@ export class Context {
 
   constructor(options: ContextOptions) {
     const o = options;
-    const crypto = o.crypto ?? nobleProvider;
+    const crypto = o.crypto ?? fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'crypto provider required');
     if (typeof o.random !== 'function') fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'random source required');
     if (!o.now && !o.noClock && (o.verify ?? (o.side === 'client' ? 'require' : 'none')) !== 'none') {
       fail(ErrorCode.NO_CLOCK, Alert.internal_error);
@@ -81,6 +79,7 @@ export class Context {
     this.settings = {
       side: o.side,
       crypto,
+      certificates: o.certificates ?? null,
       random: o.random,
       now: o.now ?? null,
       cipherSuites: suites.slice(),
@@ -98,21 +97,23 @@ export class Context {
 
   /** Adds trust anchors (PEM with one or more certificates, or one DER certificate). */
   loadVerifyBuffer(data: Uint8Array | string): void {
-    for (const der of readCertificates(data)) this.anchors.push(parseCertificate(der));
+    const x509 = this.x509();
+    for (const der of x509.readCertificates(data)) this.anchors.push(x509.parseCertificate(der));
   }
 
   /** Sets our certificate chain (PEM with one or more certificates, leaf first, or one DER). */
   useCertificateBuffer(data: Uint8Array | string): void {
-    const chain = readCertificates(data);
+    const x509 = this.x509();
+    const chain = x509.readCertificates(data);
     if (chain.length === 0) fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'no certificate in buffer');
-    this.leaf = parseCertificate(chain[0]);
+    this.leaf = x509.parseCertificate(chain[0]);
     this.chain = chain;
     this.checkKeyPair();
   }
 
   /** Sets our private key (PEM or DER: PKCS#8, SEC1 EC, PKCS#1 RSA). */
   usePrivateKeyBuffer(data: Uint8Array | string): void {
-    this.privateKey = parsePrivateKey(data);
+    this.privateKey = this.x509().parsePrivateKey(data);
     this.checkKeyPair();
   }
 
@@ -126,6 +127,11 @@ export class Context {
     const key = this.privateKey;
     if (!key) return [];
     return this.settings.signatureSchemes.filter((s) => schemeMatchesKey(s, key));
+  }
+
+  /** The certificate support, which certificate features need. */
+  x509(): CertificateSupport {
+    return this.settings.certificates ?? fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'no certificate support configured (options.certificates)');
   }
 
   private checkKeyPair(): void {

@@ -1,5 +1,22 @@
 // Public configuration and IO types of the engine.
-import type { CryptoProvider } from '../crypto/types.js';
+import type { CryptoProvider, PrivateKey } from '../crypto/types.js';
+import type { Certificate } from '../x509/certificate.js';
+import type { ChainOptions } from '../x509/chain.js';
+
+/**
+ * Certificate support (X.509 parsing and validation), plugged in by
+ * configuration so that a PSK-only bundle carries none of it. The full
+ * entry point (core/index.ts) plugs in core/x509.
+ */
+export interface CertificateSupport {
+  /** The certificates in a buffer: PEM with one or more, or one DER. */
+  readCertificates(data: Uint8Array | string): Uint8Array[];
+  parseCertificate(der: Uint8Array): Certificate;
+  /** A private key from PEM or DER (PKCS#8, SEC1, PKCS#1). */
+  parsePrivateKey(data: Uint8Array | string): PrivateKey;
+  /** Validates a chain (leaf first) against trust anchors; throws a TlsFailure naming what failed. */
+  verifyChain(chain: Certificate[], anchors: Certificate[], opts: ChainOptions): void;
+}
 
 /** Transport callbacks (IO-callback mode). Both never block. */
 export interface Io {
@@ -23,8 +40,10 @@ export type VerifyMode = 'none' | 'optional' | 'require';
 export interface ContextOptions {
   /** 'client' or 'server'. */
   side: 'client' | 'server';
-  /** Crypto provider (default: the noble provider). */
+  /** Crypto provider (the full entry point defaults it to the noble provider). */
   crypto?: CryptoProvider;
+  /** Certificate support (the full entry point defaults it to core/x509). */
+  certificates?: CertificateSupport;
   /** Secure random bytes into dst. Required: core has no random source. */
   random: (dst: Uint8Array) => void;
   /** Current time in milliseconds since the epoch, for certificate validity. */

@@ -2,13 +2,12 @@
 // chain, CertificateVerify signatures and Finished values.
 import { asciiBytes } from '../bytes/ascii.js';
 import { constantTimeEqual } from '../crypto/ct.js';
-import { schemeAlgorithm, schemeAllowedInCertificateVerify, schemeMatchesKey } from '../crypto/signature.js';
+import { schemeAlgorithm, schemeAllowedInCertificateVerify, schemeMatchesKey } from '../crypto/schemes.js';
 import type { PrivateKey, PublicKey } from '../crypto/types.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
 import type { Context } from '../engine/context.js';
 import { schemeName } from '../registry.js';
-import { parseCertificate, type Certificate } from '../x509/certificate.js';
-import { verifyChain } from '../x509/chain.js';
+import type { Certificate } from '../x509/certificate.js';
 
 const SERVER_CONTEXT = asciiBytes('TLS 1.3, server CertificateVerify');
 const CLIENT_CONTEXT = asciiBytes('TLS 1.3, client CertificateVerify');
@@ -68,10 +67,11 @@ export function verifyCertificateVerify(
 export function checkPeerChain(
   context: Context, certs: Uint8Array[], purpose: 'serverAuth' | 'clientAuth', hostname: string | null,
 ): Certificate {
-  const chain = certs.map(parseCertificate);
+  const x509 = context.x509();
+  const chain = certs.map((c) => x509.parseCertificate(c));
   const s = context.settings;
   if (s.verify !== 'none') {
-    verifyChain(chain, context.anchors, {
+    x509.verifyChain(chain, context.anchors, {
       verifier: s.crypto,
       now: s.now ? s.now() : null,
       depth: s.verifyDepth,

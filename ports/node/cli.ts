@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Connection } from '../../core/engine/connection.js';
-import { Context } from '../../core/engine/context.js';
+import { Context } from '../../core/index.js';
 import type { ContextOptions, Negotiated, VerifyMode } from '../../core/engine/types.js';
 import { ErrorCode, TlsFailure, errorName } from '../../core/errors.js';
 import {

@@ -112,6 +112,40 @@ test('microtls client <-> microtls server: break, then the server takes the next
   await s.stop();
 });
 
+test('server --require-client-cert: a client without a certificate fails, the next one with a certificate gets in', T, async () => {
+  const port = await freePort();
+  const s = cli('server', '--port', String(port), '--require-client-cert');
+  await s.waitFor('Waiting for a connection...');
+  const bad = opensslClient(port);
+  await bad.waitFor(/alert certificate required/);
+  await s.waitFor(/^ERROR: handshake failed: .+ \(err -216, CERTIFICATE_REQUIRED\)$/m);
+  await s.waitFor(/Waiting for a connection...\nWaiting for a connection...\n$/);
+  const good = opensslClient(port, { cert: 'client-ecdsa' });
+  await s.waitFor('Client connected successfully');
+  good.write('with cert\n');
+  await good.waitFor(/^I hear ya fa shizzle!$/m);
+  await s.waitFor(/^Received: with cert$/m);
+  await s.stop();
+});
+
+test('client --cert/--key authenticates to s_server -Verify 1; --insecure accepts an untrusted server', T, async () => {
+  const srv = await opensslServer({ clientAuth: 'require' });
+  const c = cli('client', '--port', String(srv.port), '--cert', pki('client-ed25519.crt'), '--key', pki('client-ed25519.key'));
+  c.write('auth\n');
+  await c.waitFor(/^Received: htua$/m);
+  c.endInput();
+  assert.equal(await c.waitExit(), 0, c.output());
+  await srv.waitExit();
+  assert.match(srv.output(), /^Peer certificate: O = microtls, CN = client-ed25519$/m);
+
+  const other = await opensslServer({ cert: 'server-otherca' });
+  const i = cli('client', '--port', String(other.port), '--insecure');
+  i.write('trust me\n');
+  await i.waitFor(/^Received: em tsurt$/m);
+  i.endInput();
+  assert.equal(await i.waitExit(), 0, i.output());
+});
+
 test('client with the wrong CA: ERROR line naming UNKNOWN_CA, exit 1, s_server sees unknown_ca', T, async () => {
   const srv = await opensslServer();
   const c = cli('client', '--port', String(srv.port), '--ca', pki('other-ca.crt'));
@@ -183,7 +217,7 @@ test('client --ciphers and --groups choose what s_server negotiates', T, async (
 test('--help for each command, exit 0', T, async () => {
   for (const cmd of ['server', 'client', 'demo']) {
     const h = cli(cmd, '--help');
-    assert.equal(await h.waitExit(), 0);
+    assert.equal(await h.waitExit(), 0, h.output());
     assert.match(h.stdout(), new RegExp('^usage: microtls ' + cmd));
   }
 });

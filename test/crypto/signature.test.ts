@@ -11,9 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
-import {
-  schemeAlgorithm, schemeAllowedInCertificateVerify, schemeMatchesKey, signMessage, verifySignature,
-} from '../../core/crypto/signature.js';
+import { schemeAlgorithm, schemeAllowedInCertificateVerify, schemeMatchesKey } from '../../core/crypto/schemes.js';
+import { signMessage, verifySignature } from '../../core/crypto/signature.js';
 import { ErrorCode, TlsFailure } from '../../core/errors.js';
 import { SignatureScheme } from '../../core/registry.js';
 import type { HashName, PrivateKey, PublicKey, SignatureAlgorithm } from '../../core/crypto/types.js';

@@ -4,7 +4,7 @@ import { randomFillSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Context } from '../../core/engine/context.js';
+import { Context } from '../../core/index.js';
 import type { Connection } from '../../core/engine/connection.js';
 import type { ContextOptions, Io } from '../../core/engine/types.js';
 import { Status } from '../../core/errors.js';

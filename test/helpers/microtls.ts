@@ -4,10 +4,10 @@
 import { existsSync } from 'node:fs';
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 import type { Connection } from '../../core/engine/connection.js';
-import { Context } from '../../core/engine/context.js';
+import { Context } from '../../core/index.js';
 import type { ContextOptions } from '../../core/engine/types.js';
 import { loadVerifyFile, nodeRandom, useCertificateFile, usePrivateKeyFile } from '../../ports/node/files.js';
-import { SocketIo, close, closeSocket, handshake, readSome, writeAll } from '../../ports/node/socket-io.js';
+import { MicrotlsError, SocketIo, close, closeSocket, handshake, readSome, writeAll } from '../../ports/node/socket-io.js';
 import { WAIT_MS, pki, register, track, within } from './peers.js';
 
 export interface MicroOptions extends Partial<ContextOptions> {
@@ -39,13 +39,20 @@ export function microContext(side: 'client' | 'server', o: MicroOptions): Contex
   return ctx;
 }
 
-/** Handshake with a bound; on failure the socket is closed gracefully (so the peer reads our alert) and the MicrotlsError rethrown. */
+/**
+ * Handshake with a bound. On failure the socket is closed gracefully (so the
+ * peer reads our alert) and the error rethrown; a timeout carries the tail
+ * of the engine's debug log.
+ */
 async function shake(peer: MicroPeer, ms: number): Promise<MicroPeer> {
   try {
     await within(handshake(peer.conn, peer.io), ms, 'microtls handshake', () => peer.socket.destroy());
     return peer;
   } catch (e) {
     await closeSocket(peer.io, 500);
+    if (e instanceof Error && !(e instanceof MicrotlsError)) {
+      e.message += '\n--- microtls debug log (last lines):\n' + peer.log.slice(-40).join('\n');
+    }
     throw e;
   }
 }
@@ -74,8 +81,6 @@ export interface MicroServer {
   port: number;
   /** Takes the next TCP connection and runs the server handshake on it. */
   accept(ms?: number): Promise<MicroPeer>;
-  /** The debug log of the last accepted connection. */
-  log: string[];
   stop(): Promise<void>;
 }
 
@@ -100,11 +105,9 @@ export async function microListen(o: MicroOptions = {}): Promise<MicroServer> {
     wake = null;
     return waiting.shift() as Socket;
   };
-  const ms0 = WAIT_MS;
-  const me = register<MicroServer>({
+  return register<MicroServer>({
     port: (server.address() as { port: number }).port,
-    get log() { return log; },
-    async accept(ms = ms0) {
+    async accept(ms = WAIT_MS) {
       const socket = await within(next(), ms, 'a TCP connection to the microtls server');
       const io = new SocketIo(socket);
       log = [];
@@ -116,7 +119,6 @@ export async function microListen(o: MicroOptions = {}): Promise<MicroServer> {
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   });
-  return me;
 }
 
 /** Sends text over a microtls connection (bounded). */

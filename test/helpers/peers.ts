@@ -92,7 +92,7 @@ export interface Proc {
   stderr(): string;
   /** Both, stdout first. */
   output(): string;
-  /** Resolves with the output once `pattern` appears in stdout or stderr; rejects on timeout or exit. */
+  /** Resolves with the output once `pattern` matches stdout or stderr; rejects on timeout or exit. */
   waitFor(pattern: RegExp | string, ms?: number): Promise<string>;
   /** Resolves with the exit code (or the signal name) once the process ended. */
   readonly exited: Promise<number | string>;
@@ -104,8 +104,8 @@ export interface Proc {
   stop(): Promise<void>;
 }
 
-export function spawnProc(cmd: string, args: string[], cwd?: string): Proc {
-  const child = spawn(cmd, args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+export function spawnProc(cmd: string, args: string[]): Proc {
+  const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   let ended = false;
@@ -135,7 +135,8 @@ export function spawnProc(cmd: string, args: string[], cwd?: string): Proc {
     output: () => out + err,
     exited,
     waitFor(pattern, ms = WAIT_MS) {
-      const found = () => (typeof pattern === 'string' ? (out + err).includes(pattern) : pattern.test(out + err));
+      const has = (text: string) => (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text));
+      const found = () => has(out) || has(err);
       return new Promise((resolve, reject) => {
         const check = () => {
           if (found()) done(() => resolve(out + err));

@@ -70,6 +70,12 @@ test('send copies the bytes, answers WANT_WRITE while the socket needs a drain, 
   theirs.pause();
   const io = new SocketIo(ours);
   const chunk = new Uint8Array(64 * 1024);
+  const written: Uint8Array[] = [];
+  const write = ours.write.bind(ours) as (d: Uint8Array) => boolean;
+  ours.write = ((d: Uint8Array) => {
+    written.push(d);
+    return write(d);
+  }) as typeof ours.write;
   let sent = 0;
   let r: number;
   // The engine reuses its buffer: zero it after each send; no zero may arrive.
@@ -78,6 +84,7 @@ test('send copies the bytes, answers WANT_WRITE while the socket needs a drain, 
     chunk.fill(0);
   }
   assert.equal(r, Status.WANT_WRITE);
+  assert.ok(written.length > 0 && written.every((d) => d.buffer !== chunk.buffer), 'send hands the socket a copy');
   let received = 0;
   let zeros = 0;
   theirs.on('data', (d: Buffer) => {

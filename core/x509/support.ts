@@ -1,0 +1,8 @@
+// X.509 as the engine's pluggable certificate support.
+import type { CertificateSupport } from '../engine/types.js';
+import { parseCertificate } from './certificate.js';
+import { verifyChain } from './chain.js';
+import { parsePrivateKey } from './keys.js';
+import { readCertificates } from './pem.js';
+
+export const x509Support: CertificateSupport = { readCertificates, parseCertificate, parsePrivateKey, verifyChain };
