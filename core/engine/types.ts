@@ -73,6 +73,73 @@ export interface ContextOptions {
   debug?: (line: string) => void;
   /** NSS key log lines: "CLIENT_HANDSHAKE_TRAFFIC_SECRET <client_random> <secret>". */
   keyLog?: (line: string) => void;
+
+  // --- pre-shared keys (RFC 8446 4.2.9, 4.2.11) ---
+  /** Client: the external PSK to offer to a server (by the name we connect to), or null. */
+  pskClient?: (serverName: string | null) => ExternalPsk | null;
+  /** Server: the key for a received identity, or null (then a certificate handshake, if we have one). */
+  pskServer?: (identity: Uint8Array) => ExternalPsk | null;
+  /** PSK key exchange modes in preference order (default ['psk_dhe_ke']). */
+  pskModes?: PskMode[];
+
+  // --- session tickets and 0-RTT (RFC 8446 4.6.1, 4.2.10, 8) ---
+  /** Server: NewSessionTicket messages after each handshake (default 2; 0 turns resumption off). */
+  tickets?: number;
+  /** Server: ticket lifetime in seconds (default 7200, at most 604800). */
+  ticketLifetime?: number;
+  /** Server: ticket keys, the first seals (default: one random key per context). */
+  ticketKeys?: TicketKey[];
+  /** Server: 0-RTT bytes accepted per connection and advertised in tickets (default 0: no early data). */
+  maxEarlyData?: number;
+  /** Server: anti-replay store for 0-RTT: ticket uses remembered, and the freshness window in ms. */
+  antiReplay?: { capacity: number; windowMs: number };
+
+  // --- extensions ---
+  /** ALPN protocol names in preference order (client offers, server selects from). */
+  alpn?: string[];
+  /**
+   * Server: called with the SNI name (or null); return a Context whose
+   * certificate, key and settings serve this connection, null to keep this
+   * one, or false to refuse the name (unrecognized_name).
+   */
+  onServerName?: (name: string | null) => ContextLike | null | false;
+  /** max_fragment_length (RFC 6066): client requests it; both sides size their record buffers from it. */
+  maxFragmentLength?: 512 | 1024 | 2048 | 4096;
+  /** record_size_limit (RFC 8449): the largest record plaintext we accept (64..16384). */
+  recordSizeLimit?: number;
+  /** Server: DER OCSP response to staple for our leaf certificate when asked. */
+  ocspResponse?: Uint8Array;
+  /** Client: ask for a stapled OCSP response ('request'), or refuse a handshake without a good one ('require'). */
+  ocsp?: 'off' | 'request' | 'require';
+  /** Send certificate_authorities (our trust anchors' names) in ClientHello / CertificateRequest. */
+  certificateAuthorities?: boolean;
+  /** Client: pad the ClientHello to this many bytes with the padding extension (RFC 7685). */
+  clientHelloPadding?: number;
+  /** Client: offer post-handshake client authentication (post_handshake_auth). */
+  postHandshakeAuth?: boolean;
+  /** Send KeyUpdate after this many records under one key (default 2^24, within every AEAD's limit). */
+  keyUpdateAfter?: number;
+}
+
+export type PskMode = 'psk_ke' | 'psk_dhe_ke';
+
+/** An external pre-shared key: identity, key, and the hash it is bound to (default sha256). */
+export interface ExternalPsk {
+  identity: Uint8Array;
+  key: Uint8Array;
+  hash?: 'sha256' | 'sha384';
+}
+
+/** A ticket encryption key: 16-byte name, 32-byte key; accepted until notAfter (ms) when set. */
+export interface TicketKey {
+  name: Uint8Array;
+  key: Uint8Array;
+  notAfter?: number;
+}
+
+/** What onServerName may return: another context (kept structural to avoid an import cycle). */
+export interface ContextLike {
+  readonly settings: unknown;
 }
 
 /** Negotiated parameters, readable after the handshake. */
@@ -83,4 +150,16 @@ export interface Negotiated {
   signatureScheme: number | null;
   /** DER certificates the peer sent, leaf first. */
   peerCertificates: Uint8Array[];
+  /** ALPN protocol selected, or null. */
+  alpn: string | null;
+  /** The server name the client sent (SNI), or null. */
+  serverName: string | null;
+  /** 'full', 'psk' (external PSK) or 'resumed' (ticket). */
+  mode: 'full' | 'psk' | 'resumed';
+  /** PSK key exchange mode when a PSK was used. */
+  pskMode: PskMode | null;
+  /** Largest record plaintext we send (max_fragment_length / record_size_limit applied). */
+  maxFragment: number;
+  /** 0-RTT: 'none' (not offered), 'accepted' or 'rejected'. */
+  earlyData: 'none' | 'accepted' | 'rejected';
 }

@@ -295,6 +295,7 @@ function acceptQueue(server: Server): () => Promise<Socket> {
   const waiting: Socket[] = [];
   let wake: (() => void) | null = null;
   server.on('connection', (s: Socket) => {
+    s.on('error', () => undefined); // a waiting client may reset; SocketIo sees the close
     waiting.push(s);
     if (wake) wake();
   });

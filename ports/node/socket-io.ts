@@ -24,6 +24,9 @@ export class SocketIo implements Io {
   private waiters: (() => void)[] = [];
 
   constructor(readonly socket: Socket, readonly highWater = DEFAULT_HIGH_WATER) {
+    // The socket may have ended or closed before it was handed to us.
+    this.closed = socket.destroyed;
+    this.eof = socket.destroyed || socket.readableEnded;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       this.chunks.push(chunk);

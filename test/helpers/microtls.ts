@@ -94,6 +94,7 @@ export async function microListen(o: MicroOptions = {}): Promise<MicroServer> {
   const open = new Set<Socket>();
   let wake: (() => void) | null = null;
   server.on('connection', (s: Socket) => {
+    s.on('error', () => undefined); // a waiting client may reset; SocketIo sees the close
     open.add(s);
     s.once('close', () => open.delete(s));
     waiting.push(s);

@@ -1,0 +1,44 @@
+// What the numbers were measured on, stored with every result file.
+import { spawnSync } from 'node:child_process';
+import { cpus, platform, arch, release, totalmem } from 'node:os';
+import { packageRoot } from '../../ports/node/files.js';
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  platform: string;
+  node: string;
+  v8: string;
+  openssl: string;
+  /** The commit measured (with "+changes" when the work tree differs), or "" outside git. */
+  commit: string;
+  date: string;
+}
+
+export function machineInfo(): Machine {
+  const list = cpus();
+  const git = (args: string[]): string => {
+    const r = spawnSync('git', args, { cwd: packageRoot(), encoding: 'utf8' });
+    return r.status === 0 ? r.stdout.trim() : '';
+  };
+  const head = git(['rev-parse', '--short', 'HEAD']);
+  const dirty = head !== '' && git(['status', '--porcelain', '--untracked-files=no']) !== '';
+  return {
+    cpu: list[0]?.model.trim() ?? 'unknown',
+    cores: list.length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    platform: `${platform()} ${release()} ${arch()}`,
+    node: process.version,
+    v8: process.versions.v8,
+    openssl: process.versions.openssl,
+    commit: head + (dirty ? '+changes' : ''),
+    date: new Date().toISOString(),
+  };
+}
+
+/** One Markdown line naming the machine. */
+export function machineLine(m: Machine): string {
+  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node} (OpenSSL ${m.openssl}), ` +
+    `commit ${m.commit || 'n/a'}, ${m.date.slice(0, 16).replace('T', ' ')} UTC`;
+}

@@ -1,0 +1,10 @@
+// What every profile exports besides its Context: connections, status and
+// error codes, protocol code tables.
+export { Connection, arenaLayout, type ErrorInfo, type ArenaLayout } from '../engine/connection.js';
+export type { CertificateSupport, ContextOptions, Io, Negotiated, VerifyMode } from '../engine/types.js';
+export { Alert, ErrorCode, Status, alertName, errorMessage, errorName } from '../errors.js';
+export {
+  CipherSuite, NamedGroup, SignatureScheme,
+  suiteName, groupName, schemeName, parseNameList,
+} from '../registry.js';
+export type { CryptoProvider } from '../crypto/types.js';

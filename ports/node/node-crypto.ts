@@ -1,0 +1,284 @@
+// A CryptoProvider on node:crypto (OpenSSL), for host speed: simulations and
+// benchmarks with many connections. Select it with
+// `new Context({ crypto: nodeCryptoProvider, ... })`; the noble provider
+// stays the default so the host normally runs the device code.
+//
+// Unlike the core AEADs this one is not allocation-free per record: node's
+// ciphers are one-shot objects, so every seal/open creates a Cipher and a
+// result Buffer that is copied back into the caller's buffer. ECDSA signing
+// takes its nonce from OpenSSL rather than from `random`.
+import {
+  constants, createCipheriv, createDecipheriv, createECDH, createHash, createPrivateKey, createPublicKey,
+  diffieHellman, sign as nodeSign, verify as nodeVerify,
+  type CipherCCMTypes, type CipherGCMTypes, type Hash as NodeHash, type JsonWebKey, type KeyObject,
+} from 'node:crypto';
+import { Alert, ErrorCode, fail } from '../../core/errors.js';
+import { CipherSuite, NamedGroup } from '../../core/registry.js';
+import type {
+  Aead, AeadState, CryptoProvider, Hash, HashName, HashState, KeyExchange, PrivateKey, PublicKey, SignatureAlgorithm,
+} from '../../core/crypto/types.js';
+
+// --- hashes ---
+
+class NodeHashState implements HashState {
+  constructor(private readonly h: NodeHash) {}
+
+  update(data: Uint8Array): HashState {
+    this.h.update(data);
+    return this;
+  }
+
+  digestInto(out: Uint8Array): void {
+    out.set(this.h.digest());
+  }
+
+  clone(): HashState {
+    return new NodeHashState(this.h.copy());
+  }
+}
+
+function nodeHash(name: HashName, outputLen: number, blockLen: number): Hash {
+  return { name, outputLen, blockLen, create: () => new NodeHashState(createHash(name)) };
+}
+
+const hashes: Record<HashName, Hash> = {
+  sha256: nodeHash('sha256', 32, 64),
+  sha384: nodeHash('sha384', 48, 128),
+  sha512: nodeHash('sha512', 64, 128),
+};
+
+// --- AEADs ---
+
+type Algorithm = CipherGCMTypes | CipherCCMTypes | 'chacha20-poly1305';
+
+class NodeAeadState implements AeadState {
+  private readonly key: Buffer;
+
+  constructor(private readonly algorithm: Algorithm, private readonly tagLen: number, key: Uint8Array) {
+    this.key = Buffer.from(key);
+  }
+
+  rekey(key: Uint8Array): void {
+    if (key.length !== this.key.length) fail(ErrorCode.BAD_KEY, Alert.internal_error, this.algorithm + ' key length');
+    this.key.set(key);
+  }
+
+  seal(nonce: Uint8Array, aad: Uint8Array, buf: Uint8Array, off: number, len: number): void {
+    this.check(nonce, buf, off, len);
+    // The union of node's cipher overloads: every algorithm here takes authTagLength.
+    const c = createCipheriv(this.algorithm as CipherGCMTypes, this.key, nonce, { authTagLength: this.tagLen });
+    c.setAAD(aad, { plaintextLength: len }); // plaintextLength is required by CCM, ignored by the others
+    buf.set(c.update(buf.subarray(off, off + len)), off);
+    c.final();
+    buf.set(c.getAuthTag(), off + len);
+  }
+
+  open(nonce: Uint8Array, aad: Uint8Array, buf: Uint8Array, off: number, len: number): boolean {
+    this.check(nonce, buf, off, len);
+    const d = createDecipheriv(this.algorithm as CipherGCMTypes, this.key, nonce, { authTagLength: this.tagLen });
+    d.setAuthTag(buf.subarray(off + len, off + len + this.tagLen));
+    d.setAAD(aad, { plaintextLength: len });
+    let plain: Buffer;
+    try {
+      // final() throws on a bad tag (CCM's update() then also returns no plaintext).
+      plain = d.update(buf.subarray(off, off + len));
+      d.final();
+    } catch {
+      return false;
+    }
+    buf.set(plain, off); // only authenticated plaintext reaches the caller's buffer
+    return true;
+  }
+
+  private check(nonce: Uint8Array, buf: Uint8Array, off: number, len: number): void {
+    if (nonce.length !== 12 || !(off >= 0 && len >= 0 && off + len + this.tagLen <= buf.length)) {
+      fail(ErrorCode.BUFFER_TOO_SMALL, Alert.internal_error, this.algorithm + ' nonce or buffer range');
+    }
+  }
+}
+
+function nodeAead(algorithm: Algorithm, keyLen: number, tagLen: number): Aead {
+  return {
+    keyLen,
+    tagLen,
+    create(key) {
+      if (key.length !== keyLen) fail(ErrorCode.BAD_KEY, Alert.internal_error, algorithm + ' key length');
+      return new NodeAeadState(algorithm, tagLen, key);
+    },
+  };
+}
+
+const aeads: Record<number, Aead> = {
+  [CipherSuite.TLS_AES_128_GCM_SHA256]: nodeAead('aes-128-gcm', 16, 16),
+  [CipherSuite.TLS_AES_256_GCM_SHA384]: nodeAead('aes-256-gcm', 32, 16),
+  [CipherSuite.TLS_CHACHA20_POLY1305_SHA256]: nodeAead('chacha20-poly1305', 32, 16),
+  [CipherSuite.TLS_AES_128_CCM_SHA256]: nodeAead('aes-128-ccm', 16, 16),
+  [CipherSuite.TLS_AES_128_CCM_8_SHA256]: nodeAead('aes-128-ccm', 16, 8),
+};
+
+// --- key exchange ---
+
+/**
+ * X25519/X448: raw keys wrapped in the fixed DER prefixes of PKCS#8 and SPKI
+ * (RFC 8410), the one form node imports without the public half.
+ */
+function montgomeryGroup(group: number, len: number, pkcs8Prefix: string, spkiPrefix: string): KeyExchange {
+  const privDer = (priv: Uint8Array) => Buffer.concat([Buffer.from(pkcs8Prefix, 'hex'), priv]);
+  const pubDer = (pub: Uint8Array) => Buffer.concat([Buffer.from(spkiPrefix, 'hex'), pub]);
+  return {
+    group,
+    publicLen: len,
+    generate(random) {
+      const priv = new Uint8Array(len); // clamped by the ladder itself
+      random(priv);
+      const spki = createPublicKey(createPrivateKey({ key: privDer(priv), format: 'der', type: 'pkcs8' }))
+        .export({ format: 'der', type: 'spki' });
+      return { priv, pub: new Uint8Array(spki.subarray(spki.length - len)) };
+    },
+    shared(priv, peerPub) {
+      if (peerPub.length !== len) return null;
+      let secret: Buffer;
+      try {
+        secret = diffieHellman({
+          privateKey: createPrivateKey({ key: privDer(priv), format: 'der', type: 'pkcs8' }),
+          publicKey: createPublicKey({ key: pubDer(peerPub), format: 'der', type: 'spki' }),
+        });
+      } catch {
+        return null; // OpenSSL refuses an all-zero result (a low-order peer key)
+      }
+      let acc = 0;
+      for (let i = 0; i < secret.length; i++) acc |= secret[i];
+      return acc === 0 ? null : new Uint8Array(secret);
+    },
+  };
+}
+
+/** NIST curves: uncompressed points; OpenSSL checks the peer's point is on the curve and not the identity. */
+function ecdhGroup(group: number, curve: string, size: number): KeyExchange {
+  // The top bits of the scalar that may be set: P-521's 66 bytes hold 521 bits.
+  const topMask = size === 66 ? 0x01 : 0xff;
+  return {
+    group,
+    publicLen: 1 + 2 * size,
+    generate(random) {
+      const ecdh = createECDH(curve);
+      const priv = new Uint8Array(size);
+      for (;;) {
+        random(priv);
+        priv[0] &= topMask;
+        try {
+          ecdh.setPrivateKey(priv); // throws for 0 and values >= the order: draw again
+          break;
+        } catch {
+          continue;
+        }
+      }
+      return { priv, pub: new Uint8Array(ecdh.getPublicKey()) };
+    },
+    shared(priv, peerPub) {
+      if (peerPub.length !== 1 + 2 * size || peerPub[0] !== 0x04) return null;
+      try {
+        const ecdh = createECDH(curve);
+        ecdh.setPrivateKey(priv);
+        return new Uint8Array(ecdh.computeSecret(peerPub));
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+const groups: Record<number, KeyExchange> = {
+  [NamedGroup.x25519]: montgomeryGroup(NamedGroup.x25519, 32, '302e020100300506032b656e04220420', '302a300506032b656e032100'),
+  [NamedGroup.x448]: montgomeryGroup(NamedGroup.x448, 56, '3046020100300506032b656f043a0438', '3042300506032b656f033900'),
+  [NamedGroup.secp256r1]: ecdhGroup(NamedGroup.secp256r1, 'prime256v1', 32),
+  [NamedGroup.secp384r1]: ecdhGroup(NamedGroup.secp384r1, 'secp384r1', 48),
+  [NamedGroup.secp521r1]: ecdhGroup(NamedGroup.secp521r1, 'secp521r1', 66),
+};
+
+// --- signatures: KeyObjects from the X.509 layer's keys through JWK ---
+
+const b64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
+
+function bigintB64u(x: bigint): string {
+  const hex = x.toString(16);
+  return Buffer.from(hex.length % 2 ? '0' + hex : hex, 'hex').toString('base64url');
+}
+
+/** JWK members of an EC point 0x04 || X || Y. */
+function ecPoint(curve: string, point: Uint8Array): JsonWebKey {
+  const size = (point.length - 1) >>> 1;
+  return { kty: 'EC', crv: curve, x: b64u(point.subarray(1, 1 + size)), y: b64u(point.subarray(1 + size)) };
+}
+
+function publicKeyObject(key: PublicKey): KeyObject {
+  let jwk: JsonWebKey;
+  switch (key.kind) {
+    case 'rsa': jwk = { kty: 'RSA', n: bigintB64u(key.n), e: bigintB64u(key.e) }; break;
+    case 'ec': jwk = ecPoint(key.curve, key.point); break;
+    case 'ed25519': jwk = { kty: 'OKP', crv: 'Ed25519', x: b64u(key.key) }; break;
+    case 'ed448': jwk = { kty: 'OKP', crv: 'Ed448', x: b64u(key.key) }; break;
+  }
+  return createPublicKey({ key: jwk, format: 'jwk' });
+}
+
+function privateKeyObject(key: PrivateKey): KeyObject {
+  let jwk: JsonWebKey;
+  switch (key.kind) {
+    case 'rsa':
+      jwk = {
+        kty: 'RSA', n: bigintB64u(key.n), e: bigintB64u(key.e), d: bigintB64u(key.d), p: bigintB64u(key.p),
+        q: bigintB64u(key.q), dp: bigintB64u(key.dp), dq: bigintB64u(key.dq), qi: bigintB64u(key.qi),
+      };
+      break;
+    case 'ec': jwk = { ...ecPoint(key.curve, key.point), d: b64u(key.d) }; break;
+    case 'ed25519': jwk = { kty: 'OKP', crv: 'Ed25519', x: b64u(key.key), d: b64u(key.seed) }; break;
+    case 'ed448': jwk = { kty: 'OKP', crv: 'Ed448', x: b64u(key.key), d: b64u(key.seed) }; break;
+  }
+  return createPrivateKey({ key: jwk, format: 'jwk' });
+}
+
+/** Whether the key's type is the one the algorithm needs (a PSS-only RSA key never makes PKCS#1 signatures). */
+function keyFits(alg: SignatureAlgorithm, key: PublicKey | PrivateKey): boolean {
+  switch (alg.type) {
+    case 'ecdsa': return key.kind === 'ec' && alg.hash !== null;
+    case 'rsa-pss': return key.kind === 'rsa' && alg.hash !== null;
+    case 'rsa-pkcs1': return key.kind === 'rsa' && !key.pssOnly && alg.hash !== null;
+    case 'ed25519': return key.kind === 'ed25519';
+    case 'ed448': return key.kind === 'ed448';
+  }
+  return false;
+}
+
+const HASH_LEN: Record<HashName, number> = { sha256: 32, sha384: 48, sha512: 64 };
+
+/** node's sign/verify key options: PSS with a salt as long as the hash (TLS 1.3), DER ECDSA signatures. */
+function keyOptions(alg: SignatureAlgorithm, key: KeyObject) {
+  if (alg.type === 'rsa-pss') {
+    return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_LEN[alg.hash!] };
+  }
+  if (alg.type === 'rsa-pkcs1') return { key, padding: constants.RSA_PKCS1_PADDING };
+  return { key, dsaEncoding: 'der' as const };
+}
+
+function signMessage(alg: SignatureAlgorithm, key: PrivateKey, msg: Uint8Array): Uint8Array {
+  if (!keyFits(alg, key)) fail(ErrorCode.BAD_KEY, Alert.internal_error, 'key cannot make ' + alg.type + ' signatures');
+  return new Uint8Array(nodeSign(alg.hash, msg, keyOptions(alg, privateKeyObject(key))));
+}
+
+function verifySignature(alg: SignatureAlgorithm, key: PublicKey, msg: Uint8Array, sig: Uint8Array): boolean {
+  if (!keyFits(alg, key)) return false;
+  try {
+    return nodeVerify(alg.hash, msg, keyOptions(alg, publicKeyObject(key)), sig);
+  } catch {
+    return false; // a key node refuses, a malformed signature
+  }
+}
+
+export const nodeCryptoProvider: CryptoProvider = {
+  hash: (name) => hashes[name],
+  aead: (suite) => aeads[suite],
+  group: (group) => groups[group],
+  sign: signMessage,
+  verify: verifySignature,
+};
