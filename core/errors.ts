@@ -49,6 +49,7 @@ export const Status = {
   WANT_READ: -2,
   WANT_WRITE: -3,
   CLOSED: -4, // peer sent close_notify: no more application data
+  EARLY_DATA: -5, // server: 0-RTT data is waiting, take it with readEarlyData()
 } as const;
 
 /**
@@ -88,6 +89,7 @@ export const ErrorCode = {
   EARLY_DATA_LIMIT: -221,
   KEY_UPDATE_FLOOD: -222,
   BAD_SESSION: -223,
+  NO_CREDENTIALS: -224,
   // certificates
   CERT_PARSE: -301,
   CERT_SIGNATURE: -302,
@@ -151,6 +153,7 @@ const messages: Record<ErrorName, string> = {
   EARLY_DATA_LIMIT: 'early data exceeds max_early_data_size',
   KEY_UPDATE_FLOOD: 'too many KeyUpdate messages',
   BAD_SESSION: 'saved session is malformed, expired or unusable',
+  NO_CREDENTIALS: 'no usable PSK and no certificate to authenticate with',
   CERT_PARSE: 'certificate parse error',
   CERT_SIGNATURE: 'certificate signature failure',
   UNKNOWN_CA: 'certificate issuer unknown (no trust anchor)',

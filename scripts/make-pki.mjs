@@ -5,15 +5,31 @@
 //
 //   microtls Test CA (ECDSA P-256, root)
 //   ├── microtls Test Intermediate (ECDSA P-256, pathlen 0)
-//   │   └── server-ecdsa                      (NAME-chain.crt = leaf + intermediate)
+//   │   ├── server-ecdsa                      (NAME-chain.crt = leaf + intermediate)
+//   │   ├── server-revoked                    (same SANs; revoked in ocsp-index.txt)
+//   │   └── ocsp-responder                    (EKU OCSPSigning: delegated OCSP responder)
 //   ├── server-rsa, server-ed25519, server-ecdsa384, server-rsapss, server-ed448
 //   ├── client-ecdsa, client-rsa, client-ed25519   (EKU clientAuth)
 //   └── server-expired                        (valid 2020-01-01 .. 2021-01-01)
 //   microtls Other CA (RSA-2048, untrusted; signs with sha256WithRSAEncryption)
 //   └── server-otherca
+//
+// OCSP (the intermediate is the issuer whose status is served): ocsp-index.txt
+// is its `openssl ca` database (server-ecdsa valid, server-revoked revoked,
+// keyCompromise), and three responses made from it, valid 7 days:
+//   ocsp-good.der       server-ecdsa good, signed by the intermediate
+//   ocsp-delegated.der  server-ecdsa good, signed by ocsp-responder (included in certs)
+//   ocsp-revoked.der    server-revoked revoked, signed by the intermediate
+// They are remade when older than a day, so a long-lived build/ always has
+// fresh ones. Tests make other responses the same way, in build/pki:
+//   openssl ocsp -issuer intermediate.crt -cert LEAF.crt -no_nonce -reqout REQ
+//   openssl ocsp -index ocsp-index.txt -CA intermediate.crt -rsigner ocsp-responder.crt \
+//     -rkey ocsp-responder.key -reqin REQ -respout RESP -ndays 7
+// (-rsigner/-rkey intermediate.* for issuer-signed, -sha256 before -cert for a
+// SHA-256 CertID, -resp_key_id for a byKey responderID, no -ndays: no nextUpdate.)
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,10 +57,16 @@ const LEAVES = [
   ['client-rsa', 'rsa', 'ca', 'client'],
   ['client-ed25519', 'ed25519', 'ca', 'client'],
   ['server-otherca', 'ecdsa', 'other-ca', 'server'],
+  ['server-revoked', 'ecdsa', 'intermediate', 'server'],
+  ['ocsp-responder', 'ecdsa', 'intermediate', 'ocsp_responder'],
 ];
 
+const OCSP_RESPONSES = ['ocsp-good.der', 'ocsp-delegated.der', 'ocsp-revoked.der'];
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 const FILES = ['ca.crt', 'ca.key', 'intermediate.crt', 'intermediate.key', 'other-ca.crt', 'other-ca.key',
-  'server-ecdsa-chain.crt', 'server-expired.crt', 'server-expired.key'];
+  'server-ecdsa-chain.crt', 'server-expired.crt', 'server-expired.key', 'server-revoked-chain.crt', 'ocsp-index.txt',
+  ...OCSP_RESPONSES];
 for (const [name] of LEAVES) FILES.push(name + '.crt', name + '.key');
 
 const CONFIG = `
@@ -69,6 +91,13 @@ extendedKeyUsage = serverAuth
 subjectAltName = DNS:localhost, DNS:microtls.test, IP:127.0.0.1
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
+[ocsp_responder]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = OCSPSigning
+noCheck = ignored
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
 [client]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
@@ -84,6 +113,9 @@ rand_serial = yes
 default_md = sha256
 policy = any
 unique_subject = no
+[ocsp_ca]
+database = ocsp-index.txt
+default_md = sha256
 [any]
 organizationName = optional
 commonName = supplied
@@ -130,10 +162,47 @@ function generate(dir) {
     '-cert', 'ca.crt', '-keyfile', 'ca.key', '-notext', '-extfile', 'openssl.cnf', '-extensions', 'server',
     '-startdate', '20200101000000Z', '-enddate', '20210101000000Z']);
 
-  writeFileSync(join(dir, 'server-ecdsa-chain.crt'),
-    readFileSync(join(dir, 'server-ecdsa.crt'), 'utf8') + readFileSync(join(dir, 'intermediate.crt'), 'utf8'));
-  for (const f of ['openssl.cnf', 'index.txt', 'index.txt.attr', 'index.txt.old', 'server-expired.csr', 'newcerts']) {
+  for (const leaf of ['server-ecdsa', 'server-revoked']) {
+    writeFileSync(join(dir, leaf + '-chain.crt'),
+      readFileSync(join(dir, leaf + '.crt'), 'utf8') + readFileSync(join(dir, 'intermediate.crt'), 'utf8'));
+  }
+
+  writeFileSync(join(dir, 'ocsp-index.txt'), '');
+  const ca = ['ca', '-config', 'openssl.cnf', '-name', 'ocsp_ca', '-cert', 'intermediate.crt', '-keyfile', 'intermediate.key'];
+  openssl(dir, [...ca, '-valid', 'server-ecdsa.crt']);
+  openssl(dir, [...ca, '-valid', 'server-revoked.crt']);
+  openssl(dir, [...ca, '-revoke', 'server-revoked.crt', '-crl_reason', 'keyCompromise']);
+  ocspResponses(dir, dir);
+
+  for (const f of ['openssl.cnf', 'index.txt', 'index.txt.attr', 'index.txt.old', 'server-expired.csr', 'newcerts',
+    'ocsp-index.txt.attr', 'ocsp-index.txt.attr.old', 'ocsp-index.txt.old']) {
     rmSync(join(dir, f), { recursive: true, force: true });
+  }
+}
+
+/** Writes OCSP_RESPONSES into `to`, answered from the PKI in `pki` (see the header comment). */
+function ocspResponses(pki, to) {
+  const respond = (leaf, signer, file) => {
+    const req = join(to, file + '.req');
+    openssl(pki, ['ocsp', '-issuer', 'intermediate.crt', '-cert', leaf + '.crt', '-no_nonce', '-reqout', req]);
+    openssl(pki, ['ocsp', '-index', 'ocsp-index.txt', '-CA', 'intermediate.crt', '-rsigner', signer + '.crt',
+      '-rkey', signer + '.key', '-reqin', req, '-respout', join(to, file), '-ndays', '7']);
+    rmSync(req);
+  };
+  respond('server-ecdsa', 'intermediate', 'ocsp-good.der');
+  respond('server-ecdsa', 'ocsp-responder', 'ocsp-delegated.der');
+  respond('server-revoked', 'intermediate', 'ocsp-revoked.der');
+}
+
+/** Responses older than a day are replaced, file by file (a rename is atomic; each file stands alone). */
+function refreshOcsp() {
+  if (OCSP_RESPONSES.every((f) => statSync(join(out, f)).mtimeMs > Date.now() - DAY_MS)) return;
+  const tmp = mkdtempSync(out + '.ocsp-');
+  try {
+    ocspResponses(out, tmp);
+    for (const f of OCSP_RESPONSES) renameSync(join(tmp, f), join(out, f));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
 }
 
@@ -157,4 +226,6 @@ if (!complete()) {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+} else {
+  refreshOcsp();
 }

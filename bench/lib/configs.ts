@@ -137,10 +137,10 @@ export function configurations(sel: Selection): Config[] {
   return out;
 }
 
-/** A microtls context for one side of a configuration. */
-export function microContextFor(side: 'client' | 'server', c: Config, crypto: CryptoProvider): Context {
+/** A microtls context for one side of a configuration, with extra options (e.g. maxFragmentLength). */
+export function microContextFor(side: 'client' | 'server', c: Config, crypto: CryptoProvider, extra: Partial<ContextOptions> = {}): Context {
   const mode = modeOf(c.mode);
-  const common = { crypto, cipherSuites: [CipherSuite[c.suite]], groups: [NamedGroup[c.group]], ...mode.microOptions?.(side) };
+  const common = { crypto, cipherSuites: [CipherSuite[c.suite]], groups: [NamedGroup[c.group]], ...mode.microOptions?.(side), ...extra };
   return side === 'client'
     ? microContext('client', { serverName: 'localhost', cert: mode.clientCert ?? undefined, ...common })
     : microContext('server', { cert: CERTS[c.cert].pki, verify: mode.clientCert ? 'require' : 'none', ...common });

@@ -10,10 +10,10 @@ import { ClientHandshake } from '../handshake/client.js';
 import type { Handshake, HandshakeHost } from '../handshake/handshake.js';
 import { ServerHandshake } from '../handshake/server.js';
 import { ContentType, handshakeName } from '../registry.js';
-import { HEADER, RecordLayer } from '../record/layer.js';
-import { MAX_CIPHERTEXT_FRAGMENT } from '../record/protection.js';
+import { HEADER, MAX_PLAINTEXT, RecordLayer } from '../record/layer.js';
 import type { Context, Settings } from './context.js';
 import type { Io, Negotiated } from './types.js';
+import { decodeSession, encodeSession } from '../session/session.js';
 
 export interface ErrorInfo {
   code: number;
@@ -34,17 +34,31 @@ export interface ArenaLayout {
   total: number;
 }
 
-/** The arena layout for a context: records of the maximum size, handshake buffers from the chain and limits. */
+/** The largest record plaintext a context's connections receive, and send before negotiation lowers it. */
+export function recordLimits(context: Context): { receive: number; send: number } {
+  const s = context.settings;
+  let receive = MAX_PLAINTEXT;
+  if (s.maxFragmentLength && s.maxFragmentLength < receive) receive = s.maxFragmentLength;
+  if (s.recordSizeLimit && s.recordSizeLimit < receive) receive = s.recordSizeLimit;
+  // A client that asks for max_fragment_length never sends more either; a server learns it per connection.
+  const send = s.side === 'client' && s.maxFragmentLength ? s.maxFragmentLength : MAX_PLAINTEXT;
+  return { receive, send };
+}
+
+/** The arena layout for a context: records as large as its limits allow, handshake buffers from the chain and limits. */
 export function arenaLayout(context: Context): ArenaLayout {
   const s = context.settings;
+  const limits = recordLimits(context);
   let chainBytes = 0;
   for (const c of context.chain) chainBytes += c.length + 5;
+  if (s.ocspResponse) chainBytes += s.ocspResponse.length + 8;
   // Our largest flight: ServerHello/ClientHello, EncryptedExtensions, Certificate, CertificateVerify
-  // (up to a 4096-bit RSA signature), Finished, with room for extensions.
+  // (up to a 4096-bit RSA signature), Finished, with room for extensions, or the NewSessionTickets.
   const handshakeOut = 2048 + chainBytes;
-  const inBuf = HEADER + MAX_CIPHERTEXT_FRAGMENT;
+  // Protected records carry up to 256 bytes more than their plaintext (RFC 8446 5.2).
+  const inBuf = HEADER + limits.receive + 256;
   // A whole flight is sealed before it is sent, so the output holds it plus record overhead.
-  const outBuf = HEADER + MAX_CIPHERTEXT_FRAGMENT + handshakeOut + 256;
+  const outBuf = HEADER + limits.send + 256 + handshakeOut + 256;
   const handshakeIn = s.maxHandshakeMessage + 4;
   return { inBuf, outBuf, handshakeIn, handshakeOut, total: inBuf + outBuf + handshakeIn + handshakeOut };
 }
@@ -60,6 +74,8 @@ export class Connection implements HandshakeHost {
   private readonly hsIn: Uint8Array;
   private hsInLen = 0;
   private readonly handshake: Handshake;
+  private readonly client: ClientHandshake | null = null;
+  private readonly server: ServerHandshake | null = null;
   private readonly oneByte = new Uint8Array(1);
   private readonly alertBuf = new Uint8Array(2);
   private msgStart = 0;
@@ -69,6 +85,8 @@ export class Connection implements HandshakeHost {
   private closeSent = false;
   private appOff = 0;
   private appLen = 0;
+  /** The pending application data is 0-RTT data (server): readEarlyData() takes it. */
+  private appEarly = false;
   private eof = false;
 
   constructor(
@@ -81,10 +99,14 @@ export class Connection implements HandshakeHost {
     let at = 0;
     const carve = (n: number): Uint8Array => arena.subarray(at, (at += n));
     this.records = new RecordLayer(carve(layout.inBuf), carve(layout.outBuf));
+    const limits = recordLimits(context);
+    this.records.maxReceive = limits.receive;
+    this.records.maxFragment = limits.send;
     this.hsIn = carve(layout.handshakeIn);
     this.out = new Writer(carve(layout.handshakeOut));
     this.arenaBytes = layout.total;
-    this.handshake = this.settings.side === 'client' ? new ClientHandshake(this) : new ServerHandshake(this);
+    if (this.settings.side === 'client') this.handshake = this.client = new ClientHandshake(this);
+    else this.handshake = this.server = new ServerHandshake(this);
   }
 
   // --- HandshakeHost: what the handshake machine may do ---
@@ -131,6 +153,18 @@ export class Connection implements HandshakeHost {
     this.records.setWriteKeys(aead, key, iv);
   }
 
+  plaintextWrites(): void {
+    this.records.plaintextWrites();
+  }
+
+  limitFragment(n: number): void {
+    if (n < this.records.maxFragment) this.records.maxFragment = n;
+  }
+
+  skipEarlyData(n: number): void {
+    this.records.skipEarly = n;
+  }
+
   // --- sans-IO ---
 
   /** Copies up to len received bytes into the connection; returns how many it took (retry the rest later). */
@@ -172,20 +206,23 @@ export class Connection implements HandshakeHost {
   /** Reads application data: n > 0 bytes, 0 when the peer closed (close_notify), WANT_READ, or an error. */
   read(dst: Uint8Array, off = 0, len = dst.length - off): number {
     for (;;) {
-      if (this.appLen > 0) {
-        const n = len < this.appLen ? len : this.appLen;
-        const buf = this.records.inBuf;
-        const from = this.appOff;
-        for (let i = 0; i < n; i++) dst[off + i] = buf[from + i];
-        this.appOff += n;
-        this.appLen -= n;
-        return n;
-      }
+      if (this.appLen > 0) return this.appEarly ? Status.EARLY_DATA : this.takeApp(dst, off, len);
       if (this.peerClosed) return 0;
       // OK means records were processed: look again (and pull more through the Io if none was data).
       const st = this.drive(false);
       if (st !== Status.OK) return st;
     }
+  }
+
+  /** Copies pending application data out. */
+  private takeApp(dst: Uint8Array, off: number, len: number): number {
+    const n = len < this.appLen ? len : this.appLen;
+    const buf = this.records.inBuf;
+    const from = this.appOff;
+    for (let i = 0; i < n; i++) dst[off + i] = buf[from + i];
+    this.appOff += n;
+    this.appLen -= n;
+    return n;
   }
 
   /** Writes application data: n > 0 bytes accepted, WANT_WRITE, or an error. */
@@ -204,6 +241,11 @@ export class Connection implements HandshakeHost {
       for (;;) {
         const room = r.writable();
         if (room === 0 || done === len) break;
+        // Move to a new key before the AEAD's usage limit (RFC 8446 5.5).
+        if (r.write.records >= this.settings.keyUpdateAfter) {
+          this.handshake.sendKeyUpdate(false);
+          continue;
+        }
         const n = len - done < room ? len - done : room;
         r.writeAppRecord(src, off + done, n);
         done += n;
@@ -252,6 +294,96 @@ export class Connection implements HandshakeHost {
     }
   }
 
+  // --- sessions and 0-RTT ---
+
+  /**
+   * Client: the session from the newest NewSessionTicket, as bytes to keep
+   * (across reboots too) and give to setSession() later; null before a ticket came.
+   */
+  getSession(): Uint8Array | null {
+    const c = this.client;
+    return c && c.received ? encodeSession(c.received) : null;
+  }
+
+  /** Client, before connect(): resume this session (bytes from getSession()). 0, or an error. */
+  setSession(bytes: Uint8Array): number {
+    const c = this.client;
+    if (!c || c.started) return this.apiError('setSession() is for a client before connect()');
+    try {
+      c.session = decodeSession(bytes);
+      return Status.OK;
+    } catch (e) {
+      return this.fatal(e, false);
+    }
+  }
+
+  /**
+   * Client: sends 0-RTT data with the ClientHello when the session allows it
+   * (call before or instead of the first connect()). Returns the bytes
+   * accepted (0 when early data cannot be sent), or an error. Whether the
+   * server took them: earlyDataStatus() after the handshake.
+   */
+  writeEarlyData(src: Uint8Array, off = 0, len = src.length - off): number {
+    const c = this.client;
+    if (!c || this.failure || c.done) return this.failure ? this.failure.code : this.apiError('writeEarlyData() is for a client before the handshake ends');
+    try {
+      if (!c.started) {
+        c.wantEarlyData = true;
+        c.start();
+      }
+      let done = 0;
+      const r = this.records;
+      while (done < len && c.earlyDataOpen) {
+        const room = Math.min(r.writable(), c.earlyDataBudget);
+        if (room === 0) break;
+        const n = Math.min(room, len - done);
+        r.writeAppRecord(src, off + done, n);
+        c.earlyDataBudget -= n;
+        done += n;
+      }
+      this.flush();
+      return done;
+    } catch (e) {
+      return this.fatal(e);
+    }
+  }
+
+  /**
+   * Server: takes 0-RTT data (accept() answers Status.EARLY_DATA when some is
+   * waiting). n > 0 bytes, or WANT_READ when none is waiting.
+   */
+  readEarlyData(dst: Uint8Array, off = 0, len = dst.length - off): number {
+    if (this.failure) return this.failure.code;
+    if (this.appLen > 0 && this.appEarly) {
+      const n = this.takeApp(dst, off, len);
+      if (this.appLen === 0) this.appEarly = false;
+      return n;
+    }
+    return Status.WANT_READ;
+  }
+
+  /** 0-RTT outcome: 'not_sent', 'pending' (client, before the server answered), 'accepted' or 'rejected'. */
+  earlyDataStatus(): 'not_sent' | 'pending' | 'accepted' | 'rejected' {
+    const h = this.handshake;
+    if (h.earlyData === 'none') return 'not_sent';
+    if (this.client && (h.state === 'CLIENT_HELLO_SENT' || h.state === 'SERVER_HELLO_RECEIVED')) return 'pending';
+    return h.earlyData;
+  }
+
+  /** Server, after the handshake: post-handshake client authentication (the client must have offered it). */
+  requestClientCertificate(): number {
+    const sv = this.server;
+    if (this.failure) return this.failure.code;
+    if (!sv || !sv.done) return this.apiError('requestClientCertificate() is for a server after the handshake');
+    try {
+      sv.requestClientCertificate();
+      this.flush();
+      return Status.OK;
+    } catch (e) {
+      return this.fatal(e);
+    }
+  }
+
   // --- state ---
 
   get handshakeDone(): boolean {
@@ -263,7 +395,7 @@ export class Connection implements HandshakeHost {
   }
 
   negotiated(): Negotiated | null {
-    return this.handshake.done ? this.handshake.negotiated() : null;
+    return this.handshake.done ? this.handshake.negotiated(this.records.maxFragment) : null;
   }
 
   lastError(): ErrorInfo | null {
@@ -294,6 +426,7 @@ export class Connection implements HandshakeHost {
         if (handshakeOnly && this.handshake.done) {
           return this.io && this.records.outLength > 0 ? Status.WANT_WRITE : Status.OK;
         }
+        if (this.appEarly) return Status.EARLY_DATA;
         if (this.processRecords(handshakeOnly)) {
           if (!handshakeOnly) return Status.OK;
           continue;
@@ -352,10 +485,9 @@ export class Connection implements HandshakeHost {
           this.onHandshakeRecord(r.inBuf, r.payloadOff, r.payloadLen);
           break;
         case ContentType.application_data:
-          if (!this.handshake.done) fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'application data during the handshake');
-          if (this.hsInLen > 0) fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'application data inside a handshake message');
-          this.appOff = r.payloadOff;
-          this.appLen = r.payloadLen;
+          this.onApplicationData(r.payloadOff, r.payloadLen);
+          break;
+        case -1: // rejected 0-RTT data, skipped
           break;
         case ContentType.alert:
           this.onAlert(r.inBuf, r.payloadOff, r.payloadLen);
@@ -369,6 +501,21 @@ export class Connection implements HandshakeHost {
       if (handshakeOnly && this.handshake.done) break;
     }
     return progress;
+  }
+
+  private onApplicationData(off: number, len: number): void {
+    const sv = this.server;
+    const early = sv !== null && sv.readingEarlyData;
+    if (!this.handshake.done && !early) fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'application data during the handshake');
+    if (this.hsInLen > 0) fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'application data inside a handshake message');
+    if (early) {
+      if (len > sv.earlyDataBudget) fail(ErrorCode.EARLY_DATA_LIMIT, Alert.unexpected_message);
+      sv.earlyDataBudget -= len;
+      this.appEarly = len > 0;
+    }
+    this.handshake.keyUpdatesInARow = 0;
+    this.appOff = off;
+    this.appLen = len;
   }
 
   /** Reassembles handshake messages (several per record, or one across records) and hands them to the machine. */

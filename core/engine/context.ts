@@ -8,7 +8,10 @@ import { ErrorCode, Alert, fail } from '../errors.js';
 import { CipherSuite, NamedGroup, SignatureScheme } from '../registry.js';
 import type { Certificate } from '../x509/certificate.js';
 import { Connection } from './connection.js';
-import type { CertificateSupport, ContextOptions, Io, VerifyMode } from './types.js';
+import { asciiBytes } from '../bytes/ascii.js';
+import { ReplayGuard } from '../session/replay.js';
+import { TicketKeys } from '../session/ticket.js';
+import type { CertificateSupport, ContextLike, ContextOptions, ExternalPsk, Io, PskMode, VerifyMode } from './types.js';
 
 const DEFAULT_SUITES = [
   CipherSuite.TLS_AES_128_GCM_SHA256,
@@ -49,7 +52,27 @@ export interface Settings {
   maxHandshakeMessage: number;
   debug: ((line: string) => void) | null;
   keyLog: ((line: string) => void) | null;
+  pskClient: ((serverName: string | null) => ExternalPsk | null) | null;
+  pskServer: ((identity: Uint8Array) => ExternalPsk | null) | null;
+  pskModes: PskMode[];
+  tickets: number;
+  ticketLifetime: number;
+  maxEarlyData: number;
+  alpn: Uint8Array[] | null;
+  onServerName: ((name: string | null) => ContextLike | null | false) | null;
+  maxFragmentLength: number | null;
+  recordSizeLimit: number | null;
+  ocspResponse: Uint8Array | null;
+  ocsp: 'off' | 'request' | 'require';
+  certificateAuthorities: boolean;
+  clientHelloPadding: number;
+  postHandshakeAuth: boolean;
+  keyUpdateAfter: number;
 }
+
+/** Records under one key before we send KeyUpdate: 2^24, within every TLS 1.3 AEAD's limit (RFC 8446 5.5). */
+const KEY_UPDATE_AFTER = 16777216;
+const MAX_TICKET_LIFETIME = 604800;
 
 export class Context {
   readonly settings: Settings;
@@ -59,23 +82,37 @@ export class Context {
   chain: Uint8Array[] = [];
   leaf: Certificate | null = null;
   privateKey: PrivateKey | null = null;
+  /** Server: ticket sealing keys (when tickets are on) and the 0-RTT replay guard (when early data is on). */
+  readonly ticketKeys: TicketKeys | null;
+  readonly replay: ReplayGuard | null;
 
   constructor(options: ContextOptions) {
     const o = options;
-    const crypto = o.crypto ?? fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'crypto provider required');
-    if (typeof o.random !== 'function') fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'random source required');
-    if (!o.now && !o.noClock && (o.verify ?? (o.side === 'client' ? 'require' : 'none')) !== 'none') {
-      fail(ErrorCode.NO_CLOCK, Alert.internal_error);
-    }
-    // Like rustls: a client that verifies the server must know which name to verify (an IP literal is fine).
-    if (o.side === 'client' && (o.verify ?? 'require') !== 'none' && !o.serverName) {
-      fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'serverName is required to verify the server (or set verify: none)');
+    const crypto = o.crypto ?? bad('crypto provider required');
+    if (typeof o.random !== 'function') bad('random source required');
+    const verify = o.verify ?? (o.side === 'client' ? 'require' : 'none');
+    // Certificate checks (without certificate support there are none: a PSK-only build).
+    if (o.certificates && verify !== 'none') {
+      if (!o.now && !o.noClock) fail(ErrorCode.NO_CLOCK, Alert.internal_error);
+      // Like rustls: a client that verifies the server must know which name to verify (an IP literal is fine).
+      if (o.side === 'client' && !o.serverName) bad('serverName is required to verify the server (or set verify: none)');
     }
     const suites = o.cipherSuites ?? DEFAULT_SUITES;
-    for (const s of suites) if (!crypto.aead(s)) fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'unsupported cipher suite ' + s);
+    for (const s of suites) if (!crypto.aead(s)) bad('unsupported cipher suite ' + s);
     const groups = o.groups ?? DEFAULT_GROUPS;
-    for (const g of groups) if (!crypto.group(g)) fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'unsupported group ' + g);
-    if (suites.length === 0 || groups.length === 0) fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'empty suite or group list');
+    for (const g of groups) if (!crypto.group(g)) bad('unsupported group ' + g);
+    if (suites.length === 0 || groups.length === 0) bad('empty suite or group list');
+    const mfl = o.maxFragmentLength ?? null;
+    if (mfl !== null && [512, 1024, 2048, 4096].indexOf(mfl) < 0) bad('maxFragmentLength must be 512, 1024, 2048 or 4096');
+    const rsl = o.recordSizeLimit ?? null;
+    if (rsl !== null && !(rsl >= 64 && rsl <= 16384)) bad('recordSizeLimit must be 64..16384');
+    const lifetime = o.ticketLifetime ?? 7200;
+    if (!(lifetime > 0 && lifetime <= MAX_TICKET_LIFETIME)) bad('ticketLifetime must be 1..604800 seconds');
+    const modes = o.pskModes ?? ['psk_dhe_ke'];
+    if (modes.length === 0) bad('empty pskModes');
+    // Tickets need a clock to judge their age; without one the server issues none.
+    const tickets = o.side === 'server' && o.now ? o.tickets ?? 2 : 0;
+    const maxEarlyData = tickets > 0 ? o.maxEarlyData ?? 0 : 0;
     this.settings = {
       side: o.side,
       crypto,
@@ -85,14 +122,33 @@ export class Context {
       cipherSuites: suites.slice(),
       groups: groups.slice(),
       signatureSchemes: (o.signatureSchemes ?? DEFAULT_SCHEMES).slice(),
-      verify: o.verify ?? (o.side === 'client' ? 'require' : 'none'),
+      verify,
       verifyDepth: o.verifyDepth ?? 9,
       serverName: o.serverName ?? null,
       middleboxCompat: o.middleboxCompat ?? true,
       maxHandshakeMessage: o.maxHandshakeMessage ?? 16384 + 4,
       debug: o.debug ?? null,
       keyLog: o.keyLog ?? null,
+      pskClient: o.pskClient ?? null,
+      pskServer: o.pskServer ?? null,
+      pskModes: modes.slice(),
+      tickets,
+      ticketLifetime: lifetime,
+      maxEarlyData,
+      alpn: o.alpn ? o.alpn.map(asciiBytes) : null,
+      onServerName: o.onServerName ?? null,
+      maxFragmentLength: mfl,
+      recordSizeLimit: rsl,
+      ocspResponse: o.ocspResponse ?? null,
+      ocsp: o.ocsp ?? 'off',
+      certificateAuthorities: o.certificateAuthorities ?? false,
+      clientHelloPadding: o.clientHelloPadding ?? 0,
+      postHandshakeAuth: o.postHandshakeAuth ?? false,
+      keyUpdateAfter: o.keyUpdateAfter ?? KEY_UPDATE_AFTER,
     };
+    this.ticketKeys = tickets > 0 ? new TicketKeys(crypto, o.random, o.ticketKeys) : null;
+    const replay = o.antiReplay ?? { capacity: 1024, windowMs: 10000 };
+    this.replay = maxEarlyData > 0 ? new ReplayGuard(replay.capacity, replay.windowMs) : null;
   }
 
   /** Adds trust anchors (PEM with one or more certificates, or one DER certificate). */
@@ -105,7 +161,7 @@ export class Context {
   useCertificateBuffer(data: Uint8Array | string): void {
     const x509 = this.x509();
     const chain = x509.readCertificates(data);
-    if (chain.length === 0) fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'no certificate in buffer');
+    if (chain.length === 0) bad('no certificate in buffer');
     this.leaf = x509.parseCertificate(chain[0]);
     this.chain = chain;
     this.checkKeyPair();
@@ -131,7 +187,7 @@ export class Context {
 
   /** The certificate support, which certificate features need. */
   x509(): CertificateSupport {
-    return this.settings.certificates ?? fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'no certificate support configured (options.certificates)');
+    return this.settings.certificates ?? bad('no certificate support configured (options.certificates)');
   }
 
   private checkKeyPair(): void {
@@ -142,6 +198,10 @@ export class Context {
       fail(ErrorCode.BAD_KEY, Alert.internal_error, 'private key does not match the certificate');
     }
   }
+}
+
+function bad(detail: string): never {
+  return fail(ErrorCode.BAD_CONFIG, Alert.internal_error, detail);
 }
 
 function samePublicKey(priv: PrivateKey, pub: PublicKey): boolean {

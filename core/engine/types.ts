@@ -1,5 +1,5 @@
 // Public configuration and IO types of the engine.
-import type { CryptoProvider, PrivateKey } from '../crypto/types.js';
+import type { CryptoProvider, PrivateKey, Verifier } from '../crypto/types.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { ChainOptions } from '../x509/chain.js';
 
@@ -14,8 +14,13 @@ export interface CertificateSupport {
   parseCertificate(der: Uint8Array): Certificate;
   /** A private key from PEM or DER (PKCS#8, SEC1, PKCS#1). */
   parsePrivateKey(data: Uint8Array | string): PrivateKey;
-  /** Validates a chain (leaf first) against trust anchors; throws a TlsFailure naming what failed. */
-  verifyChain(chain: Certificate[], anchors: Certificate[], opts: ChainOptions): void;
+  /**
+   * Validates a chain (leaf first) against trust anchors and returns the
+   * path it built (leaf ... anchor); throws a TlsFailure naming what failed.
+   */
+  verifyChain(chain: Certificate[], anchors: Certificate[], opts: ChainOptions): Certificate[];
+  /** Checks a stapled OCSP response for leaf (issued by issuer); throws on a bad, revoked or stale one. */
+  checkOcspResponse(response: Uint8Array, leaf: Certificate, issuer: Certificate, opts: { verifier: Verifier; now: number | null }): void;
 }
 
 /** Transport callbacks (IO-callback mode). Both never block. */

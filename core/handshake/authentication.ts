@@ -62,22 +62,28 @@ export function verifyCertificateVerify(
 /**
  * Parses the peer's chain (leaf first) and, unless verification is off,
  * validates it against the trust anchors: signatures, dates, constraints,
- * purpose and, for a server, the name the client asked for.
+ * purpose and, for a server, the name the client asked for; then the stapled
+ * OCSP response when the configuration asks for one.
  */
 export function checkPeerChain(
   context: Context, certs: Uint8Array[], purpose: 'serverAuth' | 'clientAuth', hostname: string | null,
+  ocspResponse: Uint8Array | null = null,
 ): Certificate {
   const x509 = context.x509();
   const chain = certs.map((c) => x509.parseCertificate(c));
   const s = context.settings;
-  if (s.verify !== 'none') {
-    x509.verifyChain(chain, context.anchors, {
-      verifier: s.crypto,
-      now: s.now ? s.now() : null,
-      depth: s.verifyDepth,
-      purpose,
-      hostname: hostname ?? undefined,
-    });
+  if (s.verify === 'none') return chain[0];
+  const now = s.now ? s.now() : null;
+  const path = x509.verifyChain(chain, context.anchors, {
+    verifier: s.crypto,
+    now,
+    depth: s.verifyDepth,
+    purpose,
+    hostname: hostname ?? undefined,
+  });
+  if (purpose === 'serverAuth' && s.ocsp !== 'off') {
+    if (ocspResponse) x509.checkOcspResponse(ocspResponse, path[0], path[1] ?? path[0], { verifier: s.crypto, now });
+    else if (s.ocsp === 'require') fail(ErrorCode.OCSP_REQUIRED, Alert.bad_certificate_status_response);
   }
   return chain[0];
 }

@@ -1,19 +1,21 @@
-// The TLS 1.3 client handshake (RFC 8446 section 2, figure 1; 4.1-4.4).
-// Named states and the one message each accepts:
-//   CLIENT_HELLO_SENT            ServerHello or HelloRetryRequest
-//   SERVER_HELLO_RECEIVED        EncryptedExtensions
-//   ENCRYPTED_EXTENSIONS_RECEIVED CertificateRequest or Certificate
-//   CERTIFICATE_REQUEST_RECEIVED Certificate
-//   SERVER_CERTIFICATE_RECEIVED  CertificateVerify
+// The TLS 1.3 client handshake (RFC 8446 section 2, figures 1-4; 4.1-4.4),
+// with PSK, resumption and 0-RTT. Named states and the messages each accepts:
+//   CLIENT_HELLO_SENT             ServerHello or HelloRetryRequest
+//   SERVER_HELLO_RECEIVED         EncryptedExtensions
+//   ENCRYPTED_EXTENSIONS_RECEIVED CertificateRequest or Certificate; Finished with a PSK
+//   CERTIFICATE_REQUEST_RECEIVED  Certificate
+//   SERVER_CERTIFICATE_RECEIVED   CertificateVerify
 //   SERVER_CERTIFICATE_VERIFY_RECEIVED Finished
-//   CONNECTED                    post-handshake messages
+//   CONNECTED                     NewSessionTicket, CertificateRequest (post-handshake auth), KeyUpdate
 import { asciiBytes } from '../bytes/ascii.js';
 import { constantTimeEqual } from '../crypto/ct.js';
-import type { PublicKey } from '../crypto/types.js';
+import type { Aead, Hash, PublicKey } from '../crypto/types.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
 import { HandshakeType, TLS13, groupName, suiteName } from '../registry.js';
+import { obfuscatedAge, sessionUsable, type SessionState } from '../session/session.js';
 import { checkFinished, checkPeerChain, chooseScheme, signCertificateVerify, verifyCertificateVerify } from './authentication.js';
-import { Handshake, type HandshakeHost } from './handshake.js';
+import { Handshake, suiteHash, type HandshakeHost } from './handshake.js';
+import { KeySchedule } from './key-schedule.js';
 import {
   parseCertificate as parseCertificateMessage,
   parseCertificateRequest,
@@ -22,16 +24,29 @@ import {
   parseFinished,
   parseNewSessionTicket,
   parseServerHello,
+  patchBinders,
   writeCertificate,
   writeCertificateVerify,
   writeClientHello,
+  writeEndOfEarlyData,
   type ClientHelloExtensions,
   type ServerHello,
 } from './messages.js';
+import { computeBinder, pskModeCodes } from './psk.js';
+import type { Transcript } from './transcript.js';
 
 /** True if `name` is an IPv4 or IPv6 literal (never sent as SNI, RFC 6066 3). */
 function isIpLiteral(name: string): boolean {
   return name.indexOf(':') >= 0 || /^[0-9.]+$/.test(name);
+}
+
+/** The PSK we offer: an external key or a resumption ticket, with its key schedule up to the binder key. */
+interface PskOffer {
+  identity: Uint8Array;
+  hash: Hash;
+  keys: KeySchedule;
+  binderKey: Uint8Array;
+  ticket: SessionState | null;
 }
 
 export class ClientHandshake extends Handshake {
@@ -41,11 +56,21 @@ export class ClientHandshake extends Handshake {
   private keyPriv: Uint8Array | null = null;
   private keyPub: Uint8Array | null = null;
   private retried = false;
+  private ccsSent = false;
   private cookie: Uint8Array | null = null;
   private clientHsSecret: Uint8Array | null = null;
   private serverHsSecret: Uint8Array | null = null;
   private certRequest: { context: Uint8Array; schemes: number[] } | null = null;
   private serverKey: PublicKey | null = null;
+  private offer: PskOffer | null = null;
+  /** The session to resume (setSession) and the latest one received (NewSessionTicket). */
+  session: SessionState | null = null;
+  received: SessionState | null = null;
+  /** 0-RTT: asked for before start(), then the bytes still allowed. */
+  wantEarlyData = false;
+  earlyDataBudget = 0;
+  /** The handshake transcript through the client Finished, for post-handshake authentication. */
+  private handshakeTranscript: Transcript | null = null;
 
   constructor(host: HandshakeHost) {
     super(host, 'connect');
@@ -60,9 +85,43 @@ export class ClientHandshake extends Handshake {
       this.sessionId = new Uint8Array(32);
       s.random(this.sessionId);
     }
-    this.makeKeyShare(s.groups[0]);
-    this.sendClientHello();
+    this.offer = this.makeOffer();
+    // psk_ke alone needs no key share: an empty key_share lets a server that refuses the PSK ask for one.
+    if (!this.offer || s.pskModes.indexOf('psk_dhe_ke') >= 0) this.makeKeyShare(s.groups[0]);
+    const early = this.wantEarlyData && this.offer?.ticket && this.offer.ticket.maxEarlyData > 0 ? this.offer.ticket : null;
+    this.sendClientHello(early !== null);
+    if (early) this.startEarlyData(early);
     this.enter('CLIENT_HELLO_SENT');
+  }
+
+  /** The resumption ticket when there is a usable one, else the external PSK the application gives. */
+  private makeOffer(): PskOffer | null {
+    const s = this.host.settings;
+    const session = this.session;
+    let identity: Uint8Array;
+    let key: Uint8Array;
+    let hashName: 'sha256' | 'sha384';
+    let ticket: SessionState | null = null;
+    if (session && s.now && sessionUsable(session, s.now()) && s.cipherSuites.indexOf(session.suite) >= 0) {
+      identity = session.ticket;
+      key = session.psk;
+      hashName = suiteHash(session.suite);
+      ticket = session;
+      this.host.log('offering session ticket (' + suiteName(session.suite) + ')');
+    } else {
+      if (session) this.host.log('saved session not usable: full handshake');
+      const psk = s.pskClient ? s.pskClient(s.serverName) : null;
+      if (!psk) return null;
+      identity = psk.identity;
+      key = psk.key;
+      hashName = psk.hash ?? 'sha256';
+      this.host.log('offering external PSK');
+    }
+    const hash = s.crypto.hash(hashName);
+    if (!hash) return fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'PSK hash ' + hashName + ' not available');
+    const keys = new KeySchedule(hash);
+    keys.early(key);
+    return { identity, hash, keys, binderKey: keys.binderKey(ticket !== null), ticket };
   }
 
   private makeKeyShare(group: number): void {
@@ -73,27 +132,76 @@ export class ClientHandshake extends Handshake {
     this.keyPub = pair.pub;
   }
 
-  private sendClientHello(): void {
+  private sendClientHello(earlyData: boolean): void {
     const s = this.host.settings;
     const ext: ClientHelloExtensions = {
       supportedVersions: [TLS13],
       supportedGroups: s.groups,
-      signatureAlgorithms: s.signatureSchemes,
-      keyShares: [{ group: this.keyShareGroup, keyExchange: this.keyPub! }],
+      keyShares: this.keyPub ? [{ group: this.keyShareGroup, keyExchange: this.keyPub }] : [],
     };
+    if (s.certificates) ext.signatureAlgorithms = s.signatureSchemes;
     if (s.serverName && !isIpLiteral(s.serverName)) ext.serverName = asciiBytes(s.serverName);
+    if (s.alpn) ext.alpn = s.alpn;
+    if (s.maxFragmentLength) ext.maxFragmentLength = s.maxFragmentLength;
+    if (s.recordSizeLimit) ext.recordSizeLimit = s.recordSizeLimit + 1;
+    if (s.ocsp !== 'off') ext.statusRequest = true;
+    if (s.postHandshakeAuth) ext.postHandshakeAuth = true;
+    if (s.certificateAuthorities && this.host.context.anchors.length > 0) {
+      ext.certificateAuthorities = this.host.context.anchors.map((a) => a.subject);
+    }
     if (this.cookie) ext.cookie = this.cookie;
+    if (earlyData) ext.earlyData = true;
+    const offer = this.offer;
+    if (offer) {
+      ext.pskModes = pskModeCodes(s.pskModes);
+      const age = offer.ticket ? obfuscatedAge(offer.ticket, s.now!()) : 0;
+      ext.preSharedKey = { identities: [{ identity: offer.identity, obfuscatedTicketAge: age }], binders: [new Uint8Array(offer.hash.outputLen)] };
+    }
     const h = this.host;
+    const ch = { legacyVersion: 0x0303, random: this.random, sessionId: this.sessionId, cipherSuites: s.cipherSuites, ext };
     h.resetOutput();
     h.beginMessage();
-    writeClientHello(h.out, {
-      legacyVersion: 0x0303,
-      random: this.random,
-      sessionId: this.sessionId,
-      cipherSuites: s.cipherSuites,
-      ext,
-    });
+    const start = h.out.offset;
+    let binders = writeClientHello(h.out, ch);
+    const short = s.clientHelloPadding - (h.out.offset - start);
+    if (short > 0) {
+      // RFC 7685: pad to the target size (the padding extension's own 4 bytes count too).
+      ext.padding = short > 4 ? short - 4 : 0;
+      h.out.reset(start);
+      binders = writeClientHello(h.out, ch);
+    }
+    if (offer) {
+      // The binder covers the transcript so far and the ClientHello up to the binders (RFC 8446 4.2.11.2).
+      const binder = computeBinder(offer.keys, offer.binderKey, this.transcript, offer.hash, h.out.buf.subarray(start, binders));
+      patchBinders(h.out.buf, binders, [binder]);
+    }
     h.sendMessage();
+  }
+
+  /** 0-RTT: keys from the ClientHello's hash under the ticket's suite (RFC 8446 4.2.10). */
+  private startEarlyData(ticket: SessionState): void {
+    const h = this.host;
+    const offer = this.offer!;
+    // Middlebox compatibility: the dummy ChangeCipherSpec right after the first ClientHello.
+    this.sendCcsOnce();
+    const secret = offer.keys.clientEarlyTrafficSecret(this.transcript.digestWith(offer.hash, new Uint8Array(offer.hash.outputLen)));
+    this.install(secret, 'write', 'CLIENT_EARLY_TRAFFIC_SECRET', offer.keys, h.settings.crypto.aead(ticket.suite) as Aead);
+    secret.fill(0);
+    this.earlyDataBudget = ticket.maxEarlyData;
+    this.earlyData = 'rejected'; // until EncryptedExtensions says otherwise
+    h.log('sending early data (up to ' + ticket.maxEarlyData + ' bytes)');
+  }
+
+  /** Whether writeEarlyData() may send now: after the ClientHello, before the server's answer. */
+  get earlyDataOpen(): boolean {
+    return this.earlyDataBudget > 0 && this.state === 'CLIENT_HELLO_SENT' && !this.retried;
+  }
+
+  private sendCcsOnce(): void {
+    if (this.host.settings.middleboxCompat && !this.ccsSent) {
+      this.ccsSent = true;
+      this.host.sendChangeCipherSpec();
+    }
   }
 
   protected handleHandshake(type: number, msg: Uint8Array, body: Uint8Array): boolean {
@@ -106,6 +214,11 @@ export class ClientHandshake extends Handshake {
         this.onEncryptedExtensions(body);
         break;
       case 'ENCRYPTED_EXTENSIONS_RECEIVED':
+        if (this.mode !== 'full') {
+          if (type !== HandshakeType.finished) return this.unexpected(type);
+          this.onFinished(msg, body);
+          return true;
+        }
         if (type === HandshakeType.certificate_request) {
           this.onCertificateRequest(body);
           break;
@@ -146,31 +259,55 @@ export class ClientHandshake extends Handshake {
     if (s.cipherSuites.indexOf(sh.cipherSuite) < 0 || (this.suite !== 0 && sh.cipherSuite !== this.suite)) {
       fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'server chose cipher suite ' + suiteName(sh.cipherSuite));
     }
-    if (sh.ext.preSharedKey !== undefined) {
-      fail(ErrorCode.UNSUPPORTED_EXTENSION, Alert.unsupported_extension, 'pre_shared_key was not offered');
-    }
     if (sh.isHelloRetryRequest) return this.onHelloRetryRequest(msg, sh);
     if (sh.ext.cookie !== undefined) fail(ErrorCode.UNSUPPORTED_EXTENSION, Alert.unsupported_extension, 'cookie in ServerHello');
-    const share = sh.ext.keyShare;
-    if (!share) fail(ErrorCode.MISSING_EXTENSION, Alert.missing_extension, 'ServerHello without key_share');
-    if (share.group !== this.keyShareGroup) {
-      fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'key_share for ' + groupName(share.group) + ', not the group offered');
+
+    const offer = this.offer;
+    const pskIndex = sh.ext.preSharedKey;
+    if (pskIndex !== undefined) {
+      if (!offer || pskIndex !== 0) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'server selected a PSK we did not offer');
+      if (suiteHash(sh.cipherSuite) !== offer.hash.name) {
+        fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'cipher suite hash differs from the PSK hash');
+      }
     }
+    const share = sh.ext.keyShare;
+    if (share) {
+      if (share.group !== this.keyShareGroup || !this.keyPriv) {
+        fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'key_share for ' + groupName(share.group) + ', not the group offered');
+      }
+      if (pskIndex !== undefined && s.pskModes.indexOf('psk_dhe_ke') < 0) {
+        fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'psk_dhe_ke was not offered');
+      }
+    } else if (pskIndex === undefined || s.pskModes.indexOf('psk_ke') < 0) {
+      fail(ErrorCode.MISSING_EXTENSION, Alert.missing_extension, 'ServerHello without key_share');
+    }
+
     if (this.suite === 0) this.setSuite(sh.cipherSuite);
     this.transcript.update(msg);
-    const shared = s.crypto.group(share.group)!.shared(this.keyPriv!, share.keyExchange);
-    if (!shared) fail(ErrorCode.BAD_KEY_SHARE, Alert.illegal_parameter, 'server key share is not a valid ' + groupName(share.group) + ' point');
-    this.keyPriv!.fill(0);
-    this.group = share.group;
-    const ks = this.keys!;
+    if (pskIndex !== undefined) {
+      this.keys = offer!.keys;
+      this.mode = offer!.ticket ? 'resumed' : 'psk';
+      this.pskMode = share ? 'psk_dhe_ke' : 'psk_ke';
+      if (offer!.ticket) this.alpn = offer!.ticket.alpn;
+    } else {
+      this.keys = new KeySchedule(this.hash!);
+    }
+    let shared: Uint8Array | null = null;
+    if (share) {
+      shared = s.crypto.group(share.group)!.shared(this.keyPriv!, share.keyExchange);
+      if (!shared) fail(ErrorCode.BAD_KEY_SHARE, Alert.illegal_parameter, 'server key share is not a valid ' + groupName(share.group) + ' point');
+      this.group = share.group;
+    }
+    if (this.keyPriv) this.keyPriv.fill(0);
+    const ks = this.keys;
     ks.handshake(shared);
-    shared.fill(0);
+    if (shared) shared.fill(0);
     const th = this.transcriptHash();
     this.clientHsSecret = ks.clientHandshakeTrafficSecret(th);
     this.serverHsSecret = ks.serverHandshakeTrafficSecret(th);
     this.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', this.clientHsSecret);
     this.install(this.serverHsSecret, 'read', 'SERVER_HANDSHAKE_TRAFFIC_SECRET');
-    this.host.log('negotiated ' + suiteName(this.suite) + ' with ' + groupName(share.group));
+    this.host.log('negotiated ' + suiteName(this.suite) + (share ? ' with ' + groupName(share.group) : '') + (this.mode !== 'full' ? ' (' + this.mode + ', ' + this.pskMode + ')' : ''));
     this.enter('SERVER_HELLO_RECEIVED');
     return true;
   }
@@ -191,26 +328,53 @@ export class ClientHandshake extends Handshake {
     this.transcript.update(msg);
     this.host.log('HelloRetryRequest: ' + (group !== undefined ? 'group ' + groupName(group) : 'cookie only'));
     if (group !== undefined) {
-      this.keyPriv!.fill(0);
+      if (this.keyPriv) this.keyPriv.fill(0);
       this.makeKeyShare(group);
     }
     this.cookie = hrr.ext.cookie ?? null;
-    // Middlebox compatibility: the dummy ChangeCipherSpec goes before the second ClientHello.
-    if (s.middleboxCompat) this.host.sendChangeCipherSpec();
-    this.sendClientHello();
+    // A PSK bound to another hash cannot be used with the suite the server chose.
+    if (this.offer && this.offer.hash.name !== this.hash!.name) this.offer = null;
+    // Early data is over: the second ClientHello goes in the clear (RFC 8446 4.2.10).
+    this.earlyDataBudget = 0;
+    this.host.plaintextWrites();
+    this.sendCcsOnce();
+    this.sendClientHello(false);
     this.enter('CLIENT_HELLO_SENT');
     return false;
   }
 
   private onEncryptedExtensions(body: Uint8Array): void {
-    const ee = parseEncryptedExtensions(body);
-    const s = this.host.settings;
-    if (ee.ext.serverNameAck && !(s.serverName && !isIpLiteral(s.serverName))) {
+    const ee = parseEncryptedExtensions(body).ext;
+    const h = this.host;
+    const s = h.settings;
+    if (ee.serverNameAck && !(s.serverName && !isIpLiteral(s.serverName))) {
       fail(ErrorCode.UNSUPPORTED_EXTENSION, Alert.unsupported_extension, 'server_name was not offered');
     }
-    for (const k of ['alpn', 'maxFragmentLength', 'recordSizeLimit', 'earlyData'] as const) {
-      if (ee.ext[k] !== undefined) fail(ErrorCode.UNSUPPORTED_EXTENSION, Alert.unsupported_extension, k + ' was not offered');
+    if (ee.alpn) {
+      const chosen = ee.alpn;
+      if (!s.alpn || !s.alpn.some((p) => constantTimeEqual(p, chosen))) {
+        fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'server selected an ALPN protocol we did not offer');
+      }
+      this.alpn = chosen.slice();
+    } else if (this.mode === 'full') {
+      this.alpn = null;
     }
+    if (ee.maxFragmentLength !== undefined) {
+      if (ee.maxFragmentLength !== s.maxFragmentLength) {
+        fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'max_fragment_length differs from the request');
+      }
+      h.limitFragment(ee.maxFragmentLength);
+    }
+    if (ee.recordSizeLimit !== undefined) {
+      if (!s.recordSizeLimit) fail(ErrorCode.UNSUPPORTED_EXTENSION, Alert.unsupported_extension, 'record_size_limit was not offered');
+      h.limitFragment(ee.recordSizeLimit - 1);
+    }
+    if (ee.earlyData) {
+      if (this.earlyData !== 'rejected') fail(ErrorCode.UNSUPPORTED_EXTENSION, Alert.unsupported_extension, 'early_data was not offered');
+      this.earlyData = 'accepted';
+    }
+    this.earlyDataBudget = 0;
+    if (this.earlyData !== 'none') h.log('early data ' + this.earlyData);
     this.enter('ENCRYPTED_EXTENSIONS_RECEIVED');
   }
 
@@ -228,8 +392,8 @@ export class ClientHandshake extends Handshake {
     if (msg.entries.length === 0) fail(ErrorCode.DECODE_ERROR, Alert.decode_error, 'server sent no certificate');
     // Keep copies: the message buffer is reused for the next message.
     this.peerCertificates = msg.entries.map((e) => e.cert.slice());
-    const leaf = checkPeerChain(this.host.context, this.peerCertificates, 'serverAuth', s.serverName);
-    this.serverKey = leaf.publicKey;
+    const ocsp = msg.entries[0].ocspResponse;
+    this.serverKey = checkPeerChain(this.host.context, this.peerCertificates, 'serverAuth', s.serverName, ocsp ?? null).publicKey;
     this.enter('SERVER_CERTIFICATE_RECEIVED');
   }
 
@@ -242,61 +406,91 @@ export class ClientHandshake extends Handshake {
   }
 
   private onFinished(msg: Uint8Array, body: Uint8Array): void {
-    const ks = this.keys!;
-    const hashLen = this.hash!.outputLen;
-    const received = parseFinished(body, hashLen);
-    checkFinished(ks.verifyData(this.serverHsSecret!, this.transcriptHash(), new Uint8Array(hashLen)), received);
+    checkFinished(this.finishedValue(this.serverHsSecret!), parseFinished(body, this.hash!.outputLen));
     this.transcript.update(msg);
     this.enter('SERVER_FINISHED_RECEIVED');
-
-    // Application secrets cover the transcript through the server Finished.
-    ks.master();
-    const th = this.transcriptHash();
-    this.clientAppSecret = ks.clientApplicationTrafficSecret(th);
-    this.serverAppSecret = ks.serverApplicationTrafficSecret(th);
-    this.keyLog('EXPORTER_SECRET', ks.exporterMasterSecret(th));
-    this.keyLog('CLIENT_TRAFFIC_SECRET_0', this.clientAppSecret);
-    this.install(this.serverAppSecret, 'read', 'SERVER_TRAFFIC_SECRET_0');
+    this.deriveApplicationSecrets();
+    this.install(this.serverAppSecret!, 'read', null);
 
     const h = this.host;
     h.resetOutput();
-    if (h.settings.middleboxCompat && !this.retried) h.sendChangeCipherSpec();
+    if (this.earlyData === 'accepted') {
+      // Still under the early traffic key: it ends the 0-RTT data (RFC 8446 4.5).
+      h.beginMessage();
+      writeEndOfEarlyData(h.out);
+      h.sendMessage();
+    }
+    this.sendCcsOnce();
     this.install(this.clientHsSecret!, 'write', null);
-    if (this.certRequest) this.sendClientCertificate(this.certRequest);
+    if (this.certRequest) this.sendClientCertificate(this.certRequest.context, this.certRequest.schemes, this.transcript);
     this.sendFinished(this.clientHsSecret!);
-    this.install(this.clientAppSecret, 'write', null);
+    this.install(this.clientAppSecret!, 'write', null);
     this.clientHsSecret!.fill(0);
     this.serverHsSecret!.fill(0);
-    ks.clear();
+    if (h.settings.postHandshakeAuth) this.handshakeTranscript = this.transcript.fork();
+    this.deriveResumptionSecret();
     this.done = true;
     this.enter('CONNECTED');
   }
 
-  protected override handleOtherPostHandshake(type: number, body: Uint8Array): boolean {
-    if (type !== HandshakeType.new_session_ticket) return this.unexpected(type);
-    // Validated, then dropped: this client does not resume sessions yet.
-    const t = parseNewSessionTicket(body);
-    this.host.log('received NewSessionTicket (lifetime ' + t.lifetime + ' s), not kept');
-    return false;
-  }
-
-  private sendClientCertificate(req: { context: Uint8Array; schemes: number[] }): void {
+  /** Certificate (empty when we have none the server accepts) and CertificateVerify, over transcript t. */
+  private sendClientCertificate(context: Uint8Array, schemes: number[], t: Transcript): void {
     const h = this.host;
     const ctx = h.context;
     const key = ctx.privateKey;
-    const scheme = key && ctx.chain.length > 0 ? chooseScheme(ctx.ownSchemes(), req.schemes) : 0;
+    const scheme = key && ctx.chain.length > 0 ? chooseScheme(ctx.ownSchemes(), schemes) : 0;
     h.beginMessage();
     // No usable certificate: an empty Certificate lets the server's policy decide (RFC 8446 4.4.2).
-    writeCertificate(h.out, { context: req.context, entries: scheme ? ctx.chain.map((cert) => ({ cert })) : [] });
-    h.sendMessage();
+    writeCertificate(h.out, { context, entries: scheme ? ctx.chain.map((cert) => ({ cert })) : [] });
+    this.sendTo(t);
     if (!scheme) {
       h.log('no client certificate for the requested schemes: sending an empty Certificate');
       return;
     }
-    const sig = signCertificateVerify(ctx, scheme, key!, false, this.transcriptHash());
+    const sig = signCertificateVerify(ctx, scheme, key!, false, this.transcriptHash(t));
     h.beginMessage();
     writeCertificateVerify(h.out, { scheme, signature: sig });
-    h.sendMessage();
+    this.sendTo(t);
+  }
+
+  protected handlePostHandshake(type: number, msg: Uint8Array, body: Uint8Array): boolean {
+    if (type === HandshakeType.new_session_ticket) this.onNewSessionTicket(body);
+    else if (type === HandshakeType.certificate_request && this.handshakeTranscript) this.onPostHandshakeAuth(msg, body);
+    else this.unexpected(type);
+    return false;
+  }
+
+  /** Keeps the newest ticket as the session getSession() returns (RFC 8446 4.6.1). */
+  private onNewSessionTicket(body: Uint8Array): void {
+    const t = parseNewSessionTicket(body);
+    const s = this.host.settings;
+    if (!s.now || !this.resumptionSecret) {
+      this.host.log('received NewSessionTicket: no clock, not kept');
+      return;
+    }
+    this.received = {
+      suite: this.suite,
+      psk: this.keys!.resumptionPsk(this.resumptionSecret, t.nonce),
+      ticket: t.ticket.slice(),
+      lifetime: t.lifetime,
+      ageAdd: t.ageAdd,
+      receivedAt: s.now(),
+      maxEarlyData: t.ext.maxEarlyData ?? 0,
+      alpn: this.alpn,
+      serverName: s.serverName,
+    };
+    this.host.log('received NewSessionTicket (lifetime ' + t.lifetime + ' s, max_early_data ' + (t.ext.maxEarlyData ?? 0) + ')');
+  }
+
+  /** Post-handshake authentication (RFC 8446 4.6.2): Certificate, CertificateVerify, Finished. */
+  private onPostHandshakeAuth(msg: Uint8Array, body: Uint8Array): void {
+    const cr = parseCertificateRequest(body);
+    if (cr.context.length === 0) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'post-handshake CertificateRequest needs a context');
+    this.host.log('post-handshake CertificateRequest');
+    const t = this.handshakeTranscript!.fork();
+    t.update(msg);
+    this.host.resetOutput();
+    this.sendClientCertificate(cr.context.slice(), cr.ext.signatureAlgorithms ?? [], t);
+    this.sendFinished(this.clientAppSecret!, t);
   }
 }
-

@@ -1,10 +1,12 @@
 // What client and server handshakes share: the host interface to the
 // connection, the transcript, the key schedule, installing traffic keys,
-// named states, and post-handshake messages (KeyUpdate).
+// named states, negotiated parameters, and the post-handshake messages both
+// sides handle (KeyUpdate).
 import type { Writer } from '../bytes/writer.js';
+import { asciiString } from '../bytes/ascii.js';
 import type { Aead, Hash } from '../crypto/types.js';
 import type { Context, Settings } from '../engine/context.js';
-import type { Negotiated } from '../engine/types.js';
+import type { Negotiated, PskMode } from '../engine/types.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
 import { CipherSuite, HandshakeType, TLS13, handshakeName } from '../registry.js';
 import { KeySchedule } from './key-schedule.js';
@@ -25,6 +27,12 @@ export interface HandshakeHost {
   sendChangeCipherSpec(): void;
   setReadKeys(aead: Aead, key: Uint8Array, iv: Uint8Array): void;
   setWriteKeys(aead: Aead, key: Uint8Array, iv: Uint8Array): void;
+  /** Back to unprotected records (a client's second ClientHello after sending early data). */
+  plaintextWrites(): void;
+  /** Lowers the largest plaintext we put in a record (max_fragment_length, record_size_limit). */
+  limitFragment(n: number): void;
+  /** Server, early data rejected: discard up to n bytes of 0-RTT records the peer may still send. */
+  skipEarlyData(n: number): void;
 }
 
 /** The hash of each TLS 1.3 suite. */
@@ -32,8 +40,11 @@ export function suiteHash(suite: number): 'sha256' | 'sha384' {
   return suite === CipherSuite.TLS_AES_256_GCM_SHA384 ? 'sha384' : 'sha256';
 }
 
+/** KeyUpdates accepted in a row without application data in between (a flood is an attack). */
+const MAX_KEY_UPDATES_IN_A_ROW = 32;
+
 export abstract class Handshake {
-  readonly transcript = new Transcript();
+  transcript = new Transcript();
   state = 'START';
   started = false;
   done = false;
@@ -41,11 +52,19 @@ export abstract class Handshake {
   group: number | null = null;
   signatureScheme: number | null = null;
   peerCertificates: Uint8Array[] = [];
+  alpn: Uint8Array | null = null;
+  serverName: string | null = null;
+  mode: Negotiated['mode'] = 'full';
+  pskMode: PskMode | null = null;
+  earlyData: Negotiated['earlyData'] = 'none';
+  /** KeyUpdates received since the last application data record. */
+  keyUpdatesInARow = 0;
   protected hash: Hash | null = null;
   protected aead: Aead | null = null;
   protected keys: KeySchedule | null = null;
   protected clientAppSecret: Uint8Array | null = null;
   protected serverAppSecret: Uint8Array | null = null;
+  protected resumptionSecret: Uint8Array | null = null;
   protected clientRandom: Uint8Array | null = null;
   // Traffic key scratch for 128- and 256-bit keys, reused for every key change.
   private readonly key16 = { key: new Uint8Array(16), iv: new Uint8Array(12) };
@@ -60,20 +79,29 @@ export abstract class Handshake {
   abstract start(): void;
   /** Handles one handshake message during the handshake; returns true if it changed the read keys. */
   protected abstract handleHandshake(type: number, msg: Uint8Array, body: Uint8Array): boolean;
+  /** Post-handshake messages other than KeyUpdate; returns true if it changed the read keys. */
+  protected abstract handlePostHandshake(type: number, msg: Uint8Array, body: Uint8Array): boolean;
 
   /** Handles one complete handshake message (msg includes the 4-byte header). */
   handle(type: number, msg: Uint8Array, body: Uint8Array): boolean {
     if (!this.done) return this.handleHandshake(type, msg, body);
-    return this.handlePostHandshake(type, body);
+    if (type === HandshakeType.key_update) return this.onKeyUpdate(body);
+    return this.handlePostHandshake(type, msg, body);
   }
 
-  negotiated(): Negotiated {
+  negotiated(maxFragment: number): Negotiated {
     return {
       version: TLS13,
       cipherSuite: this.suite,
       group: this.group,
       signatureScheme: this.signatureScheme,
       peerCertificates: this.peerCertificates,
+      alpn: this.alpn ? asciiString(this.alpn) : null,
+      serverName: this.serverName,
+      mode: this.mode,
+      pskMode: this.pskMode,
+      maxFragment,
+      earlyData: this.earlyData,
     };
   }
 
@@ -86,7 +114,7 @@ export abstract class Handshake {
     return fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, handshakeName(type) + ' in state ' + this.state);
   }
 
-  /** Fixes the cipher suite: its hash starts the transcript and the key schedule. */
+  /** Fixes the cipher suite: its hash starts the transcript; its AEAD protects records. */
   protected setSuite(suite: number): void {
     const crypto = this.host.settings.crypto;
     const hash = crypto.hash(suiteHash(suite));
@@ -96,19 +124,20 @@ export abstract class Handshake {
     this.hash = hash;
     this.aead = aead;
     this.transcript.setHash(hash);
-    this.keys = new KeySchedule(hash);
   }
 
   /** The current transcript hash (a fresh array). */
-  protected transcriptHash(): Uint8Array {
-    return this.transcript.digest(new Uint8Array(this.hash!.outputLen));
+  protected transcriptHash(t: Transcript = this.transcript): Uint8Array {
+    return t.digest(new Uint8Array(this.hash!.outputLen));
   }
 
   /** Installs a traffic secret as the read or write key, logging it for the key log. */
-  protected install(secret: Uint8Array, direction: 'read' | 'write', label: string | null): void {
-    const aead = this.aead!;
+  protected install(
+    secret: Uint8Array, direction: 'read' | 'write', label: string | null,
+    keys: KeySchedule = this.keys!, aead: Aead = this.aead!,
+  ): void {
     const k = aead.keyLen === 16 ? this.key16 : this.key32;
-    this.keys!.trafficKeys(secret, aead.keyLen, k);
+    keys.trafficKeys(secret, aead.keyLen, k);
     if (direction === 'read') this.host.setReadKeys(aead, k.key, k.iv);
     else this.host.setWriteKeys(aead, k.key, k.iv);
     k.key.fill(0);
@@ -121,34 +150,54 @@ export abstract class Handshake {
     if (log && this.clientRandom) log(label + ' ' + hex(this.clientRandom) + ' ' + hex(secret));
   }
 
-  /** Writes a Finished message for the given base key over the current transcript. */
-  protected sendFinished(baseKey: Uint8Array): void {
-    const h = this.host;
-    const verify = this.keys!.verifyData(baseKey, this.transcriptHash(), new Uint8Array(this.hash!.outputLen));
-    h.beginMessage();
-    writeFinished(h.out, verify);
-    h.sendMessage();
+  /** verify_data for a base key over a transcript. */
+  protected finishedValue(baseKey: Uint8Array, t: Transcript = this.transcript): Uint8Array {
+    return this.keys!.verifyData(baseKey, this.transcriptHash(t), new Uint8Array(this.hash!.outputLen));
   }
 
-  // --- post-handshake (RFC 8446 4.6) ---
+  /** Seals the message written since beginMessage(), adding it to transcript t. */
+  protected sendTo(t: Transcript): void {
+    const msg = this.host.sendMessage(t === this.transcript);
+    if (t !== this.transcript) t.update(msg);
+  }
 
-  protected handlePostHandshake(type: number, body: Uint8Array): boolean {
-    if (type === HandshakeType.key_update) {
-      const ku = parseKeyUpdate(body);
-      this.host.log('received KeyUpdate' + (ku.requestUpdate ? ' (update_requested)' : ''));
-      const side = this.host.settings.side;
-      // The peer's sending key moves on.
-      const peerIsServer = side === 'client';
-      this.updateTrafficSecret(peerIsServer, 'read');
-      if (ku.requestUpdate) this.sendKeyUpdate(false);
-      return true;
+  /** Writes a Finished message for the given base key over transcript t. */
+  protected sendFinished(baseKey: Uint8Array, t: Transcript = this.transcript): void {
+    const verify = this.finishedValue(baseKey, t);
+    this.host.beginMessage();
+    writeFinished(this.host.out, verify);
+    this.sendTo(t);
+  }
+
+  /** Derives the application traffic secrets from the transcript through the server Finished. */
+  protected deriveApplicationSecrets(): void {
+    const ks = this.keys!;
+    ks.master();
+    const th = this.transcriptHash();
+    this.clientAppSecret = ks.clientApplicationTrafficSecret(th);
+    this.serverAppSecret = ks.serverApplicationTrafficSecret(th);
+    this.keyLog('EXPORTER_SECRET', ks.exporterMasterSecret(th));
+    this.keyLog('CLIENT_TRAFFIC_SECRET_0', this.clientAppSecret);
+    this.keyLog('SERVER_TRAFFIC_SECRET_0', this.serverAppSecret);
+  }
+
+  /** After the client Finished: the resumption master secret, the last use of the key schedule's chain. */
+  protected deriveResumptionSecret(): void {
+    this.resumptionSecret = this.keys!.resumptionMasterSecret(this.transcriptHash());
+  }
+
+  // --- KeyUpdate (RFC 8446 4.6.3) ---
+
+  private onKeyUpdate(body: Uint8Array): boolean {
+    const ku = parseKeyUpdate(body);
+    if (++this.keyUpdatesInARow > MAX_KEY_UPDATES_IN_A_ROW) {
+      fail(ErrorCode.KEY_UPDATE_FLOOD, Alert.unexpected_message, MAX_KEY_UPDATES_IN_A_ROW + ' without data');
     }
-    return this.handleOtherPostHandshake(type, body);
-  }
-
-  /** Client: NewSessionTicket; server: nothing else is allowed. */
-  protected handleOtherPostHandshake(type: number, _body: Uint8Array): boolean {
-    return this.unexpected(type);
+    this.host.log('received KeyUpdate' + (ku.requestUpdate ? ' (update_requested)' : ''));
+    // The peer's sending key moves on.
+    this.updateTrafficSecret(this.host.settings.side === 'client', 'read');
+    if (ku.requestUpdate) this.sendKeyUpdate(false);
+    return true;
   }
 
   /** Sends KeyUpdate and moves our sending key on. */
@@ -164,7 +213,7 @@ export abstract class Handshake {
 
   private updateTrafficSecret(server: boolean, direction: 'read' | 'write'): void {
     const current = server ? this.serverAppSecret! : this.clientAppSecret!;
-    const next = this.keys!.nextApplicationTrafficSecret(current);
+    const next = this.keys!.nextApplicationTrafficSecret(current, new Uint8Array(current.length));
     current.fill(0);
     if (server) this.serverAppSecret = next;
     else this.clientAppSecret = next;

@@ -81,6 +81,19 @@ export class Transcript {
   }
 
   /**
+   * An independent copy of the running transcript: post-handshake client
+   * authentication hashes its messages on top of the handshake transcript,
+   * once per CertificateRequest.
+   */
+  fork(): Transcript {
+    if (!this.h || !this.state) misuse('fork before the hash is known');
+    const t = new Transcript();
+    t.h = this.h;
+    t.state = this.state.clone();
+    return t;
+  }
+
+  /**
    * After a HelloRetryRequest: replaces ClientHello1 by the synthetic
    * message_hash message (RFC 8446 4.4.1):
    * Hash(message_hash || 00 00 Hash.length || Hash(ClientHello1)).

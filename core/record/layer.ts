@@ -20,8 +20,16 @@ export class RecordLayer {
   readonly write = new RecordProtection();
   readEncrypted = false;
   writeEncrypted = false;
-  /** Largest plaintext we put in one record (max_fragment_length / record_size_limit later). */
+  /** Largest plaintext we put in one record (max_fragment_length / record_size_limit lower it). */
   maxFragment = MAX_PLAINTEXT;
+  /** Largest plaintext a received record may carry (our own max_fragment_length / record_size_limit). */
+  maxReceive = MAX_PLAINTEXT;
+  /**
+   * Server that rejected 0-RTT: bytes of the client's early data still to
+   * discard, as records we cannot decrypt (or, after a HelloRetryRequest,
+   * application data before any key) (RFC 8446 4.2.10).
+   */
+  skipEarly = 0;
 
   // The record most recently returned by nextRecord(): its content type and where its payload is.
   contentType = 0;
@@ -78,7 +86,8 @@ export class RecordLayer {
       fail(ErrorCode.BAD_RECORD_TYPE, Alert.unexpected_message, 'content type ' + type);
     }
     const protectedRecord = this.readEncrypted && type === ContentType.application_data;
-    if (len > (protectedRecord ? MAX_CIPHERTEXT_FRAGMENT : MAX_PLAINTEXT)) {
+    const limit = protectedRecord ? this.maxReceive + 256 : this.maxReceive;
+    if (len > (limit < MAX_CIPHERTEXT_FRAGMENT ? limit : MAX_CIPHERTEXT_FRAGMENT)) {
       fail(ErrorCode.RECORD_OVERFLOW, Alert.record_overflow, 'record of ' + len + ' bytes');
     }
     if (this.inEnd - off < HEADER + len) {
@@ -86,9 +95,24 @@ export class RecordLayer {
       return false;
     }
     this.inStart = off + HEADER + len;
-    if (protectedRecord) {
+    if (this.skipEarly > 0 && type === ContentType.application_data) {
+      // Rejected 0-RTT data: drop what has no key yet or does not open under the current one.
+      const opened = this.readEncrypted ? this.read.tryOpen(buf, off, len) : -1;
+      if (opened < 0) {
+        if (len > this.skipEarly) fail(ErrorCode.EARLY_DATA_LIMIT, Alert.unexpected_message, 'rejected early data beyond the limit');
+        this.skipEarly -= len;
+        this.contentType = -1;
+        this.payloadLen = 0;
+        this.payloadOff = off + HEADER;
+        return true;
+      }
+      this.skipEarly = 0;
+      this.contentType = opened;
+      this.payloadLen = this.read.lastLength;
+    } else if (protectedRecord) {
       this.contentType = this.read.open(buf, off, len);
       this.payloadLen = this.read.lastLength;
+      if (this.payloadLen > this.maxReceive) fail(ErrorCode.RECORD_OVERFLOW, Alert.record_overflow, 'plaintext of ' + this.payloadLen + ' bytes');
     } else {
       if (this.readEncrypted && type === ContentType.handshake) {
         fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'plaintext handshake record after key change');
@@ -113,6 +137,10 @@ export class RecordLayer {
   setWriteKeys(aead: Aead, key: Uint8Array, iv: Uint8Array): void {
     this.write.setKeys(aead, key, iv);
     this.writeEncrypted = true;
+  }
+
+  plaintextWrites(): void {
+    this.writeEncrypted = false;
   }
 
   /** Bytes of records waiting to be sent. */

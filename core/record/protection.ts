@@ -91,6 +91,17 @@ export class RecordProtection {
    * content type; the content is at recOff + 5, lastLength bytes long.
    */
   open(buf: Uint8Array, recOff: number, fragmentLen: number): number {
+    const type = this.tryOpen(buf, recOff, fragmentLen);
+    if (type < 0) fail(ErrorCode.BAD_RECORD_MAC, Alert.bad_record_mac);
+    return type;
+  }
+
+  /**
+   * Like open(), but a record that does not authenticate returns -1 and
+   * leaves the buffer and the sequence number as they were: a server skipping
+   * rejected 0-RTT data tries each record this way (RFC 8446 4.2.10).
+   */
+  tryOpen(buf: Uint8Array, recOff: number, fragmentLen: number): number {
     const state = this.keyed();
     const tagLen = this.tag;
     const off = recOff + HEADER;
@@ -112,9 +123,7 @@ export class RecordProtection {
     aad[3] = fragmentLen >>> 8;
     aad[4] = fragmentLen & 0xff;
     const innerLen = fragmentLen - tagLen;
-    if (!state.open(this.recordNonce(), aad, buf, off, innerLen)) {
-      fail(ErrorCode.BAD_RECORD_MAC, Alert.bad_record_mac);
-    }
+    if (!state.open(this.recordNonce(), aad, buf, off, innerLen)) return -1;
     this.seq++;
     if (innerLen > MAX_INNER_PLAINTEXT) {
       fail(ErrorCode.RECORD_OVERFLOW, Alert.record_overflow, 'inner plaintext over 2^14 + 1 bytes');

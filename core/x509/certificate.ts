@@ -23,6 +23,8 @@ export const ExtKeyUsage = {
   serverAuth: 1,
   clientAuth: 2,
   any: 4,
+  /** id-kp-OCSPSigning: a delegated OCSP responder (RFC 6960 4.2.2.2); anyExtendedKeyUsage does not imply it. */
+  ocspSigning: 8,
 } as const;
 
 export interface Certificate {
@@ -89,6 +91,7 @@ const OID_AUTHORITY_KEY_ID = oid('2.5.29.35');
 const OID_EKU_SERVER = oid('1.3.6.1.5.5.7.3.1');
 const OID_EKU_CLIENT = oid('1.3.6.1.5.5.7.3.2');
 const OID_EKU_ANY = oid('2.5.29.37.0');
+const OID_EKU_OCSP = oid('1.3.6.1.5.5.7.3.9');
 
 // One shared object per algorithm: parsing allocates none.
 const ALG = {
@@ -155,8 +158,8 @@ function readPssParams(d: Der, end: number): SignatureAlgorithm | null {
   return salt === 64 ? ALG.pss512 : null;
 }
 
-/** A signature AlgorithmIdentifier; null (parameters skipped) for algorithms not supported. */
-function readSignatureAlgorithm(d: Der, end: number): SignatureAlgorithm | null {
+/** A signature AlgorithmIdentifier; null (parameters skipped) for algorithms not supported. Also used for OCSP responses. */
+export function readSignatureAlgorithm(d: Der, end: number): SignatureAlgorithm | null {
   const seq = d.sequence(end);
   const id = d.oid(seq);
   let alg: SignatureAlgorithm | null = null;
@@ -231,6 +234,7 @@ function readExtKeyUsage(d: Der, end: number, x: Extensions): void {
     if (bytesEqual(id, OID_EKU_SERVER)) flags |= ExtKeyUsage.serverAuth;
     else if (bytesEqual(id, OID_EKU_CLIENT)) flags |= ExtKeyUsage.clientAuth;
     else if (bytesEqual(id, OID_EKU_ANY)) flags |= ExtKeyUsage.any;
+    else if (bytesEqual(id, OID_EKU_OCSP)) flags |= ExtKeyUsage.ocspSigning;
   }
   x.extKeyUsage = flags;
 }

@@ -24,7 +24,7 @@ export interface ChainOptions {
 }
 
 /** How a certificate is named in messages. */
-function label(c: Certificate): string {
+export function label(c: Certificate): string {
   if (c.subjectCN) return '"' + c.subjectCN + '"';
   let hex = '';
   for (let i = 0; i < c.serial.length; i++) hex += (c.serial[i] < 16 ? '0' : '') + c.serial[i].toString(16);
@@ -100,11 +100,14 @@ function countIntermediates(path: Certificate[], i: number): number {
 /**
  * Validates a received chain (leaf first, as received; extra certificates
  * are ignored) against the trust anchors. Throws TlsFailure on any failure.
+ * Returns the validated path: the leaf, the intermediates, then the anchor
+ * (just [leaf] when the leaf is itself an anchor), so path[1] is the
+ * leaf's issuer (the OCSP check needs it).
  */
-export function verifyChain(chain: Certificate[], anchors: Certificate[], opts: ChainOptions): void {
+export function verifyChain(chain: Certificate[], anchors: Certificate[], opts: ChainOptions): Certificate[] {
   if (chain.length === 0) fail(ErrorCode.CERTIFICATE_REQUIRED, Alert.certificate_required, 'empty certificate chain');
   const leaf = chain[0];
-  // path[0] is the leaf, then the intermediates; the anchor is kept apart.
+  // path[0] is the leaf, then the intermediates; the anchor is kept apart until the end.
   const path: Certificate[] = [leaf];
   let anchor: Certificate | null = isAnchor(leaf, anchors) ? leaf : null;
   const state = { named: 0 };
@@ -143,4 +146,6 @@ export function verifyChain(chain: Certificate[], anchors: Certificate[], opts: 
   if (opts.hostname !== undefined && !matchesHostname(leaf, opts.hostname)) {
     fail(ErrorCode.HOSTNAME_MISMATCH, Alert.bad_certificate, '"' + opts.hostname + '" is not a name of ' + label(leaf));
   }
+  if (anchor !== leaf) path.push(anchor);
+  return path;
 }

@@ -1,0 +1,317 @@
+// bench/handshake: per configuration (suite x group x server certificate x
+// mode), the microtls engine's CPU time per side in memory against the crypto
+// floor, and the handshake over loopback TCP with each end in its own process
+// (wall time, CPU per side), microtls and node:tls side by side.
+import { arenaLayout } from '../core/index.js';
+import {
+  CERTS, DEFAULT_CONFIG, SUITE_LABEL, configLabel, configurations, loadProviders, microContextFor, modeOf,
+  type Config, type Selection,
+} from './lib/configs.js';
+import type { EndpointSpec } from './lib/endpoint.js';
+import { cryptoFloor, type Floor } from './lib/floor.js';
+import { engineTimes, handshakeOnce, timer, type Wire } from './lib/inmemory.js';
+import { machineInfo, machineLine, type Machine } from './lib/machine.js';
+import { Endpoint } from './lib/processes.js';
+import { num, spread, table, times, writeResults } from './lib/report.js';
+import { ratio, summarize, type Summary } from './lib/stats.js';
+import { barChart, type BarSeries } from './lib/svg.js';
+import { xsHandshake, type XsResult } from './xs.js';
+
+export interface HandshakeOptions {
+  selection: Selection;
+  providers: string[];
+  /** Measured in-memory handshakes per configuration and provider. */
+  n: number;
+  /** Measured TCP handshakes per configuration and pairing. */
+  tcpN: number;
+  warmup: number;
+  /** Run the loopback TCP comparison (else in memory only). */
+  tcp: boolean;
+  out: string;
+  log(line: string): void;
+}
+
+export const METHOD = {
+  engine: 'In memory (sans-IO, one process): each connect()/accept() call timed with performance.now(), summed per side per handshake; ' +
+    'processCpuMs is process.cpuUsage() (user+system) over the loop divided by the count, both sides together.',
+  floor: 'The primitive operations a full handshake needs per side, each timed alone with the same provider (median of batches): ' +
+    'key pair and shared secret; the signature of each certificate of the peer chain and of its CertificateVerify; our CertificateVerify ' +
+    'signature; the transcript hashed once plus 5 snapshots (6 with client certificates); 22 HMACs of the key schedule; 4 AEAD key setups; ' +
+    'sealing and opening the encrypted handshake bytes. ratio = engine time / floor.',
+  tcp: 'Loopback TCP (127.0.0.1), client and server each in its own forked process (2 cores: one each), one handshake at a time on a new ' +
+    'connection closed before the next. wall: from the client TCP connect to the first application byte, which the server writes as soon as ' +
+    'its handshake is done. cpu: process.cpuUsage() (user+system, all threads) of the endpoint process, client from TCP connect to that byte, ' +
+    'server from TCP accept to writing it. engine: microtls connect()/accept() calls timed with performance.now() (includes socket writes). ' +
+    'node:tls servers send their default TLS 1.3 session tickets; clients do not resume.',
+  spread: 'median (p10-p90) in ms.',
+};
+
+export interface PairingResult {
+  client: string;
+  server: string;
+  wallMs: Summary;
+  clientCpuMs: Summary;
+  serverCpuMs: Summary;
+  clientEngineMs: Summary | null;
+  serverEngineMs: Summary | null;
+  errors: string[];
+}
+
+export interface EngineResult {
+  client: Summary;
+  server: Summary;
+  processCpuMs: number;
+  wire: Wire;
+  arena: { client: number; server: number };
+  floor: Floor;
+  /** Engine time / floor, per side. */
+  overFloor: { client: number | null; server: number | null };
+}
+
+export interface ConfigResult {
+  config: Config;
+  label: string;
+  engine: Record<string, EngineResult>;
+  tcp: Record<string, PairingResult>;
+  /** Per provider: microtls over node:tls (both ends of each), and the mixed pairings' wall time over node:tls. */
+  ratios: Record<string, { wall: number | null; clientCpu: number | null; serverCpu: number | null; microClientWall: number | null; microServerWall: number | null }>;
+}
+
+export interface HandshakeResult {
+  bench: 'handshake';
+  machine: Machine;
+  method: typeof METHOD;
+  options: { n: number; tcpN: number; warmup: number; tcp: boolean; providers: string[] };
+  configs: ConfigResult[];
+  xs: XsResult;
+}
+
+const NODE = 'node:tls';
+const micro = (provider: string): string => 'microtls/' + provider;
+export const pairingName = (client: string, server: string): string => `${client} → ${server}`;
+
+/** The TCP pairings of a configuration: node:tls on both ends, then per provider microtls on both ends and against node:tls each way. */
+function pairings(c: Config, providers: string[]): { client: string; server: string; clientSpec: EndpointSpec; serverSpec: EndpointSpec }[] {
+  const spec = (impl: string): EndpointSpec => ({
+    impl: impl === NODE ? 'node' : 'microtls',
+    provider: impl === NODE ? '' : impl.slice('microtls/'.length),
+    config: c,
+    serve: 'hello',
+  });
+  const node = modeOf(c.mode).node;
+  const list: [string, string][] = node ? [[NODE, NODE]] : [];
+  for (const p of providers) {
+    list.push([micro(p), micro(p)]);
+    if (node) list.push([micro(p), NODE], [NODE, micro(p)]);
+  }
+  return list.map(([client, server]) => ({ client, server, clientSpec: spec(client), serverSpec: spec(server) }));
+}
+
+async function tcpRuns(c: Config, providers: string[], o: HandshakeOptions, a: Endpoint, b: Endpoint): Promise<Record<string, PairingResult>> {
+  const list = pairings(c, providers);
+  const ports: number[] = [];
+  for (const p of list) ports.push(await b.listen(p.serverSpec));
+  const raw = list.map(() => ({ client: [] as Awaited<ReturnType<Endpoint['handshakes']>>, server: [] as Awaited<ReturnType<Endpoint['samples']>>['samples'], errors: [] as string[] }));
+  for (let i = 0; i < list.length; i++) {
+    await a.handshakes(list[i].clientSpec, ports[i], o.warmup);
+    await b.samples(ports[i]);
+  }
+  // Two rounds over the pairings, so drift of the machine affects them alike.
+  const rounds = o.tcpN >= 4 ? 2 : 1;
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < list.length; i++) {
+      const n = r === 0 ? Math.ceil(o.tcpN / rounds) : o.tcpN - Math.ceil(o.tcpN / rounds);
+      raw[i].client.push(...(await a.handshakes(list[i].clientSpec, ports[i], n)));
+      const s = await b.samples(ports[i]);
+      raw[i].server.push(...s.samples);
+      raw[i].errors.push(...s.errors);
+    }
+  }
+  for (const port of ports) await b.unlisten(port);
+  const out: Record<string, PairingResult> = {};
+  list.forEach((p, i) => {
+    const { client, server, errors } = raw[i];
+    const engine = (xs: (number | null)[]): Summary | null => (xs.every((x) => x !== null) && xs.length > 0 ? summarize(xs as number[]) : null);
+    if (server.length !== client.length) errors.push(`server saw ${server.length} handshakes, client ${client.length}`);
+    out[pairingName(p.client, p.server)] = {
+      client: p.client,
+      server: p.server,
+      wallMs: summarize(client.map((s) => s.wallMs)),
+      clientCpuMs: summarize(client.map((s) => s.cpuMs)),
+      serverCpuMs: summarize(server.map((s) => s.cpuMs)),
+      clientEngineMs: engine(client.map((s) => s.engineMs)),
+      serverEngineMs: engine(server.map((s) => s.engineMs)),
+      errors,
+    };
+  });
+  return out;
+}
+
+export async function runHandshake(o: HandshakeOptions): Promise<HandshakeResult> {
+  const providers = await loadProviders(o.providers);
+  const names = [...providers.keys()];
+  const configs = configurations(o.selection);
+  const results: ConfigResult[] = [];
+  const [a, b] = o.tcp ? [Endpoint.start(), Endpoint.start()] : [null, null];
+  try {
+    for (const c of configs) {
+      const label = configLabel(c);
+      const r: ConfigResult = { config: c, label, engine: {}, tcp: {}, ratios: {} };
+      for (const [name, provider] of providers) {
+        const cctx = microContextFor('client', c, provider);
+        const sctx = microContextFor('server', c, provider);
+        const t = engineTimes(cctx, sctx, modeOf(c.mode), o.n, o.warmup);
+        const scheme = handshakeOnce(cctx, sctx, modeOf(c.mode), {}, timer().meter).client.negotiated()!.signatureScheme!;
+        const floor = cryptoFloor(name, provider, c, cctx, sctx, t.wire, scheme);
+        const client = summarize(t.client);
+        const server = summarize(t.server);
+        r.engine[name] = {
+          client, server, processCpuMs: t.processCpuMs, wire: t.wire,
+          arena: { client: arenaLayout(cctx).total, server: arenaLayout(sctx).total },
+          floor,
+          overFloor: { client: ratio(client.median, floor.clientMs), server: ratio(server.median, floor.serverMs) },
+        };
+      }
+      if (a && b) {
+        r.tcp = await tcpRuns(c, names, o, a, b);
+        const nn = r.tcp[pairingName(NODE, NODE)];
+        for (const p of names) {
+          const mm = r.tcp[pairingName(micro(p), micro(p))];
+          r.ratios[p] = {
+            wall: ratio(mm?.wallMs.median, nn?.wallMs.median),
+            clientCpu: ratio(mm?.clientCpuMs.median, nn?.clientCpuMs.median),
+            serverCpu: ratio(mm?.serverCpuMs.median, nn?.serverCpuMs.median),
+            microClientWall: ratio(r.tcp[pairingName(micro(p), NODE)]?.wallMs.median, nn?.wallMs.median),
+            microServerWall: ratio(r.tcp[pairingName(NODE, micro(p))]?.wallMs.median, nn?.wallMs.median),
+          };
+        }
+      }
+      results.push(r);
+      const e = r.engine[names[0]];
+      o.log(`handshake ${label}: engine ${num(e.client.median)} + ${num(e.server.median)} ms (floor ${num(e.floor.clientMs)} + ${num(e.floor.serverMs)})` +
+        (a ? `, tcp wall ${num(r.tcp[pairingName(micro(names[0]), micro(names[0]))]?.wallMs.median)} ms vs node:tls ${num(r.tcp[pairingName(NODE, NODE)]?.wallMs.median)} ms` : ''));
+    }
+  } finally {
+    a?.stop();
+    b?.stop();
+  }
+  const result: HandshakeResult = {
+    bench: 'handshake',
+    machine: machineInfo(),
+    method: METHOD,
+    options: { n: o.n, tcpN: o.tcpN, warmup: o.warmup, tcp: o.tcp, providers: names },
+    configs: results,
+    xs: await xsHandshake(),
+  };
+  writeResults(o.out, 'handshake', result, markdown(result), charts(result));
+  return result;
+}
+
+// --- report ---
+
+const isDefault = (c: Config): boolean =>
+  c.suite === DEFAULT_CONFIG.suite && c.group === DEFAULT_CONFIG.group && c.cert === DEFAULT_CONFIG.cert && c.mode === DEFAULT_CONFIG.mode;
+
+/** Configurations for the charts: all of them when few, else the default and those differing from it in one dimension. */
+function chartConfigs(r: HandshakeResult): ConfigResult[] {
+  if (r.configs.length <= 12) return r.configs;
+  return r.configs.filter((x) => (['suite', 'group', 'cert', 'mode'] as const).filter((k) => x.config[k] !== DEFAULT_CONFIG[k]).length <= 1);
+}
+
+function markdown(r: HandshakeResult): string {
+  const providers = r.options.providers;
+  let md = `# Handshake benchmark\n\n${machineLine(r.machine)}\n\n`;
+  md += `In memory: ${r.options.n} handshakes per configuration and provider; loopback TCP: ${r.options.tcp ? r.options.tcpN + ' per pairing' : 'not run'}; ` +
+    `${r.options.warmup} warm-up handshakes before each. Times in ms, median (p10–p90).\n\n`;
+  const head = r.configs.find((x) => isDefault(x.config)) ?? r.configs[0];
+  if (head && r.options.tcp) {
+    md += `## ${head.label}\n\n`;
+    md += table(['client → server', 'wall', 'client CPU', 'server CPU', 'wall / node:tls'],
+      Object.entries(head.tcp).map(([name, p]) => [name, spread(p.wallMs), spread(p.clientCpuMs), spread(p.serverCpuMs),
+        times(ratio(p.wallMs.median, head.tcp[pairingName(NODE, NODE)]?.wallMs.median))]));
+    md += '\n';
+  }
+  md += `## Engine CPU in memory against the crypto floor\n\n${METHOD.engine}\n\n${METHOD.floor}\n\n`;
+  for (const p of providers) {
+    md += `### Provider ${p}\n\n`;
+    md += table(['configuration', 'client', 'server', 'client floor', 'server floor', 'client / floor', 'server / floor', 'process CPU', 'arena (client/server bytes)'],
+      r.configs.map((x) => {
+        const e = x.engine[p];
+        return [x.label, spread(e.client), spread(e.server), num(e.floor.clientMs), num(e.floor.serverMs),
+          times(e.overFloor.client), times(e.overFloor.server), num(e.processCpuMs), `${e.arena.client} / ${e.arena.server}`];
+      }));
+    md += '\n';
+  }
+  if (r.options.tcp) {
+    md += `## Loopback TCP, microtls beside node:tls\n\n${METHOD.tcp}\n\n`;
+    for (const p of providers) {
+      md += `### microtls with provider ${p}\n\n`;
+      const m = micro(p);
+      md += table(['configuration', 'wall µtls↔µtls', 'wall node↔node', 'ratio', 'wall µtls→node', 'wall node→µtls',
+        'client CPU µtls', 'client CPU node', 'ratio', 'server CPU µtls', 'server CPU node', 'ratio'],
+      r.configs.map((x) => {
+        const mm = x.tcp[pairingName(m, m)];
+        const nn = x.tcp[pairingName(NODE, NODE)];
+        const q = x.ratios[p];
+        return [x.label, spread(mm?.wallMs), spread(nn?.wallMs), times(q?.wall), spread(x.tcp[pairingName(m, NODE)]?.wallMs),
+          spread(x.tcp[pairingName(NODE, m)]?.wallMs), spread(mm?.clientCpuMs), spread(nn?.clientCpuMs), times(q?.clientCpu),
+          spread(mm?.serverCpuMs), spread(nn?.serverCpuMs), times(q?.serverCpu)];
+      }));
+      md += '\n';
+    }
+    const errors = r.configs.flatMap((x) => Object.entries(x.tcp).flatMap(([k, p]) => p.errors.map((e) => `${x.label}, ${k}: ${e}`)));
+    if (errors.length > 0) md += `Errors seen by the servers:\n\n${errors.map((e) => '- ' + e).join('\n')}\n\n`;
+  }
+  if (head) {
+    for (const p of providers) {
+      md += `## Crypto floor of ${head.label}, provider ${p}\n\n`;
+      md += table(['side', 'operation', 'count', 'ms each', 'ms'],
+        head.engine[p].floor.ops.map((op) => [op.side, op.op, String(op.count), num(op.msEach), num(op.count * op.msEach)]));
+      md += '\n';
+    }
+  }
+  md += `## XS\n\n${r.xs.summary}\n`;
+  return md;
+}
+
+function charts(r: HandshakeResult): Record<string, string> {
+  const configs = chartConfigs(r);
+  const short = (x: ConfigResult): string =>
+    `${SUITE_LABEL[x.config.suite]} ${x.config.group} ${CERTS[x.config.cert].label}${x.config.mode === 'full' ? '' : ' ' + modeOf(x.config.mode).label}`;
+  const categories = configs.map(short);
+  const out: Record<string, string> = {};
+  if (r.options.tcp) {
+    const names = [...new Set(configs.flatMap((x) => Object.keys(x.tcp)))];
+    out['handshake'] = barChart({
+      title: 'TLS 1.3 handshake over loopback TCP: wall time (median, p10–p90)',
+      axis: 'ms from TCP connect to the server\'s first byte',
+      categories,
+      series: names.map((name) => ({
+        name,
+        values: configs.map((x) => x.tcp[name]?.wallMs.median ?? null),
+        lo: configs.map((x) => x.tcp[name]?.wallMs.p10 ?? null),
+        hi: configs.map((x) => x.tcp[name]?.wallMs.p90 ?? null),
+      })),
+    });
+  }
+  const series: BarSeries[] = r.options.providers.flatMap((p) => [
+    { name: `${micro(p)} client`, values: configs.map((x) => x.engine[p].client.median), lo: configs.map((x) => x.engine[p].client.p10), hi: configs.map((x) => x.engine[p].client.p90) },
+    { name: `${micro(p)} server`, values: configs.map((x) => x.engine[p].server.median), lo: configs.map((x) => x.engine[p].server.p10), hi: configs.map((x) => x.engine[p].server.p90) },
+    { name: `${p} floor client`, values: configs.map((x) => x.engine[p].floor.clientMs) },
+    { name: `${p} floor server`, values: configs.map((x) => x.engine[p].floor.serverMs) },
+  ]);
+  if (r.options.tcp) {
+    const nn = pairingName(NODE, NODE);
+    series.push(
+      { name: 'node:tls client (process CPU)', values: configs.map((x) => x.tcp[nn]?.clientCpuMs.median ?? null) },
+      { name: 'node:tls server (process CPU)', values: configs.map((x) => x.tcp[nn]?.serverCpuMs.median ?? null) },
+    );
+  }
+  out['handshake-cpu'] = barChart({
+    title: 'Handshake CPU per side: microtls engine, its crypto floor, node:tls',
+    axis: 'ms of CPU per handshake',
+    categories,
+    series,
+  });
+  return out;
+}

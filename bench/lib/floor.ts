@@ -1,0 +1,186 @@
+// The crypto floor of a handshake: the primitive operations one side needs
+// at the least, each timed alone with the same provider, added up. Engine
+// time / floor says how much the TLS logic itself (parsing, X.509, state
+// machine, copies) adds on top of the cryptography.
+//
+// The model per side (RFC 8446 full handshake): one (EC)DHE key pair and
+// shared secret; the signature of each certificate in the peer's chain
+// (checked with its issuer's key) and of the peer's CertificateVerify; our
+// own CertificateVerify signature when we have a certificate; the
+// transcript hashed once, with 5 running-hash snapshots (6 with client
+// certificates); 22 HMACs in the key schedule (3 HKDF-Extract, 17
+// HKDF-Expand-Label: 7 Derive-Secret, 8 keys and IVs, 2 finished keys, plus
+// the 2 Finished MACs); 4 AEAD key setups; sealing our encrypted handshake
+// bytes and opening the peer's.
+import { performance } from 'node:perf_hooks';
+import type { Certificate } from '../../core/x509/certificate.js';
+import { bytesEqual } from '../../core/x509/der.js';
+import { hkdfExpand } from '../../core/crypto/hkdf.js';
+import { schemeAlgorithm, schemeAllowedInCertificateVerify } from '../../core/crypto/schemes.js';
+import type { CryptoProvider, HashName, PrivateKey, PublicKey, SignatureAlgorithm } from '../../core/crypto/types.js';
+import { CipherSuite, NamedGroup, schemeName, type Context } from '../../core/index.js';
+import type { Config } from './configs.js';
+import type { Flight, Wire } from './inmemory.js';
+import { summarize } from './stats.js';
+
+export interface FloorOp {
+  side: 'client' | 'server';
+  op: string;
+  count: number;
+  /** Time of one operation (ms), the median of repeated batches. */
+  msEach: number;
+}
+
+export interface Floor {
+  clientMs: number;
+  serverMs: number;
+  ops: FloorOp[];
+}
+
+const random = (d: Uint8Array): void => {
+  for (let i = 0; i < d.length; i++) d[i] = (Math.random() * 256) | 0;
+};
+
+/** Median time of one call (ms): batches long enough for the clock, at least 5 of them, about 40 ms in all. */
+function timeOp(fn: () => void): number {
+  fn();
+  fn();
+  let k = 1;
+  for (;;) {
+    const t = performance.now();
+    for (let i = 0; i < k; i++) fn();
+    if (performance.now() - t >= 0.5 || k >= 1 << 16) break;
+    k *= 4;
+  }
+  const samples: number[] = [];
+  const end = performance.now() + 40;
+  while (samples.length < 5 || (performance.now() < end && samples.length < 50)) {
+    const t = performance.now();
+    for (let i = 0; i < k; i++) fn();
+    samples.push((performance.now() - t) / k);
+  }
+  return summarize(samples).median;
+}
+
+/** Operation times by provider and operation, shared by every configuration of a run. */
+const cache = new Map<string, number>();
+
+function timed(provider: string, op: string, make: () => () => void): number {
+  const key = provider + '|' + op;
+  let ms = cache.get(key);
+  if (ms === undefined) {
+    ms = timeOp(make());
+    cache.set(key, ms);
+  }
+  return ms;
+}
+
+const hashOf = (suite: string): HashName => (suite === 'TLS_AES_256_GCM_SHA384' ? 'sha384' : 'sha256');
+
+function keyName(k: PublicKey | PrivateKey): string {
+  return k.kind === 'ec' ? k.curve : k.kind === 'rsa' ? 'RSA-' + k.bits : k.kind;
+}
+
+const algName = (a: SignatureAlgorithm): string => a.type + (a.hash ? '-' + a.hash : '');
+
+/** The signature checks of a chain (leaf first): each certificate with its issuer's key, the last one with a trust anchor's. */
+function chainChecks(chain: Certificate[], anchors: Certificate[]): { alg: SignatureAlgorithm; key: PublicKey; cert: Certificate }[] {
+  return chain.map((cert, i) => {
+    const issuer = chain[i + 1] ?? anchors.find((a) => bytesEqual(a.subject, cert.issuer));
+    if (!issuer || !cert.signatureAlgorithm) throw new Error('floor: no issuer for ' + cert.subjectCN);
+    return { alg: cert.signatureAlgorithm, key: issuer.publicKey, cert };
+  });
+}
+
+/**
+ * The floor of one configuration. `serverScheme` is the scheme of the
+ * server's CertificateVerify (as negotiated); the client's, with a client
+ * certificate, is its first own scheme allowed there.
+ */
+export function cryptoFloor(providerName: string, p: CryptoProvider, c: Config, cctx: Context, sctx: Context, wire: Wire, serverScheme: number): Floor {
+  const ops: FloorOp[] = [];
+  const add = (side: 'client' | 'server', op: string, count: number, make: () => () => void): void => {
+    ops.push({ side, op, count, msEach: timed(providerName, op, make) });
+  };
+  const both = (op: string, count: number, make: () => () => void): void => {
+    add('client', op, count, make);
+    add('server', op, count, make);
+  };
+
+  // (EC)DHE
+  const kx = p.group(NamedGroup[c.group])!;
+  const peer = kx.generate(random);
+  const own = kx.generate(random);
+  both(`${c.group} key pair`, 1, () => () => kx.generate(random));
+  both(`${c.group} shared secret`, 1, () => () => kx.shared(own.priv, peer.pub));
+
+  // Signatures: the server's chain and CertificateVerify, and the client's with a client certificate.
+  const x509 = sctx.x509();
+  const content = new Uint8Array(64 + 33 + 1 + 48).fill(0x20);
+  const cvSign = (side: 'client' | 'server', ctx: Context, scheme: number): void => {
+    const alg = schemeAlgorithm(scheme)!;
+    const key = ctx.privateKey!;
+    add(side, `sign ${schemeName(scheme)}`, 1, () => () => p.sign(alg, key, content, random));
+  };
+  const cvVerify = (side: 'client' | 'server', ctx: Context, scheme: number): void => {
+    const alg = schemeAlgorithm(scheme)!;
+    const sig = p.sign(alg, ctx.privateKey!, content, random);
+    const key = ctx.leaf!.publicKey;
+    add(side, `verify ${schemeName(scheme)}`, 1, () => () => {
+      if (!p.verify(alg, key, content, sig)) throw new Error('floor: CertificateVerify signature does not verify');
+    });
+  };
+  const chainVerify = (side: 'client' | 'server', ctx: Context, anchors: Certificate[]): void => {
+    for (const { alg, key, cert } of chainChecks(ctx.chain.map((d) => x509.parseCertificate(d)), anchors)) {
+      add(side, `verify ${algName(alg)} ${keyName(key)} (certificate)`, 1, () => () => {
+        if (!p.verify(alg, key, cert.tbs, cert.signature)) throw new Error('floor: certificate signature does not verify');
+      });
+    }
+  };
+  chainVerify('client', sctx, cctx.anchors);
+  cvVerify('client', sctx, serverScheme);
+  cvSign('server', sctx, serverScheme);
+  if (cctx.privateKey) {
+    const clientScheme = cctx.ownSchemes().find(schemeAllowedInCertificateVerify)!;
+    chainVerify('server', cctx, sctx.anchors);
+    cvVerify('server', cctx, clientScheme);
+    cvSign('client', cctx, clientScheme);
+  }
+
+  // Transcript and key schedule.
+  const hash = p.hash(hashOf(c.suite))!;
+  const inner = (f: Flight): number => f.plainHandshake + f.encrypted - f.encryptedRecords;
+  const transcript = new Uint8Array(inner(wire.client) + inner(wire.server)).fill(1);
+  const out = new Uint8Array(hash.outputLen);
+  both(`${hash.name} over the ${transcript.length}-byte transcript`, 1, () => () => hash.create().update(transcript).digestInto(out));
+  const running = hash.create().update(transcript);
+  both(`${hash.name} transcript snapshot`, cctx.privateKey ? 6 : 5, () => () => running.clone().digestInto(out));
+  const prk = new Uint8Array(hash.outputLen).fill(7);
+  const info = new Uint8Array(2 + 1 + 6 + 12 + 1 + hash.outputLen);
+  both(`HMAC-${hash.name} (HKDF step)`, 22, () => () => hkdfExpand(hash, prk, info, hash.outputLen, out));
+
+  // Record protection of the encrypted part of the handshake.
+  const aead = p.aead(CipherSuite[c.suite])!;
+  const key = new Uint8Array(aead.keyLen).fill(3);
+  const nonce = new Uint8Array(12);
+  const aad = new Uint8Array(5);
+  both(`${c.suite} key setup`, 4, () => () => aead.create(key));
+  const state = aead.create(key);
+  const protect = (side: 'client' | 'server', sealed: Flight, opened: Flight): void => {
+    const buf = new Uint8Array(sealed.encrypted + aead.tagLen);
+    add(side, `${c.suite} seal ${sealed.encrypted} bytes`, 1, () => () => state.seal(nonce, aad, buf, 0, sealed.encrypted));
+    const sealedCopy = new Uint8Array(opened.encrypted + aead.tagLen);
+    state.seal(nonce, aad, sealedCopy, 0, opened.encrypted);
+    const work = new Uint8Array(sealedCopy.length);
+    add(side, `${c.suite} open ${opened.encrypted} bytes`, 1, () => () => {
+      work.set(sealedCopy);
+      if (!state.open(nonce, aad, work, 0, opened.encrypted)) throw new Error('floor: AEAD open failed');
+    });
+  };
+  protect('client', wire.client, wire.server);
+  protect('server', wire.server, wire.client);
+
+  const total = (side: 'client' | 'server'): number =>
+    ops.filter((o) => o.side === side).reduce((s, o) => s + o.count * o.msEach, 0);
+  return { clientMs: total('client'), serverMs: total('server'), ops };
+}

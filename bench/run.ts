@@ -1,0 +1,109 @@
+// npm run bench -- [handshake] [throughput] [memory] [options]: runs the
+// benches (all three by default) and writes JSON, Markdown and SVG into
+// bench/results/ (or --out), then the summary of whatever results are there.
+import { parseArgs } from 'node:util';
+import { CERTS, GROUPS, MODES, PROVIDERS, SUITES, type CertName, type GroupName, type Selection, type SuiteName } from './lib/configs.js';
+import { defaultResultsDir } from './lib/report.js';
+import { runHandshake } from './handshake.js';
+import { runMemory } from './memory.js';
+import { SIZES, runThroughput } from './throughput.js';
+import { writeSummary } from './summary.js';
+
+const HELP = `usage: npm run bench -- [handshake] [throughput] [memory] [options]
+  (no bench named: all three; results in bench/results/: NAME.json, NAME.md, charts as SVG, summary.md)
+  --quick          fewer repetitions; only the default configuration and those differing from it in one dimension
+  --star           only the default configuration and its one-dimension variants, full repetitions
+  --suite LIST     cipher suites (${SUITES.join(',')})
+  --group LIST     groups (${GROUPS.join(',')})
+  --cert LIST      server certificates (${Object.keys(CERTS).join(',')})
+  --mode LIST      handshake modes (${MODES.map((m) => m.name).join(',')})
+  --provider LIST  microtls crypto providers (${PROVIDERS.map((p) => p.name).join(',')})
+  --n N            in-memory handshakes per configuration and provider (default 30, quick 8)
+  --tcp-n N        loopback TCP handshakes per configuration and pairing (default 16, quick 6)
+  --warmup N       warm-up handshakes before each measurement (default 4, quick 2)
+  --no-tcp         handshake: in memory only, no loopback TCP comparison
+  --sizes LIST     throughput message sizes in bytes (default ${SIZES.join(',')})
+  --round-trips N  throughput round trips per size (default 100, quick 30)
+  --records N      memory: application records per steady-state measurement (default 2000, quick 500)
+  --out DIR        where to write the results (default bench/results)`;
+
+const { values: v, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    quick: { type: 'boolean' },
+    star: { type: 'boolean' },
+    suite: { type: 'string' },
+    group: { type: 'string' },
+    cert: { type: 'string' },
+    mode: { type: 'string' },
+    provider: { type: 'string' },
+    n: { type: 'string' },
+    'tcp-n': { type: 'string' },
+    warmup: { type: 'string' },
+    'no-tcp': { type: 'boolean' },
+    sizes: { type: 'string' },
+    'round-trips': { type: 'string' },
+    records: { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+if (v.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+
+const BENCHES = ['handshake', 'throughput', 'memory'];
+for (const p of positionals) if (!BENCHES.includes(p)) throw new Error(`unknown bench "${p}" (${BENCHES.join(', ')})\n${HELP}`);
+const benches = positionals.length > 0 ? positionals : BENCHES;
+
+/** A comma-separated list checked against the allowed names (all of them when absent). */
+function list<T extends string>(value: string | undefined, allowed: readonly T[], what: string): T[] {
+  if (value === undefined) return allowed.slice();
+  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const n of names) if (!allowed.includes(n as T)) throw new Error(`unknown ${what} "${n}" (${allowed.join(', ')})`);
+  return names as T[];
+}
+
+function count(value: string | undefined, dflt: number, what: string): number {
+  if (value === undefined) return dflt;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${what} needs a positive integer`);
+  return n;
+}
+
+const quick = v.quick === true;
+const selection: Selection = {
+  suites: list<SuiteName>(v.suite, SUITES, 'suite'),
+  groups: list<GroupName>(v.group, GROUPS, 'group'),
+  certs: list<CertName>(v.cert, Object.keys(CERTS) as CertName[], 'cert'),
+  modes: list(v.mode, MODES.map((m) => m.name), 'mode'),
+  star: quick || v.star === true,
+};
+const providers = list(v.provider, PROVIDERS.map((p) => p.name), 'provider');
+const out = v.out ?? defaultResultsDir();
+const warmup = count(v.warmup, quick ? 2 : 4, 'warmup');
+const log = (line: string): void => console.log(line);
+const started = Date.now();
+
+if (benches.includes('handshake')) {
+  await runHandshake({
+    selection, providers, out, log, warmup,
+    n: count(v.n, quick ? 8 : 30, 'n'),
+    tcpN: count(v['tcp-n'], quick ? 6 : 16, 'tcp-n'),
+    tcp: v['no-tcp'] !== true,
+  });
+}
+if (benches.includes('throughput')) {
+  await runThroughput({
+    suites: selection.suites, providers, out, log,
+    sizes: v.sizes === undefined ? SIZES : v.sizes.split(',').map((s) => count(s, 1, 'sizes')),
+    roundTrips: count(v['round-trips'], quick ? 30 : 100, 'round-trips'),
+  });
+}
+if (benches.includes('memory')) {
+  await runMemory({ selection, providers, out, log, records: count(v.records, quick ? 500 : 2000, 'records') });
+}
+const written = writeSummary(out);
+console.log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; results in ${out}${written ? ' (summary.md)' : ''}`);

@@ -1,0 +1,79 @@
+// The XS engine on the host: builds the plain `xsnap` command-line tool from
+// the C sources @agoric/xsnap ships (its install builds only xsnap-worker),
+// plus a memory-report variant compiled with -DmxReport=1 that prints chunk
+// and slot heap use at every gc(). Binaries are cached in
+// node_modules/.cache/microtls-xsnap/ and rebuilt when missing (~20-60 s).
+//
+//   node scripts/xsnap.mjs            build both if missing, print their paths
+//   node scripts/xsnap.mjs FILE.mjs   run a module (FILE.js: a script) on XS
+import { spawnSync } from 'node:child_process';
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = join(root, 'node_modules', '@agoric', 'xsnap');
+const cache = join(root, 'node_modules', '.cache', 'microtls-xsnap');
+
+const VARIANTS = {
+  plain: { dir: join(cache, 'plain'), defines: '' },
+  report: { dir: join(cache, 'report'), defines: ' -DmxReport=1' },
+};
+
+/** Path of a built binary ('plain' or 'report'); builds it first when missing. */
+export function xsnapPath(variant = 'plain') {
+  const v = VARIANTS[variant];
+  if (!v) throw new Error('unknown xsnap variant ' + variant);
+  const bin = join(v.dir, 'xsnap');
+  if (!existsSync(bin)) build(v, bin);
+  return bin;
+}
+
+function build(v, bin) {
+  const makefiles = join(pkg, 'xsnap-native', 'xsnap', 'makefiles', 'lin');
+  if (!existsSync(join(makefiles, 'xsnap.mk'))) {
+    throw new Error('@agoric/xsnap sources not found (npm install first): ' + makefiles);
+  }
+  process.stderr.write('building xsnap' + (v.defines ? ' (' + v.defines.trim() + ')' : '') + ' ...\n');
+  const started = Date.now();
+  const tmp = join(v.dir, 'tree-' + process.pid); // parallel builders never share objects
+  // BUILD_DIR keeps objects out of the package; CC carries the extra defines
+  // because the makefile's C_OPTIONS cannot be extended from the command line.
+  const r = spawnSync('make', [
+    '-f', 'xsnap.mk', '-j', String(Math.max(1, cpus().length)),
+    'GOAL=release',
+    'MODDABLE=' + join(pkg, 'moddable'),
+    'BUILD_DIR=' + tmp,
+    'CC=cc' + v.defines,
+  ], { cwd: makefiles, stdio: ['ignore', 'ignore', 'inherit'] });
+  const built = join(tmp, 'bin', 'lin', 'release', 'xsnap');
+  if (r.status !== 0 || !existsSync(built)) throw new Error('xsnap build failed (make exit ' + r.status + ')');
+  renameSync(built, bin); // atomic: concurrent callers never see half a binary
+  rmSync(tmp, { recursive: true, force: true });
+  process.stderr.write('built ' + bin + ' in ' + ((Date.now() - started) / 1000).toFixed(1) + ' s\n');
+}
+
+/**
+ * Runs a file on XS: a module when it ends in .mjs, a script otherwise.
+ * Returns { status, stdout, stderr, ms }. An uncaught throw in a script
+ * exits 5; a module's does not (end it with an explicit result line).
+ */
+export function runXs(file, { variant = 'plain', timeout = 120_000, args = [] } = {}) {
+  const started = Date.now();
+  const r = spawnSync(xsnapPath(variant), [...args, file], { encoding: 'utf8', timeout, maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const file = process.argv[2];
+  if (!file) {
+    for (const variant of Object.keys(VARIANTS)) console.log(variant + ' ' + xsnapPath(variant));
+  } else {
+    const r = runXs(resolve(file), { variant: process.argv[3] ?? 'plain' });
+    process.stdout.write(r.stdout);
+    process.stderr.write(r.stderr);
+    process.exit(r.status ?? 1);
+  }
+}
