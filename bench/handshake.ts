@@ -34,10 +34,11 @@ export interface HandshakeOptions {
 export const METHOD = {
   engine: 'In memory (sans-IO, one process): each connect()/accept() call timed with performance.now(), summed per side per handshake; ' +
     'processCpuMs is process.cpuUsage() (user+system) over the loop divided by the count, both sides together.',
-  floor: 'The primitive operations a full handshake needs per side, each timed alone with the same provider (median of batches): ' +
-    'key pair and shared secret; the signature of each certificate of the peer chain and of its CertificateVerify; our CertificateVerify ' +
-    'signature; the transcript hashed once plus 5 snapshots (6 with client certificates); 22 HMACs of the key schedule; 4 AEAD key setups; ' +
-    'sealing and opening the encrypted handshake bytes. ratio = engine time / floor.',
+  floor: 'The primitive operations the handshake needs per side, each timed alone with the same provider (median of batches): ' +
+    'with (EC)DHE a key pair and shared secret; with certificates the signature of each certificate of the peer chain and of its ' +
+    'CertificateVerify, and our CertificateVerify signature; the transcript hashed once plus 5-7 snapshots; 22 HMACs of the key schedule ' +
+    '(+4 with a PSK, +3 with 0-RTT); 4-5 AEAD key setups; sealing and opening the encrypted bytes (bench/lib/floor.ts). ' +
+    'Session tickets are left out. ratio = engine time / floor.',
   tcp: 'Loopback TCP (127.0.0.1), client and server each in its own forked process (2 cores: one each), one handshake at a time on a new ' +
     'connection closed before the next. wall: from the client TCP connect to the first application byte, which the server writes as soon as ' +
     'its handshake is done. cpu: process.cpuUsage() (user+system, all threads) of the endpoint process, client from TCP connect to that byte, ' +
@@ -98,7 +99,7 @@ function pairings(c: Config, providers: string[]): { client: string; server: str
     config: c,
     serve: 'hello',
   });
-  const node = modeOf(c.mode).node;
+  const node = modeOf(c.mode).node(c);
   const list: [string, string][] = node ? [[NODE, NODE]] : [];
   for (const p of providers) {
     list.push([micro(p), micro(p)]);
@@ -112,8 +113,12 @@ async function tcpRuns(c: Config, providers: string[], o: HandshakeOptions, a: E
   const ports: number[] = [];
   for (const p of list) ports.push(await b.listen(p.serverSpec));
   const raw = list.map(() => ({ client: [] as Awaited<ReturnType<Endpoint['handshakes']>>, server: [] as Awaited<ReturnType<Endpoint['samples']>>['samples'], errors: [] as string[] }));
+  const handshakes = (i: number, n: number): Promise<Awaited<ReturnType<Endpoint['handshakes']>>> =>
+    a.handshakes(list[i].clientSpec, ports[i], n).catch((e: Error) => {
+      throw new Error(`${configLabel(c)}, ${pairingName(list[i].client, list[i].server)}: ${e.message}`);
+    });
   for (let i = 0; i < list.length; i++) {
-    await a.handshakes(list[i].clientSpec, ports[i], o.warmup);
+    await handshakes(i, o.warmup);
     await b.samples(ports[i]);
   }
   // Two rounds over the pairings, so drift of the machine affects them alike.
@@ -121,13 +126,16 @@ async function tcpRuns(c: Config, providers: string[], o: HandshakeOptions, a: E
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < list.length; i++) {
       const n = r === 0 ? Math.ceil(o.tcpN / rounds) : o.tcpN - Math.ceil(o.tcpN / rounds);
-      raw[i].client.push(...(await a.handshakes(list[i].clientSpec, ports[i], n)));
+      raw[i].client.push(...(await handshakes(i, n)));
       const s = await b.samples(ports[i]);
       raw[i].server.push(...s.samples);
       raw[i].errors.push(...s.errors);
     }
   }
-  for (const port of ports) await b.unlisten(port);
+  for (const port of ports) {
+    await b.unlisten(port);
+    await a.forget(port);
+  }
   const out: Record<string, PairingResult> = {};
   list.forEach((p, i) => {
     const { client, server, errors } = raw[i];
@@ -154,6 +162,11 @@ export async function runHandshake(o: HandshakeOptions): Promise<HandshakeResult
   const results: ConfigResult[] = [];
   const [a, b] = o.tcp ? [Endpoint.start(), Endpoint.start()] : [null, null];
   try {
+    // Warm every process up (JIT) on the default configuration before measuring anything.
+    for (const provider of providers.values()) {
+      engineTimes(microContextFor('client', DEFAULT_CONFIG, provider), microContextFor('server', DEFAULT_CONFIG, provider), modeOf('full'), 10, o.warmup);
+    }
+    if (a && b) await tcpRuns(DEFAULT_CONFIG, names, { ...o, tcpN: 5 }, a, b);
     for (const c of configs) {
       const label = configLabel(c);
       const r: ConfigResult = { config: c, label, engine: {}, tcp: {}, ratios: {} };
@@ -161,8 +174,8 @@ export async function runHandshake(o: HandshakeOptions): Promise<HandshakeResult
         const cctx = microContextFor('client', c, provider);
         const sctx = microContextFor('server', c, provider);
         const t = engineTimes(cctx, sctx, modeOf(c.mode), o.n, o.warmup);
-        const scheme = handshakeOnce(cctx, sctx, modeOf(c.mode), {}, timer().meter).client.negotiated()!.signatureScheme!;
-        const floor = cryptoFloor(name, provider, c, cctx, sctx, t.wire, scheme);
+        const scheme = handshakeOnce(cctx, sctx, modeOf(c.mode), {}, timer().meter).client.negotiated()!.signatureScheme;
+        const floor = cryptoFloor(name, provider, c, modeOf(c.mode), cctx, sctx, t.wire, scheme);
         const client = summarize(t.client);
         const server = summarize(t.server);
         r.engine[name] = {
@@ -294,21 +307,24 @@ function charts(r: HandshakeResult): Record<string, string> {
       })),
     });
   }
-  const series: BarSeries[] = r.options.providers.flatMap((p) => [
-    { name: `${micro(p)} client`, values: configs.map((x) => x.engine[p].client.median), lo: configs.map((x) => x.engine[p].client.p10), hi: configs.map((x) => x.engine[p].client.p90) },
-    { name: `${micro(p)} server`, values: configs.map((x) => x.engine[p].server.median), lo: configs.map((x) => x.engine[p].server.p10), hi: configs.map((x) => x.engine[p].server.p90) },
-    { name: `${p} floor client`, values: configs.map((x) => x.engine[p].floor.clientMs) },
-    { name: `${p} floor server`, values: configs.map((x) => x.engine[p].floor.serverMs) },
-  ]);
-  if (r.options.tcp) {
-    const nn = pairingName(NODE, NODE);
-    series.push(
-      { name: 'node:tls client (process CPU)', values: configs.map((x) => x.tcp[nn]?.clientCpuMs.median ?? null) },
-      { name: 'node:tls server (process CPU)', values: configs.map((x) => x.tcp[nn]?.serverCpuMs.median ?? null) },
-    );
+  // CPU per side for the first provider: microtls and node:tls measured alike (process CPU over TCP; engine
+  // time in memory when TCP was not run), and the crypto floor.
+  const p = r.options.providers[0];
+  const nn = pairingName(NODE, NODE);
+  const mm = pairingName(micro(p), micro(p));
+  const series: BarSeries[] = [];
+  for (const side of ['client', 'server'] as const) {
+    const cpu = side === 'client' ? 'clientCpuMs' : 'serverCpuMs';
+    const tcp = (name: string, x: ConfigResult): Summary | undefined => x.tcp[name]?.[cpu];
+    const own = (x: ConfigResult): Summary | undefined => (r.options.tcp ? tcp(mm, x) : x.engine[p][side]);
+    series.push({ name: `${micro(p)} ${side}`, values: configs.map((x) => own(x)?.median ?? null), lo: configs.map((x) => own(x)?.p10 ?? null), hi: configs.map((x) => own(x)?.p90 ?? null) });
+    if (r.options.tcp) {
+      series.push({ name: `${NODE} ${side}`, values: configs.map((x) => tcp(nn, x)?.median ?? null), lo: configs.map((x) => tcp(nn, x)?.p10 ?? null), hi: configs.map((x) => tcp(nn, x)?.p90 ?? null) });
+    }
+    series.push({ name: `${p} crypto floor ${side}`, values: configs.map((x) => x.engine[p].floor[side === 'client' ? 'clientMs' : 'serverMs']) });
   }
   out['handshake-cpu'] = barChart({
-    title: 'Handshake CPU per side: microtls engine, its crypto floor, node:tls',
+    title: r.options.tcp ? 'Handshake CPU per side over loopback TCP (process CPU), and the crypto floor' : 'Handshake CPU per side in memory (engine), and the crypto floor',
     axis: 'ms of CPU per handshake',
     categories,
     series,

@@ -109,6 +109,7 @@ export async function runThroughput(o: ThroughputOptions): Promise<ThroughputRes
       const { errors } = await server.samples(port);
       if (errors.length > 0) throw new Error(`${v.name}: server errors: ${errors.join('; ')}`);
       await server.unlisten(port);
+      await client.forget(port);
       results.push({
         name: v.name,
         impl: v.spec.impl,

@@ -9,3 +9,7 @@ export interface XsResult {
 export async function xsHandshake(): Promise<XsResult> {
   return { status: 'skipped', summary: 'Skipped: no xsnap binary in this build.' };
 }
+
+export async function xsMemory(): Promise<XsResult> {
+  return { status: 'skipped', summary: 'Skipped: no xsnap binary in this build.' };
+}

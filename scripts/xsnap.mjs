@@ -1,13 +1,17 @@
 // The XS engine on the host: builds the plain `xsnap` command-line tool from
 // the C sources @agoric/xsnap ships (its install builds only xsnap-worker),
 // plus a memory-report variant compiled with -DmxReport=1 that prints chunk
-// and slot heap use at every gc(). Binaries are cached in
-// node_modules/.cache/microtls-xsnap/ and rebuilt when missing (~20-60 s).
+// and slot heap use at every collection. The report variant starts from
+// device-like heaps (32 KB of chunks growing by 1 KB, 2048 slots growing by
+// 64, like Moddable's host defaults) instead of xsnap's 32 MB, so the
+// collector runs as it would on a device and "peak" is close to the largest
+// live size. Binaries are cached in node_modules/.cache/microtls-xsnap/ and
+// rebuilt when missing (~20-60 s).
 //
 //   node scripts/xsnap.mjs            build both if missing, print their paths
 //   node scripts/xsnap.mjs FILE.mjs   run a module (FILE.js: a script) on XS
 import { spawnSync } from 'node:child_process';
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,8 +21,12 @@ const pkg = join(root, 'node_modules', '@agoric', 'xsnap');
 const cache = join(root, 'node_modules', '.cache', 'microtls-xsnap');
 
 const VARIANTS = {
-  plain: { dir: join(cache, 'plain'), defines: '' },
-  report: { dir: join(cache, 'report'), defines: ' -DmxReport=1' },
+  plain: { dir: join(cache, 'plain'), defines: '', creation: null },
+  report: {
+    dir: join(cache, 'report'),
+    defines: ' -DmxReport=1',
+    creation: { initialChunkSize: '32 * 1024', incrementalChunkSize: '1024', initialHeapCount: '2048', incrementalHeapCount: '64' },
+  },
 };
 
 /** Path of a built binary ('plain' or 'report'); builds it first when missing. */
@@ -38,13 +46,29 @@ function build(v, bin) {
   process.stderr.write('building xsnap' + (v.defines ? ' (' + v.defines.trim() + ')' : '') + ' ...\n');
   const started = Date.now();
   const tmp = join(v.dir, 'tree-' + process.pid); // parallel builders never share objects
-  // BUILD_DIR keeps objects out of the package; CC carries the extra defines
-  // because the makefile's C_OPTIONS cannot be extended from the command line.
+  const sources = join(pkg, 'xsnap-native', 'xsnap', 'sources');
+  let tlsDir = sources;
+  if (v.creation) {
+    tlsDir = join(tmp, 'sources');
+    cpSync(sources, tlsDir, { recursive: true });
+    const main = join(tlsDir, 'xsnap.c');
+    let c = readFileSync(main, 'utf8');
+    for (const [field, value] of Object.entries(v.creation)) {
+      const re = new RegExp('[^,\\n]+,(\\s*/\\* ' + field + ' \\*/)');
+      if (!re.test(c)) throw new Error('xsnap.c: no ' + field + ' in the creation record');
+      c = c.replace(re, '\t\t' + value + ',$1');
+    }
+    writeFileSync(main, c);
+  }
+  // BUILD_DIR keeps objects out of the package; TLS_DIR points at the sources
+  // (patched ones for a creation record); CC carries the extra defines because
+  // the makefile's C_OPTIONS cannot be extended from the command line.
   const r = spawnSync('make', [
     '-f', 'xsnap.mk', '-j', String(Math.max(1, cpus().length)),
     'GOAL=release',
     'MODDABLE=' + join(pkg, 'moddable'),
     'BUILD_DIR=' + tmp,
+    'TLS_DIR=' + tlsDir,
     'CC=cc' + v.defines,
   ], { cwd: makefiles, stdio: ['ignore', 'ignore', 'inherit'] });
   const built = join(tmp, 'bin', 'lin', 'release', 'xsnap');

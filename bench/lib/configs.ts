@@ -2,10 +2,11 @@
 // mode and crypto provider, each a table. Adding a mode (resumption, PSK,
 // 0-RTT) or a provider is one entry here; the benches pick entries up from
 // these tables.
+import { constants } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import type tls from 'node:tls';
 import type { Connection } from '../../core/engine/connection.js';
-import type { ContextOptions } from '../../core/engine/types.js';
+import type { ContextOptions, ExternalPsk } from '../../core/engine/types.js';
 import { CipherSuite, NamedGroup, nobleProvider, type Context, type CryptoProvider } from '../../core/index.js';
 import { microContext } from '../../test/helpers/microtls.js';
 import { OPENSSL_GROUP, pki } from '../../test/helpers/peers.js';
@@ -33,33 +34,91 @@ export type CertName = keyof typeof CERTS;
 export type ModeState = Record<string, unknown>;
 
 /**
- * A handshake mode. Hooks are optional: a resumption mode, for example,
- * saves conn.getSession() in microAfter and offers it with setSession() in
- * microBefore (the warm-up handshakes prime it), and does the same with the
- * 'session' event and the `session` option for node:tls.
+ * A handshake mode. Hooks are optional: resumption, for example, saves
+ * conn.getSession() in microAfter and offers it with setSession() in
+ * microBefore (the warm-up handshakes prime it), and does the same with
+ * node:tls 'session' events (nodeSocket) and the `session` option
+ * (nodeBefore). Over TCP, microAfter runs once the connection is closed and
+ * everything before the server's close_notify (tickets) was processed.
  */
 export interface Mode {
   name: string;
   label: string;
   /** PKI name of the client certificate, when the server asks for one. */
   clientCert: string | null;
-  /** False when this build of the engine lacks what the mode needs: it is then left out. */
-  available(): boolean;
-  /** False when node:tls cannot run the mode (its side-by-side rows are then left out). */
-  node: boolean;
+  /**
+   * What the handshake does: an (EC)DHE exchange, certificate authentication,
+   * a PSK (external or resumed), 0-RTT data. The crypto floor follows these,
+   * and a dimension the mode does not use (the group without (EC)DHE, the
+   * server certificate without certificate authentication) is not varied.
+   */
+  dhe: boolean;
+  certificates: boolean;
+  psk: boolean;
+  earlyData: boolean;
+  /** What negotiated().mode must say once primed (checked, so a silent fallback to a full handshake is no result). */
+  negotiated: 'full' | 'psk' | 'resumed';
+  /** Whether node:tls can run the mode in this configuration (else its side-by-side rows are left out). */
+  node(c: Config): boolean;
   /** Extra microtls context options for one side. */
-  microOptions?(side: 'client' | 'server'): Partial<ContextOptions>;
-  /** microtls client: before each handshake on a new connection, and after it completed. */
+  microOptions?(side: 'client' | 'server', c: Config): Partial<ContextOptions>;
+  /** microtls client: before each handshake on a new connection, and after it. */
   microBefore?(conn: Connection, state: ModeState): void;
   microAfter?(conn: Connection, state: ModeState): void;
-  /** node:tls: extra options for one side, and the client socket after each handshake. */
-  nodeOptions?(side: 'client' | 'server', state: ModeState): tls.ConnectionOptions & tls.TlsOptions;
-  nodeAfter?(socket: tls.TLSSocket, state: ModeState): void;
+  /** node:tls: extra client (context and connection) and server options. */
+  nodeClientOptions?(): tls.ConnectionOptions;
+  nodeServerOptions?(): tls.TlsOptions;
+  /** node:tls client: options for each new connection (e.g. the session to resume), and each new socket. */
+  nodeBefore?(state: ModeState): tls.ConnectionOptions;
+  nodeSocket?(socket: tls.TLSSocket, state: ModeState): void;
 }
 
+const PSK_IDENTITY = 'microtls-bench';
+const PSK_KEY = Buffer.alloc(32, 0x5a);
+/** The external PSK, bound to the suite's hash (node:tls's PSK callbacks only do SHA-256). */
+const externalPsk = (c: Config): ExternalPsk => c.suite === 'TLS_AES_256_GCM_SHA384'
+  ? { identity: Buffer.from(PSK_IDENTITY), key: Buffer.alloc(48, 0x5a), hash: 'sha384' }
+  : { identity: Buffer.from(PSK_IDENTITY), key: PSK_KEY };
+/** 0-RTT data the client sends with its ClientHello. */
+const EARLY = new Uint8Array(64).fill(0x65);
+
+/** Resumption with the newest ticket (each handshake brings new ones: 0-RTT tickets are single-use). */
+const resume = {
+  microBefore(conn: Connection, state: ModeState): void {
+    if (state.session) conn.setSession(state.session as Uint8Array);
+  },
+  microAfter(conn: Connection, state: ModeState): void {
+    state.session = conn.getSession() ?? state.session;
+  },
+  nodeBefore: (state: ModeState): tls.ConnectionOptions => (state.session ? { session: state.session as Buffer } : {}),
+  nodeSocket(socket: tls.TLSSocket, state: ModeState): void {
+    socket.on('session', (session: Buffer) => (state.session = session));
+  },
+};
+
 export const MODES: Mode[] = [
-  { name: 'full', label: 'full', clientCert: null, available: () => true, node: true },
-  { name: 'client-cert', label: 'full + client cert', clientCert: 'client-ecdsa', available: () => true, node: true },
+  { name: 'full', label: 'full', clientCert: null, dhe: true, certificates: true, psk: false, earlyData: false, negotiated: 'full', node: () => true },
+  { name: 'client-cert', label: 'full + client cert', clientCert: 'client-ecdsa', dhe: true, certificates: true, psk: false, earlyData: false, negotiated: 'full', node: () => true },
+  { name: 'resumption', label: 'resumption psk_dhe_ke', clientCert: null, dhe: true, certificates: false, psk: true, earlyData: false, negotiated: 'resumed', node: () => true, ...resume },
+  {
+    name: 'psk', label: 'external PSK psk_ke', clientCert: null, dhe: false, certificates: false, psk: true, earlyData: false, negotiated: 'psk',
+    node: (c) => c.suite !== 'TLS_AES_256_GCM_SHA384',
+    microOptions: (side, c) => (side === 'client'
+      ? { pskClient: () => externalPsk(c), pskModes: ['psk_ke'] }
+      : { pskServer: (id) => (Buffer.from(id).toString() === PSK_IDENTITY ? externalPsk(c) : null), pskModes: ['psk_ke'] }),
+    nodeClientOptions: () => ({ pskCallback: () => ({ identity: PSK_IDENTITY, psk: PSK_KEY }), secureOptions: constants.SSL_OP_ALLOW_NO_DHE_KEX }),
+    nodeServerOptions: () => ({ pskCallback: (_socket, id) => (id === PSK_IDENTITY ? PSK_KEY : null), secureOptions: constants.SSL_OP_ALLOW_NO_DHE_KEX }),
+  },
+  {
+    name: '0-rtt', label: '0-RTT (resumption + 64 B early data)', clientCert: null, dhe: true, certificates: false, psk: true, earlyData: true, negotiated: 'resumed',
+    node: () => false, // node:tls has no early data API
+    microOptions: (side) => (side === 'server' ? { maxEarlyData: 16384 } : {}),
+    microBefore(conn, state) {
+      resume.microBefore(conn, state);
+      if (state.session) conn.writeEarlyData(EARLY);
+    },
+    microAfter: resume.microAfter,
+  },
 ];
 
 export interface Provider {
@@ -119,14 +178,19 @@ export interface Selection {
   star: boolean;
 }
 
-/** The configurations to measure: every combination of the selection, or its star around the default. */
+/**
+ * The configurations to measure: every combination of the selection, or its
+ * star around the default. A mode without (EC)DHE or certificates is
+ * measured with the first selected group or certificate only.
+ */
 export function configurations(sel: Selection): Config[] {
-  const modes = sel.modes.filter((m) => modeOf(m).available());
   const out: Config[] = [];
   for (const suite of sel.suites) {
     for (const group of sel.groups) {
       for (const cert of sel.certs) {
-        for (const mode of modes) {
+        for (const mode of sel.modes) {
+          const m = modeOf(mode);
+          if ((!m.dhe && group !== sel.groups[0]) || (!m.certificates && cert !== sel.certs[0])) continue;
           const c: Config = { suite, group, cert, mode };
           const differs = (['suite', 'group', 'cert', 'mode'] as const).filter((k) => c[k] !== DEFAULT_CONFIG[k]).length;
           if (!sel.star || differs <= 1) out.push(c);
@@ -140,31 +204,32 @@ export function configurations(sel: Selection): Config[] {
 /** A microtls context for one side of a configuration, with extra options (e.g. maxFragmentLength). */
 export function microContextFor(side: 'client' | 'server', c: Config, crypto: CryptoProvider, extra: Partial<ContextOptions> = {}): Context {
   const mode = modeOf(c.mode);
-  const common = { crypto, cipherSuites: [CipherSuite[c.suite]], groups: [NamedGroup[c.group]], ...mode.microOptions?.(side), ...extra };
+  const common = { crypto, cipherSuites: [CipherSuite[c.suite]], groups: [NamedGroup[c.group]], ...mode.microOptions?.(side, c), ...extra };
   return side === 'client'
     ? microContext('client', { serverName: 'localhost', cert: mode.clientCert ?? undefined, ...common })
     : microContext('server', { cert: CERTS[c.cert].pki, verify: mode.clientCert ? 'require' : 'none', ...common });
 }
 
-/** node:tls options for one side of a configuration (TLS 1.3 only, the same PKI files). */
-export function nodeOptionsFor(side: 'client' | 'server', c: Config, state: ModeState): tls.ConnectionOptions & tls.TlsOptions {
+/** node:tls options shared by both sides: TLS 1.3 only, the suite and group, the same trust anchor. */
+function nodeBase(c: Config): tls.SecureContextOptions {
+  return { minVersion: 'TLSv1.3', ciphers: c.suite, ecdhCurve: OPENSSL_GROUP[c.group], ca: readFileSync(pki('ca.crt')) };
+}
+
+/** node:tls client options (context and connection) for a configuration. */
+export function nodeClientOptions(c: Config): tls.ConnectionOptions {
   const mode = modeOf(c.mode);
-  const read = (name: string): Buffer => readFileSync(pki(name));
-  const base = {
-    minVersion: 'TLSv1.3' as const,
-    ciphers: c.suite,
-    ecdhCurve: OPENSSL_GROUP[c.group],
-    ca: read('ca.crt'),
-  };
-  if (side === 'client') {
-    const own = mode.clientCert ? { cert: read(mode.clientCert + '.crt'), key: read(mode.clientCert + '.key') } : {};
-    return { ...base, servername: 'localhost', ...own, ...mode.nodeOptions?.(side, state) };
-  }
+  const own = mode.clientCert ? { cert: readFileSync(pki(mode.clientCert + '.crt')), key: readFileSync(pki(mode.clientCert + '.key')) } : {};
+  return { ...nodeBase(c), servername: 'localhost', ...own, ...mode.nodeClientOptions?.() };
+}
+
+/** node:tls server options for a configuration: the same certificate files as microtls. */
+export function nodeServerOptions(c: Config): tls.TlsOptions {
+  const mode = modeOf(c.mode);
   const name = CERTS[c.cert].pki;
   const chain = existsSync(pki(name + '-chain.crt')) ? name + '-chain.crt' : name + '.crt';
   return {
-    ...base, cert: read(chain), key: read(name + '.key'),
+    ...nodeBase(c), cert: readFileSync(pki(chain)), key: readFileSync(pki(name + '.key')),
     requestCert: mode.clientCert !== null, rejectUnauthorized: true,
-    ...mode.nodeOptions?.(side, state),
+    ...mode.nodeServerOptions?.(),
   };
 }

@@ -11,7 +11,7 @@ import tls from 'node:tls';
 import type { Connection } from '../../core/engine/connection.js';
 import { Status, type Context } from '../../core/index.js';
 import { SocketIo, close, closeSocket, handshake, readSome, writeAll } from '../../ports/node/socket-io.js';
-import { loadProviders, microContextFor, modeOf, nodeOptionsFor, type Config, type ModeState } from './configs.js';
+import { loadProviders, microContextFor, modeOf, nodeClientOptions, nodeServerOptions, type Config, type Mode, type ModeState } from './configs.js';
 
 export interface EndpointSpec {
   impl: 'microtls' | 'node' | 'tcp';
@@ -110,20 +110,56 @@ interface Channel {
   close(): Promise<void>;
   /** Engine time of the handshake (microtls), else null. */
   engineMs: number | null;
+  /** The mode's after-handshake hook (client), run once the connection is closed and all it received processed. */
+  after(): void;
 }
 
 const providers = loadProviders();
 
-/** Per-spec state: contexts are made once per spec, like an SSL_CTX. */
-async function setup(spec: EndpointSpec, side: 'client' | 'server'): Promise<{ ctx: Context | null; node: tls.ConnectionOptions & tls.TlsOptions; state: ModeState }> {
-  const state: ModeState = {};
-  let ctx: Context | null = null;
+interface Setup {
+  /** microtls context. */
+  ctx: Context | null;
+  /** node:tls server options. */
+  nodeServer: tls.TlsOptions;
+  /** node:tls client connection options, with the secureContext made once. */
+  nodeClient: tls.ConnectionOptions;
+  state: ModeState;
+  /** Handshakes done so far with this setup (the first of a resumption mode is a full one). */
+  count: number;
+}
+
+const clientSetups = new Map<string, Setup>();
+
+/**
+ * Contexts are made once per server, and once per client spec and server
+ * port (like an SSL_CTX), not per connection; a client's mode state (the
+ * session to resume) carries over from the warm-up to the measured
+ * handshakes with the same server.
+ */
+async function setup(spec: EndpointSpec, side: 'client' | 'server', port = 0): Promise<Setup> {
+  const key = port + JSON.stringify(spec);
+  const known = side === 'client' ? clientSetups.get(key) : undefined;
+  if (known) return known;
+  const s: Setup = { ctx: null, nodeServer: {}, nodeClient: {}, state: {}, count: 0 };
+  if (side === 'client') clientSetups.set(key, s);
   if (spec.impl === 'microtls') {
     const provider = (await providers).get(spec.provider);
     if (!provider) throw new Error('no crypto provider ' + spec.provider + ' in this build');
-    ctx = microContextFor(side, spec.config, provider, spec.maxFragmentLength ? { maxFragmentLength: spec.maxFragmentLength } : {});
+    s.ctx = microContextFor(side, spec.config, provider, spec.maxFragmentLength ? { maxFragmentLength: spec.maxFragmentLength } : {});
+  } else if (spec.impl === 'node' && side === 'server') {
+    s.nodeServer = nodeServerOptions(spec.config);
+  } else if (spec.impl === 'node') {
+    const o = nodeClientOptions(spec.config);
+    s.nodeClient = { ...o, secureContext: tls.createSecureContext(o) };
   }
-  return { ctx, node: spec.impl === 'node' ? nodeOptionsFor(side, spec.config, state) : {}, state };
+  return s;
+}
+
+/** Throws unless the handshake went the way the mode means (after the first, which primes a session). */
+function checkMode(conn: Connection, mode: Mode): void {
+  const n = conn.negotiated()!;
+  if (n.mode !== mode.negotiated) throw new Error(`microtls client: ${n.mode} handshake in mode ${mode.name}`);
+  if (mode.earlyData && conn.earlyDataStatus() !== 'accepted') throw new Error('microtls client: 0-RTT data ' + conn.earlyDataStatus());
 }
 
 function connectTcp(port: number): Promise<Socket> {
@@ -138,10 +174,12 @@ function connectTcp(port: number): Promise<Socket> {
 }
 
 /** A client connection with its handshake done. */
-async function openClient(spec: EndpointSpec, port: number, s: Awaited<ReturnType<typeof setup>>): Promise<Channel> {
+async function openClient(spec: EndpointSpec, port: number, s: Setup): Promise<Channel> {
   if (spec.impl === 'node') {
-    const socket = tls.connect({ host: '127.0.0.1', port, ...s.node });
+    const mode = modeOf(spec.config.mode);
+    const socket = tls.connect({ host: '127.0.0.1', port, ...s.nodeClient, ...mode.nodeBefore?.(s.state) });
     socket.setNoDelay(true);
+    mode.nodeSocket?.(socket, s.state);
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.once('secureConnect', () => {
@@ -149,7 +187,7 @@ async function openClient(spec: EndpointSpec, port: number, s: Awaited<ReturnTyp
         resolve();
       });
     });
-    modeOf(spec.config.mode).nodeAfter?.(socket, s.state);
+    if (s.count++ > 0 && mode.negotiated === 'resumed' && !socket.isSessionReused()) throw new Error('node:tls client: the session was not resumed');
     return nodeChannel(socket);
   }
   const socket = await connectTcp(port);
@@ -160,8 +198,8 @@ async function openClient(spec: EndpointSpec, port: number, s: Awaited<ReturnTyp
   mode.microBefore?.(conn, s.state);
   const engine = timeEngine(conn, 'client');
   await handshake(conn, io);
-  mode.microAfter?.(conn, s.state);
-  return microChannel(conn, io, engine());
+  if (s.count++ > 0) checkMode(conn, mode);
+  return microChannel(conn, io, engine(), () => mode.microAfter?.(conn, s.state));
 }
 
 /** A plain TCP or node:tls socket as a channel (SocketIo only buffers what it receives). */
@@ -172,16 +210,34 @@ function nodeChannel(socket: Socket): Channel {
     write: async (data) => void socket.write(data),
     close: () => closeSocket(io, 2000),
     engineMs: null,
+    after: () => undefined,
   };
 }
 
-function microChannel(conn: Connection, io: SocketIo, engineMs: number): Channel {
+/**
+ * A microtls connection as a channel. A client closes by sending
+ * close_notify and reading up to the server's, so everything the server sent
+ * before it (session tickets too) is processed; a server answers that.
+ */
+function microChannel(conn: Connection, io: SocketIo, engineMs: number, after: (() => void) | null = null): Channel {
   return {
     read: new Reader(microChunks(conn, io)),
     write: (data) => writeAll(conn, io, data),
-    close: () => close(conn, io, 2000),
+    close: after ? () => closeReading(conn, io) : () => close(conn, io, 2000),
     engineMs,
+    after: after ?? ((): void => undefined),
   };
+}
+
+async function closeReading(conn: Connection, io: SocketIo): Promise<void> {
+  while (conn.shutdown() === Status.WANT_WRITE) await io.waitEvent();
+  const buf = new Uint8Array(1024);
+  try {
+    while ((await readSome(conn, io, buf)) > 0);
+  } catch {
+    // The server closed TCP without close_notify: nothing more to process.
+  }
+  await closeSocket(io, 2000);
 }
 
 // --- servers ---
@@ -226,7 +282,7 @@ async function listen(spec: EndpointSpec): Promise<number> {
   if (spec.impl === 'node') {
     // Connections come one at a time (the client waits for each to close), so one start time is enough.
     let cpu0 = process.cpuUsage();
-    const server = tls.createServer(s.node, (socket) => {
+    const server = tls.createServer(s.nodeServer, (socket) => {
       serve(spec, nodeChannel(socket), l, cpu0).catch(fail);
     });
     server.on('connection', (raw: Socket) => {
@@ -245,7 +301,7 @@ async function listen(spec: EndpointSpec): Promise<number> {
       const io = new SocketIo(socket);
       const conn = s.ctx!.newConnection(io);
       const engine = timeEngine(conn, 'server');
-      handshake(conn, io)
+      handshake(conn, io, () => undefined) // 0-RTT data (the 0-rtt mode) is taken and dropped
         .then(() => serve(spec, microChannel(conn, io, engine()), l, cpu0))
         .catch((e) => {
           fail(e);
@@ -269,7 +325,7 @@ function listener(port: number): Listener {
 
 /** n handshakes one after the other, each on a new connection, closed before the next starts. */
 async function handshakes(spec: EndpointSpec, port: number, n: number): Promise<ClientSample[]> {
-  const s = await setup(spec, 'client');
+  const s = await setup(spec, 'client', port);
   const out: ClientSample[] = [];
   for (let i = 0; i < n; i++) {
     const cpu0 = process.cpuUsage();
@@ -279,13 +335,14 @@ async function handshakes(spec: EndpointSpec, port: number, n: number): Promise<
     const wallMs = performance.now() - t0;
     out.push({ wallMs, cpuMs: cpuMs(cpu0), engineMs: ch.engineMs });
     await ch.close();
+    ch.after();
   }
   return out;
 }
 
 /** One connection: `warmup` + `count` round trips of `size` bytes answered by "ack"; the times (µs) of the last `count`. */
 async function roundTrips(spec: EndpointSpec, port: number, size: number, count: number, warmup: number): Promise<number[]> {
-  const s = await setup(spec, 'client');
+  const s = await setup(spec, 'client', port);
   const ch = await openClient(spec, port, s);
   const header = new Uint8Array(4);
   new DataView(header.buffer).setUint32(0, size);
@@ -308,6 +365,7 @@ type Command =
   | { cmd: 'listen'; spec: EndpointSpec }
   | { cmd: 'samples'; port: number }
   | { cmd: 'unlisten'; port: number }
+  | { cmd: 'forget'; port: number }
   | { cmd: 'handshakes'; spec: EndpointSpec; port: number; n: number }
   | { cmd: 'roundTrips'; spec: EndpointSpec; port: number; size: number; count: number; warmup: number };
 
@@ -328,6 +386,9 @@ async function run(c: Command): Promise<unknown> {
       await new Promise<void>((resolve) => l.server.close(() => resolve()));
       return null;
     }
+    case 'forget':
+      for (const key of [...clientSetups.keys()]) if (key.startsWith(c.port + '{')) clientSetups.delete(key);
+      return null;
     case 'handshakes':
       return handshakes(c.spec, c.port, c.n);
     case 'roundTrips':

@@ -3,15 +3,17 @@
 // time / floor says how much the TLS logic itself (parsing, X.509, state
 // machine, copies) adds on top of the cryptography.
 //
-// The model per side (RFC 8446 full handshake): one (EC)DHE key pair and
-// shared secret; the signature of each certificate in the peer's chain
-// (checked with its issuer's key) and of the peer's CertificateVerify; our
-// own CertificateVerify signature when we have a certificate; the
-// transcript hashed once, with 5 running-hash snapshots (6 with client
-// certificates); 22 HMACs in the key schedule (3 HKDF-Extract, 17
-// HKDF-Expand-Label: 7 Derive-Secret, 8 keys and IVs, 2 finished keys, plus
-// the 2 Finished MACs); 4 AEAD key setups; sealing our encrypted handshake
-// bytes and opening the peer's.
+// The model per side (RFC 8446): with (EC)DHE, one key pair and shared
+// secret; with certificates, the signature of each certificate in the peer's
+// chain (checked with its issuer's key) and of the peer's CertificateVerify,
+// and our own CertificateVerify signature when we have a certificate; the
+// transcript hashed once, with 5 running-hash snapshots (+1 with client
+// certificates, +1 for a PSK binder); 22 HMACs in the key schedule (3
+// HKDF-Extract, 17 HKDF-Expand-Label: 7 Derive-Secret, 8 keys and IVs, 2
+// finished keys, plus the 2 Finished MACs), +4 with a PSK (binder key,
+// binder finished key and MAC, resumption secret), +3 with 0-RTT (early
+// traffic secret, key, IV); 4 AEAD key setups (+1 with 0-RTT); sealing our
+// encrypted bytes and opening the peer's. Session tickets are left out.
 import { performance } from 'node:perf_hooks';
 import type { Certificate } from '../../core/x509/certificate.js';
 import { bytesEqual } from '../../core/x509/der.js';
@@ -19,7 +21,7 @@ import { hkdfExpand } from '../../core/crypto/hkdf.js';
 import { schemeAlgorithm, schemeAllowedInCertificateVerify } from '../../core/crypto/schemes.js';
 import type { CryptoProvider, HashName, PrivateKey, PublicKey, SignatureAlgorithm } from '../../core/crypto/types.js';
 import { CipherSuite, NamedGroup, schemeName, type Context } from '../../core/index.js';
-import type { Config } from './configs.js';
+import type { Config, Mode } from './configs.js';
 import type { Flight, Wire } from './inmemory.js';
 import { summarize } from './stats.js';
 
@@ -94,10 +96,12 @@ function chainChecks(chain: Certificate[], anchors: Certificate[]): { alg: Signa
 
 /**
  * The floor of one configuration. `serverScheme` is the scheme of the
- * server's CertificateVerify (as negotiated); the client's, with a client
- * certificate, is its first own scheme allowed there.
+ * server's CertificateVerify as negotiated (null without certificates); the
+ * client's, with a client certificate, is its first own scheme allowed there.
  */
-export function cryptoFloor(providerName: string, p: CryptoProvider, c: Config, cctx: Context, sctx: Context, wire: Wire, serverScheme: number): Floor {
+export function cryptoFloor(
+  providerName: string, p: CryptoProvider, c: Config, mode: Mode, cctx: Context, sctx: Context, wire: Wire, serverScheme: number | null,
+): Floor {
   const ops: FloorOp[] = [];
   const add = (side: 'client' | 'server', op: string, count: number, make: () => () => void): void => {
     ops.push({ side, op, count, msEach: timed(providerName, op, make) });
@@ -107,12 +111,13 @@ export function cryptoFloor(providerName: string, p: CryptoProvider, c: Config, 
     add('server', op, count, make);
   };
 
-  // (EC)DHE
-  const kx = p.group(NamedGroup[c.group])!;
-  const peer = kx.generate(random);
-  const own = kx.generate(random);
-  both(`${c.group} key pair`, 1, () => () => kx.generate(random));
-  both(`${c.group} shared secret`, 1, () => () => kx.shared(own.priv, peer.pub));
+  if (mode.dhe) {
+    const kx = p.group(NamedGroup[c.group])!;
+    const peer = kx.generate(random);
+    const own = kx.generate(random);
+    both(`${c.group} key pair`, 1, () => () => kx.generate(random));
+    both(`${c.group} shared secret`, 1, () => () => kx.shared(own.priv, peer.pub));
+  }
 
   // Signatures: the server's chain and CertificateVerify, and the client's with a client certificate.
   const x509 = sctx.x509();
@@ -137,14 +142,16 @@ export function cryptoFloor(providerName: string, p: CryptoProvider, c: Config, 
       });
     }
   };
-  chainVerify('client', sctx, cctx.anchors);
-  cvVerify('client', sctx, serverScheme);
-  cvSign('server', sctx, serverScheme);
-  if (cctx.privateKey) {
-    const clientScheme = cctx.ownSchemes().find(schemeAllowedInCertificateVerify)!;
-    chainVerify('server', cctx, sctx.anchors);
-    cvVerify('server', cctx, clientScheme);
-    cvSign('client', cctx, clientScheme);
+  if (mode.certificates && serverScheme !== null) {
+    chainVerify('client', sctx, cctx.anchors);
+    cvVerify('client', sctx, serverScheme);
+    cvSign('server', sctx, serverScheme);
+    if (mode.clientCert) {
+      const clientScheme = cctx.ownSchemes().find(schemeAllowedInCertificateVerify)!;
+      chainVerify('server', cctx, sctx.anchors);
+      cvVerify('server', cctx, clientScheme);
+      cvSign('client', cctx, clientScheme);
+    }
   }
 
   // Transcript and key schedule.
@@ -154,17 +161,17 @@ export function cryptoFloor(providerName: string, p: CryptoProvider, c: Config, 
   const out = new Uint8Array(hash.outputLen);
   both(`${hash.name} over the ${transcript.length}-byte transcript`, 1, () => () => hash.create().update(transcript).digestInto(out));
   const running = hash.create().update(transcript);
-  both(`${hash.name} transcript snapshot`, cctx.privateKey ? 6 : 5, () => () => running.clone().digestInto(out));
+  both(`${hash.name} transcript snapshot`, 5 + (mode.clientCert ? 1 : 0) + (mode.psk ? 1 : 0), () => () => running.clone().digestInto(out));
   const prk = new Uint8Array(hash.outputLen).fill(7);
   const info = new Uint8Array(2 + 1 + 6 + 12 + 1 + hash.outputLen);
-  both(`HMAC-${hash.name} (HKDF step)`, 22, () => () => hkdfExpand(hash, prk, info, hash.outputLen, out));
+  both(`HMAC-${hash.name} (HKDF step)`, 22 + (mode.psk ? 4 : 0) + (mode.earlyData ? 3 : 0), () => () => hkdfExpand(hash, prk, info, hash.outputLen, out));
 
   // Record protection of the encrypted part of the handshake.
   const aead = p.aead(CipherSuite[c.suite])!;
   const key = new Uint8Array(aead.keyLen).fill(3);
   const nonce = new Uint8Array(12);
   const aad = new Uint8Array(5);
-  both(`${c.suite} key setup`, 4, () => () => aead.create(key));
+  both(`${c.suite} key setup`, mode.earlyData ? 5 : 4, () => () => aead.create(key));
   const state = aead.create(key);
   const protect = (side: 'client' | 'server', sealed: Flight, opened: Flight): void => {
     const buf = new Uint8Array(sealed.encrypted + aead.tagLen);

@@ -1,6 +1,6 @@
 // What the numbers were measured on, stored with every result file.
 import { spawnSync } from 'node:child_process';
-import { cpus, platform, arch, release, totalmem } from 'node:os';
+import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { packageRoot } from '../../ports/node/files.js';
 
 export interface Machine {
@@ -14,7 +14,11 @@ export interface Machine {
   /** The commit measured (with "+changes" when the work tree differs), or "" outside git. */
   commit: string;
   date: string;
+  /** 1-minute load average when the run started: well above 0, something else was competing for the cores. */
+  loadAverage: number;
 }
+
+const loadAtStart = loadavg()[0];
 
 export function machineInfo(): Machine {
   const list = cpus();
@@ -34,11 +38,12 @@ export function machineInfo(): Machine {
     openssl: process.versions.openssl,
     commit: head + (dirty ? '+changes' : ''),
     date: new Date().toISOString(),
+    loadAverage: Math.round(loadAtStart * 100) / 100,
   };
 }
 
 /** One Markdown line naming the machine. */
 export function machineLine(m: Machine): string {
   return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node} (OpenSSL ${m.openssl}), ` +
-    `commit ${m.commit || 'n/a'}, ${m.date.slice(0, 16).replace('T', ' ')} UTC`;
+    `commit ${m.commit || 'n/a'}, ${m.date.slice(0, 16).replace('T', ' ')} UTC, load average ${m.loadAverage} at the start`;
 }

@@ -66,6 +66,11 @@ export class Endpoint {
     return this.call({ cmd: 'unlisten', port }, 10_000);
   }
 
+  /** Client: drops what it kept for the server on this port (contexts, sessions): the port may be reused by another server. */
+  forget(port: number): Promise<void> {
+    return this.call({ cmd: 'forget', port }, 10_000);
+  }
+
   handshakes(spec: EndpointSpec, port: number, n: number): Promise<ClientSample[]> {
     return this.call({ cmd: 'handshakes', spec, port, n }, 30_000 + n * 2_000);
   }

@@ -13,7 +13,7 @@ import type { Hash, PublicKey } from '../crypto/types.js';
 import type { Context } from '../engine/context.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
 import { HandshakeType, TLS13, groupName, schemeName, suiteName } from '../registry.js';
-import type { TicketState } from '../session/ticket.js';
+import { ticketReplayId, type TicketState } from '../session/ticket.js';
 import { checkFinished, checkPeerChain, chooseScheme, signCertificateVerify, verifyCertificateVerify } from './authentication.js';
 import { Handshake, suiteHash, type HandshakeHost } from './handshake.js';
 import { KeySchedule } from './key-schedule.js';
@@ -48,6 +48,8 @@ interface PskChoice {
   mode: 'psk_ke' | 'psk_dhe_ke';
   ticket: TicketState | null;
   ticketAge: number;
+  /** The ticket's single-use id for the 0-RTT replay guard. */
+  replayId: Uint8Array | null;
 }
 
 /** A client authentication in progress: the handshake's (CertificateRequest) or a post-handshake one. */
@@ -195,6 +197,13 @@ export class ServerHandshake extends Handshake {
       (psk ? ' (' + this.mode + ', ' + psk.mode + ')' : ', signing with ' + schemeName(scheme)));
     this.enter('CLIENT_HELLO_RECEIVED');
 
+    const ks = this.keys;
+    if (early) {
+      // The early traffic secret covers the ClientHello alone.
+      const secret = ks.clientEarlyTrafficSecret(this.transcriptHash());
+      this.install(secret, 'read', 'CLIENT_EARLY_TRAFFIC_SECRET');
+      secret.fill(0);
+    }
     s.random(this.random);
     h.resetOutput();
     h.beginMessage();
@@ -214,12 +223,6 @@ export class ServerHandshake extends Handshake {
     // Middlebox compatibility (RFC 8446 D.4): a dummy ChangeCipherSpec after our first message.
     if (ch.sessionId.length > 0 && !retry) h.sendChangeCipherSpec();
 
-    const ks = this.keys;
-    if (early) {
-      const secret = ks.clientEarlyTrafficSecret(this.transcript.digestWith(this.hash!, new Uint8Array(this.hash!.outputLen)));
-      this.install(secret, 'read', 'CLIENT_EARLY_TRAFFIC_SECRET');
-      secret.fill(0);
-    }
     ks.handshake(shared);
     if (shared) shared.fill(0);
     const th = this.transcriptHash();
@@ -304,7 +307,7 @@ export class ServerHandshake extends Handshake {
       if (!constantTimeEqual(expected, offered.binders[i])) fail(ErrorCode.BAD_BINDER, Alert.decrypt_error);
       const ticketAge = ticket ? (id.obfuscatedTicketAge - ticket.ageAdd) >>> 0 : 0;
       this.host.log((ticket ? 'resuming session ticket' : 'PSK identity ' + printable(id.identity)) + ', ' + mode);
-      return { index: i, suite, keys, mode, ticket, ticketAge };
+      return { index: i, suite, keys, mode, ticket, ticketAge, replayId: ticket ? ticketReplayId(id.identity) : null };
     }
     if (!this.auth.leaf) fail(ErrorCode.UNKNOWN_PSK_IDENTITY, Alert.unknown_psk_identity);
     this.host.log('no offered PSK is known: full handshake');
@@ -323,7 +326,7 @@ export class ServerHandshake extends Handshake {
     else if (!replay || s.maxEarlyData === 0 || t.maxEarlyData === 0) why = 'early data not enabled';
     else if (t.suite !== psk!.suite) why = 'cipher suite differs from the ticket';
     else if (!sameAlpn(t.alpn, this.alpn)) why = 'ALPN differs from the ticket';
-    else if (!replay.accept(psk!.keys.binderKey(true), psk!.ticketAge, s.now!() - t.issuedAt, s.now!())) why = 'replayed or stale ticket';
+    else if (!replay.accept(psk!.replayId!, psk!.ticketAge, s.now!() - t.issuedAt, s.now!())) why = 'replayed or stale ticket';
     if (why) {
       h.log('early data rejected: ' + why);
       this.earlyData = 'rejected';

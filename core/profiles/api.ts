@@ -1,7 +1,9 @@
 // What every profile exports besides its Context: connections, status and
-// error codes, protocol code tables.
+// error codes, protocol code tables (the same names as core/index.ts).
 export { Connection, arenaLayout, type ErrorInfo, type ArenaLayout } from '../engine/connection.js';
-export type { CertificateSupport, ContextOptions, Io, Negotiated, VerifyMode } from '../engine/types.js';
+export type {
+  CertificateSupport, ContextOptions, ExternalPsk, Io, Negotiated, PskMode, VerifyMode,
+} from '../engine/types.js';
 export { Alert, ErrorCode, Status, alertName, errorMessage, errorName } from '../errors.js';
 export {
   CipherSuite, NamedGroup, SignatureScheme,

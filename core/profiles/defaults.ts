@@ -1,13 +1,24 @@
-// A profile's defaults: the crypto provider and certificate support its
-// Context uses when the options name none.
+// A profile's defaults: what its Context uses for every option the caller
+// leaves out, so that a profile never offers what its crypto cannot do.
 import type { CryptoProvider } from '../crypto/types.js';
-import type { CertificateSupport, ContextOptions } from '../engine/types.js';
+import type { CertificateSupport, ContextOptions, PskMode } from '../engine/types.js';
 
-export function withDefaults(
-  options: ContextOptions, crypto: CryptoProvider, certificates: CertificateSupport | null,
-): ContextOptions {
+export interface ProfileDefaults {
+  crypto: CryptoProvider;
+  certificates: CertificateSupport | null;
+  cipherSuites: number[];
+  groups: number[];
+  signatureSchemes?: number[];
+  pskModes?: PskMode[];
+}
+
+export function withDefaults(options: ContextOptions, d: ProfileDefaults): ContextOptions {
   const o: ContextOptions = Object.assign({}, options);
-  if (!o.crypto) o.crypto = crypto;
-  if (!o.certificates && certificates) o.certificates = certificates;
+  if (!o.crypto) o.crypto = d.crypto;
+  if (!o.certificates && d.certificates) o.certificates = d.certificates;
+  if (!o.cipherSuites) o.cipherSuites = d.cipherSuites;
+  if (!o.groups) o.groups = d.groups;
+  if (!o.signatureSchemes && d.signatureSchemes) o.signatureSchemes = d.signatureSchemes;
+  if (!o.pskModes && d.pskModes) o.pskModes = d.pskModes;
   return o;
 }

@@ -1,28 +1,35 @@
-// The seed book's sample programs (chapter 6.1) on microtls: a TLS 1.3
-// echo-style server and an interactive client, plus a one-process demo.
-// Output lines follow the book ("Waiting for a connection...", "Received:
-// ...") so its walkthroughs can be followed with this CLI.
+// The seed book's sample programs (chapters 6.1-6.5) on microtls: a TLS 1.3
+// echo-style server and an interactive client, with external PSKs, session
+// resumption (session files), 0-RTT early data, KeyUpdate and the TLS
+// extensions, plus a one-process demo. Output lines follow the book
+// ("Waiting for a connection...", "Received: ...", "Session is reused")
+// so its walkthroughs can be followed with this CLI.
 import { lookup } from 'node:dns/promises';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, connect as tcpConnect, isIP, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { constantTimeEqual } from '../../core/crypto/ct.js';
 import type { Connection } from '../../core/engine/connection.js';
 import { Context } from '../../core/index.js';
-import type { ContextOptions, Negotiated, VerifyMode } from '../../core/engine/types.js';
-import { ErrorCode, TlsFailure, errorName } from '../../core/errors.js';
+import type { ContextOptions, ExternalPsk, Negotiated, VerifyMode } from '../../core/engine/types.js';
+import { ErrorCode, Status, TlsFailure, errorName } from '../../core/errors.js';
 import {
   CipherSuite, NamedGroup, SignatureScheme, TLS12, TLS13, groupName, parseNameList, schemeName, suiteName,
 } from '../../core/registry.js';
 import { keyLogFile, loadVerifyFile, nodeRandom, pkiFile, useCertificateFile, usePrivateKeyFile } from './files.js';
-import { MicrotlsError, SocketIo, close, closeSocket, handshake, readSome, writeAll } from './socket-io.js';
+import { MicrotlsError, SocketIo, close, closeSocket, errorFor, handshake, readSome, writeAll } from './socket-io.js';
+import { simulate } from './simulate.js';
 
 const DEFAULT_PORT = 11111;
 const DEFAULT_HOST = '127.0.0.1';
 const REPLY = 'I hear ya fa shizzle!\n';
 const HTTP_GET = 'GET / HTTP/1.0\r\n\r\n';
 const READ_SIZE = 16384;
+/** How long a client with --sess-out that has read nothing yet waits for the server's ticket. */
+const TICKET_WAIT_MS = 1000;
 
 const HELP: Record<string, string> = {
   server: `usage: microtls server [options]
@@ -37,6 +44,15 @@ const HELP: Record<string, string> = {
   --groups LIST           key exchange groups, e.g. x25519:secp256r1
   --sigalgs LIST          signature schemes, e.g. ecdsa_secp256r1_sha256:rsa_pss_rsae_sha256
   --once                  exit after the first connection
+  --psk-identity ID --psk-key HEX
+                          accept this external PSK (prints "Identity: ID" when used)
+  --psk-only              PSK without (EC)DHE (psk_ke); no certificate needed
+  --tickets N             NewSessionTicket messages per connection (default 2, 0: none)
+  --max-early-data N      accept up to N bytes of 0-RTT data (and say so in tickets)
+  --alpn LIST             ALPN protocols in preference order, e.g. h2,http/1.1
+  --servername NAME       refuse other SNI names (unrecognized_name)
+  --record-size-limit N   largest record plaintext we accept (64..16384)
+  --ocsp FILE             DER OCSP response to staple for our certificate
   --keylog FILE           append NSS key log lines (for Wireshark) to FILE
   -v, --verbose           print the engine debug log to stderr
   -h, --help              this help
@@ -51,11 +67,23 @@ const HELP: Record<string, string> = {
   --groups LIST           key exchange groups; a key share is sent for the first
   --sigalgs LIST          signature schemes
   --insecure              do not verify the server certificate
+  --psk-identity ID --psk-key HEX
+                          offer this external PSK
+  --psk-only              PSK without (EC)DHE (psk_ke)
+  --sess-out FILE         save the session (the server's ticket) to FILE at the end
+  --sess-in FILE          resume the session saved in FILE
+  --early-data TEXT       with --sess-in: send TEXT as 0-RTT data (sent again after
+                          the handshake when the server did not take it)
+  --alpn LIST             ALPN protocols to offer, e.g. h2,http/1.1
+  --max-frag N            max_fragment_length: 512, 1024, 2048 or 4096
+  --record-size-limit N   largest record plaintext we accept (64..16384)
+  --status                ask for the server's stapled OCSP response and require a good one
   --keylog FILE           append NSS key log lines (for Wireshark) to FILE
   -v, --verbose           print the engine debug log to stderr
   -h, --help              this help
 Each line read from standard input is sent; an empty line sends an HTTP GET
-request, "break" ends the session.
+request, "break" ends the session, "k" sends a KeyUpdate and "K" one that
+asks the server to update its keys too.
 `,
   demo: `usage: microtls demo [options]
 Runs a server and a client in one process on 127.0.0.1, does one handshake
@@ -72,6 +100,7 @@ commands:
   server   TLS 1.3 sample server (seed book chapter 6.1)
   client   TLS 1.3 sample client
   demo     server and client in one process
+  simulate a device fleet and a server on simulated links
 Run "microtls <command> --help" for the options of a command.
 `;
 
@@ -84,17 +113,25 @@ const COMMON = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** Options of both server and client (issue 3: PSK and extensions). */
+const PEER = {
+  'psk-identity': { type: 'string' }, 'psk-key': { type: 'string' }, 'psk-only': { type: 'boolean' },
+  alpn: { type: 'string' }, servername: { type: 'string' }, 'record-size-limit': { type: 'string' },
+} as const;
+
 const OPTIONS = {
   server: {
-    ...COMMON,
+    ...COMMON, ...PEER,
     cert: { type: 'string' }, key: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' },
     ca: { type: 'string' }, 'verify-client': { type: 'boolean' }, 'require-client-cert': { type: 'boolean' },
-    once: { type: 'boolean' },
+    once: { type: 'boolean' }, tickets: { type: 'string' }, 'max-early-data': { type: 'string' }, ocsp: { type: 'string' },
   },
   client: {
-    ...COMMON,
-    ca: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, servername: { type: 'string' },
+    ...COMMON, ...PEER,
+    ca: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' },
     cert: { type: 'string' }, key: { type: 'string' }, insecure: { type: 'boolean' },
+    'sess-out': { type: 'string' }, 'sess-in': { type: 'string' }, 'early-data': { type: 'string' },
+    'max-frag': { type: 'string' }, status: { type: 'boolean' },
   },
   demo: COMMON,
 } as const;
@@ -132,12 +169,46 @@ function nameList(v: Values, key: string, table: Readonly<Record<string, number>
   return r;
 }
 
-function portOf(v: Values): number {
-  const s = v.port;
-  if (typeof s !== 'string') return DEFAULT_PORT;
+/** The integer value of --key within [min, max], or undefined when not given. */
+function intOption(v: Values, key: string, min: number, max: number): number | undefined {
+  const s = v[key];
+  if (typeof s !== 'string') return undefined;
   const n = Number(s);
-  if (!/^\d+$/.test(s) || n > 65535) throw cliError(ErrorCode.BAD_CONFIG, "bad port '" + s + "'");
+  if (!/^\d+$/.test(s) || n < min || n > max) throw cliError(ErrorCode.BAD_CONFIG, 'bad --' + key + " '" + s + "' (" + min + '..' + max + ')');
   return n;
+}
+
+function portOf(v: Values): number {
+  return intOption(v, 'port', 0, 65535) ?? DEFAULT_PORT;
+}
+
+/** --psk-identity and --psk-key as an external PSK, or null. */
+function pskOf(v: Values): ExternalPsk | null {
+  const id = v['psk-identity'];
+  const hex = v['psk-key'];
+  if (id === undefined && hex === undefined) {
+    if (v['psk-only']) throw cliError(ErrorCode.BAD_CONFIG, '--psk-only needs --psk-identity and --psk-key');
+    return null;
+  }
+  if (typeof id !== 'string' || typeof hex !== 'string') throw cliError(ErrorCode.BAD_CONFIG, '--psk-identity and --psk-key go together');
+  if (!/^([0-9a-fA-F]{2})+$/.test(hex)) throw cliError(ErrorCode.BAD_CONFIG, '--psk-key must be hex digits');
+  return { identity: Buffer.from(id, 'utf8'), key: Buffer.from(hex, 'hex') };
+}
+
+/** --alpn LIST as protocol names. */
+function alpnOf(v: Values): string[] | undefined {
+  const list = v.alpn;
+  if (typeof list !== 'string') return undefined;
+  const names = list.split(',');
+  if (names.some((n) => n.length === 0 || n.length > 255)) throw cliError(ErrorCode.BAD_CONFIG, "bad --alpn list '" + list + "'");
+  return names;
+}
+
+function maxFragOf(v: Values): 512 | 1024 | 2048 | 4096 | undefined {
+  const s = v['max-frag'];
+  if (s === undefined) return undefined;
+  if (s !== '512' && s !== '1024' && s !== '2048' && s !== '4096') throw cliError(ErrorCode.BAD_CONFIG, "bad --max-frag '" + s + "' (512, 1024, 2048 or 4096)");
+  return Number(s) as 512 | 1024 | 2048 | 4096;
 }
 
 /** Context options shared by every command: names, debug log, key log. */
@@ -151,6 +222,9 @@ function baseOptions(side: 'client' | 'server', v: Values, debug: Print | undefi
     signatureSchemes: nameList(v, 'sigalgs', SignatureScheme, 'signature scheme'),
     debug,
     keyLog: typeof v.keylog === 'string' ? keyLogFile(v.keylog) : undefined,
+    pskModes: v['psk-only'] ? ['psk_ke'] : undefined,
+    alpn: alpnOf(v),
+    recordSizeLimit: intOption(v, 'record-size-limit', 64, 16384),
   };
 }
 
@@ -171,13 +245,41 @@ function newContext(options: ContextOptions): Context {
   }
 }
 
-function serverContext(v: Values, debug: Print | undefined): Context {
+/** The identity of the external PSK a server connection used (set by the server's PSK callback). */
+interface PskUse {
+  identity: string | null;
+}
+
+function serverContext(v: Values, debug: Print | undefined, pskUse: PskUse = { identity: null }): Context {
   const verify: VerifyMode = v['require-client-cert'] ? 'require' : v['verify-client'] ? 'optional' : 'none';
-  const ctx = newContext({ ...baseOptions('server', v, debug), verify });
-  const cert = typeof v.cert === 'string' ? v.cert : pkiFile('server-ecdsa-chain.crt');
-  const key = typeof v.key === 'string' ? v.key : pkiFile('server-ecdsa.key');
-  load('cannot load certificate ' + cert, () => useCertificateFile(ctx, cert));
-  load('cannot load private key ' + key, () => usePrivateKeyFile(ctx, key));
+  const psk = pskOf(v);
+  const name = v.servername;
+  let ocspResponse: Uint8Array | undefined;
+  if (typeof v.ocsp === 'string') {
+    const file = v.ocsp;
+    load('cannot read OCSP response ' + file, () => (ocspResponse = readFileSync(file)));
+  }
+  const ctx = newContext({
+    ...baseOptions('server', v, debug),
+    verify,
+    pskServer: psk ? (id) => {
+      if (!constantTimeEqual(id, psk.identity)) return null;
+      pskUse.identity = Buffer.from(id).toString('utf8');
+      return psk;
+    } : undefined,
+    // No SNI is not another name: only a different name is refused.
+    onServerName: typeof name === 'string' ? (n) => (n === null || n === name ? null : false) : undefined,
+    tickets: intOption(v, 'tickets', 0, 255),
+    maxEarlyData: intOption(v, 'max-early-data', 0, 0xffffffff),
+    ocspResponse,
+  });
+  // A PSK-only server needs no certificate, unless one is given.
+  if (!v['psk-only'] || typeof v.cert === 'string' || typeof v.key === 'string') {
+    const cert = typeof v.cert === 'string' ? v.cert : pkiFile('server-ecdsa-chain.crt');
+    const key = typeof v.key === 'string' ? v.key : pkiFile('server-ecdsa.key');
+    load('cannot load certificate ' + cert, () => useCertificateFile(ctx, cert));
+    load('cannot load private key ' + key, () => usePrivateKeyFile(ctx, key));
+  }
   if (verify !== 'none' || typeof v.ca === 'string') {
     const ca = typeof v.ca === 'string' ? v.ca : pkiFile('ca.crt');
     load('cannot load CA ' + ca, () => loadVerifyFile(ctx, ca));
@@ -187,7 +289,15 @@ function serverContext(v: Values, debug: Print | undefined): Context {
 
 function clientContext(v: Values, serverName: string, debug: Print | undefined): Context {
   const verify: VerifyMode = v.insecure ? 'none' : 'require';
-  const ctx = newContext({ ...baseOptions('client', v, debug), verify, serverName });
+  const psk = pskOf(v);
+  const ctx = newContext({
+    ...baseOptions('client', v, debug),
+    verify,
+    serverName,
+    pskClient: psk ? () => psk : undefined,
+    maxFragmentLength: maxFragOf(v),
+    ocsp: v.status ? 'require' : undefined,
+  });
   if (verify !== 'none') {
     const ca = typeof v.ca === 'string' ? v.ca : pkiFile('ca.crt');
     load('cannot load CA ' + ca, () => loadVerifyFile(ctx, ca));
@@ -243,29 +353,114 @@ async function serveConnection(conn: Connection, io: SocketIo, print: Print): Pr
   print('Closed the connection');
 }
 
+/** Reads the server's answer and prints it; false when the server closed instead. */
+async function printReply(conn: Connection, io: SocketIo, buf: Uint8Array, print: Print): Promise<boolean> {
+  const n = await readSome(conn, io, buf);
+  if (n === 0) {
+    print('Server closed the connection');
+    return false;
+  }
+  print('Received: ' + chomp(text(buf, n)));
+  return true;
+}
+
 /**
  * The seed client's session: send each line, print the reply; an empty
- * line sends an HTTP GET, "break" ends it. Closes with close_notify.
+ * line sends an HTTP GET, "break" ends it, "k" / "K" send a KeyUpdate
+ * (K with update_requested) instead of data. The caller closes.
  */
 async function clientSession(conn: Connection, io: SocketIo, lines: AsyncIterable<string> | Iterable<string>,
   print: Print, prompt: () => void): Promise<void> {
   const buf = new Uint8Array(READ_SIZE);
   prompt();
   for await (const line of lines) {
+    if (line === 'k' || line === 'K') {
+      const r = conn.keyUpdate(line === 'K');
+      if (r < 0) throw errorFor(conn, r);
+      print(line === 'K' ? 'Sent KeyUpdate (update_requested)' : 'Sent KeyUpdate');
+      prompt();
+      continue;
+    }
     await writeAll(conn, io, Buffer.from(line === '' ? HTTP_GET : line + '\n'));
     if (line === 'break') {
       print('Sending break command');
       break;
     }
-    const n = await readSome(conn, io, buf);
-    if (n === 0) {
-      print('Server closed the connection');
-      break;
-    }
-    print('Received: ' + chomp(text(buf, n)));
+    if (!(await printReply(conn, io, buf, print))) break;
     prompt();
   }
-  await close(conn, io);
+}
+
+/**
+ * Before the client handshake: --sess-in (setSession) and --early-data
+ * (writeEarlyData, which sends the ClientHello with the 0-RTT data).
+ * Returns the early data (the text and a line end) and how much of it went as 0-RTT.
+ */
+function prepareClient(conn: Connection, v: Values): { early: Uint8Array | null; sent: number } {
+  const file = v['sess-in'];
+  if (typeof file === 'string') {
+    let bytes = new Uint8Array(0);
+    load('cannot read session ' + file, () => (bytes = readFileSync(file)));
+    const r = conn.setSession(bytes);
+    if (r < 0) throw explain('cannot use session ' + file, errorFor(conn, r));
+    out('Resuming session');
+  }
+  const early = v['early-data'];
+  if (typeof early !== 'string') return { early: null, sent: 0 };
+  out('Early Data: ' + early);
+  const data = Buffer.from(early + '\n');
+  const sent = conn.writeEarlyData(data);
+  if (sent < 0) throw errorFor(conn, sent);
+  return { early: data, sent };
+}
+
+/**
+ * After the client handshake: whether the session was reused, what became
+ * of the early data (what the server did not take is sent now as normal
+ * data, and its reply read, so nothing is lost), ALPN and OCSP.
+ */
+async function afterClientHandshake(conn: Connection, io: SocketIo, v: Values, early: Uint8Array | null, sent: number): Promise<boolean> {
+  const n = conn.negotiated()!;
+  if (typeof v['sess-in'] === 'string') out(n.mode === 'resumed' ? 'Session is reused' : 'Session is not reused');
+  if (v.alpn !== undefined) out(n.alpn ? 'ALPN protocol: ' + n.alpn : 'No ALPN negotiated');
+  // Only a full handshake carries the certificate the response is about (--status requires a good one).
+  if (v.status && n.mode === 'full') out('OCSP response: good');
+  if (!early) return true;
+  const status = conn.earlyDataStatus();
+  out('Early Data was ' + (status === 'not_sent' ? 'not sent' : status));
+  const rest = status === 'accepted' ? early.subarray(sent) : early;
+  if (rest.length > 0) {
+    out('Sending the ' + (rest.length < early.length ? 'rest of the ' : '') + 'early data as normal data');
+    await writeAll(conn, io, rest);
+  }
+  return printReply(conn, io, new Uint8Array(READ_SIZE), out);
+}
+
+/** Reads (dropping any data) until the server's ticket came, the stream ended or ms passed; the session or null. */
+async function waitForTicket(conn: Connection, io: SocketIo, ms: number): Promise<Uint8Array | null> {
+  const buf = new Uint8Array(READ_SIZE);
+  const deadline = performance.now() + ms;
+  for (;;) {
+    const session = conn.getSession();
+    if (session) return session;
+    const r = conn.read(buf);
+    if (r > 0) continue;
+    const left = deadline - performance.now();
+    if (r !== Status.WANT_READ || io.eof || left <= 0) return null;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([io.waitEvent(), new Promise((resolve) => (timer = setTimeout(resolve, left)))]);
+    clearTimeout(timer);
+  }
+}
+
+/** --sess-out: writes the session from the server's newest ticket to file (waiting a little if none came yet). */
+async function saveSession(conn: Connection, io: SocketIo, file: string): Promise<void> {
+  const session = conn.getSession() ?? (await waitForTicket(conn, io, TICKET_WAIT_MS));
+  if (!session) {
+    err('No session ticket received: ' + file + ' not written');
+    return;
+  }
+  load('cannot write session ' + file, () => writeFileSync(file, session));
 }
 
 function listen(host: string, port: number): Promise<Server> {
@@ -308,7 +503,8 @@ function acceptQueue(server: Server): () => Promise<Socket> {
 
 async function runServer(v: Values): Promise<number> {
   const debug = v.verbose ? err : undefined;
-  const ctx = serverContext(v, debug);
+  const pskUse: PskUse = { identity: null };
+  const ctx = serverContext(v, debug, pskUse);
   const host = typeof v.host === 'string' ? v.host : DEFAULT_HOST;
   const port = portOf(v);
   let server: Server;
@@ -326,12 +522,19 @@ async function runServer(v: Values): Promise<number> {
       const conn = ctx.newConnection(io);
       let ok = true;
       let connected = false;
+      pskUse.identity = null;
       try {
-        await handshake(conn, io);
+        const early: Uint8Array[] = [];
+        await handshake(conn, io, (d) => early.push(d));
         connected = true;
+        const n = conn.negotiated()!;
+        if (n.mode === 'psk' && pskUse.identity !== null) out('Identity: ' + pskUse.identity);
+        if (early.length > 0) out('Early Data Client message: ' + chomp(Buffer.concat(early).toString('utf8')));
         out('Client connected successfully');
-        const n = conn.negotiated();
-        if (debug && n) debug('negotiated: ' + describeNegotiated(n));
+        if (v.alpn !== undefined) out(n.alpn ? 'ALPN protocol: ' + n.alpn : 'No ALPN negotiated');
+        if (debug) debug('negotiated: ' + describeNegotiated(n));
+        // 0-RTT data is the client's first message: it gets the answer every message gets.
+        if (early.length > 0) await writeAll(conn, io, Buffer.from(REPLY));
         await serveConnection(conn, io, out);
       } catch (e) {
         ok = false;
@@ -368,7 +571,10 @@ async function runClient(v: Values): Promise<number> {
   }
   const io = new SocketIo(socket);
   const conn = ctx.newConnection(io);
+  let early: Uint8Array | null;
+  let sent: number;
   try {
+    ({ early, sent } = prepareClient(conn, v));
     await handshake(conn, io);
   } catch (e) {
     await closeSocket(io);
@@ -379,9 +585,13 @@ async function runClient(v: Values): Promise<number> {
   const tty = process.stdin.isTTY === true;
   const rl = createInterface({ input: process.stdin, terminal: false });
   try {
-    await clientSession(conn, io, rl, out, () => {
-      if (tty) process.stdout.write('Message to send: ');
-    });
+    if (await afterClientHandshake(conn, io, v, early, sent)) {
+      await clientSession(conn, io, rl, out, () => {
+        if (tty) process.stdout.write('Message to send: ');
+      });
+    }
+    if (typeof v['sess-out'] === 'string') await saveSession(conn, io, v['sess-out']);
+    await close(conn, io);
   } catch (e) {
     await closeSocket(io);
     throw explain('connection failed', e);
@@ -441,7 +651,7 @@ async function runDemo(v: Values): Promise<number> {
     try {
       await together([
         serveConnection(sconn, sio, sout),
-        clientSession(cconn, cio, ['hello microtls', 'break'], cout, () => undefined),
+        clientSession(cconn, cio, ['hello microtls', 'break'], cout, () => undefined).then(() => close(cconn, cio)),
       ], closeBoth);
     } catch (e) {
       throw explain('connection failed', e);
@@ -467,6 +677,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command === undefined ? 1 : 0;
   }
+  if (command === 'simulate') return simulate(args);
   const run = RUN[command];
   if (!run) {
     err('ERROR: unknown command ' + JSON.stringify(command) + ' (err ' + ErrorCode.BAD_CONFIG + ', BAD_CONFIG)');

@@ -9,6 +9,8 @@ import { ErrorCode, Status, alertName, errorMessage, errorName } from '../../cor
 
 /** Pause the socket when this much received data waits unread (bytes). */
 const DEFAULT_HIGH_WATER = 64 * 1024;
+/** Chunk for taking 0-RTT data out of the engine. */
+const READ_EARLY = 16384;
 
 /** Io over a net.Socket: received chunks are queued (bounded), sends are copied and written. */
 export class SocketIo implements Io {
@@ -146,10 +148,30 @@ async function drive(conn: Connection, io: SocketIo, step: () => number): Promis
   }
 }
 
-/** Runs the handshake (connect() or accept() by the context's side) to completion. */
-export async function handshake(conn: Connection, io: SocketIo): Promise<void> {
-  const client = conn.context.settings.side === 'client';
-  await drive(conn, io, () => (client ? conn.connect() : conn.accept()));
+/**
+ * Runs the handshake (connect() or accept() by the context's side) to
+ * completion. A server that accepts 0-RTT (maxEarlyData) hands each chunk
+ * of early data to onEarlyData as it arrives (a copy, in order, before the
+ * handshake ends); without onEarlyData such data fails the handshake rather
+ * than being dropped.
+ */
+export async function handshake(conn: Connection, io: SocketIo, onEarlyData?: (data: Uint8Array) => void): Promise<void> {
+  if (conn.context.settings.side === 'client') {
+    await drive(conn, io, () => conn.connect());
+    return;
+  }
+  const buf = new Uint8Array(READ_EARLY);
+  await drive(conn, io, () => {
+    let r = conn.accept();
+    while (r === Status.EARLY_DATA) {
+      if (!onEarlyData) {
+        throw new MicrotlsError(ErrorCode.BAD_CONFIG, errorName(ErrorCode.BAD_CONFIG), '0-RTT data arrived and nothing takes it (onEarlyData)');
+      }
+      for (let n; (n = conn.readEarlyData(buf)) > 0; ) onEarlyData(buf.slice(0, n));
+      r = conn.accept();
+    }
+    return r;
+  });
 }
 
 /** Reads application data into buf: n > 0 bytes, or 0 when the peer sent close_notify. */

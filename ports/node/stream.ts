@@ -32,6 +32,8 @@ export interface SecureContextOptions {
   signatureSchemes?: string | number[];
   /** Peer verification (client default 'require', server default 'none'). */
   verify?: VerifyMode;
+  /** ALPN protocol names in preference order (node:tls's ALPNProtocols). */
+  alpn?: string[];
   /** Crypto provider (default: the noble provider; see node-crypto.ts for node:crypto). */
   crypto?: CryptoProvider;
   debug?: (line: string) => void;
@@ -47,6 +49,8 @@ export interface ConnectOptions extends SecureContextOptions {
   socket?: Socket;
   /** SNI and the name the certificate must match (default: host, else 'localhost'). */
   servername?: string;
+  /** Keep our side open after the peer's close_notify (default false, as node:tls). */
+  allowHalfOpen?: boolean;
 }
 
 function codes(list: string | number[] | undefined, table: Readonly<Record<string, number>>, what: string): number[] | undefined {
@@ -71,6 +75,7 @@ export function createSecureContext(side: 'client' | 'server', o: SecureContextO
     groups: codes(o.groups, NamedGroup, 'group'),
     signatureSchemes: codes(o.signatureSchemes, SignatureScheme, 'signature scheme'),
     verify: o.verify,
+    alpn: o.alpn,
     serverName,
     debug: o.debug,
     keyLog: o.keyLog,
@@ -92,6 +97,8 @@ const READ_CHUNK = 16384;
  * peer's close_notify, 'error' with a MicrotlsError (code, name, alert),
  * 'close'. end() sends close_notify, then ends the TCP stream; as in
  * node:tls, the peer's close_notify ends our side too unless allowHalfOpen.
+ * Unlike node:tls, a TCP close without close_notify is an error
+ * (CONNECTION_CLOSED: the data may be truncated), not 'end'.
  */
 export class TLSStream extends Duplex {
   readonly encrypted = true;
@@ -191,12 +198,15 @@ export function connect(options: ConnectOptions, onSecureConnect?: () => void): 
   const serverName = options.servername ?? options.host ?? 'localhost';
   const ctx = createSecureContext('client', options, serverName);
   const socket = options.socket ?? tcpConnect({ host: options.host ?? 'localhost', port: options.port ?? 443 });
-  const stream = new TLSStream(ctx, socket);
+  const stream = new TLSStream(ctx, socket, options.allowHalfOpen);
   if (onSecureConnect) stream.once('secureConnect', onSecureConnect);
   return stream;
 }
 
-export type ServerOptions = SecureContextOptions;
+export interface ServerOptions extends SecureContextOptions {
+  /** Keep a connection's side open after the client's close_notify (default false). */
+  allowHalfOpen?: boolean;
+}
 
 /**
  * A net.Server running the TLS server handshake on each connection: emits
@@ -211,7 +221,7 @@ export class TLSServer extends Server {
     this.context = createSecureContext('server', options);
     if (onConnection) this.on('secureConnection', onConnection);
     this.on('connection', (socket: Socket) => {
-      const stream = new TLSStream(this.context, socket);
+      const stream = new TLSStream(this.context, socket, options.allowHalfOpen);
       // Handshake errors go to the server; later ones to the stream's own listeners.
       const onError = (e: MicrotlsError) => this.emit('tlsClientError', e, stream);
       stream.once('error', onError);

@@ -5,19 +5,10 @@ import { createHash } from 'node:crypto';
 import { Alert, ErrorCode, Status } from '../../core/errors.js';
 import { CipherSuite, NamedGroup, SignatureScheme } from '../../core/registry.js';
 import type { Connection } from '../../core/engine/connection.js';
-import { clientContext, handshake, ioPair, serverContext, transfer } from './pair.js';
+import { clientContext, exchange, handshake, ioPair, serverContext, transfer } from './pair.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
-const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
 
-function exchange(from: Connection, to: Connection, text: string): string {
-  assert.equal(from.write(enc(text)), text.length);
-  transfer(from, to);
-  const buf = new Uint8Array(text.length + 10);
-  const n = to.read(buf);
-  assert.ok(n > 0, 'read returned ' + n);
-  return dec(buf.subarray(0, n));
-}
 
 const suites = [
   CipherSuite.TLS_AES_128_GCM_SHA256,

@@ -46,21 +46,63 @@ export function serverContext(opts: Partial<ContextOptions> = {}, certName = 'se
 }
 
 const scratch = new Uint8Array(64 * 1024);
+/** Bytes a receiver could not take yet (its record buffer was full), delivered first next time. */
+const backlog = new WeakMap<Connection, Uint8Array>();
 
-/** Moves pending output from a to b (sans-IO); returns bytes moved. */
+/** Copies src into b as far as it takes; returns what is left over. */
+function deliver(b: Connection, src: Uint8Array, off: number, end: number): number {
+  while (off < end) {
+    const took = b.receive(src, off, end - off);
+    if (took === 0) break;
+    off += took;
+  }
+  return off;
+}
+
+/**
+ * Moves pending output from a to b (sans-IO) like a transport would: what b
+ * cannot take yet (its buffer holds one record) waits for the next call.
+ * Returns bytes moved out of a. Allocates nothing unless b falls behind.
+ */
 export function transfer(a: Connection, b: Connection, chunk = scratch.length): number {
+  const waiting = backlog.get(b);
+  if (waiting) {
+    const off = deliver(b, waiting, 0, waiting.length);
+    if (off < waiting.length) {
+      backlog.set(b, waiting.subarray(off));
+      return 0;
+    }
+    backlog.delete(b);
+  }
   let moved = 0;
   for (;;) {
     const n = a.takeOutput(scratch, 0, Math.min(chunk, scratch.length));
     if (n === 0) return moved;
-    let off = 0;
-    while (off < n) {
-      const took = b.receive(scratch, off, n - off);
-      if (took === 0) throw new Error('receiver full');
-      off += took;
-    }
     moved += n;
+    const off = deliver(b, scratch, 0, n);
+    if (off < n) {
+      // Keep the rest, and everything a still has, for later.
+      const rest = new Uint8Array(n - off + a.outputLength());
+      rest.set(scratch.subarray(off, n));
+      moved += a.takeOutput(rest, n - off);
+      backlog.set(b, rest);
+      return moved;
+    }
   }
+}
+
+/** Sends text from one side and returns what the other reads, moving bytes until it arrives. */
+export function exchange(from: Connection, to: Connection, text: string): string {
+  const data = new TextEncoder().encode(text);
+  if (from.write(data) !== data.length) throw new Error('write: ' + from.lastError()?.message);
+  const buf = new Uint8Array(data.length + 16);
+  for (let round = 0; round < 20; round++) {
+    transfer(from, to);
+    const n = to.read(buf);
+    if (n > 0) return new TextDecoder().decode(buf.subarray(0, n));
+    if (n !== Status.WANT_READ) throw new Error('read: ' + n + ' ' + to.lastError()?.message);
+  }
+  throw new Error('no data arrived');
 }
 
 /** Runs both handshakes to completion; returns [clientStatus, serverStatus] (0 = done). */

@@ -7,7 +7,7 @@ import type { Connection } from '../../core/engine/connection.js';
 import { Context } from '../../core/index.js';
 import type { ContextOptions } from '../../core/engine/types.js';
 import { loadVerifyFile, nodeRandom, useCertificateFile, usePrivateKeyFile } from '../../ports/node/files.js';
-import { MicrotlsError, SocketIo, close, closeSocket, handshake, readSome, writeAll } from '../../ports/node/socket-io.js';
+import { MicrotlsError, SocketIo, close, closeSocket, errorFor, handshake, readSome, writeAll } from '../../ports/node/socket-io.js';
 import { WAIT_MS, pki, register, track, within } from './peers.js';
 
 export interface MicroOptions extends Partial<ContextOptions> {
@@ -15,6 +15,10 @@ export interface MicroOptions extends Partial<ContextOptions> {
   ca?: string | null;
   /** PKI base name of our certificate: NAME-chain.crt (or NAME.crt) and NAME.key. */
   cert?: string;
+  /** Client: resume this session (bytes from getSession()). */
+  session?: Uint8Array | null;
+  /** Client: 0-RTT data written before the handshake (with a session that allows it). */
+  earlyData?: string;
 }
 
 export interface MicroPeer {
@@ -24,11 +28,14 @@ export interface MicroPeer {
   socket: Socket;
   /** The engine's debug log lines. */
   log: string[];
+  /** Server: the 0-RTT data taken during the handshake; client: how many bytes writeEarlyData() sent. */
+  early: Uint8Array | null;
+  earlyWritten: number;
 }
 
 /** A Context for one side, from the test PKI and the given options. */
 export function microContext(side: 'client' | 'server', o: MicroOptions): Context {
-  const { ca, cert, ...rest } = o;
+  const { ca, cert, session, earlyData, ...rest } = o;
   const ctx = new Context({ side, random: nodeRandom, now: Date.now, ...rest });
   if (ca !== null) loadVerifyFile(ctx, pki(ca ?? 'ca.crt'));
   if (cert) {
@@ -46,7 +53,9 @@ export function microContext(side: 'client' | 'server', o: MicroOptions): Contex
  */
 async function shake(peer: MicroPeer, ms: number): Promise<MicroPeer> {
   try {
-    await within(handshake(peer.conn, peer.io), ms, 'microtls handshake', () => peer.socket.destroy());
+    const early: Uint8Array[] = [];
+    await within(handshake(peer.conn, peer.io, (d) => early.push(d)), ms, 'microtls handshake', () => peer.socket.destroy());
+    if (early.length > 0) peer.early = Buffer.concat(early);
     return peer;
   } catch (e) {
     await closeSocket(peer.io, 500);
@@ -74,7 +83,17 @@ export async function microConnect(port: number, o: MicroOptions = {}, ms = WAIT
   const ctx = microContext('client', { serverName: 'localhost', debug: (l) => log.push(l), ...o });
   const socket = await within(connectTcp(port), ms, 'TCP connect');
   const io = new SocketIo(socket);
-  return shake({ ctx, conn: ctx.newConnection(io), io, socket, log }, ms);
+  const conn = ctx.newConnection(io);
+  let earlyWritten = 0;
+  if (o.session) checked(conn.setSession(o.session), conn);
+  if (o.earlyData !== undefined) earlyWritten = checked(conn.writeEarlyData(Buffer.from(o.earlyData)), conn);
+  return shake({ ctx, conn, io, socket, log, early: null, earlyWritten }, ms);
+}
+
+/** r, unless it is an error code: then the connection's error is thrown. */
+function checked(r: number, conn: Connection): number {
+  if (r < 0) throw errorFor(conn, r);
+  return r;
 }
 
 export interface MicroServer {
@@ -112,7 +131,7 @@ export async function microListen(o: MicroOptions = {}): Promise<MicroServer> {
       const socket = await within(next(), ms, 'a TCP connection to the microtls server');
       const io = new SocketIo(socket);
       log = [];
-      return shake({ ctx, conn: ctx.newConnection(io), io, socket, log }, ms);
+      return shake({ ctx, conn: ctx.newConnection(io), io, socket, log, early: null, earlyWritten: 0 }, ms);
     },
     stop: () => {
       // server.close() waits for open connections: end them first.

@@ -208,16 +208,27 @@ function commonArgs(o: OpensslOptions): string[] {
 export interface OpensslServerOptions extends OpensslOptions {
   /** Ask for a client certificate: 'verify' (-verify 1) or 'require' (-Verify 1). */
   clientAuth?: 'verify' | 'require';
-  /** 'rev' answers each line reversed (default); 'www' serves a status page on GET /. */
-  mode?: 'rev' | 'www';
+  /**
+   * 'rev' answers each line reversed (default); 'www' serves a status page on
+   * GET /; 'plain' prints what it receives and sends what is written to its
+   * standard input, where "k" / "K" lines send KeyUpdate (the mode in which
+   * -early_data prints the 0-RTT data).
+   */
+  mode?: 'rev' | 'www' | 'plain';
+  /** Connections to serve before exiting (default 1). */
+  naccept?: number;
+  /** No certificate (-nocert): PSK only. */
+  nocert?: boolean;
 }
 
 export type OpensslServer = Proc & { port: number };
 
 /** openssl s_server for one connection on 127.0.0.1; resolves once it prints ACCEPT. */
 export async function opensslServer(o: OpensslServerOptions = {}): Promise<OpensslServer> {
-  const args = commonArgs({ cert: 'server-ecdsa', chain: o.cert ? undefined : 'intermediate.crt', ...o });
-  args.push('-naccept', '1', o.mode === 'www' ? '-www' : '-rev');
+  const args = o.nocert ? [...commonArgs(o), '-nocert']
+    : commonArgs({ cert: 'server-ecdsa', chain: o.cert ? undefined : 'intermediate.crt', ...o });
+  args.push('-naccept', String(o.naccept ?? 1));
+  if (o.mode !== 'plain') args.push(o.mode === 'www' ? '-www' : '-rev');
   if (o.clientAuth) args.push(o.clientAuth === 'require' ? '-Verify' : '-verify', '1');
   args.push(...(o.extra ?? []));
   for (let attempt = 0; ; attempt++) {
@@ -237,11 +248,14 @@ export async function opensslServer(o: OpensslServerOptions = {}): Promise<Opens
 export interface OpensslClientOptions extends OpensslOptions {
   /** SNI (default 'localhost'); null sends none. */
   servername?: string | null;
+  /** Let "k" / "K" lines on standard input send KeyUpdate (default: -nocommands, every line is data). */
+  commands?: boolean;
 }
 
 /** openssl s_client connecting to 127.0.0.1:port, stdin piped (each line written is sent). */
 export function opensslClient(port: number, o: OpensslClientOptions = {}): Proc {
-  const args = ['s_client', '-connect', '127.0.0.1:' + port, ...commonArgs(o), '-nocommands'];
+  const args = ['s_client', '-connect', '127.0.0.1:' + port, ...commonArgs(o)];
+  if (!o.commands) args.push('-nocommands');
   if (o.servername === null) args.push('-noservername');
   else args.push('-servername', o.servername ?? 'localhost');
   args.push(...(o.extra ?? []));
@@ -284,8 +298,10 @@ const HRR_RANDOM = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8
 export interface ServerHelloInfo {
   helloRetryRequest: boolean;
   cipherSuite: number;
-  /** key_share group (selected_group in a HelloRetryRequest). */
+  /** key_share group (selected_group in a HelloRetryRequest), -1 without key_share. */
   group: number;
+  /** Extension types in order. */
+  extensions: number[];
 }
 
 /** Parses a ServerHello (or HelloRetryRequest) handshake message. */
@@ -298,13 +314,15 @@ export function parseServerHello(m: Uint8Array): ServerHelloInfo {
   const end = p + 2 + ((m[p] << 8) | m[p + 1]);
   p += 2;
   let group = -1;
+  const extensions: number[] = [];
   while (p + 4 <= end) {
     const type = (m[p] << 8) | m[p + 1];
     const len = (m[p + 2] << 8) | m[p + 3];
+    extensions.push(type);
     if (type === 51) group = (m[p + 4] << 8) | m[p + 5];
     p += 4 + len;
   }
-  return { helloRetryRequest: hex === HRR_RANDOM, cipherSuite, group };
+  return { helloRetryRequest: hex === HRR_RANDOM, cipherSuite, group, extensions };
 }
 
 export interface ClientHelloInfo {
@@ -380,12 +398,18 @@ export interface NodeServerSession {
   cipher: string;
   protocol: string | null;
   peerCertificate: tls.PeerCertificate | null;
+  /** The handshake resumed a session (a ticket). */
+  reused: boolean;
+  /** ALPN protocol selected, or false / null without one. */
+  alpn: string | false | null;
 }
 
 export interface NodeServer {
   port: number;
   /** The first connection that completed its handshake. */
   session: Promise<NodeServerSession>;
+  /** The i-th connection (from 0) that completed its handshake. */
+  nth(i: number): Promise<NodeServerSession>;
   /** The first handshake failure (tlsClientError). */
   clientError: Promise<Error & { code?: string }>;
   stop(): Promise<void>;
@@ -421,23 +445,32 @@ export async function nodeTlsServer(o: tls.TlsOptions = {}): Promise<NodeServer>
     sockets.add(s);
     s.once('close', () => sockets.delete(s));
   });
-  const session = new Promise<NodeServerSession>((resolve) => {
-    server.once('secureConnection', (socket: tls.TLSSocket) => {
-      reverseLines(socket);
-      const c = socket.getPeerCertificate();
-      resolve({
-        socket,
-        cipher: socket.getCipher().standardName,
-        protocol: socket.getProtocol(),
-        peerCertificate: c && c.raw ? c : null,
-      });
+  const done: NodeServerSession[] = [];
+  const waiting: { i: number; resolve: (s: NodeServerSession) => void }[] = [];
+  server.on('secureConnection', (socket: tls.TLSSocket) => {
+    reverseLines(socket);
+    const c = socket.getPeerCertificate();
+    done.push({
+      socket,
+      cipher: socket.getCipher().standardName,
+      protocol: socket.getProtocol(),
+      peerCertificate: c && c.raw ? c : null,
+      reused: socket.isSessionReused(),
+      alpn: socket.alpnProtocol,
     });
+    for (const w of waiting.filter((x) => x.i < done.length)) w.resolve(done[w.i]);
   });
+  const nth = (i: number) => new Promise<NodeServerSession>((resolve) => {
+    if (i < done.length) resolve(done[i]);
+    else waiting.push({ i, resolve });
+  });
+  const session = nth(0);
   const clientError = new Promise<Error>((resolve) => server.once('tlsClientError', resolve));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const entry = {
     port: (server.address() as { port: number }).port,
     session,
+    nth,
     clientError,
     stop: () => {
       live.delete(entry);
@@ -454,6 +487,12 @@ export interface NodeClient {
   cipher: string;
   /** Negotiated group as node reports it ("X25519", "prime256v1", ...). */
   group: string | null;
+  /** The handshake resumed the session given in the options. */
+  reused: boolean;
+  /** ALPN protocol selected, or false / null without one. */
+  alpn: string | false | null;
+  /** Sessions from the server's tickets ('session' events) so far, for the `session` option of a later connection. */
+  sessions: Buffer[];
   /** Sends a line and resolves with the next line received. */
   exchange(line: string, ms?: number): Promise<string>;
 }
@@ -474,6 +513,8 @@ export function nodeTlsClient(port: number, o: tls.ConnectionOptions = {}, ms = 
     ...o,
   }));
   let received = '';
+  const sessions: Buffer[] = [];
+  socket.on('session', (s: Buffer) => sessions.push(s));
   socket.setEncoding('utf8');
   socket.on('data', (d: string) => { received += d; });
   socket.on('error', () => undefined); // reported through the handshake promise or the closed socket
@@ -498,7 +539,10 @@ export function nodeTlsClient(port: number, o: tls.ConnectionOptions = {}, ms = 
     socket.once('error', reject);
     socket.once('secureConnect', () => {
       const k = socket.getEphemeralKeyInfo() as { name?: string } | null;
-      resolve({ socket, cipher: socket.getCipher().standardName, group: k?.name ?? null, exchange });
+      resolve({
+        socket, cipher: socket.getCipher().standardName, group: k?.name ?? null, exchange,
+        reused: socket.isSessionReused(), alpn: socket.alpnProtocol, sessions,
+      });
     });
   }), ms, 'node:tls handshake', () => socket.destroy());
 }

@@ -1,6 +1,7 @@
-// A TCP proxy between a TLS client and server that forwards whole records
-// and, once armed, flips one bit in the next encrypted record (outer content
-// type application_data) going one way: the receiver must fail with
+// A TCP proxy between a TLS client and server that forwards whole records,
+// noting each record's outer type and length per direction, and, once
+// armed, flips one bit in the next encrypted record (outer content type
+// application_data) going one way: the receiver must fail with
 // bad_record_mac.
 import { connect as tcpConnect, createServer, type Socket } from 'node:net';
 import { register } from './peers.js';
@@ -13,7 +14,16 @@ export interface TamperProxy {
   arm(dir: Direction): void;
   /** Records tampered with so far. */
   tampered(): number;
+  /** The records forwarded in this direction so far (all connections). */
+  records(dir: Direction): RecordSeen[];
   stop(): Promise<void>;
+}
+
+export interface RecordSeen {
+  /** Outer content type. */
+  type: number;
+  /** Length field: the bytes after the 5-byte header. */
+  length: number;
 }
 
 const APPLICATION_DATA = 23;
@@ -22,6 +32,7 @@ const APPLICATION_DATA = 23;
 export async function tamperProxy(targetPort: number): Promise<TamperProxy> {
   const armed: Record<Direction, boolean> = { toServer: false, toClient: false };
   let count = 0;
+  const seen: Record<Direction, RecordSeen[]> = { toServer: [], toClient: [] };
   const sockets = new Set<Socket>();
   const own = (s: Socket) => {
     sockets.add(s);
@@ -38,6 +49,7 @@ export async function tamperProxy(targetPort: number): Promise<TamperProxy> {
       while (buf.length - p >= 5) {
         const len = buf.readUInt16BE(p + 3);
         if (buf.length - p < 5 + len) break;
+        seen[dir].push({ type: buf[p], length: len });
         if (armed[dir] && buf[p] === APPLICATION_DATA && len > 0) {
           buf[p + 5] ^= 0x01;
           armed[dir] = false;
@@ -69,6 +81,7 @@ export async function tamperProxy(targetPort: number): Promise<TamperProxy> {
     port: (server.address() as { port: number }).port,
     arm: (dir) => { armed[dir] = true; },
     tampered: () => count,
+    records: (dir) => seen[dir].slice(),
     stop: () => {
       for (const s of sockets) s.destroy();
       return new Promise<void>((resolve) => server.close(() => resolve()));

@@ -42,20 +42,24 @@ async function listen(server: TLSServer): Promise<number> {
   return (server.address() as { port: number }).port;
 }
 
-test('stream client vs node:tls server: secureConnect, data, close_notify both ways', T, async () => {
-  const srv = await nodeTlsServer({ ciphers: 'TLS_CHACHA20_POLY1305_SHA256' });
-  const s = connect({ host: '127.0.0.1', port: srv.port, servername: 'localhost', ca: ca(), groups: 'secp256r1' });
+test('stream client vs node:tls server: secureConnect, ALPN, data, close_notify both ways', T, async () => {
+  const srv = await nodeTlsServer({ ciphers: 'TLS_CHACHA20_POLY1305_SHA256', ALPNProtocols: ['h2', 'http/1.1'] });
+  const s = connect({
+    host: '127.0.0.1', port: srv.port, servername: 'localhost', ca: ca(), groups: 'secp256r1', alpn: ['http/1.1'],
+  });
   await within(once(s, 'secureConnect'), 8000, 'secureConnect');
   const n = s.getNegotiated();
   assert.ok(n);
   assert.equal(n.version, TLS13);
   assert.equal(n.cipherSuite, CipherSuite.TLS_CHACHA20_POLY1305_SHA256);
   assert.equal(n.group, NamedGroup.secp256r1);
+  assert.equal(n.alpn, 'http/1.1');
   const reply = nextLine(s);
   s.write('hello stream\n');
   assert.equal(await reply, 'maerts olleh');
   const session = await srv.session;
   assert.equal(session.cipher, 'TLS_CHACHA20_POLY1305_SHA256');
+  assert.equal(session.socket.alpnProtocol, 'http/1.1');
   // end() sends close_notify: node's socket ends, answers with its own, and our side ends and closes.
   const serverEnded = once(session.socket, 'end');
   const ended = once(s, 'end');

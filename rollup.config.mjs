@@ -1,0 +1,90 @@
+// The bundle matrix: profiles x targets. scripts/build-dist.mjs compiles the
+// TypeScript into build/dist-src, bundles each profile of each target here
+// with rollup (one tree-shaken ES module, @noble/* included), then lets
+// esbuild finish it for the target (syntax level, format, minifying).
+// `npx rollup -c` runs the rollup step alone over an existing
+// build/dist-src and writes build/bundles/TARGET/PROFILE.js.
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+/** Where build-dist puts tsc's output, the input of every bundle. */
+export const SRC = join(root, 'build', 'dist-src');
+
+/** Profile entry points, relative to SRC. */
+export const profiles = {
+  full: 'core/index.js',
+  'client-ecdhe': 'core/profiles/client-ecdhe.js',
+  'client-psk': 'core/profiles/client-psk.js',
+};
+
+const MODDABLE_PORT = 'ports/moddable/index.js';
+
+/**
+ * Targets: the modules each profile's bundle re-exports (relative to SRC)
+ * and how esbuild finishes the bundle.
+ */
+export const targets = {
+  // ES modules for the Moddable tools (manifest.json maps "microtls" to one),
+  // each profile with the ECMA-419 port. XS 13.3 fails on `new C()` in C's
+  // own static initializer when C has instance fields (noble does it):
+  // static fields are lowered.
+  moddable: {
+    entries: {
+      full: [profiles.full, MODDABLE_PORT],
+      'client-ecdhe': [profiles['client-ecdhe'], MODDABLE_PORT],
+      'client-psk': [profiles['client-psk'], MODDABLE_PORT],
+    },
+    esbuild: { format: 'esm', target: 'es2022', supported: { 'class-static-field': false } },
+  },
+  // One script without module syntax, lowered to ES5 and minified (Espruino
+  // keeps function source in its variable store; it lacks
+  // default parameters, destructuring, rest/spread, computed keys, and
+  // shares one binding among a loop's closures): the Espruino port's entry
+  // (the client-psk profile on its BigInt-free provider) sets the global
+  // `microtls` itself. The other profiles need BigInt (curves, RSA), which
+  // Espruino lacks.
+  espruino: {
+    entries: { 'client-psk': ['ports/espruino/index.js'] },
+    esbuild: { format: 'iife' },
+    es5: true,
+  },
+};
+
+/**
+ * Our modules and noble's have no getters with side effects, so reading a
+ * property never keeps code alive: that lets unused providers, groups and
+ * hashes (built by calls at module level) fall away.
+ */
+export const treeshake = { propertyReadSideEffects: false };
+
+const ENTRY = '\0microtls-entry';
+
+/** A virtual entry re-exporting the given modules. */
+function entryPlugin(modules) {
+  return {
+    name: 'microtls-entry',
+    resolveId: (id) => (id === ENTRY ? ENTRY : null),
+    load: (id) => (id === ENTRY ? modules.map((m) => `export * from ${JSON.stringify(join(SRC, m))};`).join('\n') : null),
+  };
+}
+
+/** Rollup input options for one profile of one target. */
+export function bundleOptions(target, profile) {
+  return {
+    input: ENTRY,
+    plugins: [entryPlugin(targets[target].entries[profile]), nodeResolve()],
+    treeshake,
+    onwarn(warning, warn) {
+      if (warning.code !== 'CIRCULAR_DEPENDENCY') warn(warning);
+    },
+  };
+}
+
+export default Object.entries(targets).flatMap(([target, t]) =>
+  Object.keys(t.entries).map((profile) => ({
+    ...bundleOptions(target, profile),
+    output: { file: join(root, 'build', 'bundles', target, profile + '.js'), format: 'es' },
+  })),
+);

@@ -1,0 +1,12 @@
+import ts from 'typescript';
+import * as esbuild from 'esbuild';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { rollup } from 'rollup';
+import { bundleOptions } from '../rollup.config.mjs';
+const b = await rollup(bundleOptions('espruino', 'client-psk'));
+const { output } = await b.generate({ format: 'es' });
+const s1 = (await esbuild.transform(output[0].code, { format: 'iife', target: 'es2015' })).code;
+const s2 = ts.transpileModule(s1, { compilerOptions: { target: ts.ScriptTarget.ES5, module: ts.ModuleKind.None, removeComments: true } }).outputText;
+const s3 = (await esbuild.transform(s2, { target: 'es5', minify: true })).code;
+writeFileSync('/tmp/es5.js', s3);
+console.log(s1.length, s2.length, s3.length);

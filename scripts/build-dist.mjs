@@ -1,0 +1,154 @@
+// npm run build:dist: the distributable builds.
+//   dist/node/      tsc output (ESM + .d.ts) of core/ and ports/node/, the
+//                   package's "exports" (@noble/* stay dependencies)
+//   dist/moddable/  PROFILE.js: one ES module per profile with @noble/* and
+//                   the ECMA-419 port inside (manifest.json maps them)
+//   dist/espruino/  PROFILE.js: one script per profile Espruino can load
+// Profiles and targets are listed in rollup.config.mjs. Imported, it offers
+// ensureDist(): build unless dist/ is newer than every input.
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { rollup } from 'rollup';
+import { SRC, bundleOptions, targets } from '../rollup.config.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ts = createRequire(import.meta.url)('typescript');
+
+function tsFiles(dir, skip = []) {
+  const out = [];
+  for (const name of readdirSync(join(root, dir))) {
+    const p = join(dir, name);
+    if (statSync(join(root, p)).isDirectory()) out.push(...tsFiles(p, skip));
+    else if (name.endsWith('.ts') && !name.endsWith('.d.ts') && !skip.includes(p)) out.push(p);
+  }
+  return out;
+}
+
+/** Compiles the entry points with tsconfig.json's options (plus Node types for ports/node) into SRC. */
+function compile() {
+  const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); },
+  });
+  const options = { ...config.options, outDir: SRC, rootDir: root, types: ['node'], noEmit: false, declaration: true };
+  const entries = [
+    'core/index.ts',
+    ...tsFiles('core/profiles'),
+    ...tsFiles('ports/node', ['ports/node/cli.ts']),
+    ...tsFiles('ports/moddable'),
+    ...tsFiles('ports/espruino'),
+  ].map((f) => join(root, f));
+  rmSync(SRC, { recursive: true, force: true });
+  const program = ts.createProgram(entries, options);
+  const result = program.emit();
+  const diagnostics = ts.getPreEmitDiagnostics(program).concat(result.diagnostics);
+  if (diagnostics.length > 0) {
+    process.stderr.write(ts.formatDiagnostics(diagnostics, {
+      getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n',
+    }));
+  }
+  if (result.emitSkipped) throw new Error('tsc emitted nothing');
+}
+
+/** dist/node: the compiled core/ and ports/node/ trees (JS and declarations). */
+function distNode() {
+  const out = join(root, 'dist', 'node');
+  rmSync(out, { recursive: true, force: true });
+  for (const dir of ['core', 'ports/node']) cpSync(join(SRC, dir), join(out, dir), { recursive: true });
+  writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
+}
+
+/** Every profile of every target: rollup, then esbuild. Returns [{ target, profile, file }]. */
+async function bundles() {
+  const made = [];
+  for (const [target, t] of Object.entries(targets)) {
+    const dir = join(root, 'dist', target);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    for (const profile of Object.keys(t.entries)) {
+      const bundle = await rollup(bundleOptions(target, profile));
+      const { output } = await bundle.generate({ format: 'es' });
+      await bundle.close();
+      const file = join(dir, profile + '.js');
+      writeFileSync(file, await finish(output[0].code, t));
+      made.push({ target, profile, file });
+    }
+  }
+  return made;
+}
+
+/**
+ * esbuild sets the format and syntax level. For `es5` targets TypeScript then
+ * lowers what esbuild cannot (default parameters, destructuring, rest/spread,
+ * computed keys, classes, for-of, let/const in loop closures); its helpers
+ * (__extends) go inside one more function scope so no global is added, and
+ * esbuild minifies the ES5 result.
+ */
+async function finish(code, t) {
+  const opts = { legalComments: 'none', charset: 'utf8' };
+  if (!t.es5) return (await esbuild.transform(code, { ...t.esbuild, ...opts })).code;
+  const es2015 = (await esbuild.transform(code, { ...t.esbuild, target: 'es2015', ...opts })).code;
+  const es5 = ts.transpileModule(es2015, {
+    compilerOptions: { target: ts.ScriptTarget.ES5, module: ts.ModuleKind.None, removeComments: true },
+  }).outputText;
+  return (await esbuild.transform('(function () {\n' + es5 + '\n})();\n', { target: 'es5', minify: true, ...opts })).code;
+}
+
+/** Everything the dist/ trees are made from. */
+const INPUTS = ['core', 'ports', 'rollup.config.mjs', 'scripts/build-dist.mjs', 'package-lock.json', 'tsconfig.json'];
+
+function newest(p) {
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let t = 0;
+  for (const name of readdirSync(p)) t = Math.max(t, newest(join(p, name)));
+  return t;
+}
+
+export async function buildDist() {
+  compile();
+  distNode();
+  const made = await bundles();
+  return made.map((b) => relative(root, b.file)).concat('dist/node/');
+}
+
+function fresh() {
+  const outputs = Object.entries(targets).flatMap(([target, t]) =>
+    Object.keys(t.entries).map((p) => join(root, 'dist', target, p + '.js')));
+  if (!outputs.every(existsSync)) return false;
+  const built = Math.min(...outputs.map((f) => statSync(f).mtimeMs));
+  return INPUTS.every((p) => newest(join(root, p)) < built);
+}
+
+/**
+ * Builds dist/ when a bundle is missing or older than an input. Test files
+ * running in parallel take turns through a lock directory (one left by a
+ * dead process is taken over after LOCK_STALE_MS).
+ */
+export async function ensureDist() {
+  const lock = join(root, 'build', '.dist-lock');
+  mkdirSync(join(root, 'build'), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > LOCK_STALE_MS) rmSync(lock, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    if (!fresh()) await buildDist();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+const LOCK_STALE_MS = 5 * 60_000;
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  for (const f of await buildDist()) console.log('wrote ' + f);
+}
