@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { Alert, ErrorCode, Status } from '../../core/errors.js';
 import type { Connection } from '../../core/engine/connection.js';
 import { clientContext, handshake, serverContext } from '../engine/pair.js';
+import { rng } from '../helpers/fuzz.js';
 
 /** Feeds bytes to a fresh server and returns accept()'s status and the alert it sent. */
 function feedServer(bytes: number[] | Uint8Array, conn = serverContext().newConnection()): [number, number] {
@@ -86,16 +87,6 @@ test('a truncated stream waits (WANT_READ) and holds at most one record', () => 
   assert.ok(took <= 16384 + 256, 'took ' + took);
 });
 
-/** xorshift32, so a failing fuzz case can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let x = seed | 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
 
 function capture(from: Connection): Uint8Array {
   const b = new Uint8Array(from.outputLength());
@@ -113,13 +104,13 @@ test('fuzz: mutated handshake flights never throw or hang', () => {
   server.accept();
   const serverFlight = capture(server);
 
-  const next = rng(0x5eed);
+  const r = rng(0x5eed);
   for (let i = 0; i < 1500; i++) {
     const toServer = i % 2 === 0;
     const m = (toServer ? clientHello : serverFlight).slice();
-    const edits = 1 + Math.floor(next() * 4);
-    for (let e = 0; e < edits; e++) m[Math.floor(next() * m.length)] = Math.floor(next() * 256);
-    const cut = next() < 0.2 ? Math.floor(next() * m.length) : m.length;
+    const edits = 1 + r(4);
+    for (let e = 0; e < edits; e++) m[r(m.length)] = r(256);
+    const cut = r(5) === 0 ? r(m.length) : m.length;
     let conn: Connection;
     if (toServer) conn = serverContext().newConnection();
     else {

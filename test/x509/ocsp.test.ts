@@ -13,6 +13,7 @@ import { verifyChain } from '../../core/x509/chain.js';
 import { checkOcspResponse, type OcspOptions } from '../../core/x509/ocsp.js';
 import { readCertificates } from '../../core/x509/pem.js';
 import { EC256, PKI, assertFails, certDer, ensurePki, makeCert, nodeVerifier, openssl, pkiText, tempDir } from './support.js';
+import { rng } from '../helpers/fuzz.js';
 
 const SKEW = 5 * 60 * 1000;
 const DAY = 24 * 60 * 60 * 1000;
@@ -289,18 +290,6 @@ describe('OCSP responses made here', () => {
   });
 });
 
-/** xorshift32: reproducible mutations (the seed is printed on failure). */
-function rng(seed: number): (n: number) => number {
-  let s = seed >>> 0 || 1;
-  return (n) => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s % n;
-  };
-}
 
 test('mutated responses: only TlsFailure is thrown, and only unread bytes may change unnoticed', { timeout: 120000 }, () => {
   const sources: [Uint8Array, Certificate][] = [
