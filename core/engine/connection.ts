@@ -14,6 +14,7 @@ import { HEADER, MAX_PLAINTEXT, RecordLayer } from '../record/layer.js';
 import type { Context, Settings } from './context.js';
 import type { Io, Negotiated } from './types.js';
 import { decodeSession, encodeSession } from '../session/session.js';
+import { moveToFront } from '../bytes/copy.js';
 
 export interface ErrorInfo {
   code: number;
@@ -539,7 +540,7 @@ export class Connection implements HandshakeHost {
       }
     }
     if (at > 0) {
-      hs.copyWithin(0, at, this.hsInLen);
+      moveToFront(hs, at, this.hsInLen);
       this.hsInLen -= at;
     }
   }

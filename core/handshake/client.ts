@@ -34,6 +34,7 @@ import {
 } from './messages.js';
 import { computeBinder, pskModeCodes } from './psk.js';
 import type { Transcript } from './transcript.js';
+import { copyBytes } from '../bytes/copy.js';
 
 /** True if `name` is an IPv4 or IPv6 literal (never sent as SNI, RFC 6066 3). */
 function isIpLiteral(name: string): boolean {
@@ -355,7 +356,7 @@ export class ClientHandshake extends Handshake {
       if (!s.alpn || !s.alpn.some((p) => constantTimeEqual(p, chosen))) {
         fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'server selected an ALPN protocol we did not offer');
       }
-      this.alpn = chosen.slice();
+      this.alpn = copyBytes(chosen);
     } else if (this.mode === 'full') {
       this.alpn = null;
     }
@@ -391,7 +392,7 @@ export class ClientHandshake extends Handshake {
     if (msg.context.length !== 0) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'certificate_request_context must be empty');
     if (msg.entries.length === 0) fail(ErrorCode.DECODE_ERROR, Alert.decode_error, 'server sent no certificate');
     // Keep copies: the message buffer is reused for the next message.
-    this.peerCertificates = msg.entries.map((e) => e.cert.slice());
+    this.peerCertificates = msg.entries.map((e) => copyBytes(e.cert));
     const ocsp = msg.entries[0].ocspResponse;
     this.serverKey = checkPeerChain(this.host.context, this.peerCertificates, 'serverAuth', s.serverName, ocsp ?? null).publicKey;
     this.enter('SERVER_CERTIFICATE_RECEIVED');
@@ -471,7 +472,7 @@ export class ClientHandshake extends Handshake {
     this.received = {
       suite: this.suite,
       psk: this.keys!.resumptionPsk(this.resumptionSecret, t.nonce),
-      ticket: t.ticket.slice(),
+      ticket: copyBytes(t.ticket),
       lifetime: t.lifetime,
       ageAdd: t.ageAdd,
       receivedAt: s.now(),
@@ -490,7 +491,7 @@ export class ClientHandshake extends Handshake {
     const t = this.handshakeTranscript!.fork();
     t.update(msg);
     this.host.resetOutput();
-    this.sendClientCertificate(cr.context.slice(), cr.ext.signatureAlgorithms ?? [], t);
+    this.sendClientCertificate(copyBytes(cr.context), cr.ext.signatureAlgorithms ?? [], t);
     this.sendFinished(this.clientAppSecret!, t);
   }
 }

@@ -35,6 +35,7 @@ import {
 } from './messages.js';
 import { PSK_DHE_KE, PSK_KE, computeBinder } from './psk.js';
 import type { Transcript } from './transcript.js';
+import { copyBytes } from '../bytes/copy.js';
 
 /** Identities looked at in one ClientHello: a bound on the work a client can ask for. */
 const MAX_PSK_IDENTITIES = 4;
@@ -248,7 +249,7 @@ export class ServerHandshake extends Handshake {
   private firstClientHello(ch: ClientHello): void {
     const h = this.host;
     const s = h.settings;
-    this.clientRandom = ch.random.slice();
+    this.clientRandom = copyBytes(ch.random);
     this.serverName = ch.ext.serverName ? asciiString(ch.ext.serverName) : null;
     this.offeredEarlyData = ch.ext.earlyData === true;
     this.clientOffersPostHandshakeAuth = ch.ext.postHandshakeAuth === true;
@@ -436,7 +437,7 @@ export class ServerHandshake extends Handshake {
         this.host.log('client sent no certificate');
         a.state = 'VERIFIED';
       } else {
-        this.peerCertificates = cert.entries.map((e) => e.cert.slice());
+        this.peerCertificates = cert.entries.map((e) => copyBytes(e.cert));
         a.key = checkPeerChain(this.host.context, this.peerCertificates, 'clientAuth', null).publicKey;
         a.state = 'CERTIFICATE';
       }

@@ -6,6 +6,7 @@ import type { Aead } from '../crypto/types.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
 import { ContentType } from '../registry.js';
 import { MAX_CIPHERTEXT_FRAGMENT, RecordProtection } from './protection.js';
+import { moveToFront } from '../bytes/copy.js';
 
 export const HEADER = 5;
 /** Largest plaintext fragment (RFC 8446 5.1). */
@@ -47,7 +48,7 @@ export class RecordLayer {
   inSpace(): number {
     if (this.inStart === this.inEnd) this.inStart = this.inEnd = 0;
     else if (this.inStart > 0 && this.inEnd === this.inBuf.length) {
-      this.inBuf.copyWithin(0, this.inStart, this.inEnd);
+      moveToFront(this.inBuf, this.inStart, this.inEnd);
       this.inEnd -= this.inStart;
       this.inStart = 0;
     }
@@ -154,7 +155,7 @@ export class RecordLayer {
     if (this.outStart === this.outEnd) this.outStart = this.outEnd = 0;
     if (this.outEnd + need <= this.outBuf.length) return true;
     if (this.outStart > 0 && this.outEnd - this.outStart + need <= this.outBuf.length) {
-      this.outBuf.copyWithin(0, this.outStart, this.outEnd);
+      moveToFront(this.outBuf, this.outStart, this.outEnd);
       this.outEnd -= this.outStart;
       this.outStart = 0;
       return true;
