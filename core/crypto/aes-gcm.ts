@@ -15,8 +15,20 @@ const R4 = new Uint32Array([
   0xe1000000, 0xfd200000, 0xd9400000, 0xc5600000, 0x91800000, 0x8da00000, 0xa9c00000, 0xb5e00000,
 ]);
 
-class GcmState implements AeadState {
-  private readonly aes: Aes;
+/**
+ * What GCM needs of AES: the 32-bit-word block function and CTR over a
+ * buffer. Core's table AES provides it; a port can plug in native AES
+ * (Espruino's ECB) and keep this GHASH and tag logic.
+ */
+export interface BlockCipher {
+  setKey(key: Uint8Array): void;
+  /** dst[0..4) = E(src[0..4)), blocks as big-endian words. */
+  encrypt(src: Uint32Array, dst: Uint32Array): void;
+  /** XORs buf[off, off+len) with E(counter), E(counter+1), ... advancing counter[3]. */
+  ctr(counter: Uint32Array, buf: Uint8Array, off: number, len: number): void;
+}
+
+export class GcmState implements AeadState {
   /** HT[4n..4n+4) = n * H for each 4-bit n, in GCM's bit order. */
   private readonly ht = new Uint32Array(64);
   /** GHASH accumulator X. */
@@ -27,9 +39,11 @@ class GcmState implements AeadState {
   /** Lengths block, then the computed tag. */
   private readonly block = new Uint8Array(16);
 
-  constructor(private readonly keyLen: number, key: Uint8Array) {
-    checkKey(key, keyLen);
-    this.aes = new Aes(key);
+  /** `aes` is already keyed with a keyLen-byte key. */
+  constructor(
+    private readonly keyLen: number,
+    private readonly aes: BlockCipher,
+  ) {
     this.tables();
   }
 
@@ -176,5 +190,16 @@ function checkArgs(nonce: Uint8Array, buf: Uint8Array, off: number, len: number)
   }
 }
 
-export const aes128gcm: Aead = { keyLen: 16, tagLen: TAG, create: (key) => new GcmState(16, key) };
-export const aes256gcm: Aead = { keyLen: 32, tagLen: TAG, create: (key) => new GcmState(32, key) };
+function gcm(keyLen: number): Aead {
+  return {
+    keyLen,
+    tagLen: TAG,
+    create: (key) => {
+      checkKey(key, keyLen);
+      return new GcmState(keyLen, new Aes(key));
+    },
+  };
+}
+
+export const aes128gcm = gcm(16);
+export const aes256gcm = gcm(32);

@@ -4,13 +4,15 @@
 //   a scratch buffer kept by the state (grown once to the largest record);
 // - CCM's CBC-MAC is three native CBC calls with the chaining value carried
 //   in the IV (header blocks, whole plaintext blocks, the padded tail);
-// - only the XOR with the keystream, GCM's GHASH and the counter bytes run
+// - GCM is core's GcmState (its GHASH and tag) over this native block cipher;
+// - only the XOR with the keystream, GHASH and the counter bytes run
 //   in interpreted JS.
 // Each native call returns a new ArrayBuffer: that allocation per record
 // cannot be avoided on Espruino (its AES has no output argument); nothing
 // else is allocated after the first record.
 import { Alert, ErrorCode, fail } from '../../core/errors.js';
 import { constantTimeEqual } from '../../core/crypto/ct.js';
+import { GcmState, type BlockCipher } from '../../core/crypto/aes-gcm.js';
 import type { Aead, AeadState } from '../../core/crypto/types.js';
 import type { EspruinoCrypto } from './espruino.js';
 
@@ -22,10 +24,11 @@ function checkArgs(nonce: Uint8Array, buf: Uint8Array, off: number, len: number,
 
 const ZERO_BLOCK = new Uint8Array(16);
 
-/** AES-128 on the native module: the key, and scratch for counter blocks. */
-class NativeAes {
+/** AES-128 on the native module: the key, and scratch for counter blocks; also GCM's block cipher. */
+class NativeAes implements BlockCipher {
   readonly key = new Uint8Array(16);
   private counters = new Uint8Array(64);
+  private readonly block = new Uint8Array(16);
 
   constructor(private readonly crypto: EspruinoCrypto, key: Uint8Array) {
     this.setKey(key);
@@ -40,6 +43,23 @@ class NativeAes {
     const r = this.crypto.AES.encrypt(data, this.key, { iv, mode });
     if (!r) fail(ErrorCode.CRYPTO_ERROR, Alert.internal_error, 'native AES ' + mode);
     return new Uint8Array(r);
+  }
+
+  /** BlockCipher: one block as big-endian words (GCM's hash key and tag mask). */
+  encrypt(src: Uint32Array, dst: Uint32Array): void {
+    const b = this.block;
+    wordsToBytes(src, b);
+    const e = this.ecb(b);
+    for (let i = 0; i < 4; i++) dst[i] = ((e[4 * i] << 24) | (e[4 * i + 1] << 16) | (e[4 * i + 2] << 8) | e[4 * i + 3]) >>> 0;
+  }
+
+  /** BlockCipher: CTR with one native ECB call for the whole keystream. */
+  ctr(counter: Uint32Array, buf: Uint8Array, off: number, len: number): void {
+    if (len === 0) return;
+    const count = (len + 15) >>> 4;
+    wordsToBytes(counter, this.block);
+    xorInto(buf, off, len, this.keystream(this.block, count), 0);
+    counter[3] = (counter[3] + count) >>> 0;
   }
 
   /** E(block) for one or more whole blocks. */
@@ -74,6 +94,15 @@ class NativeAes {
       c[p + 15] = n;
     }
     return this.ecb(c);
+  }
+}
+
+function wordsToBytes(w: Uint32Array, b: Uint8Array): void {
+  for (let i = 0; i < 4; i++) {
+    b[4 * i] = w[i] >>> 24;
+    b[4 * i + 1] = w[i] >>> 16;
+    b[4 * i + 2] = w[i] >>> 8;
+    b[4 * i + 3] = w[i];
   }
 }
 
@@ -173,154 +202,11 @@ class NativeCcm implements AeadState {
   }
 }
 
-// --- GCM (NIST SP 800-38D, 12-byte nonce, 16-byte tag) ---
-
-// Reduction of the 4 bits shifted out of X by one 4-bit step, placed in the
-// top 16 bits (Shoup's method, as in core/crypto/aes-gcm.ts).
-const R4 = new Uint32Array([
-  0x00000000, 0x1c200000, 0x38400000, 0x24600000, 0x70800000, 0x6ca00000, 0x48c00000, 0x54e00000,
-  0xe1000000, 0xfd200000, 0xd9400000, 0xc5600000, 0x91800000, 0x8da00000, 0xa9c00000, 0xb5e00000,
-]);
-
-class NativeGcm implements AeadState {
-  private readonly aes: NativeAes;
-  /** ht[4n..4n+4) = n * H for each 4-bit n, as big-endian words in GCM's bit order. */
-  private readonly ht = new Uint32Array(64);
-  private readonly x = new Uint32Array(4);
-  private readonly j0 = new Uint8Array(16);
-  private readonly lengths = new Uint8Array(16);
-  private readonly tag = new Uint8Array(16);
-
-  constructor(crypto: EspruinoCrypto, key: Uint8Array) {
-    this.aes = new NativeAes(crypto, key);
-    this.tables();
-  }
-
-  rekey(key: Uint8Array): void {
-    this.aes.setKey(key);
-    this.tables();
-  }
-
-  private tables(): void {
-    const h = this.aes.ecb(this.j0.fill(0));
-    const ht = this.ht;
-    let v0 = ((h[0] << 24) | (h[1] << 16) | (h[2] << 8) | h[3]) >>> 0;
-    let v1 = ((h[4] << 24) | (h[5] << 16) | (h[6] << 8) | h[7]) >>> 0;
-    let v2 = ((h[8] << 24) | (h[9] << 16) | (h[10] << 8) | h[11]) >>> 0;
-    let v3 = ((h[12] << 24) | (h[13] << 16) | (h[14] << 8) | h[15]) >>> 0;
-    h.fill(0);
-    // ht[8] = H, ht[4], ht[2], ht[1] = H times x, x^2, x^3; the others are sums.
-    for (let i = 8; i > 0; i >>>= 1) {
-      ht[4 * i] = v0;
-      ht[4 * i + 1] = v1;
-      ht[4 * i + 2] = v2;
-      ht[4 * i + 3] = v3;
-      const carry = v3 & 1;
-      v3 = ((v3 >>> 1) | (v2 << 31)) >>> 0;
-      v2 = ((v2 >>> 1) | (v1 << 31)) >>> 0;
-      v1 = ((v1 >>> 1) | (v0 << 31)) >>> 0;
-      v0 = ((v0 >>> 1) ^ (carry ? 0xe1000000 : 0)) >>> 0;
-    }
-    for (let w = 0; w < 4; w++) ht[w] = 0;
-    for (let i = 2; i < 16; i <<= 1) {
-      for (let j = 1; j < i; j++) {
-        for (let w = 0; w < 4; w++) ht[4 * (i + j) + w] = ht[4 * i + w] ^ ht[4 * j + w];
-      }
-    }
-  }
-
-  /** X = (X ^ block) * H over buf[off, off+len), the last block zero-padded. */
-  private ghash(buf: Uint8Array, off: number, len: number): void {
-    const x = this.x;
-    const ht = this.ht;
-    const end = off + len;
-    for (let p = off; p < end; p += 16) {
-      for (let i = 0; i < 16 && p + i < end; i++) x[i >>> 2] ^= buf[p + i] << (24 - ((i & 3) << 3));
-      // Nibbles from the last byte to the first, low nibble first: shift Z
-      // right 4 bits (reducing what falls out), then add nibble * H.
-      let z0 = 0;
-      let z1 = 0;
-      let z2 = 0;
-      let z3 = 0;
-      for (let i = 3; i >= 0; i--) {
-        let w = x[i];
-        for (let j = 0; j < 8; j++) {
-          const rem = z3 & 0xf;
-          z3 = (z3 >>> 4) | (z2 << 28);
-          z2 = (z2 >>> 4) | (z1 << 28);
-          z1 = (z1 >>> 4) | (z0 << 28);
-          z0 = (z0 >>> 4) ^ R4[rem];
-          const n = (w & 0xf) << 2;
-          w >>>= 4;
-          z0 ^= ht[n];
-          z1 ^= ht[n + 1];
-          z2 ^= ht[n + 2];
-          z3 ^= ht[n + 3];
-        }
-      }
-      x[0] = z0;
-      x[1] = z1;
-      x[2] = z2;
-      x[3] = z3;
-    }
-  }
-
-  /** E(J0), E(J0 + 1), ... with J0 = nonce || 1. */
-  private keystream(nonce: Uint8Array, len: number): Uint8Array {
-    const j = this.j0;
-    j.set(nonce);
-    j[12] = 0;
-    j[13] = 0;
-    j[14] = 0;
-    j[15] = 1;
-    return this.aes.keystream(j, 1 + ((len + 15) >>> 4));
-  }
-
-  /** Tag = GHASH(aad, ciphertext, lengths) ^ E(J0), into this.tag. */
-  private mac(aad: Uint8Array, buf: Uint8Array, off: number, len: number, ks: Uint8Array): void {
-    const x = this.x;
-    x.fill(0);
-    this.ghash(aad, 0, aad.length);
-    this.ghash(buf, off, len);
-    const b = this.lengths;
-    writeBitLength(b, 0, aad.length);
-    writeBitLength(b, 8, len);
-    this.ghash(b, 0, 16);
-    for (let i = 0; i < 16; i++) this.tag[i] = (x[i >>> 2] >>> (24 - ((i & 3) << 3))) ^ ks[i];
-    x.fill(0);
-  }
-
-  seal(nonce: Uint8Array, aad: Uint8Array, buf: Uint8Array, off: number, len: number): void {
-    checkArgs(nonce, buf, off, len, 16);
-    const ks = this.keystream(nonce, len);
-    xorInto(buf, off, len, ks, 16);
-    this.mac(aad, buf, off, len, ks);
-    buf.set(this.tag, off + len);
-  }
-
-  open(nonce: Uint8Array, aad: Uint8Array, buf: Uint8Array, off: number, len: number): boolean {
-    checkArgs(nonce, buf, off, len, 16);
-    const ks = this.keystream(nonce, len);
-    this.mac(aad, buf, off, len, ks);
-    if (!constantTimeEqual(this.tag, buf, 0, off + len, 16)) return false;
-    xorInto(buf, off, len, ks, 16);
-    return true;
-  }
-}
-
-/** The 64-bit big-endian bit length of `bytes` bytes at b[p]. */
-function writeBitLength(b: Uint8Array, p: number, bytes: number): void {
-  const hi = Math.floor(bytes / 0x20000000);
-  const lo = (bytes * 8) >>> 0;
-  b[p] = hi >>> 24; b[p + 1] = hi >>> 16; b[p + 2] = hi >>> 8; b[p + 3] = hi;
-  b[p + 4] = lo >>> 24; b[p + 5] = lo >>> 16; b[p + 6] = lo >>> 8; b[p + 7] = lo;
-}
-
 /** AES-128-CCM (16-byte tag), AES-128-CCM_8 and AES-128-GCM on require("crypto"). */
 export function espruinoAeads(crypto: EspruinoCrypto): { ccm: Aead; ccm8: Aead; gcm: Aead } {
   return {
     ccm: { keyLen: 16, tagLen: 16, create: function (key) { return new NativeCcm(crypto, 16, key); } },
     ccm8: { keyLen: 16, tagLen: 8, create: function (key) { return new NativeCcm(crypto, 8, key); } },
-    gcm: { keyLen: 16, tagLen: 16, create: function (key) { return new NativeGcm(crypto, key); } },
+    gcm: { keyLen: 16, tagLen: 16, create: function (key) { return new GcmState(16, new NativeAes(crypto, key)); } },
   };
 }
