@@ -28,4 +28,6 @@ export {
   suiteName, groupName, schemeName, parseNameList,
 } from './registry.js';
 export type { CryptoProvider } from './crypto/types.js';
+export { Loop, Task, DONE, YIELD, WAIT, type LoopHost, type LoopOptions, type StepFn } from './loop/scheduler.js';
+export { wakeOnReady, type Transport } from './loop/transport.js';
 export { nobleProvider, x509Support };

@@ -118,7 +118,8 @@ export class Context {
       crypto,
       certificates: o.certificates ?? null,
       random: o.random,
-      now: o.now ?? null,
+      // Whole milliseconds: ticket ages and saved sessions count in integers.
+      now: o.now ? () => Math.floor(o.now!()) : null,
       cipherSuites: suites.concat(),
       groups: groups.concat(),
       signatureSchemes: (o.signatureSchemes ?? DEFAULT_SCHEMES).concat(),

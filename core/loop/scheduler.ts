@@ -7,6 +7,10 @@
 // into setImmediate/setTimeout (Node), a Timer (XS) or setTimeout (Espruino);
 // a simulator gives it a virtual clock. Written for Espruino's subset of JS
 // (no Map/Set, destructuring, spread or default parameters).
+//
+// Port hooks, for example (ports/node/loop.ts is Node's):
+//   XS:       schedule(ms) { if (t) Timer.clear(t); t = ms === Infinity ? null : Timer.set(() => loop.tick(), ms); }
+//   Espruino: the same with setTimeout / clearTimeout; now: () => getTime() * 1000
 
 /** Step result: the task is finished and leaves the loop. */
 export const DONE = -1;
@@ -54,6 +58,7 @@ export class Task {
   error: unknown = null;
   /** When the task's timer fires (loop clock, ms), or Infinity. */
   deadline = Infinity;
+  // Loop bookkeeping: in the ready queue, inside its step, woken during its step.
   queued = false;
   running = false;
   woken = false;
@@ -79,7 +84,7 @@ export class Loop {
   private readonly onError: ((task: Task, error: unknown) => void) | null;
   private readonly tasks: Task[] = [];
   // Ready tasks in FIFO order from `head`; a tick runs those queued before it started.
-  private queue: Task[] = [];
+  private readonly queue: Task[] = [];
   private head = 0;
   private timed = 0; // tasks with a finite deadline
   private inTick = false;

@@ -391,18 +391,25 @@ async function clientSession(conn: Connection, io: SocketIo, lines: AsyncIterabl
   }
 }
 
-/**
- * Before the client handshake: --sess-in (setSession) and --early-data
- * (writeEarlyData, which sends the ClientHello with the 0-RTT data).
- * Returns the early data (the text and a line end) and how much of it went as 0-RTT.
- */
-function prepareClient(conn: Connection, v: Values): { early: Uint8Array | null; sent: number } {
+/** The session saved in the --sess-in file, or null without the option. */
+function savedSession(v: Values): Uint8Array | null {
   const file = v['sess-in'];
-  if (typeof file === 'string') {
-    let bytes = new Uint8Array(0);
-    load('cannot read session ' + file, () => (bytes = readFileSync(file)));
-    const r = conn.setSession(bytes);
-    if (r < 0) throw explain('cannot use session ' + file, errorFor(conn, r));
+  if (typeof file !== 'string') return null;
+  let bytes = new Uint8Array(0);
+  load('cannot read session ' + file, () => (bytes = readFileSync(file)));
+  return bytes;
+}
+
+/**
+ * Before the client handshake: the saved session (setSession) and
+ * --early-data (writeEarlyData, which sends the ClientHello with the 0-RTT
+ * data). Returns the early data (the text and a line end) and how much of
+ * it went as 0-RTT.
+ */
+function prepareClient(conn: Connection, v: Values, session: Uint8Array | null): { early: Uint8Array | null; sent: number } {
+  if (session) {
+    const r = conn.setSession(session);
+    if (r < 0) throw explain('cannot use session ' + v['sess-in'], errorFor(conn, r));
     out('Resuming session');
   }
   const early = v['early-data'];
@@ -556,6 +563,7 @@ async function runClient(v: Values): Promise<number> {
   // iPAddress SAN matching for an IP literal (the engine sends no SNI for it).
   const serverName = typeof v.servername === 'string' ? v.servername : host;
   const ctx = clientContext(v, serverName, debug);
+  const session = savedSession(v);
   let address: string;
   try {
     address = isIP(host) ? host : (await lookup(host)).address;
@@ -574,7 +582,7 @@ async function runClient(v: Values): Promise<number> {
   let early: Uint8Array | null;
   let sent: number;
   try {
-    ({ early, sent } = prepareClient(conn, v));
+    ({ early, sent } = prepareClient(conn, v, session));
     await handshake(conn, io);
   } catch (e) {
     await closeSocket(io);
@@ -584,9 +592,11 @@ async function runClient(v: Values): Promise<number> {
   if (debug && n) debug('negotiated: ' + describeNegotiated(n));
   const tty = process.stdin.isTTY === true;
   const rl = createInterface({ input: process.stdin, terminal: false });
+  // Iterate from now on: lines read while the early data's reply is awaited would otherwise be dropped.
+  const lines = rl[Symbol.asyncIterator]();
   try {
     if (await afterClientHandshake(conn, io, v, early, sent)) {
-      await clientSession(conn, io, rl, out, () => {
+      await clientSession(conn, io, lines, out, () => {
         if (tty) process.stdout.write('Message to send: ');
       });
     }
@@ -671,8 +681,7 @@ const RUN: Record<string, (v: Values) => Promise<number>> = {
 
 /** Runs the CLI with process.argv-style arguments; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  let [command, ...args] = argv.slice(2);
-  if (command === 'selftest') command = 'demo'; // the name `npm start` uses
+  const [command, ...args] = argv.slice(2);
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(USAGE);
     return command === undefined ? 1 : 0;

@@ -100,8 +100,10 @@ test('TCP transports on the Node loop hook: five clients and their server connec
   const sctx = serverContext();
   const cctx = clientContext();
   const servers: Outcome[] = [];
+  const transports: TcpTransport[] = [];
   const server: Server = createServer((socket) => {
     const t = new TcpTransport(socket);
+    transports.push(t);
     servers.push(echoTask(loop, sctx.newConnection(t), t));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -110,6 +112,7 @@ test('TCP transports on the Node loop hook: five clients and their server connec
   const clients: Outcome[] = [];
   for (let i = 0; i < 5; i++) {
     const t = TcpTransport.connect('127.0.0.1', port);
+    transports.push(t);
     clients.push(clientTask(loop, cctx.newConnection(t), t, msgs));
   }
   let timer: NodeJS.Timeout | undefined;
@@ -121,6 +124,7 @@ test('TCP transports on the Node loop hook: five clients and their server connec
   } finally {
     clearTimeout(timer);
     server.close();
+    for (const t of transports) t.destroy(); // a failed run must not leave sockets open
   }
   for (const c of clients) {
     assert.equal(c.error, null);
@@ -147,6 +151,7 @@ test('a failed TCP connect reaches the task as an error instead of hanging it', 
     ]);
   } finally {
     clearTimeout(timer);
+    t.destroy();
   }
   assert.ok(c.error !== null && c.error < -100);
   assert.equal(c.done, false);

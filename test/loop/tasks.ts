@@ -82,7 +82,8 @@ export function clientTask(loop: Loop, conn: Connection, transport: Transport, m
   let phase = 0; // 0 handshake, 1 write, 2 read, 3 shutdown
   let msg = 0;
   let off = 0;
-  let have = 0;
+  let have = 0; // echoed bytes received
+  let base = 0; // echoed bytes of the messages before the current one
   addTracked(loop, transport, out, () => {
     for (;;) {
       let r: number;
@@ -104,11 +105,12 @@ export function clientTask(loop: Loop, conn: Connection, transport: Transport, m
           }
           break;
         case 2: {
-          const want = have + messages[msg].length - off;
+          const want = base + messages[msg].length;
           r = conn.read(got, have, want - have);
           if (r === 0) r = -999; // the server closed early
           if (r > 0) have += r;
           if (have === want) {
+            base = want;
             msg++;
             phase = 1;
           }

@@ -37,11 +37,6 @@ export class EventQueue {
     return this.at(this.now + delayMs, fn);
   }
 
-  /** Pending events (cancelled ones included until they come up). */
-  get size(): number {
-    return this.heap.length;
-  }
-
   /** Runs the next event, advancing the clock; false when there is none. */
   step(): boolean {
     for (;;) {

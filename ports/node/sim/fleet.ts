@@ -138,8 +138,9 @@ export function runFleet(o: FleetOptions): FleetResult {
       pskClient: o.kind === 'psk' ? () => ({ identity: asciiBytes('device-' + i), key: pskKey(i) }) : undefined,
     });
     ctx.loadVerifyBuffer(o.pki.ca);
-    const d = new SimDevice(i, ctx, o, events, (n) => {
-      const link = new Link(events, o.link, Prng.derive(o.seed, 0x20000000 + i * 1000 + n));
+    const linkSeeds = Prng.derive(o.seed, 0x20000000 + i);
+    const d = new SimDevice(i, ctx, o, events, () => {
+      const link = new Link(events, o.link, new Prng(linkSeeds.next()));
       links.push(link);
       return link;
     }, server, results);
@@ -250,7 +251,7 @@ class SimDevice {
     readonly ctx: Context,
     readonly o: FleetOptions,
     readonly events: EventQueue,
-    readonly newLink: (connection: number) => Link,
+    readonly newLink: () => Link,
     readonly server: SimServer,
     readonly results: ConnResult[],
   ) {
@@ -337,7 +338,7 @@ class SimDevice {
 
   private open(task: Task): void {
     this.index++;
-    const link = this.newLink(this.index);
+    const link = this.newLink();
     const conn = this.ctx.newConnection(link.a);
     if (this.session) conn.setSession(this.session);
     const now = this.events.now;
