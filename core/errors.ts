@@ -90,6 +90,7 @@ export const ErrorCode = {
   KEY_UPDATE_FLOOD: -222,
   BAD_SESSION: -223,
   NO_CREDENTIALS: -224,
+  RECORD_LIMIT_REFUSED: -225,
   // certificates
   CERT_PARSE: -301,
   CERT_SIGNATURE: -302,
@@ -154,6 +155,7 @@ const messages: Record<ErrorName, string> = {
   KEY_UPDATE_FLOOD: 'too many KeyUpdate messages',
   BAD_SESSION: 'saved session is malformed, expired or unusable',
   NO_CREDENTIALS: 'no usable PSK and no certificate to authenticate with',
+  RECORD_LIMIT_REFUSED: 'peer accepted neither max_fragment_length nor record_size_limit, and our record buffer is smaller than 2^14',
   CERT_PARSE: 'certificate parse error',
   CERT_SIGNATURE: 'certificate signature failure',
   UNKNOWN_CA: 'certificate issuer unknown (no trust anchor)',

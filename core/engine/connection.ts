@@ -35,15 +35,17 @@ export interface ArenaLayout {
   total: number;
 }
 
-/** The largest record plaintext a context's connections receive, and send before negotiation lowers it. */
+/**
+ * The largest record plaintext a context's connections receive and send,
+ * which sizes their record buffers. Only a client's max_fragment_length
+ * shrinks them: the client asks, and refuses a server that does not agree.
+ * Until a limit is negotiated, 2^14 applies (RFC 6066, RFC 8449), so a
+ * server, and record_size_limit alone, keep full buffers.
+ */
 export function recordLimits(context: Context): { receive: number; send: number } {
   const s = context.settings;
-  let receive = MAX_PLAINTEXT;
-  if (s.maxFragmentLength && s.maxFragmentLength < receive) receive = s.maxFragmentLength;
-  if (s.recordSizeLimit && s.recordSizeLimit < receive) receive = s.recordSizeLimit;
-  // A client that asks for max_fragment_length never sends more either; a server learns it per connection.
-  const send = s.side === 'client' && s.maxFragmentLength ? s.maxFragmentLength : MAX_PLAINTEXT;
-  return { receive, send };
+  const n = s.side === 'client' && s.maxFragmentLength ? s.maxFragmentLength : MAX_PLAINTEXT;
+  return { receive: n, send: n };
 }
 
 /** The arena layout for a context: records as large as its limits allow, handshake buffers from the chain and limits. */
@@ -160,6 +162,14 @@ export class Connection implements HandshakeHost {
 
   limitFragment(n: number): void {
     if (n < this.records.maxFragment) this.records.maxFragment = n;
+  }
+
+  limitReceive(n: number): void {
+    if (n < this.records.maxReceive) this.records.maxReceive = n;
+  }
+
+  get receiveLimit(): number {
+    return this.records.maxReceive;
   }
 
   skipEarlyData(n: number): void {

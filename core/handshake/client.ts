@@ -369,6 +369,12 @@ export class ClientHandshake extends Handshake {
     if (ee.recordSizeLimit !== undefined) {
       if (!s.recordSizeLimit) fail(ErrorCode.UNSUPPORTED_EXTENSION, Alert.unsupported_extension, 'record_size_limit was not offered');
       h.limitFragment(ee.recordSizeLimit - 1);
+      // Both sent it: now the server must keep to our limit.
+      h.limitReceive(s.recordSizeLimit);
+    }
+    // Our record buffer (from max_fragment_length) is smaller than 2^14: the server must keep to a limit.
+    if (h.receiveLimit < 16384 && ee.maxFragmentLength === undefined && ee.recordSizeLimit === undefined) {
+      fail(ErrorCode.RECORD_LIMIT_REFUSED, Alert.handshake_failure, 'record buffer of ' + h.receiveLimit + ' bytes');
     }
     if (ee.earlyData) {
       if (this.earlyData !== 'rejected') fail(ErrorCode.UNSUPPORTED_EXTENSION, Alert.unsupported_extension, 'early_data was not offered');

@@ -31,6 +31,10 @@ export interface HandshakeHost {
   plaintextWrites(): void;
   /** Lowers the largest plaintext we put in a record (max_fragment_length, record_size_limit). */
   limitFragment(n: number): void;
+  /** Lowers the largest plaintext we accept in a record (our record_size_limit, once the peer accepted it). */
+  limitReceive(n: number): void;
+  /** The largest plaintext our record buffer takes. */
+  readonly receiveLimit: number;
   /** Server, early data rejected: discard up to n bytes of 0-RTT records the peer may still send. */
   skipEarlyData(n: number): void;
 }

@@ -365,6 +365,8 @@ export class ServerHandshake extends Handshake {
     if (rsl !== undefined) {
       ext.recordSizeLimit = (s.recordSizeLimit ?? 16384) + 1;
       h.limitFragment(rsl - 1);
+      // Both sent it: now the client must keep to our limit.
+      if (s.recordSizeLimit) h.limitReceive(s.recordSizeLimit);
     }
     if (early) ext.earlyData = true;
     return ext;

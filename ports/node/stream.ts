@@ -45,7 +45,7 @@ export interface SecureContextOptions {
 export interface ConnectOptions extends SecureContextOptions {
   host?: string;
   port?: number;
-  /** An already connected socket to run TLS over instead of opening one. */
+  /** An already connected socket to run TLS over instead of opening one (best made with allowHalfOpen). */
   socket?: Socket;
   /** SNI and the name the certificate must match (default: host, else 'localhost'). */
   servername?: string;
@@ -197,7 +197,8 @@ export class TLSStream extends Duplex {
 export function connect(options: ConnectOptions, onSecureConnect?: () => void): TLSStream {
   const serverName = options.servername ?? options.host ?? 'localhost';
   const ctx = createSecureContext('client', options, serverName);
-  const socket = options.socket ?? tcpConnect({ host: options.host ?? 'localhost', port: options.port ?? 443 });
+  // TCP half-close: the peer's FIN must not end our sending side; TLS decides that (close_notify).
+  const socket = options.socket ?? tcpConnect({ host: options.host ?? 'localhost', port: options.port ?? 443, allowHalfOpen: true });
   const stream = new TLSStream(ctx, socket, options.allowHalfOpen);
   if (onSecureConnect) stream.once('secureConnect', onSecureConnect);
   return stream;
@@ -217,7 +218,7 @@ export class TLSServer extends Server {
   readonly context: Context;
 
   constructor(options: ServerOptions, onConnection?: (stream: TLSStream) => void) {
-    super();
+    super({ allowHalfOpen: true }); // as in connect(): only close_notify ends a side
     this.context = createSecureContext('server', options);
     if (onConnection) this.on('secureConnection', onConnection);
     this.on('connection', (socket: Socket) => {

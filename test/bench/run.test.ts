@@ -14,7 +14,7 @@ const run = (args: string[]) => spawnSync(process.execPath, [RUN, ...args], { en
 
 test('run.js handshake --no-tcp with filters: only that configuration, in memory, and a summary', { timeout: 150_000 }, () => {
   const out = scratchDir();
-  const r = run(['handshake', '--no-tcp', '--suite', 'TLS_CHACHA20_POLY1305_SHA256', '--group', 'secp256r1', '--cert', 'ed25519',
+  const r = run(['handshake', '--no-tcp', '--no-xs', '--suite', 'TLS_CHACHA20_POLY1305_SHA256', '--group', 'secp256r1', '--cert', 'ed25519',
     '--mode', 'full', '--provider', 'noble', '--n', '2', '--warmup', '1', '--out', out]);
   assert.equal(r.status, 0, r.stderr);
   const h = readJson<HandshakeResult>(out, 'handshake');

@@ -199,11 +199,11 @@ export function espruinoBuiltins(host: Host): Builtins {
       hwRand: () => host.random32() | 0,
     },
     modules: { crypto, net },
-    // V8 heap growth since the sandbox was made, in 16-byte blocks of a 1 MB store: an
+    // V8 heap growth since the sandbox was made, in 16-byte blocks of a 16 MB store: an
     // estimate that moves with what the script allocates, not Espruino's own figure.
     process: {
       memory() {
-        const total = 65536;
+        const total = 1 << 20;
         const usage = Math.min(total, Math.max(0, Math.ceil((host.heapUsed() - start) / 16)));
         return { free: total - usage, usage, total, blocksize: 16 };
       },

@@ -170,6 +170,12 @@ export function spawnProc(cmd: string, args: string[]): Proc {
   return proc;
 }
 
+/** bin/microtls.mjs as a child process (it defaults to the test PKI, so that is made first). */
+export function microtlsCli(...args: string[]): Proc {
+  pki('ca.crt');
+  return spawnProc(process.execPath, [join(packageRoot(), 'bin', 'microtls.mjs'), ...args]);
+}
+
 // --- openssl ---
 
 /** OpenSSL's names for the groups (for -groups). */
@@ -295,34 +301,43 @@ export function handshakeMessages(stdout: string): MsgRecord[] {
 
 const HRR_RANDOM = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c';
 
+export interface Extension {
+  type: number;
+  /** Offset of the extension data in the message. */
+  at: number;
+  length: number;
+}
+
+/** The extensions of a hello message whose extensions length field is at p. */
+function extensionsAt(m: Uint8Array, p: number): Extension[] {
+  const end = p + 2 + ((m[p] << 8) | m[p + 1]);
+  const out: Extension[] = [];
+  for (p += 2; p + 4 <= end; p += 4 + out[out.length - 1].length) {
+    out.push({ type: (m[p] << 8) | m[p + 1], at: p + 4, length: (m[p + 2] << 8) | m[p + 3] });
+  }
+  return out;
+}
+
+/** Offset of the extensions length field of a ServerHello message. */
+function serverHelloExtensionsAt(m: Uint8Array): number {
+  return 38 + 1 + m[38] + 3; // header, version, random; legacy_session_id_echo; cipher suite, compression
+}
+
 export interface ServerHelloInfo {
   helloRetryRequest: boolean;
   cipherSuite: number;
   /** key_share group (selected_group in a HelloRetryRequest), -1 without key_share. */
   group: number;
-  /** Extension types in order. */
-  extensions: number[];
 }
 
 /** Parses a ServerHello (or HelloRetryRequest) handshake message. */
 export function parseServerHello(m: Uint8Array): ServerHelloInfo {
   const hex = Buffer.from(m.subarray(6, 38)).toString('hex');
-  let p = 38;
-  p += 1 + m[p]; // legacy_session_id_echo
-  const cipherSuite = (m[p] << 8) | m[p + 1];
-  p += 3; // cipher suite, compression
-  const end = p + 2 + ((m[p] << 8) | m[p + 1]);
-  p += 2;
-  let group = -1;
-  const extensions: number[] = [];
-  while (p + 4 <= end) {
-    const type = (m[p] << 8) | m[p + 1];
-    const len = (m[p + 2] << 8) | m[p + 3];
-    extensions.push(type);
-    if (type === 51) group = (m[p + 4] << 8) | m[p + 5];
-    p += 4 + len;
-  }
-  return { helloRetryRequest: hex === HRR_RANDOM, cipherSuite, group, extensions };
+  const p = serverHelloExtensionsAt(m);
+  const cipherSuite = (m[p - 3] << 8) | m[p - 2];
+  const share = extensionsAt(m, p).find((e) => e.type === 51);
+  const group = share ? (m[share.at] << 8) | m[share.at + 1] : -1;
+  return { helloRetryRequest: hex === HRR_RANDOM, cipherSuite, group };
 }
 
 export interface ClientHelloInfo {
@@ -334,26 +349,23 @@ export interface ClientHelloInfo {
   serverName: string | null;
 }
 
-/** Parses a ClientHello handshake message. */
-export function parseClientHello(m: Uint8Array): ClientHelloInfo {
-  const random = Buffer.from(m.subarray(6, 38)).toString('hex');
-  let p = 38;
+/** The extensions of a ClientHello handshake message, with where their data is. */
+export function clientHelloExtensions(m: Uint8Array): Extension[] {
+  let p = 38; // header, legacy_version, random
   p += 1 + m[p]; // legacy_session_id
   p += 2 + ((m[p] << 8) | m[p + 1]); // cipher_suites
   p += 1 + m[p]; // legacy_compression_methods
-  const end = p + 2 + ((m[p] << 8) | m[p + 1]);
-  p += 2;
-  const extensions: number[] = [];
-  let serverName: string | null = null;
-  while (p + 4 <= end) {
-    const type = (m[p] << 8) | m[p + 1];
-    const len = (m[p + 2] << 8) | m[p + 3];
-    extensions.push(type);
-    // server_name_list: list length (2), name_type (1), host_name length (2), host_name
-    if (type === 0) serverName = Buffer.from(m.subarray(p + 9, p + 4 + len)).toString('latin1');
-    p += 4 + len;
-  }
-  return { random, extensions, serverName };
+  return extensionsAt(m, p);
+}
+
+/** Parses a ClientHello handshake message. */
+export function parseClientHello(m: Uint8Array): ClientHelloInfo {
+  const random = Buffer.from(m.subarray(6, 38)).toString('hex');
+  const ext = clientHelloExtensions(m);
+  const sni = ext.find((e) => e.type === 0);
+  // server_name_list: list length (2), name_type (1), host_name length (2), host_name
+  const serverName = sni ? Buffer.from(m.subarray(sni.at + 5, sni.at + sni.length)).toString('latin1') : null;
+  return { random, extensions: ext.map((e) => e.type), serverName };
 }
 
 /** The ClientHello messages in openssl -msg output. */
@@ -364,6 +376,12 @@ export function clientHellos(stdout: string): ClientHelloInfo[] {
 /** The ServerHello messages (HelloRetryRequest first if there was one) in openssl -msg output. */
 export function serverHellos(stdout: string): ServerHelloInfo[] {
   return handshakeMessages(stdout).filter((m) => m.name === 'ServerHello').map((m) => parseServerHello(m.bytes));
+}
+
+/** The extension types of each ServerHello (HelloRetryRequest first if there was one) in openssl -msg output. */
+export function serverHelloExtensions(stdout: string): number[][] {
+  return handshakeMessages(stdout).filter((m) => m.name === 'ServerHello')
+    .map((m) => extensionsAt(m.bytes, serverHelloExtensionsAt(m.bytes)).map((e) => e.type));
 }
 
 /** The DER certificates of the Certificate message the openssl process sent or received (leaf first). */

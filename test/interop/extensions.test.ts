@@ -207,7 +207,8 @@ test('record_size_limit: microtls client 1024 <-> microtls server 2048, each sen
   const [client, server] = await Promise.all([microConnect(proxy.port, { recordSizeLimit: 1024 }), srv.accept()]);
   assert.equal(client.conn.negotiated()?.maxFragment, 2048);
   assert.equal(server.conn.negotiated()?.maxFragment, 1024);
-  assert.equal(client.conn.records.inBuf.length, HEADER + 1024 + 256);
+  // record_size_limit binds only once negotiated, so it cannot size the buffer at creation (max_fragment_length does).
+  assert.equal(client.conn.records.inBuf.length, HEADER + 16384 + 256);
   const big = 'r'.repeat(6000);
   await send(client, big + '\n');
   assert.equal(await readLine(server), big);
@@ -231,6 +232,19 @@ test('record_size_limit offered to OpenSSL 3.0 (which does not implement it): ig
   await shutdown(peer);
   await srv.waitExit();
   assert.ok(clientHellos(srv.stdout())[0].extensions.includes(RECORD_SIZE_LIMIT), 'offered');
+});
+
+test('record_size_limit on a microtls server: s_client, which does not offer it, may still send full-size records', T, async () => {
+  // RFC 8449 4: the limit binds a peer only once both sent the extension; until then 2^14 applies.
+  const srv = await microListen({ recordSizeLimit: 1024 });
+  const cl = opensslClient(srv.port);
+  const peer = await srv.accept();
+  assert.equal(peer.conn.negotiated()?.maxFragment, 16384, 'no limit negotiated');
+  const big = 'b'.repeat(3000);
+  cl.write(big + '\n');
+  assert.equal(await readLine(peer), big);
+  await shutdown(peer);
+  await srv.stop();
 });
 
 // --- OCSP stapling ---

@@ -12,7 +12,7 @@ import type { PskMode } from '../../core/engine/types.js';
 import { CipherSuite } from '../../core/registry.js';
 import { exchange, microConnect, microListen, readLine, send, shutdown, type MicroPeer } from '../helpers/microtls.js';
 import {
-  cleanup, nodeTlsClient, nodeTlsServer, opensslClient, opensslServer, serverHellos, within, type NodeClient,
+  cleanup, nodeTlsClient, nodeTlsServer, opensslClient, opensslServer, serverHelloExtensions, serverHellos, within, type NodeClient,
 } from '../helpers/peers.js';
 import { PSK_IDENTITY, microPskClient, microPskServer, opensslPsk, tempPath } from '../helpers/psk.js';
 
@@ -32,8 +32,9 @@ function assertPskServerHello(stdout: string, mode: PskMode, suite: Suite): void
   const hellos = serverHellos(stdout);
   assert.equal(hellos.length, 1, 'one ServerHello');
   assert.equal(hellos[0].cipherSuite, CipherSuite[suite]);
-  assert.ok(hellos[0].extensions.includes(PRE_SHARED_KEY), 'ServerHello selects the PSK');
-  assert.equal(hellos[0].extensions.includes(KEY_SHARE), mode === 'psk_dhe_ke', 'key_share exactly in psk_dhe_ke');
+  const [ext] = serverHelloExtensions(stdout);
+  assert.ok(ext.includes(PRE_SHARED_KEY), 'ServerHello selects the PSK');
+  assert.equal(ext.includes(KEY_SHARE), mode === 'psk_dhe_ke', 'key_share exactly in psk_dhe_ke');
 }
 
 function assertMicroPsk(peer: MicroPeer, mode: PskMode, suite: Suite, how: 'psk' | 'resumed'): void {
@@ -118,11 +119,11 @@ for (const mode of MODES) {
     assertMicroPsk(second, mode, 'TLS_AES_128_GCM_SHA256', 'resumed');
     await shutdown(second);
     await srv.waitExit();
-    const hellos = serverHellos(srv.stdout());
-    assert.equal(hellos.length, 2);
-    assert.ok(!hellos[0].extensions.includes(PRE_SHARED_KEY), 'first handshake is a full one');
-    assert.ok(hellos[1].extensions.includes(PRE_SHARED_KEY), 'second ServerHello selects the ticket');
-    assert.equal(hellos[1].extensions.includes(KEY_SHARE), mode === 'psk_dhe_ke');
+    const ext = serverHelloExtensions(srv.stdout());
+    assert.equal(ext.length, 2);
+    assert.ok(!ext[0].includes(PRE_SHARED_KEY), 'first handshake is a full one');
+    assert.ok(ext[1].includes(PRE_SHARED_KEY), 'second ServerHello selects the ticket');
+    assert.equal(ext[1].includes(KEY_SHARE), mode === 'psk_dhe_ke');
     assert.match(srv.output(), /^ +1 session cache hits$/m);
   });
 }

@@ -92,11 +92,15 @@ test('node:tls client vs stream server: secureConnection, echo, end', T, async (
 });
 
 test('stream to stream: 4 MB piped through an echo server with backpressure, over an existing socket', T, async () => {
+  const serverErrors: Error[] = [];
   const server = createServer({
     cert: readFileSync(pki('server-ed25519.crt')), key: readFileSync(pki('server-ed25519.key')),
-  }, (s) => s.pipe(s));
+  }, (s) => {
+    s.on('error', (e) => serverErrors.push(e));
+    s.pipe(s);
+  });
   const port = await listen(server);
-  const tcp = tcpConnect({ host: '127.0.0.1', port });
+  const tcp = tcpConnect({ host: '127.0.0.1', port, allowHalfOpen: true });
   await within(once(tcp, 'connect'), 8000, 'TCP connect');
   const s = connect({ socket: tcp, servername: 'localhost', ca: ca(), cipherSuites: 'TLS_AES_128_GCM_SHA256' });
   await within(once(s, 'secureConnect'), 8000, 'secureConnect');
@@ -124,6 +128,7 @@ test('stream to stream: 4 MB piped through an echo server with backpressure, ove
   assert.equal(got, data.length);
   assert.equal(received.digest('hex'), createHash('sha256').update(data).digest('hex'));
   assert.ok(refused > 0, 'write() never signalled backpressure');
+  assert.deepEqual(serverErrors, []);
 });
 
 test('stream client error: unknown CA carries code, name and alert', T, async () => {
