@@ -108,9 +108,17 @@ export interface ContextOptions {
    * one, or false to refuse the name (unrecognized_name).
    */
   onServerName?: (name: string | null) => ContextLike | null | false;
-  /** max_fragment_length (RFC 6066): client requests it; both sides size their record buffers from it. */
+  /**
+   * Client: max_fragment_length (RFC 6066) to ask for; the connection's record
+   * buffers are sized from it, so a server that does not agree is refused
+   * (RECORD_LIMIT_REFUSED). A server honours what clients ask.
+   */
   maxFragmentLength?: 512 | 1024 | 2048 | 4096;
-  /** record_size_limit (RFC 8449): the largest record plaintext we accept (64..16384). */
+  /**
+   * record_size_limit (RFC 8449): the largest record plaintext we accept once
+   * the peer sent the extension too (64..16384). It binds only when negotiated,
+   * so it does not shrink buffers; max_fragment_length does.
+   */
   recordSizeLimit?: number;
   /** Server: DER OCSP response to staple for our leaf certificate when asked. */
   ocspResponse?: Uint8Array;
