@@ -308,12 +308,15 @@ export class Connection implements HandshakeHost {
   // --- sessions and 0-RTT ---
 
   /**
-   * Client: the session from the newest NewSessionTicket, as bytes to keep
-   * (across reboots too) and give to setSession() later; null before a ticket came.
+   * Client: the session to resume next time, as bytes to keep (across
+   * reboots too) for setSession(): the newest NewSessionTicket's, or the
+   * resumed one when the server sent no new ticket; null when there is none.
    */
   getSession(): Uint8Array | null {
     const c = this.client;
-    return c && c.received ? encodeSession(c.received) : null;
+    if (!c) return null;
+    const s = c.received ?? (c.mode === 'resumed' ? c.session : null);
+    return s ? encodeSession(s) : null;
   }
 
   /** Client, before connect(): resume this session (bytes from getSession()). 0, or an error. */
