@@ -2,15 +2,15 @@
 // mode), the microtls engine's CPU time per side in memory against the crypto
 // floor, and the handshake over loopback TCP with each end in its own process
 // (wall time, CPU per side), microtls and node:tls side by side.
-import { arenaLayout } from '../core/index.js';
+import { arenaLayout, type CryptoProvider } from '../core/index.js';
 import {
-  CERTS, DEFAULT_CONFIG, SUITE_LABEL, configLabel, configurations, loadProviders, microContextFor, modeOf,
+  CERTS, DEFAULT_CONFIG, SUITE_LABEL, changed, configLabel, configurations, loadProviders, microContextFor, modeOf,
   type Config, type Selection,
 } from './lib/configs.js';
-import type { EndpointSpec } from './lib/endpoint.js';
+import type { ClientSample, EndpointSpec, ServerSample } from './lib/endpoint.js';
 import { cryptoFloor, type Floor } from './lib/floor.js';
 import { engineTimes, handshakeOnce, timer, type Wire } from './lib/inmemory.js';
-import { machineInfo, machineLine, type Machine } from './lib/machine.js';
+import { machineInfo, machineLine, processCpuMs, type Machine } from './lib/machine.js';
 import { Endpoint } from './lib/processes.js';
 import { num, spread, table, times, writeResults } from './lib/report.js';
 import { ratio, summarize, type Summary } from './lib/stats.js';
@@ -27,6 +27,8 @@ export interface HandshakeOptions {
   warmup: number;
   /** Run the loopback TCP comparison (else in memory only). */
   tcp: boolean;
+  /** Handshakes of the default configuration on XS (null: not run). */
+  xsN: number | null;
   out: string;
   log(line: string): void;
 }
@@ -34,7 +36,7 @@ export interface HandshakeOptions {
 export const METHOD = {
   engine: 'In memory (sans-IO, one process): each connect()/accept() call timed with performance.now(), summed per side per handshake; ' +
     'processCpuMs is process.cpuUsage() (user+system) over the loop divided by the count, both sides together.',
-  floor: 'The primitive operations the handshake needs per side, each timed alone with the same provider (median of batches): ' +
+  floor: 'The primitive operations the handshake needs per side, each timed alone with the same provider (fastest of several batches): ' +
     'with (EC)DHE a key pair and shared secret; with certificates the signature of each certificate of the peer chain and of its ' +
     'CertificateVerify, and our CertificateVerify signature; the transcript hashed once plus 5-7 snapshots; 22 HMACs of the key schedule ' +
     '(+4 with a PSK, +3 with 0-RTT); 4-5 AEAD key setups; sealing and opening the encrypted bytes (bench/lib/floor.ts). ' +
@@ -43,7 +45,8 @@ export const METHOD = {
     'connection closed before the next. wall: from the client TCP connect to the first application byte, which the server writes as soon as ' +
     'its handshake is done. cpu: process.cpuUsage() (user+system, all threads) of the endpoint process, client from TCP connect to that byte, ' +
     'server from TCP accept to writing it. engine: microtls connect()/accept() calls timed with performance.now() (includes socket writes). ' +
-    'node:tls servers send their default TLS 1.3 session tickets; clients do not resume.',
+    'Servers send their default session tickets (2 each); clients resume only in the resumption and 0-RTT modes, with the newest ' +
+    'ticket, and the first (full) handshake of such a series is a warm-up.',
   spread: 'median (p10-p90) in ms.',
 };
 
@@ -61,7 +64,7 @@ export interface PairingResult {
 export interface EngineResult {
   client: Summary;
   server: Summary;
-  processCpuMs: number;
+  processCpuMs: number | null;
   wire: Wire;
   arena: { client: number; server: number };
   floor: Floor;
@@ -82,7 +85,7 @@ export interface HandshakeResult {
   bench: 'handshake';
   machine: Machine;
   method: typeof METHOD;
-  options: { n: number; tcpN: number; warmup: number; tcp: boolean; providers: string[] };
+  options: { n: number; tcpN: number; warmup: number; tcp: boolean; xsN: number | null; providers: string[] };
   configs: ConfigResult[];
   xs: XsResult;
 }
@@ -112,8 +115,8 @@ async function tcpRuns(c: Config, providers: string[], o: HandshakeOptions, a: E
   const list = pairings(c, providers);
   const ports: number[] = [];
   for (const p of list) ports.push(await b.listen(p.serverSpec));
-  const raw = list.map(() => ({ client: [] as Awaited<ReturnType<Endpoint['handshakes']>>, server: [] as Awaited<ReturnType<Endpoint['samples']>>['samples'], errors: [] as string[] }));
-  const handshakes = (i: number, n: number): Promise<Awaited<ReturnType<Endpoint['handshakes']>>> =>
+  const raw = list.map(() => ({ client: [] as ClientSample[], server: [] as ServerSample[], errors: [] as string[] }));
+  const handshakes = (i: number, n: number): Promise<ClientSample[]> =>
     a.handshakes(list[i].clientSpec, ports[i], n).catch((e: Error) => {
       throw new Error(`${configLabel(c)}, ${pairingName(list[i].client, list[i].server)}: ${e.message}`);
     });
@@ -155,38 +158,53 @@ async function tcpRuns(c: Config, providers: string[], o: HandshakeOptions, a: E
   return out;
 }
 
+/** In memory: engine time per side, the crypto floor, the arena, per provider. */
+function engineRuns(c: Config, providers: Map<string, CryptoProvider>, o: HandshakeOptions): Record<string, EngineResult> {
+  const out: Record<string, EngineResult> = {};
+  const mode = modeOf(c.mode);
+  for (const [name, provider] of providers) {
+    const cctx = microContextFor('client', c, provider);
+    const sctx = microContextFor('server', c, provider);
+    const t = engineTimes(cctx, sctx, mode, o.n, o.warmup, processCpuMs);
+    const scheme = handshakeOnce(cctx, sctx, mode, {}, timer().meter).client.negotiated()!.signatureScheme;
+    const floor = cryptoFloor(name, provider, c, mode, cctx, sctx, t.wire, scheme);
+    const client = summarize(t.client);
+    const server = summarize(t.server);
+    out[name] = {
+      client, server, processCpuMs: t.processCpuMs, wire: t.wire,
+      arena: { client: arenaLayout(cctx).total, server: arenaLayout(sctx).total },
+      floor,
+      overFloor: { client: ratio(client.median, floor.clientMs), server: ratio(server.median, floor.serverMs) },
+    };
+  }
+  return out;
+}
+
+/**
+ * Every configuration in memory first (no other process of ours running),
+ * then over loopback TCP; each phase starts with a warm-up on the default
+ * configuration so the JIT has compiled the code.
+ */
 export async function runHandshake(o: HandshakeOptions): Promise<HandshakeResult> {
   const providers = await loadProviders(o.providers);
   const names = [...providers.keys()];
-  const configs = configurations(o.selection);
-  const results: ConfigResult[] = [];
-  const [a, b] = o.tcp ? [Endpoint.start(), Endpoint.start()] : [null, null];
-  try {
-    // Warm every process up (JIT) on the default configuration before measuring anything.
-    for (const provider of providers.values()) {
-      engineTimes(microContextFor('client', DEFAULT_CONFIG, provider), microContextFor('server', DEFAULT_CONFIG, provider), modeOf('full'), 10, o.warmup);
-    }
-    if (a && b) await tcpRuns(DEFAULT_CONFIG, names, { ...o, tcpN: 5 }, a, b);
-    for (const c of configs) {
-      const label = configLabel(c);
-      const r: ConfigResult = { config: c, label, engine: {}, tcp: {}, ratios: {} };
-      for (const [name, provider] of providers) {
-        const cctx = microContextFor('client', c, provider);
-        const sctx = microContextFor('server', c, provider);
-        const t = engineTimes(cctx, sctx, modeOf(c.mode), o.n, o.warmup);
-        const scheme = handshakeOnce(cctx, sctx, modeOf(c.mode), {}, timer().meter).client.negotiated()!.signatureScheme;
-        const floor = cryptoFloor(name, provider, c, modeOf(c.mode), cctx, sctx, t.wire, scheme);
-        const client = summarize(t.client);
-        const server = summarize(t.server);
-        r.engine[name] = {
-          client, server, processCpuMs: t.processCpuMs, wire: t.wire,
-          arena: { client: arenaLayout(cctx).total, server: arenaLayout(sctx).total },
-          floor,
-          overFloor: { client: ratio(client.median, floor.clientMs), server: ratio(server.median, floor.serverMs) },
-        };
-      }
-      if (a && b) {
-        r.tcp = await tcpRuns(c, names, o, a, b);
+  const results: ConfigResult[] = configurations(o.selection).map((c) => ({ config: c, label: configLabel(c), engine: {}, tcp: {}, ratios: {} }));
+  for (const provider of providers.values()) {
+    engineTimes(microContextFor('client', DEFAULT_CONFIG, provider), microContextFor('server', DEFAULT_CONFIG, provider), modeOf('full'), 10, o.warmup);
+  }
+  for (const r of results) {
+    r.engine = engineRuns(r.config, providers, o);
+    const e = r.engine[names[0]];
+    o.log(`handshake ${r.label}, in memory (${names[0]}): engine ${num(e.client.median)} + ${num(e.server.median)} ms, ` +
+      `floor ${num(e.floor.clientMs)} + ${num(e.floor.serverMs)} ms`);
+  }
+  if (o.tcp) {
+    const a = Endpoint.start();
+    const b = Endpoint.start();
+    try {
+      await tcpRuns(DEFAULT_CONFIG, names, { ...o, tcpN: 5 }, a, b);
+      for (const r of results) {
+        r.tcp = await tcpRuns(r.config, names, o, a, b);
         const nn = r.tcp[pairingName(NODE, NODE)];
         for (const p of names) {
           const mm = r.tcp[pairingName(micro(p), micro(p))];
@@ -198,23 +216,21 @@ export async function runHandshake(o: HandshakeOptions): Promise<HandshakeResult
             microServerWall: ratio(r.tcp[pairingName(NODE, micro(p))]?.wallMs.median, nn?.wallMs.median),
           };
         }
+        o.log(`handshake ${r.label}, loopback TCP: wall ${num(r.tcp[pairingName(micro(names[0]), micro(names[0]))]?.wallMs.median)} ms ` +
+          `(microtls/${names[0]}), ${num(nn?.wallMs.median)} ms (node:tls)`);
       }
-      results.push(r);
-      const e = r.engine[names[0]];
-      o.log(`handshake ${label}: engine ${num(e.client.median)} + ${num(e.server.median)} ms (floor ${num(e.floor.clientMs)} + ${num(e.floor.serverMs)})` +
-        (a ? `, tcp wall ${num(r.tcp[pairingName(micro(names[0]), micro(names[0]))]?.wallMs.median)} ms vs node:tls ${num(r.tcp[pairingName(NODE, NODE)]?.wallMs.median)} ms` : ''));
+    } finally {
+      a.stop();
+      b.stop();
     }
-  } finally {
-    a?.stop();
-    b?.stop();
   }
   const result: HandshakeResult = {
     bench: 'handshake',
     machine: machineInfo(),
     method: METHOD,
-    options: { n: o.n, tcpN: o.tcpN, warmup: o.warmup, tcp: o.tcp, providers: names },
+    options: { n: o.n, tcpN: o.tcpN, warmup: o.warmup, tcp: o.tcp, xsN: o.xsN, providers: names },
     configs: results,
-    xs: await xsHandshake(),
+    xs: o.xsN ? await xsHandshake(o.xsN, Math.min(o.warmup, 2)) : { status: 'skipped', summary: 'Not run (--no-xs).' },
   };
   writeResults(o.out, 'handshake', result, markdown(result), charts(result));
   return result;
@@ -222,13 +238,9 @@ export async function runHandshake(o: HandshakeOptions): Promise<HandshakeResult
 
 // --- report ---
 
-const isDefault = (c: Config): boolean =>
-  c.suite === DEFAULT_CONFIG.suite && c.group === DEFAULT_CONFIG.group && c.cert === DEFAULT_CONFIG.cert && c.mode === DEFAULT_CONFIG.mode;
-
-/** Configurations for the charts: all of them when few, else the default and those differing from it in one dimension. */
+/** Configurations for the charts: all of them when few, else the first and those differing from it in one dimension. */
 function chartConfigs(r: HandshakeResult): ConfigResult[] {
-  if (r.configs.length <= 12) return r.configs;
-  return r.configs.filter((x) => (['suite', 'group', 'cert', 'mode'] as const).filter((k) => x.config[k] !== DEFAULT_CONFIG[k]).length <= 1);
+  return r.configs.length <= 12 ? r.configs : r.configs.filter((x) => changed(x.config, r.configs[0].config).length <= 1);
 }
 
 function markdown(r: HandshakeResult): string {
@@ -236,7 +248,7 @@ function markdown(r: HandshakeResult): string {
   let md = `# Handshake benchmark\n\n${machineLine(r.machine)}\n\n`;
   md += `In memory: ${r.options.n} handshakes per configuration and provider; loopback TCP: ${r.options.tcp ? r.options.tcpN + ' per pairing' : 'not run'}; ` +
     `${r.options.warmup} warm-up handshakes before each. Times in ms, median (p10–p90).\n\n`;
-  const head = r.configs.find((x) => isDefault(x.config)) ?? r.configs[0];
+  const head = r.configs.find((x) => changed(x.config, DEFAULT_CONFIG).length === 0) ?? r.configs[0];
   if (head && r.options.tcp) {
     md += `## ${head.label}\n\n`;
     md += table(['client → server', 'wall', 'client CPU', 'server CPU', 'wall / node:tls'],
@@ -292,19 +304,20 @@ function charts(r: HandshakeResult): Record<string, string> {
   const short = (x: ConfigResult): string =>
     `${SUITE_LABEL[x.config.suite]} ${x.config.group} ${CERTS[x.config.cert].label}${x.config.mode === 'full' ? '' : ' ' + modeOf(x.config.mode).label}`;
   const categories = configs.map(short);
+  /** A series of medians with p10-p90 whiskers. */
+  const spreadSeries = (name: string, get: (x: ConfigResult) => Summary | undefined): BarSeries => ({
+    name,
+    values: configs.map((x) => get(x)?.median ?? null),
+    lo: configs.map((x) => get(x)?.p10 ?? null),
+    hi: configs.map((x) => get(x)?.p90 ?? null),
+  });
   const out: Record<string, string> = {};
   if (r.options.tcp) {
-    const names = [...new Set(configs.flatMap((x) => Object.keys(x.tcp)))];
     out['handshake'] = barChart({
       title: 'TLS 1.3 handshake over loopback TCP: wall time (median, p10–p90)',
       axis: 'ms from TCP connect to the server\'s first byte',
       categories,
-      series: names.map((name) => ({
-        name,
-        values: configs.map((x) => x.tcp[name]?.wallMs.median ?? null),
-        lo: configs.map((x) => x.tcp[name]?.wallMs.p10 ?? null),
-        hi: configs.map((x) => x.tcp[name]?.wallMs.p90 ?? null),
-      })),
+      series: [...new Set(configs.flatMap((x) => Object.keys(x.tcp)))].map((name) => spreadSeries(name, (x) => x.tcp[name]?.wallMs)),
     });
   }
   // CPU per side for the first provider: microtls and node:tls measured alike (process CPU over TCP; engine
@@ -315,12 +328,8 @@ function charts(r: HandshakeResult): Record<string, string> {
   const series: BarSeries[] = [];
   for (const side of ['client', 'server'] as const) {
     const cpu = side === 'client' ? 'clientCpuMs' : 'serverCpuMs';
-    const tcp = (name: string, x: ConfigResult): Summary | undefined => x.tcp[name]?.[cpu];
-    const own = (x: ConfigResult): Summary | undefined => (r.options.tcp ? tcp(mm, x) : x.engine[p][side]);
-    series.push({ name: `${micro(p)} ${side}`, values: configs.map((x) => own(x)?.median ?? null), lo: configs.map((x) => own(x)?.p10 ?? null), hi: configs.map((x) => own(x)?.p90 ?? null) });
-    if (r.options.tcp) {
-      series.push({ name: `${NODE} ${side}`, values: configs.map((x) => tcp(nn, x)?.median ?? null), lo: configs.map((x) => tcp(nn, x)?.p10 ?? null), hi: configs.map((x) => tcp(nn, x)?.p90 ?? null) });
-    }
+    series.push(spreadSeries(`${micro(p)} ${side}`, (x) => (r.options.tcp ? x.tcp[mm]?.[cpu] : x.engine[p][side])));
+    if (r.options.tcp) series.push(spreadSeries(`${NODE} ${side}`, (x) => x.tcp[nn]?.[cpu]));
     series.push({ name: `${p} crypto floor ${side}`, values: configs.map((x) => x.engine[p].floor[side === 'client' ? 'clientMs' : 'serverMs']) });
   }
   out['handshake-cpu'] = barChart({

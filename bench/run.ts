@@ -11,8 +11,10 @@ import { writeSummary } from './summary.js';
 
 const HELP = `usage: npm run bench -- [handshake] [throughput] [memory] [options]
   (no bench named: all three; results in bench/results/: NAME.json, NAME.md, charts as SVG, summary.md)
-  --quick          fewer repetitions; only the default configuration and those differing from it in one dimension
-  --star           only the default configuration and its one-dimension variants, full repetitions
+  --quick          fewer repetitions, and --star
+  --star           only the first configuration (the first of each list below: by default AES-128-GCM, x25519,
+                   ECDSA P-256, full) and those differing from it in one dimension, not every combination
+                   (memory always measures this set)
   --suite LIST     cipher suites (${SUITES.join(',')})
   --group LIST     groups (${GROUPS.join(',')})
   --cert LIST      server certificates (${Object.keys(CERTS).join(',')})
@@ -22,6 +24,8 @@ const HELP = `usage: npm run bench -- [handshake] [throughput] [memory] [options
   --tcp-n N        loopback TCP handshakes per configuration and pairing (default 16, quick 6)
   --warmup N       warm-up handshakes before each measurement (default 4, quick 2)
   --no-tcp         handshake: in memory only, no loopback TCP comparison
+  --xs-n N         handshakes on XS, default configuration (default 5, quick 2; xsnap is built on first use)
+  --no-xs          leave XS out
   --sizes LIST     throughput message sizes in bytes (default ${SIZES.join(',')})
   --round-trips N  throughput round trips per size (default 100, quick 30)
   --records N      memory: application records per steady-state measurement (default 2000, quick 500)
@@ -41,6 +45,8 @@ const { values: v, positionals } = parseArgs({
     'tcp-n': { type: 'string' },
     warmup: { type: 'string' },
     'no-tcp': { type: 'boolean' },
+    'xs-n': { type: 'string' },
+    'no-xs': { type: 'boolean' },
     sizes: { type: 'string' },
     'round-trips': { type: 'string' },
     records: { type: 'string' },
@@ -93,6 +99,7 @@ if (benches.includes('handshake')) {
     n: count(v.n, quick ? 8 : 30, 'n'),
     tcpN: count(v['tcp-n'], quick ? 6 : 16, 'tcp-n'),
     tcp: v['no-tcp'] !== true,
+    xsN: v['no-xs'] ? null : count(v['xs-n'], quick ? 2 : 5, 'xs-n'),
   });
 }
 if (benches.includes('throughput')) {
@@ -103,7 +110,7 @@ if (benches.includes('throughput')) {
   });
 }
 if (benches.includes('memory')) {
-  await runMemory({ selection, providers, out, log, records: count(v.records, quick ? 500 : 2000, 'records') });
+  await runMemory({ selection: { ...selection, star: true }, providers, out, log, records: count(v.records, quick ? 500 : 2000, 'records'), xs: v['no-xs'] !== true });
 }
 const written = writeSummary(out);
 console.log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; results in ${out}${written ? ' (summary.md)' : ''}`);

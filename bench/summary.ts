@@ -4,7 +4,7 @@
 // the other modes, steady-state allocation per record, round trips, XS.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_CONFIG, type Config } from './lib/configs.js';
+import { DEFAULT_CONFIG, changed, modeOf, type Config } from './lib/configs.js';
 import { machineLine } from './lib/machine.js';
 import { num, spread, table, times } from './lib/report.js';
 import { ratio } from './lib/stats.js';
@@ -17,8 +17,8 @@ function load<T>(dir: string, name: string): T | null {
   return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as T) : null;
 }
 
-const sameBut = (c: Config, key: keyof Config): boolean =>
-  (['suite', 'group', 'cert', 'mode'] as const).every((k) => k === key || c[k] === DEFAULT_CONFIG[k]);
+/** Whether c is the default configuration but for `key`. */
+const sameBut = (c: Config, key: keyof Config): boolean => changed(c, DEFAULT_CONFIG).every((k) => k === key);
 
 /** Writes summary.md into dir from the JSON results there; false when there are none. */
 export function writeSummary(dir: string): boolean {
@@ -53,7 +53,7 @@ export function writeSummary(dir: string): boolean {
     if (others.length > 0) {
       md += '## Other handshake modes (same suite, group and certificate)\n\n';
       md += table(['mode', 'provider', 'engine client / server', 'wall µtls↔µtls', 'wall node↔node'],
-        others.flatMap((x) => hs.options.providers.map((p) => [x.label, p,
+        others.flatMap((x) => hs.options.providers.map((p) => [modeOf(x.config.mode).label, p,
           `${num(x.engine[p].client.median)} / ${num(x.engine[p].server.median)}`,
           spread(x.tcp[pairingName('microtls/' + p, 'microtls/' + p)]?.wallMs), spread(x.tcp[pairingName(NODE, NODE)]?.wallMs)])));
       md += '\n';

@@ -13,7 +13,7 @@ import { summarize, type Summary } from './lib/stats.js';
 import { lineChart } from './lib/svg.js';
 
 export const SIZES = [16, 256, 1024, 4096, 16384, 65536];
-const WARMUP = 10;
+const WARMUP = 50;
 
 export interface ThroughputOptions {
   suites: readonly SuiteName[];

@@ -10,6 +10,7 @@ import type { ContextOptions, ExternalPsk } from '../../core/engine/types.js';
 import { CipherSuite, NamedGroup, nobleProvider, type Context, type CryptoProvider } from '../../core/index.js';
 import { microContext } from '../../test/helpers/microtls.js';
 import { OPENSSL_GROUP, pki } from '../../test/helpers/peers.js';
+import { FULL_MODE, type Mode, type ModeState } from './mode.js';
 
 export const SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'] as const;
 export type SuiteName = (typeof SUITES)[number];
@@ -29,49 +30,6 @@ export const CERTS = {
   ed25519: { pki: 'server-ed25519', label: 'Ed25519' },
 } as const;
 export type CertName = keyof typeof CERTS;
-
-/** What a mode may keep between the handshakes of one endpoint (e.g. the session to resume). */
-export type ModeState = Record<string, unknown>;
-
-/**
- * A handshake mode. Hooks are optional: resumption, for example, saves
- * conn.getSession() in microAfter and offers it with setSession() in
- * microBefore (the warm-up handshakes prime it), and does the same with
- * node:tls 'session' events (nodeSocket) and the `session` option
- * (nodeBefore). Over TCP, microAfter runs once the connection is closed and
- * everything before the server's close_notify (tickets) was processed.
- */
-export interface Mode {
-  name: string;
-  label: string;
-  /** PKI name of the client certificate, when the server asks for one. */
-  clientCert: string | null;
-  /**
-   * What the handshake does: an (EC)DHE exchange, certificate authentication,
-   * a PSK (external or resumed), 0-RTT data. The crypto floor follows these,
-   * and a dimension the mode does not use (the group without (EC)DHE, the
-   * server certificate without certificate authentication) is not varied.
-   */
-  dhe: boolean;
-  certificates: boolean;
-  psk: boolean;
-  earlyData: boolean;
-  /** What negotiated().mode must say once primed (checked, so a silent fallback to a full handshake is no result). */
-  negotiated: 'full' | 'psk' | 'resumed';
-  /** Whether node:tls can run the mode in this configuration (else its side-by-side rows are left out). */
-  node(c: Config): boolean;
-  /** Extra microtls context options for one side. */
-  microOptions?(side: 'client' | 'server', c: Config): Partial<ContextOptions>;
-  /** microtls client: before each handshake on a new connection, and after it. */
-  microBefore?(conn: Connection, state: ModeState): void;
-  microAfter?(conn: Connection, state: ModeState): void;
-  /** node:tls: extra client (context and connection) and server options. */
-  nodeClientOptions?(): tls.ConnectionOptions;
-  nodeServerOptions?(): tls.TlsOptions;
-  /** node:tls client: options for each new connection (e.g. the session to resume), and each new socket. */
-  nodeBefore?(state: ModeState): tls.ConnectionOptions;
-  nodeSocket?(socket: tls.TLSSocket, state: ModeState): void;
-}
 
 const PSK_IDENTITY = 'microtls-bench';
 const PSK_KEY = Buffer.alloc(32, 0x5a);
@@ -97,7 +55,7 @@ const resume = {
 };
 
 export const MODES: Mode[] = [
-  { name: 'full', label: 'full', clientCert: null, dhe: true, certificates: true, psk: false, earlyData: false, negotiated: 'full', node: () => true },
+  FULL_MODE,
   { name: 'client-cert', label: 'full + client cert', clientCert: 'client-ecdsa', dhe: true, certificates: true, psk: false, earlyData: false, negotiated: 'full', node: () => true },
   { name: 'resumption', label: 'resumption psk_dhe_ke', clientCert: null, dhe: true, certificates: false, psk: true, earlyData: false, negotiated: 'resumed', node: () => true, ...resume },
   {
@@ -151,6 +109,8 @@ export async function loadProviders(names?: string[]): Promise<Map<string, Crypt
   return out;
 }
 
+export type { Mode, ModeState };
+
 export interface Config {
   suite: SuiteName;
   group: GroupName;
@@ -159,6 +119,11 @@ export interface Config {
 }
 
 export const DEFAULT_CONFIG: Config = { suite: 'TLS_AES_128_GCM_SHA256', group: 'x25519', cert: 'ecdsa-p256', mode: 'full' };
+
+/** The dimensions in which configuration c differs from `from`. */
+export function changed(c: Config, from: Config): (keyof Config)[] {
+  return (['suite', 'group', 'cert', 'mode'] as const).filter((k) => c[k] !== from[k]);
+}
 
 export function modeOf(name: string): Mode {
   const m = MODES.find((x) => x.name === name);
@@ -174,16 +139,17 @@ export interface Selection {
   groups: readonly GroupName[];
   certs: readonly CertName[];
   modes: readonly string[];
-  /** Only the default configuration and those differing from it in one dimension (instead of every combination). */
+  /** Only the first configuration (the first of each list) and those differing from it in one dimension, instead of every combination. */
   star: boolean;
 }
 
 /**
  * The configurations to measure: every combination of the selection, or its
- * star around the default. A mode without (EC)DHE or certificates is
+ * star around the first one. A mode without (EC)DHE or certificates is
  * measured with the first selected group or certificate only.
  */
 export function configurations(sel: Selection): Config[] {
+  const center: Config = { suite: sel.suites[0], group: sel.groups[0], cert: sel.certs[0], mode: sel.modes[0] };
   const out: Config[] = [];
   for (const suite of sel.suites) {
     for (const group of sel.groups) {
@@ -192,8 +158,7 @@ export function configurations(sel: Selection): Config[] {
           const m = modeOf(mode);
           if ((!m.dhe && group !== sel.groups[0]) || (!m.certificates && cert !== sel.certs[0])) continue;
           const c: Config = { suite, group, cert, mode };
-          const differs = (['suite', 'group', 'cert', 'mode'] as const).filter((k) => c[k] !== DEFAULT_CONFIG[k]).length;
-          if (!sel.star || differs <= 1) out.push(c);
+          if (!sel.star || changed(c, center).length <= 1) out.push(c);
         }
       }
     }

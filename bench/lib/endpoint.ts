@@ -11,6 +11,7 @@ import tls from 'node:tls';
 import type { Connection } from '../../core/engine/connection.js';
 import { Status, type Context } from '../../core/index.js';
 import { SocketIo, close, closeSocket, handshake, readSome, writeAll } from '../../ports/node/socket-io.js';
+import { processCpuMs } from './machine.js';
 import { loadProviders, microContextFor, modeOf, nodeClientOptions, nodeServerOptions, type Config, type Mode, type ModeState } from './configs.js';
 
 export interface EndpointSpec {
@@ -36,11 +37,6 @@ export interface ServerSample {
   cpuMs: number;
   engineMs: number | null;
 }
-
-const cpuMs = (since: NodeJS.CpuUsage): number => {
-  const d = process.cpuUsage(since);
-  return (d.user + d.system) / 1000;
-};
 
 /** Reads exact byte counts from a source of chunks (the next chunk, or null at the end of the stream). */
 class Reader {
@@ -199,7 +195,7 @@ async function openClient(spec: EndpointSpec, port: number, s: Setup): Promise<C
   const engine = timeEngine(conn, 'client');
   await handshake(conn, io);
   if (s.count++ > 0) checkMode(conn, mode);
-  return microChannel(conn, io, engine(), () => mode.microAfter?.(conn, s.state));
+  return microChannel(conn, io, engine(), 'client', () => mode.microAfter?.(conn, s.state));
 }
 
 /** A plain TCP or node:tls socket as a channel (SocketIo only buffers what it receives). */
@@ -219,13 +215,13 @@ function nodeChannel(socket: Socket): Channel {
  * close_notify and reading up to the server's, so everything the server sent
  * before it (session tickets too) is processed; a server answers that.
  */
-function microChannel(conn: Connection, io: SocketIo, engineMs: number, after: (() => void) | null = null): Channel {
+function microChannel(conn: Connection, io: SocketIo, engineMs: number, side: 'client' | 'server', after = (): void => undefined): Channel {
   return {
     read: new Reader(microChunks(conn, io)),
     write: (data) => writeAll(conn, io, data),
-    close: after ? () => closeReading(conn, io) : () => close(conn, io, 2000),
+    close: side === 'client' ? () => closeReading(conn, io) : () => close(conn, io, 2000),
     engineMs,
-    after: after ?? ((): void => undefined),
+    after,
   };
 }
 
@@ -253,10 +249,10 @@ const HELLO = new Uint8Array([0x21]);
 const ACK = new Uint8Array([0x61, 0x63, 0x6b]);
 
 /** After the handshake: 'hello' writes one byte (the client's clock stops there); 'ack' answers each message. */
-async function serve(spec: EndpointSpec, ch: Channel, l: Listener, cpu0: NodeJS.CpuUsage): Promise<void> {
+async function serve(spec: EndpointSpec, ch: Channel, l: Listener, cpu0: number): Promise<void> {
   if (spec.serve === 'hello') {
     await ch.write(HELLO);
-    l.samples.push({ cpuMs: cpuMs(cpu0), engineMs: ch.engineMs });
+    l.samples.push({ cpuMs: processCpuMs() - cpu0, engineMs: ch.engineMs });
     // The client closes: wait for that, then close our side.
     await ch.read.consume(1).catch(() => undefined);
   } else {
@@ -281,19 +277,19 @@ async function listen(spec: EndpointSpec): Promise<number> {
   const fail = (e: unknown): void => void l.errors.push(String(e));
   if (spec.impl === 'node') {
     // Connections come one at a time (the client waits for each to close), so one start time is enough.
-    let cpu0 = process.cpuUsage();
+    let cpu0 = processCpuMs();
     const server = tls.createServer(s.nodeServer, (socket) => {
       serve(spec, nodeChannel(socket), l, cpu0).catch(fail);
     });
     server.on('connection', (raw: Socket) => {
-      cpu0 = process.cpuUsage();
+      cpu0 = processCpuMs();
       raw.setNoDelay(true);
     });
     server.on('tlsClientError', fail);
     l.server = server;
   } else {
     l.server = createServer((socket) => {
-      const cpu0 = process.cpuUsage();
+      const cpu0 = processCpuMs();
       if (spec.impl === 'tcp') {
         serve(spec, nodeChannel(socket), l, cpu0).catch(fail);
         return;
@@ -302,7 +298,7 @@ async function listen(spec: EndpointSpec): Promise<number> {
       const conn = s.ctx!.newConnection(io);
       const engine = timeEngine(conn, 'server');
       handshake(conn, io, () => undefined) // 0-RTT data (the 0-rtt mode) is taken and dropped
-        .then(() => serve(spec, microChannel(conn, io, engine()), l, cpu0))
+        .then(() => serve(spec, microChannel(conn, io, engine(), 'server'), l, cpu0))
         .catch((e) => {
           fail(e);
           return closeSocket(io, 500);
@@ -328,12 +324,12 @@ async function handshakes(spec: EndpointSpec, port: number, n: number): Promise<
   const s = await setup(spec, 'client', port);
   const out: ClientSample[] = [];
   for (let i = 0; i < n; i++) {
-    const cpu0 = process.cpuUsage();
+    const cpu0 = processCpuMs();
     const t0 = performance.now();
     const ch = await openClient(spec, port, s);
     await ch.read.consume(1);
     const wallMs = performance.now() - t0;
-    out.push({ wallMs, cpuMs: cpuMs(cpu0), engineMs: ch.engineMs });
+    out.push({ wallMs, cpuMs: processCpuMs() - cpu0, engineMs: ch.engineMs });
     await ch.close();
     ch.after();
   }

@@ -1,10 +1,12 @@
 // Handshakes in memory (sans-IO, no sockets): the engine's own CPU time per
 // side, each connect()/accept() call timed with performance.now(), and the
-// handshake's bytes on the wire, read from the record headers.
-import { performance } from 'node:perf_hooks';
+// handshake's bytes on the wire, read from the record headers. Platform
+// neutral (it also runs on XS, with the library from a dist bundle): only
+// type imports and the Status constants.
 import type { Connection } from '../../core/engine/connection.js';
-import { Status, type Context } from '../../core/index.js';
-import type { Mode, ModeState } from './configs.js';
+import { Status } from '../../core/errors.js';
+import type { Context } from '../../core/index.js';
+import type { Mode, ModeState } from './mode.js';
 
 /** Handshake bytes one side sent: in plaintext records (ClientHello, ServerHello) and inside encrypted records. */
 export interface Flight {
@@ -23,37 +25,54 @@ const CONTENT_HANDSHAKE = 22;
 const CONTENT_APPLICATION_DATA = 23;
 const TAG = 16;
 
-const scratch = new Uint8Array(64 * 1024);
+/**
+ * Bytes on their way from one connection to the other. A receiver may take
+ * only part of them (a small record buffer with max_fragment_length): the
+ * rest waits until it has processed what it took.
+ */
+class Pipe {
+  private readonly buf = new Uint8Array(128 * 1024);
+  private start = 0;
+  private end = 0;
 
-/** Moves a's output to b, adding its records to `flight` (each takeOutput ends on a record boundary here). */
-function move(a: Connection, b: Connection, flight: Flight | null): void {
-  for (let n; (n = a.takeOutput(scratch)) > 0; ) {
-    if (flight) {
-      for (let at = 0; at + 5 <= n; ) {
-        const len = (scratch[at + 3] << 8) | scratch[at + 4];
-        if (scratch[at] === CONTENT_HANDSHAKE) flight.plainHandshake += len;
-        if (scratch[at] === CONTENT_APPLICATION_DATA) {
+  get empty(): boolean {
+    return this.start === this.end;
+  }
+
+  /** Takes all of a's output (whole records), adding them to `flight`. */
+  take(a: Connection, flight: Flight | null): void {
+    if (this.start === this.end) this.start = this.end = 0;
+    for (let n; (n = a.takeOutput(this.buf, this.end)) > 0; ) {
+      for (let at = this.end; flight && at + 5 <= this.end + n; ) {
+        const len = (this.buf[at + 3] << 8) | this.buf[at + 4];
+        if (this.buf[at] === CONTENT_HANDSHAKE) flight.plainHandshake += len;
+        if (this.buf[at] === CONTENT_APPLICATION_DATA) {
           flight.encrypted += len - TAG;
           flight.encryptedRecords++;
         }
         at += 5 + len;
       }
+      this.end += n;
     }
-    for (let off = 0; off < n; ) {
-      const took = b.receive(scratch, off, n - off);
-      if (took === 0) throw new Error('receiver full');
-      off += took;
-    }
+  }
+
+  /** Hands b as much as it takes now. */
+  deliver(b: Connection): void {
+    this.start += b.receive(this.buf, this.start, this.end - this.start);
   }
 }
 
-const early = new Uint8Array(16384);
+const toServer = new Pipe();
+const toClient = new Pipe();
+
+/** Where early data and stray bytes go. */
+const sink = new Uint8Array(16384);
 
 /** A server handshake step that takes any 0-RTT data (and drops it). */
 function acceptDroppingEarlyData(server: Connection): number {
   let r = server.accept();
   while (r === Status.EARLY_DATA) {
-    while (server.readEarlyData(early) > 0);
+    while (server.readEarlyData(sink) > 0);
     r = server.accept();
   }
   return r;
@@ -84,11 +103,13 @@ export function handshakeOnce(cctx: Context, sctx: Context, mode: Mode, state: M
   const sc = meter('server', () => sctx.newConnection());
   let c = -2;
   let s = -2;
-  for (let i = 0; i < 20 && (c !== 0 || s !== 0); i++) {
+  for (let i = 0; i < 100 && (c !== 0 || s !== 0 || !toServer.empty); i++) {
     if (c !== 0) c = meter('client', () => cc.connect());
-    move(cc, sc, wire?.client ?? null);
-    if (s !== 0) s = meter('server', () => acceptDroppingEarlyData(sc));
-    move(sc, cc, wire?.server ?? null);
+    toServer.take(cc, wire?.client ?? null);
+    toServer.deliver(sc);
+    if (s !== 0 || !toServer.empty) s = meter('server', () => acceptDroppingEarlyData(sc));
+    toClient.take(sc, wire?.server ?? null);
+    toClient.deliver(cc);
     if (c < -100 || s < -100) break;
   }
   if (c !== 0 || s !== 0) {
@@ -96,8 +117,12 @@ export function handshakeOnce(cctx: Context, sctx: Context, mode: Mode, state: M
   }
   // What the server sent after its handshake (tickets) is processed before the mode's hook.
   meter('client', () => {
-    const r = cc.read(scratch, 0, 1);
-    if (r !== Status.WANT_READ) throw new Error('unexpected data or error after the handshake: ' + r);
+    for (;;) {
+      const r = cc.read(sink, 0, 1);
+      if (r !== Status.WANT_READ) throw new Error('unexpected data or error after the handshake: ' + r);
+      if (toClient.empty) break;
+      toClient.deliver(cc);
+    }
     mode.microAfter?.(cc, state);
   });
   return { client: cc, server: sc };
@@ -106,13 +131,17 @@ export function handshakeOnce(cctx: Context, sctx: Context, mode: Mode, state: M
 export interface EngineTimes {
   client: number[];
   server: number[];
-  /** process.cpuUsage() (user + system) of the whole loop per handshake, both sides together (ms). */
-  processCpuMs: number;
+  /** CPU time of the whole loop per handshake, both sides together (ms), where the platform tells it. */
+  processCpuMs: number | null;
   wire: Wire;
 }
 
-/** `warmup` (at least one) unmeasured handshakes, the last of them counting the wire bytes, then n measured ones. */
-export function engineTimes(cctx: Context, sctx: Context, mode: Mode, n: number, warmup: number): EngineTimes {
+/**
+ * `warmup` (at least one) unmeasured handshakes, the last of them counting
+ * the wire bytes, then n measured ones; `cpuMs` reads the process's CPU time
+ * (ms) where there is such a thing.
+ */
+export function engineTimes(cctx: Context, sctx: Context, mode: Mode, n: number, warmup: number, cpuMs: (() => number) | null = null): EngineTimes {
   const state: ModeState = {};
   const emptyFlight = (): Flight => ({ plainHandshake: 0, encrypted: 0, encryptedRecords: 0 });
   const wire: Wire = { client: emptyFlight(), server: emptyFlight() };
@@ -120,7 +149,7 @@ export function engineTimes(cctx: Context, sctx: Context, mode: Mode, n: number,
   handshakeOnce(cctx, sctx, mode, state, timer().meter, wire);
   const client: number[] = [];
   const server: number[] = [];
-  const cpu0 = process.cpuUsage();
+  const cpu0 = cpuMs?.() ?? 0;
   for (let i = 0; i < n; i++) {
     const t = timer();
     const { client: conn } = handshakeOnce(cctx, sctx, mode, state, t.meter);
@@ -130,6 +159,5 @@ export function engineTimes(cctx: Context, sctx: Context, mode: Mode, n: number,
     client.push(t.ms.client);
     server.push(t.ms.server);
   }
-  const cpu = process.cpuUsage(cpu0);
-  return { client, server, processCpuMs: (cpu.user + cpu.system) / 1000 / n, wire };
+  return { client, server, processCpuMs: cpuMs ? (cpuMs() - cpu0) / n : null, wire };
 }

@@ -47,3 +47,9 @@ export function machineLine(m: Machine): string {
   return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node} (OpenSSL ${m.openssl}), ` +
     `commit ${m.commit || 'n/a'}, ${m.date.slice(0, 16).replace('T', ' ')} UTC, load average ${m.loadAverage} at the start`;
 }
+
+/** CPU time of this process so far (process.cpuUsage(): user + system, all threads), in ms. */
+export function processCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
