@@ -1,6 +1,7 @@
 // microtls endpoints for interop tests: a client or server Connection over
 // a real TCP socket (ports/node), configured from the test PKI, with every
 // wait bounded so a broken engine fails a test instead of hanging it.
+import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 import type { Connection } from '../../core/engine/connection.js';
@@ -181,4 +182,16 @@ export async function expectClose(peer: MicroPeer, ms = WAIT_MS): Promise<void> 
 /** Sends close_notify and closes the socket (bounded). */
 export function shutdown(peer: MicroPeer, ms = WAIT_MS): Promise<void> {
   return within(close(peer.conn, peer.io, 500), ms, 'microtls close', () => peer.socket.destroy());
+}
+
+export /** Asserts that p rejects with a MicrotlsError of this name; returns it. */
+async function failsWith(p: Promise<unknown>, name: string): Promise<MicrotlsError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof MicrotlsError, 'expected a MicrotlsError, got ' + String(e));
+    assert.equal(e.name, name, e.toString());
+    return e;
+  }
+  assert.fail('expected ' + name + ', but it succeeded');
 }

@@ -10,8 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { Alert } from '../../core/errors.js';
-import { MicrotlsError } from '../../ports/node/socket-io.js';
-import { exchange, microConnect, microContext, microListen, readLine, send, shutdown } from '../helpers/microtls.js';
+import { exchange, microConnect, microContext, microListen, readLine, send, shutdown, failsWith } from '../helpers/microtls.js';
 import {
   cleanup, clientHellos, handshakeMessages, nodeTlsClient, nodeTlsServer, opensslClient, opensslServer, pki, pkiDer, within,
 } from '../helpers/peers.js';
@@ -27,18 +26,6 @@ const APPLICATION_DATA = 23;
 const PADDING = 21;
 const CERTIFICATE_AUTHORITIES = 47;
 const RECORD_SIZE_LIMIT = 28;
-
-/** Asserts that p rejects with a MicrotlsError of this name; returns it. */
-async function failsWith(p: Promise<unknown>, name: string): Promise<MicrotlsError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof MicrotlsError, 'expected a MicrotlsError, got ' + String(e));
-    assert.equal(e.name, name, e.toString());
-    return e;
-  }
-  assert.fail('expected ' + name + ', but it succeeded');
-}
 
 /** Every record within `limit` bytes of plaintext: encrypted ones limit + OVERHEAD, others limit. */
 function assertRecordsWithin(records: RecordSeen[], limit: number, what: string): void {

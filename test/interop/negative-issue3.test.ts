@@ -11,26 +11,13 @@ import { after, test } from 'node:test';
 import type { TicketKey } from '../../core/engine/types.js';
 import { Alert, ErrorCode, Status } from '../../core/errors.js';
 import { ExtensionType } from '../../core/registry.js';
-import { MicrotlsError } from '../../ports/node/socket-io.js';
 import { clientContext, handshake, serverContext, transfer } from '../engine/pair.js';
-import { exchange, microConnect, microListen, readLine, send, shutdown } from '../helpers/microtls.js';
+import { exchange, microConnect, microListen, readLine, send, shutdown, failsWith } from '../helpers/microtls.js';
 import { cleanup, clientHelloExtensions, opensslClient, opensslServer, track, within } from '../helpers/peers.js';
 import { PSK_HEX, microPskClient, microPskServer, opensslPsk, tempPath } from '../helpers/psk.js';
 
 after(cleanup);
 const T = { timeout: 20000 };
-
-/** Asserts that p rejects with a MicrotlsError of this name; returns it. */
-async function failsWith(p: Promise<unknown>, name: string): Promise<MicrotlsError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof MicrotlsError, 'expected a MicrotlsError, got ' + String(e));
-    assert.equal(e.name, name, e.toString());
-    return e;
-  }
-  assert.fail('expected ' + name + ', but it succeeded');
-}
 
 const WRONG_KEY = PSK_HEX.replace(/^../, 'ff');
 

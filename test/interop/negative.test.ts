@@ -5,25 +5,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { Alert } from '../../core/errors.js';
-import { MicrotlsError } from '../../ports/node/socket-io.js';
-import { exchange, microConnect, microListen, readLine } from '../helpers/microtls.js';
+import { exchange, microConnect, microListen, readLine, failsWith } from '../helpers/microtls.js';
 import { cleanup, nodeTlsServer, opensslClient, opensslServer, pki, within } from '../helpers/peers.js';
 import { tamperProxy } from '../helpers/proxy.js';
 
 after(cleanup);
 const T = { timeout: 20000 };
-
-/** Asserts that p rejects with a MicrotlsError of this name; returns it. */
-async function failsWith(p: Promise<unknown>, name: string): Promise<MicrotlsError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof MicrotlsError, 'expected a MicrotlsError, got ' + String(e));
-    assert.equal(e.name, name, e.toString());
-    return e;
-  }
-  assert.fail('expected ' + name + ', but it succeeded');
-}
 
 test('server certificate from an unknown CA: UNKNOWN_CA, s_server sees unknown_ca', T, async () => {
   const srv = await opensslServer({ cert: 'server-otherca' });
