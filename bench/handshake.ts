@@ -13,7 +13,7 @@ import { engineTimes, handshakeOnce, timer, type Wire } from './lib/inmemory.js'
 import { machineInfo, machineLine, processCpuMs, type Machine } from './lib/machine.js';
 import { Endpoint } from './lib/processes.js';
 import { num, spread, table, times, writeResults } from './lib/report.js';
-import { ratio, summarize, type Summary } from './lib/stats.js';
+import { ratio, summarize, type Summary } from '../ports/node/stats.js';
 import { barChart, type BarSeries } from './lib/svg.js';
 import { xsHandshake, type XsResult } from './xs.js';
 

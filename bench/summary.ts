@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DEFAULT_CONFIG, changed, modeOf, type Config } from './lib/configs.js';
 import { machineLine } from './lib/machine.js';
 import { num, spread, table, times } from './lib/report.js';
-import { ratio } from './lib/stats.js';
+import { ratio } from '../ports/node/stats.js';
 import { pairingName, type HandshakeResult } from './handshake.js';
 import type { MemoryResult } from './memory.js';
 import type { ThroughputResult } from './throughput.js';

@@ -9,7 +9,7 @@ import { handshakeOnce, timer } from './lib/inmemory.js';
 import { machineInfo, machineLine, type Machine } from './lib/machine.js';
 import { Endpoint } from './lib/processes.js';
 import { num, table, writeResults } from './lib/report.js';
-import { summarize, type Summary } from './lib/stats.js';
+import { summarize, type Summary } from '../ports/node/stats.js';
 import { lineChart } from './lib/svg.js';
 
 export const SIZES = [16, 256, 1024, 4096, 16384, 65536];

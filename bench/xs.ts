@@ -7,7 +7,7 @@ import { CipherSuite, Context, NamedGroup } from '../core/index.js';
 import { built, dist, pkiFiles, pkiModule, prepare, runXsModule, spec } from '../test/xs/xs.js';
 import { DEFAULT_CONFIG, configLabel, CERTS } from './lib/configs.js';
 import { num } from './lib/report.js';
-import { ratio, summarize, type Summary } from './lib/stats.js';
+import { ratio, summarize, type Summary } from '../ports/node/stats.js';
 import { handshakeTimes, type XsConfig } from './lib/xs-run.js';
 
 export interface XsResult {

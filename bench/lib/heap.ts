@@ -11,7 +11,7 @@ import {
 } from './configs.js';
 import { handshakeOnce, timer, type Meter } from './inmemory.js';
 import { num } from './report.js';
-import { summarize } from './stats.js';
+import { summarize } from '../../ports/node/stats.js';
 
 export const HEAP_FLAGS = ['--expose-gc', '--no-concurrent-sweeping'];
 

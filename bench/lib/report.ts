@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../ports/node/files.js';
-import type { Summary } from './stats.js';
+import type { Summary } from '../../ports/node/stats.js';
 
 export const defaultResultsDir = (): string => join(packageRoot(), 'bench', 'results');
 

@@ -1,7 +1,7 @@
 // Summaries of repeated measurements.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ratio, summarize } from '../../bench/lib/stats.js';
+import { ratio, summarize } from '../../ports/node/stats.js';
 
 test('summarize: median and interpolated p10/p90 of unsorted values', () => {
   const s = summarize([9, 1, 5, 3, 7, 0, 2, 4, 6, 8, 10]);

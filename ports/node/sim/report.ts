@@ -1,6 +1,6 @@
 // Results of a fleet simulation: aggregates per handshake mode, and the
 // text tables `microtls simulate` prints.
-import { summarize, type Summary } from '../../../bench/lib/stats.js';
+import { summarize, type Summary } from '../stats.js';
 import type { ConnResult, FleetResult } from './fleet.js';
 
 export interface ModeSummary {
