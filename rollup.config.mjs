@@ -2,7 +2,8 @@
 // TypeScript into build/dist-src, bundles each profile of each target here
 // with rollup (one tree-shaken ES module, @noble/* included), then lets
 // esbuild finish it for the target (syntax level, format, minifying).
-// `npx rollup -c` runs the rollup step alone over an existing
+// `npx rollup -c` (the CLI of @rollup/wasm-node: rollup compiled to WebAssembly,
+// so no per-platform binary is needed) runs the rollup step alone over an existing
 // build/dist-src and writes build/bundles/TARGET/PROFILE.js.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { dirname, join } from 'node:path';
@@ -38,13 +39,12 @@ export const targets = {
     },
     esbuild: { format: 'esm', target: 'es2022', supported: { 'class-static-field': false } },
   },
-  // One script without module syntax, lowered to ES5 and minified (Espruino
-  // keeps function source in its variable store; it lacks
-  // default parameters, destructuring, rest/spread, computed keys, and
-  // shares one binding among a loop's closures): the Espruino port's entry
-  // (the client-psk profile on its BigInt-free provider) sets the global
-  // `microtls` itself. The other profiles need BigInt (curves, RSA), which
-  // Espruino lacks.
+  // One script without module syntax, lowered to ES5 (Espruino lacks
+  // default parameters, destructuring, rest/spread and computed keys, and
+  // shares one binding among a loop's closures) and minified (it keeps
+  // function source in its variable store). The entry is the Espruino port's
+  // (the client-psk profile on its BigInt-free provider), which sets the
+  // global `microtls` itself. The other profiles need BigInt (curves, RSA).
   espruino: {
     entries: { 'client-psk': ['ports/espruino/index.js'] },
     esbuild: { format: 'iife' },
@@ -76,9 +76,6 @@ export function bundleOptions(target, profile) {
     input: ENTRY,
     plugins: [entryPlugin(targets[target].entries[profile]), nodeResolve()],
     treeshake,
-    onwarn(warning, warn) {
-      if (warning.code !== 'CIRCULAR_DEPENDENCY') warn(warning);
-    },
   };
 }
 

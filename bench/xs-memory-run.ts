@@ -24,10 +24,17 @@ export interface MemoryJob {
   recordSize?: number;
 }
 
-/** One flight: bytes sent by the client ('c') or the server ('s'), as hex. */
-export interface Step {
-  from: 'c' | 's';
-  hex: string;
+/**
+ * What one side did, in order: a step (connect() or accept()) and the bytes
+ * it output, or bytes it received. Replaying a side's events with the same
+ * randomness repeats its behaviour exactly, without the peer.
+ */
+export type Event = { step: string } | { recv: string };
+
+/** Both sides' events for one handshake. */
+export interface Transcript {
+  client: Event[];
+  server: Event[];
 }
 
 function seeded(seed: number): (dst: Uint8Array) => void {
@@ -74,9 +81,18 @@ export function makeContext(lib: Lib, pki: Record<string, string>, role: Role, j
 
 const step = (c: Connection): number => (c.settings.side === 'client' ? c.connect() : c.accept());
 
+/** Hands bytes to a connection; throws when it cannot take them (a stuck exchange). */
+function feed(c: Connection, bytes: Uint8Array, n = bytes.length): void {
+  for (let off = 0; off < n; ) {
+    const took = c.receive(bytes, off, n - off);
+    if (took === 0) throw new Error('input full');
+    off += took;
+  }
+}
+
 /** Moves a's pending output into b. */
 function move(a: Connection, b: Connection, buf: Uint8Array): void {
-  for (let n; (n = a.takeOutput(buf)) > 0; ) for (let off = 0; off < n; ) off += b.receive(buf, off, n - off);
+  for (let n; (n = a.takeOutput(buf)) > 0; ) feed(b, buf, n);
 }
 
 /** Runs a live pair's handshake to the end (both sides in this process). */
@@ -92,35 +108,38 @@ function handshakePair(c: Connection, s: Connection, buf: Uint8Array): void {
   if (cs !== 0 || ss !== 0) throw new Error('handshake failed: ' + cs + ' ' + ss);
 }
 
-/** On Node: two handshakes in a row between the same two contexts, flight by flight. */
-export function record(lib: Lib, pki: Record<string, string>, job: MemoryJob): Step[][] {
+/**
+ * On Node: two handshakes in a row between the same two contexts. Bytes move
+ * as far as the receiver takes them (with max_fragment_length its input
+ * buffer holds less than a flight), and every call is logged per side.
+ */
+export function record(lib: Lib, pki: Record<string, string>, job: MemoryJob): Transcript[] {
   const client = makeContext(lib, pki, 'client', job);
   const server = makeContext(lib, pki, 'server', job);
   const buf = new Uint8Array(64 * 1024);
-  const runs: Step[][] = [];
+  const runs: Transcript[] = [];
   for (let run = 0; run < 2; run++) {
-    const c = client.newConnection();
-    const s = server.newConnection();
-    const steps: Step[] = [];
-    let cs = -2;
-    let ss = -2;
-    for (let i = 0; i < 50 && (cs !== 0 || ss !== 0); i++) {
-      for (const [from, to, who] of [[c, s, 'c'], [s, c, 's']] as const) {
-        const st = step(from);
-        if (who === 'c') cs = st;
-        else ss = st;
-        if (st < -100) throw new Error(who + ' failed: ' + JSON.stringify(from.lastError()));
-        let hex = '';
-        for (let n; (n = from.takeOutput(buf)) > 0; ) hex += toHex(buf, n);
-        if (hex) {
-          steps.push({ from: who, hex });
-          const bytes = fromHex(hex);
-          for (let off = 0; off < bytes.length; ) off += to.receive(bytes, off);
-        }
+    const sides = [
+      { conn: client.newConnection(), log: [] as Event[], queue: '', status: -2 },
+      { conn: server.newConnection(), log: [] as Event[], queue: '', status: -2 },
+    ];
+    for (let i = 0; i < 200 && !sides.every((x) => x.status === 0 && x.queue === ''); i++) {
+      for (const [me, peer] of [[sides[0], sides[1]], [sides[1], sides[0]]]) {
+        me.status = step(me.conn);
+        if (me.status < -100) throw new Error(JSON.stringify(me.conn.lastError()));
+        let out = '';
+        for (let n; (n = me.conn.takeOutput(buf)) > 0; ) out += toHex(buf, n);
+        me.log.push({ step: out });
+        me.queue += out;
+        if (me.queue === '') continue;
+        const bytes = fromHex(me.queue);
+        const took = peer.conn.receive(bytes);
+        if (took > 0) peer.log.push({ recv: me.queue.slice(0, 2 * took) });
+        me.queue = me.queue.slice(2 * took);
       }
     }
-    if (cs !== 0 || ss !== 0) throw new Error('handshake did not finish: ' + cs + ' ' + ss);
-    runs.push(steps);
+    if (!sides.every((x) => x.status === 0)) throw new Error('handshake did not finish');
+    runs.push({ client: sides[0].log, server: sides[1].log });
   }
   return runs;
 }
@@ -130,37 +149,36 @@ export function record(lib: Lib, pki: Record<string, string>, job: MemoryJob): S
  * then per handshake: connection created, handshake done (peak = largest
  * live size during it, with stress on), connection dropped.
  */
-export function measureRole(lib: Lib, pki: Record<string, string>, job: MemoryJob, role: Role, runs: Step[][],
+export function measureRole(lib: Lib, pki: Record<string, string>, job: MemoryJob, role: Role, runs: Transcript[],
   print: (s: string) => void, gc: (stress?: boolean) => void): void {
-  const flights = runs.map((steps) => steps.map((s) => ({ from: s.from, bytes: fromHex(s.hex) })));
+  const events = runs.map((t) => t[role].map((e) => ('step' in e ? { step: true, bytes: fromHex(e.step) } : { step: false, bytes: fromHex(e.recv) })));
   const out = new Uint8Array(64 * 1024);
-  const me = role === 'client' ? 'c' : 's';
   print('@ loaded');
   gc();
   const ctx = makeContext(lib, pki, role, job);
   print('@ context');
   gc();
-  for (let run = 0; run < flights.length; run++) {
+  for (let run = 0; run < events.length; run++) {
     let conn: Connection | null = ctx.newConnection();
     print('@ created ' + run);
     gc(true);
-    for (const f of flights[run]) {
-      if (f.from === me) {
+    for (const e of events[run]) {
+      let same: boolean;
+      if (e.step) {
         step(conn);
         let n = 0;
         for (let k; (k = conn.takeOutput(out, n)) > 0; ) n += k;
-        let same = n === f.bytes.length;
-        for (let i = 0; same && i < n; i++) same = out[i] === f.bytes[i];
-        if (!same) {
-          print('@ mismatch ' + run);
-          return;
-        }
+        same = n === e.bytes.length;
+        for (let i = 0; same && i < n; i++) same = out[i] === e.bytes[i];
       } else {
-        for (let off = 0; off < f.bytes.length; ) off += conn.receive(f.bytes, off);
+        same = conn.receive(e.bytes) === e.bytes.length;
+      }
+      if (!same) {
+        print('@ mismatch ' + run);
+        return;
       }
     }
-    const st = step(conn);
-    print('@ handshake ' + run + ' ' + st + ' ' + conn.arenaBytes);
+    print('@ handshake ' + run + ' ' + step(conn) + ' ' + conn.arenaBytes);
     gc(false);
     conn = null;
     print('@ dropped ' + run);

@@ -10,11 +10,14 @@
 //   - the XS/Node time ratio of one full handshake (plain xsnap build).
 // Takes a few minutes: the peak measurements collect before every allocation.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import type * as Microtls from '../core/index.js';
 import { built, dist, pkiFiles, pkiModule, prepare, runXsModule, spec } from '../test/xs/xs.js';
-import { handshakeTime, record, type MemoryJob, type Role, type Step } from './xs-memory-run.js';
+import { handshakeTime, record, type MemoryJob, type Role, type Transcript } from './xs-memory-run.js';
 
 interface Heap {
   used: number;
@@ -35,12 +38,10 @@ const JOBS: { name: string; job: MemoryJob }[] = [
 
 /** Runs a module on the report build, streaming its output; returns the marks by label. */
 async function runReport(xsnap: string, main: string, files: Record<string, string>): Promise<Map<string, Mark>> {
-  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
   const dir = mkdtempSync(join(tmpdir(), 'microtls-xsmem-'));
   for (const [name, source] of Object.entries({ ...files, 'main.mjs': main })) writeFileSync(join(dir, name), source);
-  const child = spawn(xsnap, [join(dir, 'main.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // stderr has only the report build's module-loading trace; failures arrive as "@ error" lines.
+  const child = spawn(xsnap, [join(dir, 'main.mjs')], { stdio: ['ignore', 'pipe', 'ignore'] });
   const marks = new Map<string, Mark>();
   let label: string | null = null;
   let pending: Partial<Mark> = {};
@@ -99,7 +100,7 @@ async function roles(report: string, lib: typeof Microtls, pki: Record<string, s
   console.log('One connection alone on XS (KB of chunk heap / KB of slot heap; 64-bit host: slots are 32 bytes, about 16 on ESP32)');
   console.log('config                     side    handshake  created arena        in use after       peak during        left when dropped');
   for (const { name, job } of JOBS) {
-    const runs: Step[][] = record(lib, pki, job);
+    const runs: Transcript[] = record(lib, pki, job);
     for (const role of ['client', 'server'] as Role[]) {
       const call = `run.measureRole(lib, pki, ${JSON.stringify(job)}, ${JSON.stringify(role)}, data, print, gc);`;
       const marks = await runReport(report, mainModule(call), { 'pki.js': pkiModule(), 'data.js': 'export default ' + JSON.stringify(runs) + ';\n' });
@@ -137,7 +138,7 @@ async function records(report: string): Promise<void> {
 
 async function ratio(plain: string, lib: typeof Microtls, pki: Record<string, string>): Promise<void> {
   const job: MemoryJob = { now: NOW, options: {} };
-  const count = 5;
+  const count = 21;
   const call = `print('@ ms ' + run.handshakeTime(lib, pki, ${JSON.stringify(job)}, ${count}, () => performance.now()));`;
   const xs = await runXsModule(plain, { 'main.mjs': mainModule(call), 'pki.js': pkiModule(), 'data.js': 'export default null;\n' }, 'main.mjs', 600_000);
   const line = xs.stdout.split('\n').find((l) => l.startsWith('@ '));

@@ -4,20 +4,14 @@
 import { nobleProvider } from './crypto/noble.js';
 import { Context as EngineContext } from './engine/context.js';
 import type { ContextOptions } from './engine/types.js';
+import { withDefaults } from './profiles/defaults.js';
 import { x509Support } from './x509/support.js';
 
 /** A Context whose crypto provider and certificate support default to noble and core/x509. */
 export class Context extends EngineContext {
   constructor(options: ContextOptions) {
-    super(withDefaults(options));
+    super(withDefaults(options, { crypto: nobleProvider, certificates: x509Support }));
   }
-}
-
-function withDefaults(options: ContextOptions): ContextOptions {
-  const o: ContextOptions = Object.assign({}, options);
-  if (!o.crypto) o.crypto = nobleProvider;
-  if (!o.certificates) o.certificates = x509Support;
-  return o;
 }
 
 export { Connection, arenaLayout, type ErrorInfo, type ArenaLayout } from './engine/connection.js';

@@ -11,18 +11,18 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { rollup } from 'rollup';
+import { rollup } from '@rollup/wasm-node';
 import { SRC, bundleOptions, targets } from '../rollup.config.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ts = createRequire(import.meta.url)('typescript');
 
-function tsFiles(dir, skip = []) {
+function tsFiles(dir) {
   const out = [];
   for (const name of readdirSync(join(root, dir))) {
     const p = join(dir, name);
-    if (statSync(join(root, p)).isDirectory()) out.push(...tsFiles(p, skip));
-    else if (name.endsWith('.ts') && !name.endsWith('.d.ts') && !skip.includes(p)) out.push(p);
+    if (statSync(join(root, p)).isDirectory()) out.push(...tsFiles(p));
+    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(p);
   }
   return out;
 }
@@ -37,7 +37,7 @@ function compile() {
   const entries = [
     'core/index.ts',
     ...tsFiles('core/profiles'),
-    ...tsFiles('ports/node', ['ports/node/cli.ts']),
+    ...tsFiles('ports/node'),
     ...tsFiles('ports/moddable'),
     ...tsFiles('ports/espruino'),
   ].map((f) => join(root, f));
@@ -58,7 +58,6 @@ function distNode() {
   const out = join(root, 'dist', 'node');
   rmSync(out, { recursive: true, force: true });
   for (const dir of ['core', 'ports/node']) cpSync(join(SRC, dir), join(out, dir), { recursive: true });
-  writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
 }
 
 /** Every profile of every target: rollup, then esbuild. Returns [{ target, profile, file }]. */
@@ -108,6 +107,7 @@ function newest(p) {
   return t;
 }
 
+/** Builds every dist/ tree; returns what it wrote. */
 export async function buildDist() {
   compile();
   distNode();
@@ -115,6 +115,7 @@ export async function buildDist() {
   return made.map((b) => relative(root, b.file)).concat('dist/node/');
 }
 
+/** Whether every bundle exists and is newer than every input. */
 function fresh() {
   const outputs = Object.entries(targets).flatMap(([target, t]) =>
     Object.keys(t.entries).map((p) => join(root, 'dist', target, p + '.js')));
@@ -122,6 +123,8 @@ function fresh() {
   const built = Math.min(...outputs.map((f) => statSync(f).mtimeMs));
   return INPUTS.every((p) => newest(join(root, p)) < built);
 }
+
+const LOCK_STALE_MS = 5 * 60_000;
 
 /**
  * Builds dist/ when a bundle is missing or older than an input. Test files
@@ -146,8 +149,6 @@ export async function ensureDist() {
     rmSync(lock, { recursive: true, force: true });
   }
 }
-
-const LOCK_STALE_MS = 5 * 60_000;
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   for (const f of await buildDist()) console.log('wrote ' + f);

@@ -1,12 +1,15 @@
 // The XS engine on the host: builds the plain `xsnap` command-line tool from
 // the C sources @agoric/xsnap ships (its install builds only xsnap-worker),
 // plus a memory-report variant compiled with -DmxReport=1 that prints chunk
-// and slot heap use at every collection. The report variant starts from
-// device-like heaps (32 KB of chunks growing by 1 KB, 2048 slots growing by
-// 64, like Moddable's host defaults) instead of xsnap's 32 MB, so the
-// collector runs as it would on a device and "peak" is close to the largest
-// live size. Binaries are cached in node_modules/.cache/microtls-xsnap/ and
-// rebuilt when missing (~20-60 s).
+// and slot heap use at every collection ("# Chunk collection: reserved R
+// used U peak P bytes", "# Slot collection: ..."). Its sources are patched:
+// heaps start device-like (32 KB of chunks growing by 1 KB, 2048 slots
+// growing by 64, like Moddable's host defaults) instead of xsnap's 32 MB;
+// gc() also restarts the peak counters at the live size, so a peak covers
+// one phase; and gc(true) / gc(false) turns on / off a collection before
+// every allocation (XS's mxStress), so the peak is the largest live size
+// rather than live data plus garbage not yet collected. Binaries are cached
+// in node_modules/.cache/microtls-xsnap/ and rebuilt when missing (~20-60 s).
 //
 //   node scripts/xsnap.mjs            build both if missing, print their paths
 //   node scripts/xsnap.mjs FILE.mjs   run a module (FILE.js: a script) on XS
@@ -21,13 +24,33 @@ const pkg = join(root, 'node_modules', '@agoric', 'xsnap');
 const cache = join(root, 'node_modules', '.cache', 'microtls-xsnap');
 
 const VARIANTS = {
-  plain: { dir: join(cache, 'plain'), defines: '', creation: null },
-  report: {
-    dir: join(cache, 'report'),
-    defines: ' -DmxReport=1',
-    creation: { initialChunkSize: '32 * 1024', incrementalChunkSize: '1024', initialHeapCount: '2048', incrementalHeapCount: '64' },
-  },
+  plain: { dir: join(cache, 'plain'), defines: '', patch: null },
+  report: { dir: join(cache, 'report'), defines: ' -DmxReport=1 -DmxStress=1', patch: reportSources },
 };
+
+/** The report variant's changes to xsnap.c (see the top of this file). */
+function reportSources(c) {
+  const creation = { initialChunkSize: '32 * 1024', incrementalChunkSize: '1024', initialHeapCount: '2048', incrementalHeapCount: '64' };
+  for (const [field, value] of Object.entries(creation)) {
+    const re = new RegExp('[^,\\n]+,(\\s*/\\* ' + field + ' \\*/)');
+    if (!re.test(c)) throw new Error('xsnap.c: no ' + field + ' in the creation record');
+    c = c.replace(re, '\t\t' + value + ',$1');
+  }
+  const gc = 'void xs_gc(xsMachine* the)\n{\n\txsCollectGarbage();\n}';
+  if (!c.includes(gc)) throw new Error('xsnap.c: xs_gc not found');
+  c = c.replace(gc, [
+    'extern int gxStress;',
+    'void xs_gc(xsMachine* the)',
+    '{',
+    '\tif (xsToInteger(xsArgc) > 0)',
+    '\t\tgxStress = xsToBoolean(xsArg(0)) ? 1 : 0;',
+    '\txsCollectGarbage();',
+    '\tthe->peakChunksSize = the->currentChunksSize;',
+    '\tthe->peakHeapCount = the->currentHeapCount;',
+    '}',
+  ].join('\n'));
+  return '#include "xsAll.h"\n' + c; // the machine's fields
+}
 
 /** Path of a built binary ('plain' or 'report'); builds it first when missing. */
 export function xsnapPath(variant = 'plain') {
@@ -48,21 +71,15 @@ function build(v, bin) {
   const tmp = join(v.dir, 'tree-' + process.pid); // parallel builders never share objects
   const sources = join(pkg, 'xsnap-native', 'xsnap', 'sources');
   let tlsDir = sources;
-  if (v.creation) {
+  if (v.patch) {
     tlsDir = join(tmp, 'sources');
     cpSync(sources, tlsDir, { recursive: true });
     const main = join(tlsDir, 'xsnap.c');
-    let c = readFileSync(main, 'utf8');
-    for (const [field, value] of Object.entries(v.creation)) {
-      const re = new RegExp('[^,\\n]+,(\\s*/\\* ' + field + ' \\*/)');
-      if (!re.test(c)) throw new Error('xsnap.c: no ' + field + ' in the creation record');
-      c = c.replace(re, '\t\t' + value + ',$1');
-    }
-    writeFileSync(main, c);
+    writeFileSync(main, v.patch(readFileSync(main, 'utf8')));
   }
   // BUILD_DIR keeps objects out of the package; TLS_DIR points at the sources
-  // (patched ones for a creation record); CC carries the extra defines because
-  // the makefile's C_OPTIONS cannot be extended from the command line.
+  // (a patched copy for the report variant); CC carries the extra defines
+  // because the makefile's C_OPTIONS cannot be extended from the command line.
   const r = spawnSync('make', [
     '-f', 'xsnap.mk', '-j', String(Math.max(1, cpus().length)),
     'GOAL=release',

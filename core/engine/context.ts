@@ -101,14 +101,17 @@ export class Context {
     for (const s of suites) if (!crypto.aead(s)) bad('unsupported cipher suite ' + s);
     const groups = o.groups ?? DEFAULT_GROUPS;
     for (const g of groups) if (!crypto.group(g)) bad('unsupported group ' + g);
-    if (suites.length === 0 || groups.length === 0) bad('empty suite or group list');
+    const modes = o.pskModes ?? ['psk_dhe_ke'];
+    // Groups are needed for (EC)DHE: only a psk_ke-only configuration may have none.
+    if (suites.length === 0 || (groups.length === 0 && (o.side === 'server' || o.certificates || modes.indexOf('psk_dhe_ke') >= 0))) {
+      bad('empty suite or group list');
+    }
     const mfl = o.maxFragmentLength ?? null;
     if (mfl !== null && [512, 1024, 2048, 4096].indexOf(mfl) < 0) bad('maxFragmentLength must be 512, 1024, 2048 or 4096');
     const rsl = o.recordSizeLimit ?? null;
     if (rsl !== null && !(rsl >= 64 && rsl <= 16384)) bad('recordSizeLimit must be 64..16384');
     const lifetime = o.ticketLifetime ?? 7200;
     if (!(lifetime > 0 && lifetime <= MAX_TICKET_LIFETIME)) bad('ticketLifetime must be 1..604800 seconds');
-    const modes = o.pskModes ?? ['psk_dhe_ke'];
     if (modes.length === 0) bad('empty pskModes');
     // Tickets need a clock to judge their age; without one the server issues none.
     const tickets = o.side === 'server' && o.now ? o.tickets ?? 2 : 0;

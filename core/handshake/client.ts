@@ -88,7 +88,10 @@ export class ClientHandshake extends Handshake {
     }
     this.offer = this.makeOffer();
     // psk_ke alone needs no key share: an empty key_share lets a server that refuses the PSK ask for one.
-    if (!this.offer || s.pskModes.indexOf('psk_dhe_ke') >= 0) this.makeKeyShare(s.groups[0]);
+    if (!this.offer || s.pskModes.indexOf('psk_dhe_ke') >= 0) {
+      if (s.groups.length === 0) fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'no PSK to offer and no key exchange group');
+      this.makeKeyShare(s.groups[0]);
+    }
     const early = this.wantEarlyData && this.offer?.ticket && this.offer.ticket.maxEarlyData > 0 ? this.offer.ticket : null;
     this.sendClientHello(early !== null);
     if (early) this.startEarlyData(early);
@@ -137,9 +140,9 @@ export class ClientHandshake extends Handshake {
     const s = this.host.settings;
     const ext: ClientHelloExtensions = {
       supportedVersions: [TLS13],
-      supportedGroups: s.groups,
       keyShares: this.keyPub ? [{ group: this.keyShareGroup, keyExchange: this.keyPub }] : [],
     };
+    if (s.groups.length > 0) ext.supportedGroups = s.groups;
     if (s.certificates) ext.signatureAlgorithms = s.signatureSchemes;
     if (s.serverName && !isIpLiteral(s.serverName)) ext.serverName = asciiBytes(s.serverName);
     if (s.alpn) ext.alpn = s.alpn;

@@ -6,8 +6,8 @@ import type { CertificateSupport, ContextOptions, PskMode } from '../engine/type
 export interface ProfileDefaults {
   crypto: CryptoProvider;
   certificates: CertificateSupport | null;
-  cipherSuites: number[];
-  groups: number[];
+  cipherSuites?: number[];
+  groups?: number[];
   signatureSchemes?: number[];
   pskModes?: PskMode[];
 }
@@ -16,8 +16,8 @@ export function withDefaults(options: ContextOptions, d: ProfileDefaults): Conte
   const o: ContextOptions = Object.assign({}, options);
   if (!o.crypto) o.crypto = d.crypto;
   if (!o.certificates && d.certificates) o.certificates = d.certificates;
-  if (!o.cipherSuites) o.cipherSuites = d.cipherSuites;
-  if (!o.groups) o.groups = d.groups;
+  if (!o.cipherSuites && d.cipherSuites) o.cipherSuites = d.cipherSuites;
+  if (!o.groups && d.groups) o.groups = d.groups;
   if (!o.signatureSchemes && d.signatureSchemes) o.signatureSchemes = d.signatureSchemes;
   if (!o.pskModes && d.pskModes) o.pskModes = d.pskModes;
   return o;

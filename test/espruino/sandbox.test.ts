@@ -70,9 +70,7 @@ test('the Espruino bundle loads in the sandbox and defines microtls', (t) => {
   t.diagnostic(bundle.name + ': ' + bundle.code.length + ' bytes');
 });
 
-test('the Espruino bundle passes scripts/espruino-check.mjs', {
-  todo: 'core calls slice() on Uint8Arrays and copyWithin, and uses syntax Espruino lacks unless the build lowers it to ES5',
-}, async (t) => {
+test('the Espruino bundle passes scripts/espruino-check.mjs', async (t) => {
   const check = (await import(join(root, 'scripts', 'espruino-check.mjs'))) as {
     checkSource(code: string, file: string): { line: number; col: number; rule: string; message: string }[];
   };
@@ -107,17 +105,14 @@ function assertExampleOutput(s: Sandbox, reply: string): void {
   assert.match(out, /^memory after: \d+ of \d+ blocks used/m);
 }
 
-/** Until core stops calling copyWithin (record layer, connection), the handshake fails in a faithful sandbox. */
-const COPY_WITHIN = 'core/record/layer.ts and core/engine/connection.ts call Uint8Array copyWithin, which Espruino lacks';
-
-test('example.js in the sandbox against the microtls server', { timeout: 20000, todo: COPY_WITHIN }, async () => {
+test('example.js in the sandbox against the microtls server', { timeout: 20000 }, async () => {
   const srv = await listenPsk();
   const s = await runExample(srv.port, 'hello from the sandbox');
   assertExampleOutput(s, 'microtls heard: hello from the sandbox');
   assert.equal(await within(srv.closed, 5000, 'server end'), 0, 'the server read the close_notify');
 });
 
-test('example.js in the sandbox against openssl s_server -psk (TLS_AES_128_CCM_8_SHA256)', { timeout: 20000, todo: COPY_WITHIN }, async () => {
+test('example.js in the sandbox against openssl s_server -psk (TLS_AES_128_CCM_8_SHA256)', { timeout: 20000 }, async () => {
   const srv = await opensslServer({
     cert: undefined, chain: undefined, ciphersuites: 'TLS_AES_128_CCM_8_SHA256',
     extra: ['-nocert', '-psk', KEY_HEX, '-psk_identity', IDENTITY, '-allow_no_dhe_kex'],

@@ -122,7 +122,11 @@ function serve(loop: Loop, wire: Wire, server: Connection, log: string[], closeW
   const step = (): void => {
     if (done) return;
     const chunk = new Uint8Array(wire.toServer.splice(0, wire.toServer.length));
-    for (let off = 0; off < chunk.length; ) off += server.receive(chunk, off);
+    for (let off = 0; off < chunk.length; ) {
+      const took = server.receive(chunk, off);
+      if (took === 0) throw new Error('server input full');
+      off += took;
+    }
     const st = server.accept();
     if (st < -100) {
       log.push('server error ' + server.lastError()?.name);

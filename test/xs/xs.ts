@@ -15,10 +15,15 @@ interface XsnapScript {
   xsnapPath(variant?: 'plain' | 'report'): string;
 }
 
-/** Builds dist/ if stale and the xsnap binary if missing; returns the binary's path. */
-export async function prepare(variant: 'plain' | 'report' = 'plain'): Promise<string> {
+/** Builds dist/ when it is missing or older than its inputs. */
+export async function distReady(): Promise<void> {
   const buildDist = (await import(pathToFileURL(join(root, 'scripts', 'build-dist.mjs')).href)) as { ensureDist(): Promise<void> };
   await buildDist.ensureDist();
+}
+
+/** distReady(), and the xsnap binary built if missing; returns the binary's path. */
+export async function prepare(variant: 'plain' | 'report' = 'plain'): Promise<string> {
+  await distReady();
   const xsnap = (await import(pathToFileURL(join(root, 'scripts', 'xsnap.mjs')).href)) as XsnapScript;
   return xsnap.xsnapPath(variant);
 }

@@ -1,0 +1,53 @@
+// npm run size: bytes of every bundle x profile in dist/ (as shipped,
+// minified, minified + gzip -9), then which feature modules each bundle
+// holds (rollup's per-module rendered sizes), to show what tree-shaking
+// kept out. Builds dist/ first when it is stale.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+import { rollup } from '@rollup/wasm-node';
+import { SRC, bundleOptions, targets } from '../rollup.config.mjs';
+import { ensureDist } from './build-dist.mjs';
+
+await ensureDist();
+const root = join(SRC, '..', '..');
+
+/** Feature modules to look for, by path fragment. */
+const FEATURES = {
+  'X.509': '/core/x509/',
+  RSA: '/core/crypto/rsa.js',
+  'sig verify/sign': '/core/crypto/signature.js',
+  'NIST curves': '@noble/curves/nist.js',
+  Ed448: '@noble/curves/ed448.js',
+  'x25519/Ed25519': '@noble/curves/ed25519.js',
+  ChaCha20: '/core/crypto/chacha20-poly1305.js',
+  'AES-CCM': '/core/crypto/aes-ccm.js',
+  'server machine': '/core/handshake/server.js',
+  'ticket sealing': '/core/session/ticket.js',
+};
+
+const pad = (s, n) => String(s).padStart(n);
+console.log('target     profile         bytes   minified   gzipped');
+const contents = [];
+for (const [target, t] of Object.entries(targets)) {
+  for (const profile of Object.keys(t.entries)) {
+    const code = readFileSync(join(root, 'dist', target, profile + '.js'), 'utf8');
+    const format = t.esbuild.format === 'esm' ? 'esm' : undefined;
+    const min = (await esbuild.transform(code, { minify: true, format, target: t.es5 ? 'es5' : t.esbuild.target, legalComments: 'none' })).code;
+    const gz = gzipSync(min, { level: 9 }).length;
+    console.log(target.padEnd(10), profile.padEnd(13), pad(code.length, 7), pad(min.length, 10), pad(gz, 9));
+    const bundle = await rollup(bundleOptions(target, profile));
+    const { output } = await bundle.generate({ format: 'es' });
+    await bundle.close();
+    const modules = Object.entries(output[0].modules).filter(([, m]) => m.renderedLength > 0).map(([id]) => id);
+    contents.push([target + ' ' + profile, Object.values(FEATURES).map((f) => (modules.some((id) => id.includes(f)) ? 'yes' : '-'))]);
+  }
+}
+console.log('\n(dist/node is tsc output, not a bundle: its size is the sum of the modules an application imports.)');
+console.log('\nFeature modules in each bundle (rendered by rollup after tree-shaking):');
+const names = Object.keys(FEATURES);
+console.log(''.padEnd(24) + names.map((n) => n.padStart(Math.max(n.length, 3) + 2)).join(''));
+for (const [name, cells] of contents) {
+  console.log(name.padEnd(24) + cells.map((c, i) => c.padStart(Math.max(names[i].length, 3) + 2)).join(''));
+}
