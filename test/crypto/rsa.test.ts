@@ -12,6 +12,7 @@ import {
   rsaPkcs1Sign, rsaPkcs1Verify, rsaPssSign, rsaPssVerify,
 } from '../../core/crypto/rsa.js';
 import { ErrorCode, TlsFailure } from '../../core/errors.js';
+import { opensslRsaFields } from '../helpers/openssl-text.js';
 import type { HashName, PrivateKey } from '../../core/crypto/types.js';
 
 type RsaKey = Extract<PrivateKey, { kind: 'rsa' }>;
@@ -26,18 +27,7 @@ function openssl(args: string[]): string {
 
 /** Reads n, e, d, p, q, dp, dq, qi from `openssl pkey -text` (independent of the code under test). */
 function parseOpensslRsaText(text: string, pssOnly: boolean): RsaKey {
-  const fields: Record<string, string> = {};
-  let current = '';
-  for (const line of text.split('\n')) {
-    const head = /^(\w+):\s*(.*)$/.exec(line);
-    if (head) {
-      current = head[1];
-      const inline = /\(0x([0-9a-f]+)\)/.exec(head[2]);
-      fields[current] = inline ? inline[1] : '';
-    } else if (/^\s+[0-9a-f:]+$/.test(line) && current) {
-      fields[current] += line.replace(/[\s:]/g, '');
-    }
-  }
+  const fields = opensslRsaFields(text);
   const v = (name: string): bigint => BigInt('0x' + fields[name]);
   const n = v('modulus');
   return {

@@ -14,6 +14,7 @@ import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { schemeAlgorithm, schemeAllowedInCertificateVerify, schemeMatchesKey } from '../../core/crypto/schemes.js';
 import { signMessage, verifySignature } from '../../core/crypto/signature.js';
 import { ErrorCode, TlsFailure } from '../../core/errors.js';
+import { opensslRsaFields } from '../helpers/openssl-text.js';
 import { SignatureScheme } from '../../core/registry.js';
 import type { HashName, PrivateKey, PublicKey, SignatureAlgorithm } from '../../core/crypto/types.js';
 
@@ -77,16 +78,7 @@ function rsaPssOnlyKey(): Pair<PrivateKey, PublicKey> {
     const file = join(dir, 'pss.pem');
     execFileSync('openssl', ['genpkey', '-algorithm', 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', file], { stdio: 'pipe' });
     const text = execFileSync('openssl', ['pkey', '-in', file, '-noout', '-text']).toString();
-    const fields: Record<string, string> = {};
-    let current = '';
-    for (const line of text.split('\n')) {
-      const head = /^(\w+):\s*(.*)$/.exec(line);
-      if (head) {
-        current = head[1];
-        const inline = /\(0x([0-9a-f]+)\)/.exec(head[2]);
-        fields[current] = inline ? inline[1] : '';
-      } else if (/^\s+[0-9a-f:]+$/.test(line) && current) fields[current] += line.replace(/[\s:]/g, '');
-    }
+    const fields = opensslRsaFields(text);
     const hex = (f: string): string => Buffer.from(fields[f].length % 2 ? '0' + fields[f] : fields[f], 'hex').toString('base64url');
     const priv = rsaFromJwk({
       n: hex('modulus'), e: hex('publicExponent'), d: hex('privateExponent'), p: hex('prime1'), q: hex('prime2'),
