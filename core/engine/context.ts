@@ -7,6 +7,7 @@ import type { CryptoProvider, PrivateKey, PublicKey } from '../crypto/types.js';
 import { ErrorCode, Alert, fail } from '../errors.js';
 import { CipherSuite, NamedGroup, SignatureScheme } from '../registry.js';
 import type { Certificate } from '../x509/certificate.js';
+import type { Crl } from '../x509/crl.js';
 import { Connection } from './connection.js';
 import { asciiBytes } from '../bytes/ascii.js';
 import { ReplayGuard } from '../session/replay.js';
@@ -47,6 +48,10 @@ export interface Settings {
   signatureSchemes: number[];
   verify: VerifyMode;
   verifyDepth: number;
+  /** Chain validation limits and revocation; null: core/x509's defaults. */
+  minRsaBits: number | null;
+  maxChainSignatures: number | null;
+  crlRequired: boolean;
   serverName: string | null;
   middleboxCompat: boolean;
   maxHandshakeMessage: number;
@@ -78,6 +83,8 @@ export class Context {
   readonly settings: Settings;
   /** Trust anchors. */
   readonly anchors: Certificate[] = [];
+  /** CRLs checked during chain validation. */
+  readonly crls: Crl[] = [];
   /** Our chain as DER, leaf first, and the parsed leaf. */
   chain: Uint8Array[] = [];
   leaf: Certificate | null = null;
@@ -110,6 +117,9 @@ export class Context {
     if (mfl !== null && [512, 1024, 2048, 4096].indexOf(mfl) < 0) bad('maxFragmentLength must be 512, 1024, 2048 or 4096');
     const rsl = o.recordSizeLimit ?? null;
     if (rsl !== null && !(rsl >= 64 && rsl <= 16384)) bad('recordSizeLimit must be 64..16384');
+    // Below 1024 bits RSA is broken outright: no configuration goes there.
+    if (o.minRsaBits !== undefined && !(o.minRsaBits >= 1024 && o.minRsaBits <= 8192)) bad('minRsaBits must be 1024..8192');
+    if (o.maxChainSignatures !== undefined && !(o.maxChainSignatures >= 1 && o.maxChainSignatures <= 10000)) bad('maxChainSignatures must be 1..10000');
     const lifetime = o.ticketLifetime ?? 7200;
     if (!(lifetime > 0 && lifetime <= MAX_TICKET_LIFETIME)) bad('ticketLifetime must be 1..604800 seconds');
     if (modes.length === 0) bad('empty pskModes');
@@ -128,6 +138,9 @@ export class Context {
       signatureSchemes: (o.signatureSchemes ?? DEFAULT_SCHEMES).concat(),
       verify,
       verifyDepth: o.verifyDepth ?? 9,
+      minRsaBits: o.minRsaBits ?? null,
+      maxChainSignatures: o.maxChainSignatures ?? null,
+      crlRequired: o.crlRequired ?? false,
       serverName: o.serverName ?? null,
       middleboxCompat: o.middleboxCompat ?? true,
       maxHandshakeMessage: o.maxHandshakeMessage ?? 16384 + 4,
@@ -159,6 +172,17 @@ export class Context {
   loadVerifyBuffer(data: Uint8Array | string): void {
     const x509 = this.x509();
     for (const der of x509.readCertificates(data)) this.anchors.push(x509.parseCertificate(der));
+  }
+
+  /**
+   * Adds certificate revocation lists (PEM with one or more "X509 CRL"
+   * blocks, or one DER CRL). Each is checked, when a path is validated, for
+   * the certificates its issuer signed: signature by that issuer, and
+   * thisUpdate..nextUpdate against the clock. Indirect, delta and
+   * partitioned CRLs are refused here (BAD_CRL).
+   */
+  loadCrlBuffer(data: Uint8Array | string): void {
+    for (const crl of this.x509().readCrls(data)) this.crls.push(crl);
   }
 
   /** Sets our certificate chain (PEM with one or more certificates, leaf first, or one DER). */

@@ -2,6 +2,7 @@
 import type { CryptoProvider, PrivateKey, Verifier } from '../crypto/types.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { ChainOptions } from '../x509/chain.js';
+import type { Crl } from '../x509/crl.js';
 
 /**
  * Certificate support (X.509 parsing and validation), plugged in by
@@ -19,6 +20,8 @@ export interface CertificateSupport {
    * path it built (leaf ... anchor); throws a TlsFailure naming what failed.
    */
   verifyChain(chain: Certificate[], anchors: Certificate[], opts: ChainOptions): Certificate[];
+  /** The CRLs in a buffer: PEM with one or more "X509 CRL" blocks, or one DER. */
+  readCrls(data: Uint8Array | string): Crl[];
   /** Checks a stapled OCSP response for leaf (issued by issuer); throws on a bad, revoked or stale one. */
   checkOcspResponse(response: Uint8Array, leaf: Certificate, issuer: Certificate, opts: { verifier: Verifier; now: number | null }): void;
 }
@@ -68,6 +71,14 @@ export interface ContextOptions {
   verify?: VerifyMode;
   /** Maximum chain length below the trust anchor (default 9). */
   verifyDepth?: number;
+
+  // --- certificate validation limits and revocation (core/x509/chain.ts) ---
+  /** Smallest RSA key accepted in a peer's path, anchors included (default 2048; 1024 at the lowest). */
+  minRsaBits?: number;
+  /** Signature verifications one chain validation may spend while building paths (default 100). */
+  maxChainSignatures?: number;
+  /** Refuse a peer certificate whose issuer has no CRL loaded with loadCrlBuffer() (default false). */
+  crlRequired?: boolean;
   /** Client: server name for SNI and hostname verification. */
   serverName?: string;
   /** Client: send a dummy ChangeCipherSpec for middlebox compatibility (default true). */

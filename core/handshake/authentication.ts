@@ -74,13 +74,24 @@ export function checkPeerChain(
   const s = context.settings;
   if (s.verify === 'none') return chain[0];
   const now = s.now ? s.now() : null;
-  const path = x509.verifyChain(chain, context.anchors, {
-    verifier: s.crypto,
-    now,
-    depth: s.verifyDepth,
-    purpose,
-    hostname: hostname ?? undefined,
-  });
+  const stats = { signatures: 0 };
+  let path: Certificate[];
+  try {
+    path = x509.verifyChain(chain, context.anchors, {
+      verifier: s.crypto,
+      now,
+      depth: s.verifyDepth,
+      purpose,
+      hostname: hostname ?? undefined,
+      minRsaBits: s.minRsaBits ?? undefined,
+      maxSignatures: s.maxChainSignatures ?? undefined,
+      crls: context.crls,
+      crlRequired: s.crlRequired,
+      stats,
+    });
+  } finally {
+    s.debug?.('chain: ' + stats.signatures + ' signature verification(s)');
+  }
   if (purpose === 'serverAuth' && s.ocsp !== 'off') {
     if (ocspResponse) x509.checkOcspResponse(ocspResponse, path[0], path[1] ?? path[0], { verifier: s.crypto, now });
     else if (s.ocsp === 'require') fail(ErrorCode.OCSP_REQUIRED, Alert.bad_certificate_status_response);

@@ -10,6 +10,7 @@ import type { Verifier } from '../crypto/types.js';
 import { Alert, ErrorCode, TlsFailure, fail } from '../errors.js';
 import { ExtKeyUsage, KeyUsage, parseCertificate, readSignatureAlgorithm, type Certificate } from './certificate.js';
 import { label } from './chain.js';
+import { CRL_REASON } from './crl.js';
 import { Der, Tag, bytesEqual, ctx, oid, oidToString } from './der.js';
 
 export interface OcspOptions {
@@ -37,8 +38,6 @@ const CERT_ID_HASHES: [Uint8Array, (m: Uint8Array) => Uint8Array][] = [
 ];
 
 const RESPONSE_STATUS = ['successful', 'malformedRequest', 'internalError', 'tryLater', '4', 'sigRequired', 'unauthorized'];
-const CRL_REASON = ['unspecified', 'keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded',
-  'cessationOfOperation', 'certificateHold', '7', 'removeFromCRL', 'privilegeWithdrawn', 'aACompromise'];
 
 const GOOD = ctx(0, false);
 const REVOKED = ctx(1, true);

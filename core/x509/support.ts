@@ -2,8 +2,9 @@
 import type { CertificateSupport } from '../engine/types.js';
 import { parseCertificate } from './certificate.js';
 import { verifyChain } from './chain.js';
+import { readCrls } from './crl.js';
 import { parsePrivateKey } from './keys.js';
 import { checkOcspResponse } from './ocsp.js';
 import { readCertificates } from './pem.js';
 
-export const x509Support: CertificateSupport = { readCertificates, parseCertificate, parsePrivateKey, verifyChain, checkOcspResponse };
+export const x509Support: CertificateSupport = { readCertificates, parseCertificate, parsePrivateKey, verifyChain, readCrls, checkOcspResponse };
