@@ -87,7 +87,7 @@ function checkPurpose(c: Certificate, opts: ChainOptions): void {
   }
 }
 
-/** The end-entity's own checks: no signature is spent on a leaf that fails them. */
+/** The end-entity's own checks (but the name): no signature is spent on a leaf that fails them. */
 function checkLeaf(leaf: Certificate, pinned: boolean, opts: ChainOptions): void {
   checkCommon(leaf, opts);
   // A pinned certificate is trusted as it is (self-signed ones often say cA=TRUE).
@@ -99,6 +99,10 @@ function checkLeaf(leaf: Certificate, pinned: boolean, opts: ChainOptions): void
     fail(ErrorCode.CERT_KEY_USAGE, Alert.unsupported_certificate, label(leaf) + ' does not allow digitalSignature');
   }
   checkPurpose(leaf, opts);
+}
+
+/** Last: a name constraint violation is reported as such, not as a mismatch (a CN-only leaf matches nothing). */
+function checkHostname(leaf: Certificate, opts: ChainOptions): void {
   if (opts.hostname !== undefined && !matchesHostname(leaf, opts.hostname)) {
     fail(ErrorCode.HOSTNAME_MISMATCH, Alert.bad_certificate, '"' + opts.hostname + '" is not a name of ' + label(leaf));
   }
@@ -277,9 +281,13 @@ export function verifyChain(chain: Certificate[], anchors: Certificate[], opts: 
   const leaf = chain[0];
   const pinned = indexOf(leaf, anchors) >= 0;
   checkLeaf(leaf, pinned, opts);
-  if (pinned) return [leaf];
+  if (pinned) {
+    checkHostname(leaf, opts);
+    return [leaf];
+  }
   if (opts.depth < 1) fail(ErrorCode.CERT_CHAIN_TOO_LONG, Alert.bad_certificate, 'more than ' + opts.depth + ' certificate(s) below the trust anchor');
   const search = new PathSearch(leaf, chain, anchors, opts);
-  if (search.extend()) return search.path;
-  throw search.error!;
+  if (!search.extend()) throw search.error!;
+  checkHostname(leaf, opts);
+  return search.path;
 }

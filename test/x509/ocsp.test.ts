@@ -319,7 +319,8 @@ test('mutated responses: only TlsFailure is thrown, and only unread bytes may ch
     }
     counts[outcome] = (counts[outcome] ?? 0) + 1;
     // Only unsigned bytes the check does not read may change unnoticed: ocsp-good.der's copy of the issuer in certs.
-    if (outcome === 'accepted') assert.equal(src, sources[0][0], 'seed ' + seed + ': a mutated response was accepted');
+    // (A byte set to the value it had is no mutation: with a freshly made PKI some seeds do that.)
+    if (outcome === 'accepted' && !Buffer.from(b).equals(Buffer.from(src))) assert.equal(src, sources[0][0], 'seed ' + seed + ': a mutated response was accepted');
   }
   assert.ok(counts[BAD] > 5000, JSON.stringify(counts));
 });
