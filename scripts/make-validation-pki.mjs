@@ -4,9 +4,10 @@
 // directory and renamed into place. Every certificate lives 10 years.
 //
 // root: "microtls Validation Root" (ECDSA P-256). Unless said otherwise a
-// leaf is ECDSA (one shared key, leaf.key), has DNS:localhost, and NAME.crt
-// comes with NAME-chain.crt (the leaf then its intermediates, as a server
-// sends it). Names below: leaf <- issuer.
+// leaf is ECDSA (one shared key, leaf.key, copied to NAME.key), has
+// DNS:localhost, and NAME.crt comes with NAME-chain.crt (the leaf then its
+// intermediates, as a server sends it) and NAME-ints.crt (the intermediates
+// alone). Names below: leaf <- issuer.
 //
 // Name constraints (intermediates under root):
 //   nc-dns      critical permitted DNS:example.com   <- nc-dns-ok (www.example.com), nc-dns-bad (evil.test),
@@ -37,7 +38,7 @@
 //   crl-int.crl (by crl-int: crl-leaf-revoked revoked, keyCompromise; 30 days), crl-int-stale.crl
 //   (nextUpdate 2021), root.crl (by root: crl-int2 revoked; 30 days). They are remade when older than a day.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -118,13 +119,17 @@ function cert(dir, name, { key = name, type = 'ec', subj, ext, issuer, serial })
   if (issuer) args.push('-CA', issuer + '.crt', '-CAkey', keyOf[issuer] + '.key');
   openssl(dir, args);
   keyOf[name] = key;
+  // NAME.key beside NAME.crt, for s_server -cert / -key.
+  if (key !== name) copyFileSync(join(dir, key + '.key'), join(dir, name + '.key'));
 }
 
 const text = (dir, f) => readFileSync(join(dir, f), 'utf8');
 
-/** NAME-chain.crt: the listed certificates in order. */
+/** NAME-chain.crt: the listed certificates in order; NAME-ints.crt: all but the first (for s_server -cert_chain). */
 function chainFile(dir, name, certs) {
-  writeFileSync(join(dir, name + '-chain.crt'), certs.map((c) => text(dir, c + '.crt')).join(''));
+  const pems = certs.map((c) => text(dir, c + '.crt'));
+  writeFileSync(join(dir, name + '-chain.crt'), pems.join(''));
+  writeFileSync(join(dir, name + '-ints.crt'), pems.slice(1).join(''));
 }
 
 /** A leaf with the shared key under `issuer`, sent with `intermediates`. */
