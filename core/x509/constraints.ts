@@ -21,6 +21,15 @@ function lower(c: number): number {
   return c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
 }
 
+/** Offset of the first (or, with `last`, the last) byte b in v; -1 when there is none. */
+function find(v: Uint8Array, b: number, last = false): number {
+  for (let i = 0; i < v.length; i++) {
+    const k = last ? v.length - 1 - i : i;
+    if (v[k] === b) return k;
+  }
+  return -1;
+}
+
 /** Whether a ends with b, ASCII case-insensitively. */
 function endsWith(a: Uint8Array, b: Uint8Array, bStart = 0): boolean {
   const n = b.length - bStart;
@@ -43,7 +52,7 @@ function dnsWithin(name: Uint8Array, c: Uint8Array): boolean {
 /** A wildcard name "*.B" also stands for every "L.B": it hits an excluded subtree "L.B" too. */
 function wildcardHits(name: Uint8Array, c: Uint8Array): boolean {
   if (name.length < 3 || name[0] !== 0x2a) return false;
-  const dot = c.indexOf(0x2e, 1);
+  const dot = find(c.subarray(1), 0x2e) + 1;
   return dot > 0 && c.length - dot === name.length - 1 && endsWith(c, name, 1);
 }
 
@@ -56,12 +65,11 @@ function ipWithin(ip: Uint8Array, c: Uint8Array): boolean {
 
 /** rfc822Name subtree: a mailbox "a@host", every mailbox at "host", or at any host below ".host". */
 function emailWithin(email: Uint8Array, c: Uint8Array): boolean {
-  const at = email.lastIndexOf(0x40);
+  const at = find(email, 0x40, true);
   if (at <= 0) return false;
-  if (c.indexOf(0x40) >= 0) {
+  if (find(c, 0x40) >= 0) {
     if (c.length !== email.length) return false;
-    const cAt = c.lastIndexOf(0x40);
-    return cAt === at && bytesEqual(c.subarray(0, at), email.subarray(0, at)) && endsWith(email, c, at);
+    return find(c, 0x40, true) === at && bytesEqual(c.subarray(0, at), email.subarray(0, at)) && endsWith(email, c, at);
   }
   const host = email.subarray(at + 1);
   return c[0] === 0x2e ? host.length > c.length && endsWith(host, c) : host.length === c.length && endsWith(host, c);
@@ -104,6 +112,14 @@ function show(type: number, v: Uint8Array): string {
   return TYPE_LABEL[type] + ':' + s;
 }
 
+function excluded(subtrees: GeneralName[], type: number, name: Uint8Array): boolean {
+  for (let i = 0; i < subtrees.length; i++) {
+    const e = subtrees[i];
+    if (e.type === type && (within(type, name, e.value) || (type === DNS && wildcardHits(name, e.value)))) return true;
+  }
+  return false;
+}
+
 /** The CA's verdict on one name: permitted subtrees of its type hold it, no excluded one does. */
 function checkName(ca: Certificate, caLabel: string, cLabel: string, type: number, name: Uint8Array): void {
   const nc = ca.nameConstraints!;
@@ -123,13 +139,6 @@ function checkName(ca: Certificate, caLabel: string, cLabel: string, type: numbe
   if (why) fail(ErrorCode.CERT_NAME_CONSTRAINTS, Alert.bad_certificate, show(type, name) + ' of ' + cLabel + ' ' + why + ' ' + caLabel);
 }
 
-function excluded(subtrees: GeneralName[], type: number, name: Uint8Array): boolean {
-  for (let i = 0; i < subtrees.length; i++) {
-    const e = subtrees[i];
-    if (e.type === type && (within(type, name, e.value) || (type === DNS && wildcardHits(name, e.value)))) return true;
-  }
-  return false;
-}
 
 /** The commonName as bytes when it is ASCII, for the no-SAN rule. */
 function commonName(c: Certificate): Uint8Array | null {
