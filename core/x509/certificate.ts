@@ -201,6 +201,19 @@ export function readSignatureAlgorithm(d: Der, end: number): SignatureAlgorithm 
   return alg;
 }
 
+/**
+ * The end of a signed structure (certificate, CRL): signatureAlgorithm,
+ * which must repeat the TBS one byte for byte, and the signature BIT STRING.
+ */
+export function readSignature(d: Der, end: number, innerAlg: Uint8Array): { signatureAlgorithm: SignatureAlgorithm | null; signature: Uint8Array } {
+  const at = d.pos;
+  const signatureAlgorithm = readSignatureAlgorithm(d, end);
+  if (!bytesEqual(innerAlg, d.buf.subarray(at, d.pos))) d.fail('signature algorithm differs from the TBS one');
+  const signature = d.bitString(end);
+  d.close(end);
+  return { signatureAlgorithm, signature };
+}
+
 /** A Name: returns its first commonName ('' if none) and leaves the whole Name as d.buf[start, d.pos). Also used for CRLs. */
 export function readName(d: Der, end: number): string {
   const nameEnd = d.sequence(end);
@@ -429,12 +442,7 @@ export function parseCertificate(der: Uint8Array): Certificate {
   }
   d.close(tbsEnd);
 
-  at = d.pos;
-  const signatureAlgorithm = readSignatureAlgorithm(d, certEnd);
-  if (!bytesEqual(innerAlg, der.subarray(at, d.pos))) d.fail('signature algorithm differs from the TBS one');
-  const signature = d.bitString(certEnd);
-  d.close(certEnd);
-
+  const { signatureAlgorithm, signature } = readSignature(d, certEnd, innerAlg);
   return {
     der, tbs, version, serial, signatureAlgorithm, signature,
     issuer, subject, issuerCN, subjectCN, notBefore, notAfter, spki, publicKey,

@@ -8,7 +8,7 @@
 // covers every certificate of its scope that its issuer signed.
 import type { SignatureAlgorithm } from '../crypto/types.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
-import { readName, readSignatureAlgorithm } from './certificate.js';
+import { readName, readSignature } from './certificate.js';
 import { Der, Tag, bytesEqual, ctx, oid, oidToString } from './der.js';
 import { decodePem, pemText } from './pem.js';
 
@@ -167,11 +167,7 @@ export function parseCrl(der: Uint8Array): Crl {
     d.close(x);
   }
   d.close(tbsEnd);
-  const algAt = d.pos;
-  const signatureAlgorithm = readSignatureAlgorithm(d, top);
-  if (!bytesEqual(innerAlg, der.subarray(algAt, d.pos))) bad(d, 'signature algorithm differs from the TBS one');
-  const signature = d.bitString(top);
-  d.close(top);
+  const { signatureAlgorithm, signature } = readSignature(d, top, innerAlg);
   return {
     der, tbs, signatureAlgorithm, signature, issuer, issuerCN, thisUpdate, nextUpdate,
     authorityKeyId: ext.aki, scope: ext.scope, revoked,
