@@ -11,6 +11,8 @@ export function usage(commands: readonly Command[]): string {
     'Run "microtls <command> --help" for the options of a command.\n';
 }
 
+const DEMO_PKI_NOTE = 'The demo PKI (ports/node/demo-pki) is public and insecure: for real use, give your own files.\n';
+
 export const SERVER_HELP = `usage: microtls server [options]
   --cert FILE             certificate chain, PEM leaf first (default: demo PKI server-ecdsa-chain.crt)
   --key FILE              private key (default: demo PKI server-ecdsa.key)
@@ -35,8 +37,7 @@ export const SERVER_HELP = `usage: microtls server [options]
   --keylog FILE           append NSS key log lines (for Wireshark) to FILE
   -v, --verbose           print the engine debug log to stderr
   -h, --help              this help
-The demo PKI (ports/node/demo-pki) is public and insecure: use your own files.
-`;
+${DEMO_PKI_NOTE}`;
 
 export const CLIENT_HELP = `usage: microtls client [options]
   --ca FILE               trust anchors (default: demo PKI ca.crt)
@@ -65,7 +66,7 @@ export const CLIENT_HELP = `usage: microtls client [options]
 Each line read from standard input is sent; an empty line sends an HTTP GET
 request, "break" ends the session, "k" sends a KeyUpdate and "K" one that
 asks the server to update its keys too.
-`;
+${DEMO_PKI_NOTE}`;
 
 export const DEMO_HELP = `usage: microtls demo [options]
 Runs a server and a client in one process on 127.0.0.1, does one handshake
