@@ -20,7 +20,7 @@ const out = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'ports', 'nod
 const DAYS = '7300';
 
 const P256 = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
-// [name, key, issuer, extensions section]
+// [name, key, issuer, role in EXTENSIONS]
 const CERTS = [
   ['ca', P256, null, 'ca'],
   ['intermediate', P256, 'ca', 'intermediate'],
@@ -34,32 +34,15 @@ const CN = { ca: 'microtls Demo CA (public, insecure)', intermediate: 'microtls 
 const SHIPPED = ['ca.crt', 'server-ecdsa-chain.crt', 'server-ecdsa.key'];
 for (const [name] of CERTS.slice(3)) SHIPPED.push(name + '.crt', name + '.key');
 
-const CONFIG = `[req]
-distinguished_name = dn
-prompt = no
-[dn]
-CN = unused
-[ca]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign
-subjectKeyIdentifier = hash
-[intermediate]
-basicConstraints = critical, CA:TRUE, pathlen:0
-keyUsage = critical, keyCertSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-[server]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:localhost, IP:127.0.0.1, IP:::1
-authorityKeyIdentifier = keyid
-[client]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = clientAuth
-authorityKeyIdentifier = keyid
-`;
+// Extensions by role, as -addext arguments (the config file only names the subject).
+const EXTENSIONS = {
+  ca: ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign'],
+  intermediate: ['basicConstraints=critical,CA:TRUE,pathlen:0', 'keyUsage=critical,keyCertSign'],
+  server: ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=serverAuth',
+    'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1'],
+  client: ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=clientAuth'],
+};
+const CONFIG = '[req]\ndistinguished_name = dn\n[dn]\n';
 
 function openssl(dir, args) {
   const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
@@ -72,7 +55,8 @@ try {
   writeFileSync(join(tmp, 'openssl.cnf'), CONFIG);
   for (const [name, key, issuer, ext] of CERTS) {
     const args = ['req', '-x509', '-config', 'openssl.cnf', ...key, '-noenc', '-keyout', name + '.key', '-out', name + '.crt',
-      '-subj', '/O=microtls demo/CN=' + (CN[name] ?? name + ' (public demo key)'), '-days', DAYS, '-extensions', ext];
+      '-subj', '/O=microtls demo/CN=' + (CN[name] ?? name + ' (public demo key)'), '-days', DAYS,
+      ...EXTENSIONS[ext].flatMap((e) => ['-addext', e])];
     if (issuer) args.push('-CA', issuer + '.crt', '-CAkey', issuer + '.key');
     openssl(tmp, args);
   }
