@@ -34,8 +34,9 @@
 //   [patho-leaf, patho-30, ..., patho-1]: the issuer each step needs comes last.
 //   cycle-x ("Cycle X", issued by "Cycle Y") and cycle-y (issued by "Cycle X") signed each other's keys;
 //   cycle-leaf <- cycle-x, sent as [cycle-leaf, cycle-x, cycle-y].
-// CRLs: crl-int (under root) <- crl-leaf, crl-leaf-revoked; crl-int2 (under root) <- crl-int2-leaf.
-//   crl-int.crl (by crl-int: crl-leaf-revoked revoked, keyCompromise; 30 days), crl-int-stale.crl
+// CRLs: crl-int (under root) <- crl-leaf, crl-leaf-revoked, crl-client, crl-client-revoked (clientAuth);
+//   crl-int2 (under root) <- crl-int2-leaf.
+//   crl-int.crl (by crl-int: the two -revoked ones revoked, keyCompromise; 30 days), crl-int-stale.crl
 //   (nextUpdate 2021), root.crl (by root: crl-int2 revoked; 30 days). They are remade when older than a day.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -56,6 +57,8 @@ const SECTIONS = {
   root: 'basicConstraints = critical, CA:TRUE\nkeyUsage = critical, keyCertSign, cRLSign\nsubjectKeyIdentifier = hash\n',
   ca: CA,
   leaf: EE + 'subjectAltName = DNS:localhost\n',
+  client: 'basicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature\nextendedKeyUsage = clientAuth\n' +
+    'subjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid\n',
   nc_dns: CA + 'nameConstraints = critical, permitted;DNS:example.com\n',
   nc_dns_nc: CA + 'nameConstraints = permitted;DNS:example.com\n',
   nc_dns_ex: CA + 'nameConstraints = critical, excluded;DNS:evil.example.com\n',
@@ -214,6 +217,8 @@ function generate(dir) {
   ca(dir, 'crl-int', 'ca');
   leaf(dir, 'crl-leaf', 'crl-int');
   leaf(dir, 'crl-leaf-revoked', 'crl-int');
+  leaf(dir, 'crl-client', 'crl-int', 'client');
+  leaf(dir, 'crl-client-revoked', 'crl-int', 'client');
   ca(dir, 'crl-int2', 'ca');
   leaf(dir, 'crl-int2-leaf', 'crl-int2');
   crls(dir, dir);
@@ -234,7 +239,7 @@ function crls(pki, to) {
     openssl(scratch, [...base, '-gencrl', '-out', join(to, file), ...extra]);
     rmSync(scratch, { recursive: true, force: true });
   };
-  make('crl-int.crl', 'crl-int', ['crl-leaf-revoked']);
+  make('crl-int.crl', 'crl-int', ['crl-leaf-revoked', 'crl-client-revoked']);
   make('crl-int-stale.crl', 'crl-int', ['crl-leaf-revoked'], ['-crl_lastupdate', '20200101000000Z', '-crl_nextupdate', '20210101000000Z']);
   make('root.crl', 'root', ['crl-int2']);
 }

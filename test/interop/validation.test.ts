@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { Alert, alertName } from '../../core/errors.js';
-import { failsWith, microConnect, type MicroOptions } from '../helpers/microtls.js';
-import { cleanup, opensslServer, pki, pkiDer } from '../helpers/peers.js';
+import { failsWith, microConnect, microListen, readLine, type MicroOptions } from '../helpers/microtls.js';
+import { cleanup, opensslClient, opensslServer, pki, pkiDer } from '../helpers/peers.js';
 
 after(cleanup);
 const T = { timeout: 20000 };
@@ -101,4 +101,23 @@ test('positive end to end: the alternate path, a permitted name, a CRL that does
     peer.socket.destroy();
     await srv.stop();
   }
+});
+
+test('a server revokes one device of its fleet with a CRL: s_client with the revoked certificate sees certificate_revoked, the other gets in', T, async () => {
+  const server = () => microListen({ ca: 'validation/root.crt', verify: 'require', crls: ['validation/crl-int.crl', 'validation/root.crl'], crlRequired: true });
+  const client = (port: number, name: string) => opensslClient(port, { cert: 'validation/' + name, chain: 'validation/' + name + '-ints.crt' });
+  let srv = await server();
+  let cl = client(srv.port, 'crl-client-revoked');
+  const e = await failsWith(srv.accept(), 'CERT_REVOKED');
+  assert.match(e.message, /"crl-client-revoked" revoked .* \(keyCompromise\) by the CRL of "crl-int"/);
+  assert.equal(e.alertSent, Alert.certificate_revoked);
+  await cl.waitFor(/alert certificate revoked/);
+  await srv.stop();
+  srv = await server();
+  cl = client(srv.port, 'crl-client');
+  const peer = await srv.accept();
+  assert.deepEqual(peer.conn.negotiated()?.peerCertificates[0], pkiDer('validation/crl-client.crt'));
+  cl.write('device\n');
+  assert.equal(await readLine(peer), 'device');
+  await srv.stop();
 });
