@@ -9,10 +9,10 @@
 // CA rights, key strength, pathLen and name constraints over the path below
 // it), so a rejected one costs nothing; one whose checks or signature fail
 // is skipped, and the search backtracks to the next. A certificate never
-// appears twice on one path, every verification result is remembered, and
-// all signature verifications of one validation, CRL signatures included,
-// are capped by a budget (maxSignatures): a peer cannot make a handshake
-// cost more. Names are compared as DER bytes (as BearSSL does), not with
+// appears twice on one path, and all signature verifications of one
+// validation, CRL signatures included, are capped by a budget
+// (maxSignatures): as every step down a path costs one, a peer cannot make
+// a handshake cost more. Names are compared as DER bytes (as BearSSL does), not with
 // RFC 5280's normalization.
 import type { Verifier } from '../crypto/types.js';
 import { Alert, ErrorCode, TlsFailure, fail } from '../errors.js';
@@ -138,7 +138,7 @@ function checkIssuer(c: Certificate, anchor: boolean, path: Certificate[], opts:
     checkReceivedCa(c, name);
     checkPurpose(c, opts);
   }
-  for (let k = 0; k < path.length; k++) {
+  for (let k = 0; c.nameConstraints && k < path.length; k++) {
     if (k === 0 || !bytesEqual(path[k].issuer, path[k].subject)) checkNameConstraints(c, name, path[k], label(path[k]), k === 0);
   }
 }
@@ -146,8 +146,6 @@ function checkIssuer(c: Certificate, anchor: boolean, path: Certificate[], opts:
 /** One validation's search state. */
 class PathSearch {
   readonly path: Certificate[];
-  /** Signatures verified so far: what was signed, by whom, and whether it verified. */
-  private readonly verified: { signed: object; by: Certificate; ok: boolean }[] = [];
   private spent = 0;
   /** The first reason a candidate path was rejected: reported when no path is found. */
   error: TlsFailure | null = null;
@@ -160,12 +158,14 @@ class PathSearch {
     if (this.error === null) this.error = e;
   }
 
-  /** Verifies a signature by `by`'s key once per validation, within the budget. */
-  private verify(signed: object, alg: Certificate['signatureAlgorithm'], tbs: Uint8Array, signature: Uint8Array, by: Certificate): boolean {
-    for (let i = 0; i < this.verified.length; i++) {
-      const v = this.verified[i];
-      if (v.signed === signed && v.by === by) return v.ok;
-    }
+  /**
+   * Verifies a signature within the budget. Results are not remembered: a
+   * step down the path always costs a verification, so the budget bounds
+   * the steps too (the work between two steps is bounded by the number of
+   * candidates).
+   */
+  private verify(alg: Certificate['signatureAlgorithm'], tbs: Uint8Array, signature: Uint8Array, by: Certificate): boolean {
+    if (alg === null) return false;
     const max = this.opts.maxSignatures ?? DEFAULT_MAX_SIGNATURES;
     if (this.spent >= max) {
       fail(ErrorCode.CHAIN_BUDGET_EXCEEDED, Alert.bad_certificate, max + ' signature verifications spent on ' + label(this.path[0]) +
@@ -173,9 +173,7 @@ class PathSearch {
     }
     this.spent++;
     if (this.opts.stats) this.opts.stats.signatures++;
-    const ok = alg !== null && this.opts.verifier.verify(alg, by.publicKey, tbs, signature);
-    this.verified.push({ signed, by, ok });
-    return ok;
+    return this.opts.verifier.verify(alg, by.publicKey, tbs, signature);
   }
 
   /**
@@ -192,7 +190,7 @@ class PathSearch {
       if (!bytesEqual(crl.issuer, c.issuer) || (crl.scope === 'leaf' && c.ca === true) || (crl.scope === 'ca' && c.ca !== true)) continue;
       if (crl.authorityKeyId !== null && issuer.subjectKeyId !== null && !bytesEqual(crl.authorityKeyId, issuer.subjectKeyId)) continue;
       named++;
-      if ((best === null || crl.thisUpdate > best.thisUpdate) && this.verify(crl, crl.signatureAlgorithm, crl.tbs, crl.signature, issuer)) best = crl;
+      if ((best === null || crl.thisUpdate > best.thisUpdate) && this.verify(crl.signatureAlgorithm, crl.tbs, crl.signature, issuer)) best = crl;
     }
     const who = label(issuer);
     if (best === null) {
@@ -222,7 +220,7 @@ class PathSearch {
         fail(ErrorCode.CERT_CHAIN_TOO_LONG, Alert.bad_certificate, 'more than ' + this.opts.depth + ' certificate(s) below the trust anchor');
       }
       checkIssuer(cand, anchor, path, this.opts);
-      if (!this.verify(c, c.signatureAlgorithm, c.tbs, c.signature, cand)) {
+      if (!this.verify(c.signatureAlgorithm, c.tbs, c.signature, cand)) {
         fail(ErrorCode.CERT_SIGNATURE, Alert.bad_certificate, (c.signatureAlgorithm ? 'bad signature on ' : 'unsupported signature algorithm on ') +
           label(c) + ' by ' + label(cand));
       }

@@ -59,6 +59,10 @@ before(() => {
   made['loop-b'] = parseCertificate(makeCert(dir, { name: 'loop-b', key: EC256, subj: '/CN=loop b', ext: CA, issuer: 'loop-a0' }));
   made['loop-a'] = parseCertificate(makeCert(dir, { name: 'loop-a', key: 'loop-a0', subj: '/CN=loop a', ext: CA, issuer: 'loop-b' }));
   mk('leaf-loop', LEAF, 'loop-a');
+  // Eight self-issued CAs with one key: each verifies every other, so paths are permutations.
+  made['same-0'] = parseCertificate(makeCert(dir, { name: 'same-0', key: EC256, subj: '/CN=same', ext: CA }));
+  for (let i = 1; i <= 8; i++) made['same-' + i] = parseCertificate(makeCert(dir, { name: 'same-' + i, key: 'same-0', subj: '/CN=same', ext: CA, issuer: 'same-0' }));
+  mk('leaf-same', LEAF, 'same-0');
 });
 
 const verifiers: [string, Verifier][] = [['node:crypto', nodeVerifier], ['core verifySignature', { verify: verifySignature }]];
@@ -142,6 +146,12 @@ for (const [vname, verifier] of verifiers) {
       const loop = assertFails(() => verifyChain([made['leaf-loop'], made['loop-a'], made['loop-b']], anchors, opts({ stats })), 'UNKNOWN_CA');
       assert.match(loop.message, /issuer "loop a" of "loop b" not found \(only certificates already on the path have that name\)/);
       assert.equal(stats.signatures, 2);
+      // Mutually verifying certificates: every step down costs a verification, so the budget ends the search.
+      const same = [made['leaf-same']];
+      for (let i = 0; i <= 8; i++) same.push(made['same-' + i]);
+      const spent = { signatures: 0 };
+      assertFails(() => verifyChain(same, anchors, opts({ stats: spent })), 'CHAIN_BUDGET_EXCEEDED');
+      assert.equal(spent.signatures, 100);
     });
 
     test('CA constraints on intermediates: CA flag, keyCertSign, pathLen, EKU, critical extensions', () => {
