@@ -147,15 +147,22 @@ function checkIssuer(c: Certificate, anchor: boolean, path: Certificate[], opts:
 class PathSearch {
   readonly path: Certificate[];
   private spent = 0;
-  /** The first reason a candidate path was rejected: reported when no path is found. */
+  /**
+   * Why the longest rejected path was rejected (the first such reason for
+   * that length): the most telling error when no path is found.
+   */
   error: TlsFailure | null = null;
+  private errorDepth = 0;
 
   constructor(leaf: Certificate, private readonly chain: Certificate[], private readonly anchors: Certificate[], private readonly opts: ChainOptions) {
     this.path = [leaf];
   }
 
   private note(e: TlsFailure): void {
-    if (this.error === null) this.error = e;
+    if (this.path.length > this.errorDepth) {
+      this.error = e;
+      this.errorDepth = this.path.length;
+    }
   }
 
   /**
@@ -169,7 +176,7 @@ class PathSearch {
     const max = this.opts.maxSignatures ?? DEFAULT_MAX_SIGNATURES;
     if (this.spent >= max) {
       fail(ErrorCode.CHAIN_BUDGET_EXCEEDED, Alert.bad_certificate, max + ' signature verifications spent on ' + label(this.path[0]) +
-        ' without finding a valid path' + (this.error ? '; first rejection: ' + this.error.message : ''));
+        ' without finding a valid path' + (this.error ? '; deepest rejection: ' + this.error.message : ''));
     }
     this.spent++;
     if (this.opts.stats) this.opts.stats.signatures++;
@@ -258,7 +265,7 @@ class PathSearch {
         if (this.tryIssuer(cand, anchor)) return true;
       }
     }
-    if (named === 0 || (looped && this.error === null)) {
+    if (named === 0 || looped) {
       this.note(new TlsFailure(ErrorCode.UNKNOWN_CA, Alert.unknown_ca, 'issuer "' + c.issuerCN + '" of ' + label(c) + ' not found' +
         (looped ? ' (only certificates already on the path have that name)' : '')));
     }
@@ -269,7 +276,7 @@ class PathSearch {
 /**
  * Validates a received chain (leaf first, as received; extra certificates
  * are ignored) against the trust anchors. Throws TlsFailure on any failure:
- * the first rejection met when no path validates, CHAIN_BUDGET_EXCEEDED
+ * the rejection of the longest path tried when none validates, CHAIN_BUDGET_EXCEEDED
  * when the signature budget runs out. Returns the validated path: the leaf,
  * the intermediates, then the anchor (just [leaf] when the leaf is itself
  * an anchor), so path[1] is the leaf's issuer (the OCSP check needs it).

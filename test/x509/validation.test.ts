@@ -124,7 +124,7 @@ for (const [vname, verifier] of verifiers) {
       for (const depth of [9, 32]) {
         const stats = { signatures: 0 };
         const e = fails('patho-leaf', 'CHAIN_BUDGET_EXCEEDED', /100 signature verifications spent on "patho-leaf"/, { depth, stats });
-        assert.match(e.message, /first rejection: certificate signature failure: bad signature on "patho-leaf"/);
+        assert.match(e.message, /deepest rejection: certificate signature failure: bad signature on "Patho CA" by "Patho CA"/);
         assert.equal(stats.signatures, 100);
       }
       const stats = { signatures: 0 };
