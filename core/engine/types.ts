@@ -23,7 +23,7 @@ export interface CertificateSupport {
   /** The CRLs in a buffer: PEM with one or more "X509 CRL" blocks, or one DER. */
   readCrls(data: Uint8Array | string): Crl[];
   /** Checks a stapled OCSP response for leaf (issued by issuer); throws on a bad, revoked or stale one. */
-  checkOcspResponse(response: Uint8Array, leaf: Certificate, issuer: Certificate, opts: { verifier: Verifier; now: number | null }): void;
+  checkOcspResponse(response: Uint8Array, leaf: Certificate, issuer: Certificate, opts: { verifier: Verifier; now: number | null; minRsaBits?: number }): void;
 }
 
 /** Transport callbacks (IO-callback mode). Both never block. */

@@ -93,7 +93,7 @@ export function checkPeerChain(
     s.debug?.('chain: ' + stats.signatures + ' signature verification(s)');
   }
   if (purpose === 'serverAuth' && s.ocsp !== 'off') {
-    if (ocspResponse) x509.checkOcspResponse(ocspResponse, path[0], path[1] ?? path[0], { verifier: s.crypto, now });
+    if (ocspResponse) x509.checkOcspResponse(ocspResponse, path[0], path[1] ?? path[0], { verifier: s.crypto, now, minRsaBits: s.minRsaBits ?? undefined });
     else if (s.ocsp === 'require') fail(ErrorCode.OCSP_REQUIRED, Alert.bad_certificate_status_response);
   }
   return chain[0];
