@@ -91,6 +91,16 @@ const CONFIG = '[req]\ndistinguished_name = dn\nprompt = no\n[dn]\nCN = unused\n
   Object.entries(SECTIONS).map(([k, v]) => '[' + k + ']\n' + v).join('') +
   '[crl_ca]\ndatabase = index.txt\ndefault_md = sha256\ndefault_crl_days = 30\n';
 
+// Constrained CAs under root: [name, extensions section, its leaves as [name, SAN section]].
+const CONSTRAINED = [
+  ['nc-dns', 'nc_dns', [['nc-dns-ok', 'san_www'], ['nc-dns-bad', 'san_evil']]],
+  ['nc-dns-nc', 'nc_dns_nc', [['nc-dns-nc-bad', 'san_evil']]],
+  ['nc-dns-ex', 'nc_dns_ex', [['nc-dns-ex-ok', 'san_www'], ['nc-dns-ex-bad', 'san_evil_sub']]],
+  ['nc-ip', 'nc_ip', [['nc-ip-ok', 'san_ip'], ['nc-ip-bad', 'san_ip10']]],
+  ['nc-ip-ex', 'nc_ip_ex', [['nc-ip-ex-bad', 'san_ip']]],
+  ['nc-email', 'nc_email', [['nc-email-ok', 'san_mail_ok'], ['nc-email-bad', 'san_mail_bad']]],
+];
+
 const KEYS = {
   ec: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'],
   rsa512: ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:512'],
@@ -149,23 +159,11 @@ function generate(dir) {
   writeFileSync(join(dir, 'openssl.cnf'), CONFIG);
   cert(dir, 'root', { subj: '/O=microtls/CN=microtls Validation Root', ext: 'root' });
 
-  ca(dir, 'nc-dns', 'nc_dns');
-  leaf(dir, 'nc-dns-ok', 'nc-dns', 'san_www');
-  leaf(dir, 'nc-dns-bad', 'nc-dns', 'san_evil');
+  for (const [name, section, leaves] of CONSTRAINED) {
+    ca(dir, name, section);
+    for (const [leafName, san] of leaves) leaf(dir, leafName, name, san);
+  }
   leaf(dir, 'nc-dns-cn', 'nc-dns', 'san_none', ['nc-dns'], 'evil.test');
-  ca(dir, 'nc-dns-nc', 'nc_dns_nc');
-  leaf(dir, 'nc-dns-nc-bad', 'nc-dns-nc', 'san_evil');
-  ca(dir, 'nc-dns-ex', 'nc_dns_ex');
-  leaf(dir, 'nc-dns-ex-ok', 'nc-dns-ex', 'san_www');
-  leaf(dir, 'nc-dns-ex-bad', 'nc-dns-ex', 'san_evil_sub');
-  ca(dir, 'nc-ip', 'nc_ip');
-  leaf(dir, 'nc-ip-ok', 'nc-ip', 'san_ip');
-  leaf(dir, 'nc-ip-bad', 'nc-ip', 'san_ip10');
-  ca(dir, 'nc-ip-ex', 'nc_ip_ex');
-  leaf(dir, 'nc-ip-ex-bad', 'nc-ip-ex', 'san_ip');
-  ca(dir, 'nc-email', 'nc_email');
-  leaf(dir, 'nc-email-ok', 'nc-email', 'san_mail_ok');
-  leaf(dir, 'nc-email-bad', 'nc-email', 'san_mail_bad');
   ca(dir, 'nc-dir', 'nc_dir');
   ca(dir, 'nc-dir-sub', 'ca', 'nc-dir', '/O=evil/CN=nc-dir-sub');
   leaf(dir, 'nc-dir-sub-leaf', 'nc-dir-sub', 'leaf', ['nc-dir-sub', 'nc-dir']);
