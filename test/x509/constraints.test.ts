@@ -57,6 +57,9 @@ test('iPAddress subtrees by family and mask; rfc822Name mailbox, host and domain
   violates(ca([mail('example.com')]), leaf({ email: ['bob@mail.example.com'] }));
   passes(ca([mail('.example.com')]), leaf({ email: ['bob@mail.example.com'] }));
   violates(ca([mail('.example.com')]), leaf({ email: ['bob@example.com'] }));
+  violates(ca([], [mail('evil.test')]), leaf({ email: ['bob@EVIL.test'] }));
+  passes(ca([], [mail('bob@evil.test')]), leaf({ email: ['alice@evil.test'] }));
+  violates(ca([], [ip(127, 0, 0, 1, 255, 255, 255, 255)]), leaf({ ip: [[127, 0, 0, 1]] }));
 });
 
 test('the commonName of a leaf without SAN counts when it is a host name or an IP', () => {
