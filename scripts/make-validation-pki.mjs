@@ -31,9 +31,12 @@
 //   int-bc-noncritical, int-empty-subject (under root) <- their -leaf
 // Path building: patho-1..30, all "Patho CA" issued by "Patho CA" without key identifiers, patho-j signed
 //   by the key of patho-(j+1) and patho-30 by patho-1's; patho-leaf <- patho-1. patho-leaf-chain.crt sends
-//   [patho-leaf, patho-30, ..., patho-1]: the issuer each step needs comes last.
+//   [patho-leaf, patho-30, ..., patho-1]: the issuer each step needs comes last. patho-bridge is a
+//   "Patho CA" from root with a key of its own; patho-bridged-chain.crt is the ring and the bridge (so
+//   every ring member leads to root by names, though no signature does).
 //   cycle-x ("Cycle X", issued by "Cycle Y") and cycle-y (issued by "Cycle X") signed each other's keys;
-//   cycle-leaf <- cycle-x, sent as [cycle-leaf, cycle-x, cycle-y].
+//   cycle-leaf <- cycle-x, sent as [cycle-leaf, cycle-x, cycle-y]; cycle-bridge is a "Cycle Y" from
+//   root with a key of its own and no key identifiers, and cycle-bridged-chain.crt adds it.
 // CRLs: crl-int (under root) <- crl-leaf, crl-leaf-revoked, crl-client, crl-client-revoked (clientAuth);
 //   crl-int2 (under root) <- crl-int2-leaf.
 //   crl-int.crl (by crl-int: the two -revoked ones revoked, keyCompromise; 30 days), crl-int-stale.crl
@@ -206,11 +209,16 @@ function generate(dir) {
   const ring = [];
   for (let j = PATHO; j >= 1; j--) ring.push('patho-' + j);
   chainFile(dir, 'patho-leaf', ['patho-leaf', ...ring]);
+  // A "Patho CA" from root with a key of its own: now every ring member leads to root by names.
+  cert(dir, 'patho-bridge', { subj: '/CN=Patho CA', ext: 'patho', issuer: 'root' });
+  chainFile(dir, 'patho-bridged', ['patho-leaf', ...ring, 'patho-bridge']);
 
   cert(dir, 'cycle-x0', { key: 'cycle-x', subj: '/CN=Cycle X', ext: 'ca' });
   cert(dir, 'cycle-y', { subj: '/CN=Cycle Y', ext: 'ca', issuer: 'cycle-x0' });
   cert(dir, 'cycle-x', { subj: '/CN=Cycle X', ext: 'ca', issuer: 'cycle-y' });
   leaf(dir, 'cycle-leaf', 'cycle-x', 'leaf', ['cycle-x', 'cycle-y']);
+  cert(dir, 'cycle-bridge', { subj: '/CN=Cycle Y', ext: 'patho', issuer: 'root' }); // no key ids: a candidate for any "Cycle Y"
+  chainFile(dir, 'cycle-bridged', ['cycle-leaf', 'cycle-x', 'cycle-y', 'cycle-bridge']);
 
   ca(dir, 'crl-int', 'ca');
   leaf(dir, 'crl-leaf', 'crl-int');

@@ -7,7 +7,9 @@
 // authorityKeyIdentifier when both are there: those candidates come
 // first). A candidate is checked before its signature is verified (dates,
 // CA rights, key strength, pathLen and name constraints over the path below
-// it), so a rejected one costs nothing; one whose checks or signature fail
+// it), so a rejected one costs nothing, and a received certificate from
+// which no trust anchor can be reached by names is never tried; one whose
+// checks or signature fail
 // is skipped, and the search backtracks to the next. A certificate never
 // appears twice on one path, and all signature verifications of one
 // validation, CRL signatures included, are capped by a budget
@@ -154,8 +156,30 @@ class PathSearch {
   error: TlsFailure | null = null;
   private errorDepth = 0;
 
+  /**
+   * Whether a trust anchor can be reached from each received certificate by
+   * names alone (ignoring signatures, depth and repeats: an over-estimate).
+   * The others are never tried, so a chain of certificates that lead
+   * nowhere, however tangled, costs no signature at all.
+   */
+  private readonly leads: boolean[] = [];
+
   constructor(leaf: Certificate, private readonly chain: Certificate[], private readonly anchors: Certificate[], private readonly opts: ChainOptions) {
     this.path = [leaf];
+    const leads = this.leads;
+    for (let i = 0; i < chain.length; i++) {
+      let named = false;
+      for (let a = 0; !named && a < anchors.length; a++) named = issuerRank(chain[i], anchors[a]) > 0;
+      leads.push(named);
+    }
+    for (let changed = true; changed;) {
+      changed = false;
+      for (let i = 0; i < chain.length; i++) {
+        for (let j = 0; !leads[i] && j < chain.length; j++) {
+          if (j !== i && leads[j] && issuerRank(chain[i], chain[j]) > 0) leads[i] = changed = true;
+        }
+      }
+    }
   }
 
   private note(e: TlsFailure): void {
@@ -246,8 +270,8 @@ class PathSearch {
   /** Extends the path from its top certificate; true when it reached a trust anchor. */
   extend(): boolean {
     const c = this.path[this.path.length - 1];
-    let named = 0;
-    let looped = false;
+    let tried = 0;
+    let why = '';
     // Anchors first (the shortest paths), each group by key identifier match first.
     for (let pass = 0; pass < 4; pass++) {
       const anchor = pass < 2;
@@ -257,18 +281,15 @@ class PathSearch {
         if (issuerRank(c, cand) !== 2 - (pass & 1)) continue;
         // A received copy of an anchor was tried as the anchor.
         if (!anchor && indexOf(cand, this.anchors) >= 0) continue;
-        named++;
-        if (indexOf(cand, this.path) >= 0) {
-          looped = true;
-          continue;
+        if (!anchor && !this.leads[i]) why = ' (no certificate with that name leads to a trust anchor)';
+        else if (indexOf(cand, this.path) >= 0) why = ' (only certificates already on the path have that name)';
+        else {
+          tried++;
+          if (this.tryIssuer(cand, anchor)) return true;
         }
-        if (this.tryIssuer(cand, anchor)) return true;
       }
     }
-    if (named === 0 || looped) {
-      this.note(new TlsFailure(ErrorCode.UNKNOWN_CA, Alert.unknown_ca, 'issuer "' + c.issuerCN + '" of ' + label(c) + ' not found' +
-        (looped ? ' (only certificates already on the path have that name)' : '')));
-    }
+    if (tried === 0) this.note(new TlsFailure(ErrorCode.UNKNOWN_CA, Alert.unknown_ca, 'issuer "' + c.issuerCN + '" of ' + label(c) + ' not found' + why));
     return false;
   }
 }

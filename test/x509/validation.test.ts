@@ -120,23 +120,35 @@ for (const [vname, verifier] of verifiers) {
       fails('int-empty-subject-leaf', 'CERT_PROFILE', /is a CA with an empty subject/);
     });
 
-    test('30 same-subject intermediates: the search stops at the signature budget', () => {
+    test('30 same-subject intermediates leading nowhere: no signature is spent', () => {
       for (const depth of [9, 32]) {
         const stats = { signatures: 0 };
-        const e = fails('patho-leaf', 'CHAIN_BUDGET_EXCEEDED', /100 signature verifications spent on "patho-leaf"/, { depth, stats });
+        fails('patho-leaf', 'UNKNOWN_CA', /issuer "Patho CA" of "patho-leaf" not found \(no certificate with that name leads to a trust anchor\)/, { depth, stats });
+        assert.equal(stats.signatures, 0);
+      }
+    });
+
+    test('the same 30 with a bridge to the root by name: the search stops at the signature budget', () => {
+      for (const depth of [9, 32]) {
+        const stats = { signatures: 0 };
+        const e = fails('patho-bridged', 'CHAIN_BUDGET_EXCEEDED', /100 signature verifications spent on "patho-leaf"/, { depth, stats });
         assert.match(e.message, /deepest rejection: certificate signature failure: bad signature on "Patho CA" by "Patho CA"/);
         assert.equal(stats.signatures, 100);
       }
       const stats = { signatures: 0 };
-      fails('patho-leaf', 'CHAIN_BUDGET_EXCEEDED', /^[^]*10 signature verifications/, { maxSignatures: 10, stats });
+      fails('patho-bridged', 'CHAIN_BUDGET_EXCEEDED', /^[^]*10 signature verifications/, { maxSignatures: 10, stats });
       assert.equal(stats.signatures, 10);
     });
 
-    test('two CAs that issued each other: two signatures, then no path', () => {
+    test('two CAs that issued each other: nothing spent, or with a bridge by name three signatures, each CA once on the path', () => {
       for (const depth of [9, 32]) {
-        const stats = { signatures: 0 };
-        fails('cycle-leaf', 'UNKNOWN_CA', /issuer "Cycle X" of "Cycle Y" not found \(only certificates already on the path have that name\)/, { depth, stats });
-        assert.equal(stats.signatures, 2);
+        let stats = { signatures: 0 };
+        fails('cycle-leaf', 'UNKNOWN_CA', /issuer "Cycle X" of "cycle-leaf" not found \(no certificate with that name leads to a trust anchor\)/, { depth, stats });
+        assert.equal(stats.signatures, 0);
+        stats = { signatures: 0 };
+        // leaf <- X <- Y verify; the bridge's key does not sign X; Y's issuer X is already on the path.
+        fails('cycle-bridged', 'UNKNOWN_CA', /issuer "Cycle X" of "Cycle Y" not found \(only certificates already on the path have that name\)/, { depth, stats });
+        assert.equal(stats.signatures, 3);
       }
     });
 
