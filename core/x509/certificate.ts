@@ -315,6 +315,13 @@ function readSubtrees(d: Der, end: number): GeneralName[] {
     const tag = d.peek(sub);
     if (tag < 0 || (tag & 0xc0) !== 0x80) d.fail('GeneralSubtree without a GeneralName');
     const value = d.content(tag, sub);
+    if (tag === ctx(4, true)) {
+      // directoryName: a whole Name, checked here so that matching never meets a malformed one.
+      const valueEnd = d.pos;
+      d.pos = d.start;
+      readName(d, valueEnd);
+      d.close(valueEnd);
+    }
     if (tag === SAN_IP && value.length !== 8 && value.length !== 32) d.fail('iPAddress constraint of length ' + value.length);
     if (tag === SAN_DNS || tag === SAN_EMAIL) ascii(d, value, 'name constraint');
     if (d.pos < sub) d.fail('GeneralSubtree with minimum or maximum');
