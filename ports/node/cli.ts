@@ -22,6 +22,7 @@ import {
 import { keyLogFile, loadVerifyFile, nodeRandom, pkiFile, useCertificateFile, usePrivateKeyFile } from './files.js';
 import { MicrotlsError, SocketIo, close, closeSocket, errorFor, handshake, readSome, writeAll } from './socket-io.js';
 import { simulate } from './simulate.js';
+import { runToolkit, toolkitUsage } from './cli/toolkit.js';
 
 const DEFAULT_PORT = 11111;
 const DEFAULT_HOST = '127.0.0.1';
@@ -101,7 +102,8 @@ commands:
   client   TLS 1.3 sample client
   demo     server and client in one process
   simulate a device fleet and a server on simulated links
-Run "microtls <command> --help" for the options of a command.
+crypto toolkit (seed book chapter 7) and provisioning:
+${toolkitUsage}Run "microtls <command> --help" for the options of a command.
 `;
 
 const COMMON = {
@@ -687,6 +689,8 @@ export async function main(argv: string[]): Promise<number> {
     return command === undefined ? 1 : 0;
   }
   if (command === 'simulate') return simulate(args);
+  const tool = runToolkit(command, args);
+  if (tool) return tool;
   const run = RUN[command];
   if (!run) {
     err('ERROR: unknown command ' + JSON.stringify(command) + ' (err ' + ErrorCode.BAD_CONFIG + ', BAD_CONFIG)');
