@@ -18,6 +18,8 @@ export const profiles = {
   full: 'core/index.js',
   'client-ecdhe': 'core/profiles/client-ecdhe.js',
   'client-psk': 'core/profiles/client-psk.js',
+  /** The crypto toolkit alone (no TLS engine): microtls/crypto. */
+  crypto: 'core/profiles/crypto.js',
 };
 
 const MODDABLE_PORT = 'ports/moddable/index.js';
@@ -36,6 +38,8 @@ export const targets = {
       full: [profiles.full, MODDABLE_PORT],
       'client-ecdhe': [profiles['client-ecdhe'], MODDABLE_PORT],
       'client-psk': [profiles['client-psk'], MODDABLE_PORT],
+      // Without the socket port, which would bring the engine.
+      crypto: [profiles.crypto],
     },
     esbuild: { format: 'esm', target: 'es2022', supported: { 'class-static-field': false } },
   },

@@ -52,7 +52,6 @@ function subWord(t: number): number {
 
 /** An AES-128/192/256 encryption key schedule, rekeyable in place. */
 export class Aes {
-  /** Round keys (the inverse cipher, aes-cbc.ts, derives its own from them). */
   readonly rk = new Uint32Array(60);
   rounds = 0;
   /** Keystream scratch for ctr(). */
