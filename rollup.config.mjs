@@ -38,8 +38,8 @@ export const targets = {
       full: [profiles.full, MODDABLE_PORT],
       'client-ecdhe': [profiles['client-ecdhe'], MODDABLE_PORT],
       'client-psk': [profiles['client-psk'], MODDABLE_PORT],
-      // Without the socket port, which would bring the engine.
-      crypto: [profiles.crypto],
+      // The toolkit and on-device provisioning, without the socket port (which would bring the engine).
+      crypto: [profiles.crypto, 'ports/moddable/provision.js'],
     },
     esbuild: { format: 'esm', target: 'es2022', supported: { 'class-static-field': false } },
   },
