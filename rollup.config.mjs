@@ -59,9 +59,10 @@ export const targets = {
 /**
  * Our modules and noble's have no getters with side effects, so reading a
  * property never keeps code alive: that lets unused providers, groups and
- * hashes (built by calls at module level) fall away.
+ * hashes (built by calls at module level) fall away. oid() (core/x509/der.ts)
+ * only computes bytes, so unused OID constants fall away too.
  */
-export const treeshake = { propertyReadSideEffects: false };
+export const treeshake = { propertyReadSideEffects: false, manualPureFunctions: ['oid'] };
 
 const ENTRY = '\0microtls-entry';
 

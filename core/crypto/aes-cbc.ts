@@ -6,12 +6,6 @@
 import { Alert, ErrorCode, fail } from '../errors.js';
 import { Aes, SBOX, readBE32 } from './aes.js';
 
-const INV_SBOX = new Uint8Array(256);
-const D0 = new Uint32Array(256);
-const D1 = new Uint32Array(256);
-const D2 = new Uint32Array(256);
-const D3 = new Uint32Array(256);
-
 /** Multiplication in GF(2^8) modulo x^8 + x^4 + x^3 + x + 1. */
 function gmul(a: number, b: number): number {
   let r = 0;
@@ -22,21 +16,30 @@ function gmul(a: number, b: number): number {
   return r;
 }
 
-{
-  for (let i = 0; i < 256; i++) INV_SBOX[SBOX[i]] = i;
-  // D0[x] is the InvMixColumns column (14s, 9s, 13s, 11s) of s = InvS(x); D1..D3 are its rotations.
+/** The inverse S-box and D0..D3: D0[x] is the InvMixColumns column (14s, 9s, 13s, 11s) of s = InvS(x), D1..D3 its rotations. */
+function inverseTables(): [Uint8Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array] {
+  const inv = new Uint8Array(256);
+  const d0 = new Uint32Array(256);
+  const d1 = new Uint32Array(256);
+  const d2 = new Uint32Array(256);
+  const d3 = new Uint32Array(256);
+  for (let i = 0; i < 256; i++) inv[SBOX[i]] = i;
   for (let i = 0; i < 256; i++) {
-    const s = INV_SBOX[i];
+    const s = inv[i];
     const e = gmul(s, 14);
     const n = gmul(s, 9);
     const d = gmul(s, 13);
     const b = gmul(s, 11);
-    D0[i] = ((e << 24) | (n << 16) | (d << 8) | b) >>> 0;
-    D1[i] = ((b << 24) | (e << 16) | (n << 8) | d) >>> 0;
-    D2[i] = ((d << 24) | (b << 16) | (e << 8) | n) >>> 0;
-    D3[i] = ((n << 24) | (d << 16) | (b << 8) | e) >>> 0;
+    d0[i] = ((e << 24) | (n << 16) | (d << 8) | b) >>> 0;
+    d1[i] = ((b << 24) | (e << 16) | (n << 8) | d) >>> 0;
+    d2[i] = ((d << 24) | (b << 16) | (e << 8) | n) >>> 0;
+    d3[i] = ((n << 24) | (d << 16) | (b << 8) | e) >>> 0;
   }
+  return [inv, d0, d1, d2, d3];
 }
+
+// Built once at load; the annotation lets a bundle without CBC decryption drop them.
+const [INV_SBOX, D0, D1, D2, D3] = /*#__PURE__*/ inverseTables();
 
 /** InvMixColumns of one round-key word: D tables of S(x) undo the S-box they include. */
 function invMix(w: number): number {
