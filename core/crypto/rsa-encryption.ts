@@ -123,7 +123,8 @@ export function rsaPkcs1Encrypt(key: RsaPublicKey, msg: Uint8Array, random: Rand
   random(ps);
   const one = new Uint8Array(1);
   for (let i = 0; i < ps.length; i++) {
-    while (ps[i] === 0) {
+    for (let tries = 0; ps[i] === 0; tries++) {
+      if (tries === 64) fail(ErrorCode.CRYPTO_ERROR, Alert.internal_error, 'the random source gives only zero bytes');
       random(one);
       ps[i] = one[0];
     }

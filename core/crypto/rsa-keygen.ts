@@ -10,6 +10,16 @@ import { bitLength, bytesToBigInt, modInverse, modPow } from './rsa.js';
 type Random = (dst: Uint8Array) => void;
 
 const E = 65537n;
+/**
+ * Draws allowed per prime: about ln(2^1536)/2 ~ 530 odd candidates are
+ * expected for the largest size; a source that fails 30 times that is broken
+ * (constant output would otherwise loop for ever).
+ */
+const MAX_CANDIDATES = 16384;
+
+function brokenRandom(): never {
+  return fail(ErrorCode.CRYPTO_ERROR, Alert.internal_error, 'RSA key generation: the random source gives no usable values');
+}
 
 /** The odd primes below 2000, for trial division. */
 const SMALL_PRIMES: number[] = [];
@@ -40,10 +50,11 @@ function probablyPrime(n: bigint, rounds: number, random: Random): boolean {
   }
   const bits = bitLength(n);
   for (let r = 0; r < rounds; r++) {
-    let a: bigint;
-    do {
+    let a = randomBits(bits, random);
+    for (let tries = 0; a < 2n || a > n - 2n; tries++) {
+      if (tries === 64) brokenRandom(); // each draw fits with probability > 1/2
       a = randomBits(bits, random);
-    } while (a < 2n || a > n - 2n);
+    }
     let x = modPow(a, d, n);
     if (x === 1n || x === n1) continue;
     let composite = true;
@@ -59,13 +70,14 @@ function probablyPrime(n: bigint, rounds: number, random: Random): boolean {
 /** A probable prime of exactly `bits` bits, >= sqrt(2) * 2^(bits-1) (top two bits set), with gcd(p-1, e) = 1. */
 function generatePrime(bits: number, rounds: number, random: Random): bigint {
   const top = 3n << BigInt(bits - 2);
-  for (;;) {
+  for (let tries = 0; tries < MAX_CANDIDATES; tries++) {
     const p = randomBits(bits, random) | top | 1n;
     let divisible = false;
     for (let i = 0; i < SMALL_PRIMES.length && !divisible; i++) divisible = p % BigInt(SMALL_PRIMES[i]) === 0n;
     if (divisible || (p - 1n) % E === 0n) continue;
     if (probablyPrime(p, rounds, random)) return p;
   }
+  return brokenRandom();
 }
 
 /** An RSA private key of `bits` bits (2048, 3072 or 4096) with e = 65537. */
@@ -75,7 +87,8 @@ export function generateRsaKey(bits: number, random: Random): Extract<PrivateKey
   // FIPS 186-5 Table B.1: rounds for an error probability below 2^-100 (p, q of 1024/1536/2048 bits).
   const rounds = half <= 1024 ? 5 : 4;
   const minDistance = 1n << BigInt(half - 100);
-  for (;;) {
+  for (let tries = 0; ; tries++) {
+    if (tries === 16) brokenRandom(); // p and q too close, or no d > 2^(nlen/2): each has negligible odds
     const p = generatePrime(half, rounds, random);
     const q = generatePrime(half, rounds, random);
     if ((p > q ? p - q : q - p) <= minDistance) continue;

@@ -190,6 +190,14 @@ test('RSA key generation on BigInt: 2048 and 3072 bits, consistent CRT values', 
   assert.throws(() => generateKey('rsa', { random, bits: 1024 }), (e: unknown) => e instanceof TlsFailure && e.code === ErrorCode.BAD_CONFIG);
 });
 
+test('a broken random source ends in an error, not an endless loop', () => {
+  const constant = (d: Uint8Array): void => { d.fill(0x5a); };
+  assert.throws(() => generateKey('rsa', { random: constant, bits: 2048 }), (e: unknown) => e instanceof TlsFailure && e.code === ErrorCode.CRYPTO_ERROR);
+  const key = generateKey('rsa', { random, bits: 2048 });
+  const zeros = (d: Uint8Array): void => { d.fill(0); };
+  assert.throws(() => rsaEncrypt(publicKeyOf(key), new Uint8Array(4), zeros, { padding: 'pkcs1' }), (e: unknown) => e instanceof TlsFailure && e.code === ErrorCode.CRYPTO_ERROR);
+});
+
 function gcd(a: bigint, b: bigint): bigint {
   while (b !== 0n) [a, b] = [b, a % b];
   return a;

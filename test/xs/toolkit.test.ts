@@ -3,13 +3,13 @@
 // run on Node, and OpenSSL accepts what XS made (the CSR, the certificate).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { toolkitScenario, type CryptoBundle } from './toolkit-scenario.js';
-import { built, dist, pkiFiles, pkiModule, prepare, runXsModule, spec } from './xs.js';
+import { built, dist, distReady, pkiFiles, pkiModule, prepare, root, runXsModule, spec } from './xs.js';
 
 const NOW = Date.now();
 
@@ -58,4 +58,14 @@ test('crypto toolkit and provisioning on XS: the same bytes as on Node, accepted
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the provisioning example: its manifest maps files that exist, and main.js parses', async () => {
+  await distReady();
+  const appDir = join(root, 'ports', 'moddable', 'provision');
+  const app = JSON.parse(readFileSync(join(appDir, 'manifest.json'), 'utf8')) as { include: string[]; modules: Record<string, string | string[]> };
+  assert.ok(app.include.some((p) => join(appDir, p) === join(root, 'manifest.json')), 'the app includes the library manifest');
+  for (const name of ['microtls', 'microtls/crypto']) assert.ok(existsSync(join(appDir, (app.modules[name] as string) + '.js')), name);
+  const check = spawnSync(process.execPath, ['--check', join(appDir, 'main.js')], { encoding: 'utf8', input: '' });
+  assert.equal(check.status, 0, check.stderr);
 });
