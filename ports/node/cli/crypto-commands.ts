@@ -11,15 +11,10 @@ import {
 } from '../../../core/toolkit/keys.js';
 import { rsaDecrypt, rsaEncrypt, sign, verify, type RsaEncryptOptions, type SignOptions } from '../../../core/toolkit/pkey.js';
 import type { AeadName } from '../../../core/toolkit/provider.js';
+import { cliError } from './errors.js';
 import {
-  ToolError, hexArg, parseOptions, provider, random, readInput, required, str, usage, writeOutput, type Parsed,
+  hexArg, parseOptions, provider, random, readInput, required, str, usage, writeOutput, type Parsed, type Tool,
 } from './toolkit-args.js';
-
-export interface Tool {
-  summary: string;
-  help: string;
-  run(args: string[]): number | Promise<number>;
-}
 
 const HASHES: HashName[] = ['sha256', 'sha384', 'sha512'];
 
@@ -41,6 +36,7 @@ function digestFile(d: { update(b: Uint8Array): unknown; digest(): Uint8Array },
 const PROVIDER_HELP = '  -provider noble|node  core\'s crypto (default) or node:crypto (OpenSSL)\n';
 
 const hash: Tool = {
+  name: 'hash',
   summary: 'SHA-256/384/512 of files (like openssl dgst)',
   help: 'usage: microtls hash [-a sha256|sha384|sha512] [FILE...]\n  prints ALG(FILE)= HEX for each file (standard input without FILE)\n' + PROVIDER_HELP,
   run(args) {
@@ -54,6 +50,7 @@ const hash: Tool = {
 };
 
 const hmac: Tool = {
+  name: 'hmac',
   summary: 'HMAC of files with a hex key',
   help: 'usage: microtls hmac [-a sha256|sha384|sha512] -k HEXKEY [FILE...]\n' + PROVIDER_HELP,
   run(args) {
@@ -70,6 +67,7 @@ const hmac: Tool = {
 const CIPHERS = ['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc', 'aes-128-gcm', 'aes-256-gcm', 'chacha20-poly1305'];
 
 const enc: Tool = {
+  name: 'enc',
   summary: 'AES-CBC (PKCS#7), AES-GCM, ChaCha20-Poly1305 with an explicit key and IV/nonce',
   help: `usage: microtls enc -CIPHER -k HEXKEY -iv HEX [-d] [-aad HEX] IN OUT
   CIPHER: ${CIPHERS.join(', ')}
@@ -94,11 +92,11 @@ const enc: Tool = {
     if (cipher.endsWith('-cbc')) {
       if (key.length * 8 !== Number(cipher.substring(4, 7))) usage(cipher + ' needs a ' + Number(cipher.substring(4, 7)) / 8 + '-byte key, not ' + key.length);
       out = p.opts.d ? cbcDecrypt(key, iv, input, prov) : cbcEncrypt(key, iv, input, prov);
-      if (!out) throw new ToolError(ErrorCode.CRYPTO_ERROR, 'bad decrypt (wrong key or IV, or corrupted data: the padding does not check)');
+      if (!out) throw cliError(ErrorCode.CRYPTO_ERROR, 'bad decrypt (wrong key or IV, or corrupted data: the padding does not check)');
     } else {
       const aad = p.opts.aad ? hexArg(p, 'aad') : undefined;
       out = p.opts.d ? aeadOpen(cipher as AeadName, key, iv, input, aad, prov) : aeadSeal(cipher as AeadName, key, iv, input, aad, prov);
-      if (!out) throw new ToolError(ErrorCode.CRYPTO_ERROR, 'authentication failed (wrong key, nonce or AAD, or modified data)');
+      if (!out) throw cliError(ErrorCode.CRYPTO_ERROR, 'authentication failed (wrong key, nonce or AAD, or modified data)');
     }
     writeOutput(p.rest[1], out);
     return 0;
@@ -121,6 +119,7 @@ function writePublic(p: Parsed, path: string | undefined, key: AnyPrivateKey): v
 }
 
 const genkey: Tool = {
+  name: 'genkey',
   summary: 'a new private key: ec (P-256), P-384, ed25519, x25519 or rsa',
   help: `usage: microtls genkey ec|P-256|P-384|ed25519|x25519|rsa [-curve P-256|P-384] [-bits 2048|3072|4096]
                       [-format pkcs8|sec1|pkcs1] [-outform pem|der] [-out key.pem] [-pubout pub.pem]
@@ -144,6 +143,7 @@ const genkey: Tool = {
 };
 
 const pkey: Tool = {
+  name: 'pkey',
   summary: 'convert a key between PKCS#8, SEC1, PKCS#1, SPKI, PEM and DER',
   help: 'usage: microtls pkey -in KEY [-pubout] [-format pkcs8|sec1|pkcs1] [-outform pem|der] [-out FILE]\n',
   run(args) {
@@ -164,6 +164,7 @@ const RSA_ENC_HELP = `  -pkcs1          RSAES-PKCS1-v1_5 instead of OAEP
 ` + PROVIDER_HELP;
 
 const rsaEncryptTool: Tool = {
+  name: 'rsa-encrypt',
   summary: 'RSA-OAEP or PKCS#1 v1.5 encryption with a public key',
   help: 'usage: microtls rsa-encrypt -pubin KEY -in IN -out OUT [-pkcs1] [-a sha256]\n  KEY: a public key (SPKI or PKCS#1) or a private key\n' + RSA_ENC_HELP,
   run(args) {
@@ -175,6 +176,7 @@ const rsaEncryptTool: Tool = {
 };
 
 const rsaDecryptTool: Tool = {
+  name: 'rsa-decrypt',
   summary: 'RSA-OAEP or PKCS#1 v1.5 decryption with a private key',
   help: 'usage: microtls rsa-decrypt -key KEY -in IN -out OUT [-pkcs1] [-a sha256]\n' + RSA_ENC_HELP +
     '  Every failure (length, range, padding) gives the same error.\n',
@@ -182,7 +184,7 @@ const rsaDecryptTool: Tool = {
     const p = parseOptions('rsa-decrypt', args, { key: true, in: true, out: true, pkcs1: false, a: true, provider: true });
     const key = importPrivateKey(readInput(required(p, 'key')));
     const out = rsaDecrypt(key, readInput(str(p, 'in')), random, rsaOptions(p), provider(p));
-    if (!out) throw new ToolError(ErrorCode.CRYPTO_ERROR, 'RSA decryption failed');
+    if (!out) throw cliError(ErrorCode.CRYPTO_ERROR, 'RSA decryption failed');
     writeOutput(str(p, 'out'), out);
     return 0;
   },
@@ -197,6 +199,7 @@ const SIGN_HELP = `  -a HASH         ECDSA/RSA hash (default sha256; sha384 for 
 ` + PROVIDER_HELP;
 
 const signTool: Tool = {
+  name: 'sign',
   summary: 'sign a file: ECDSA (DER), Ed25519, RSA PKCS#1 v1.5 or PSS',
   help: 'usage: microtls sign -key KEY -in FILE -out SIG [-a HASH] [-pss]\n' + SIGN_HELP,
   run(args) {
@@ -208,6 +211,7 @@ const signTool: Tool = {
 };
 
 const verifyTool: Tool = {
+  name: 'verify',
   summary: 'verify a signature of a file',
   help: 'usage: microtls verify -pubin KEY -sig SIG -in FILE [-a HASH] [-pss]\n  KEY: a public key or a private key\n' + SIGN_HELP,
   run(args) {
@@ -219,6 +223,4 @@ const verifyTool: Tool = {
   },
 };
 
-export const cryptoCommands: Record<string, Tool> = {
-  hash, hmac, enc, genkey, pkey, 'rsa-encrypt': rsaEncryptTool, 'rsa-decrypt': rsaDecryptTool, sign: signTool, verify: verifyTool,
-};
+export const cryptoTools: Tool[] = [hash, hmac, enc, genkey, pkey, rsaEncryptTool, rsaDecryptTool, signTool, verifyTool];

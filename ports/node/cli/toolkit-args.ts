@@ -1,20 +1,17 @@
 // What the crypto subcommands share: openssl-style single-dash options,
-// files in and out, hex arguments, the provider choice, and one error
-// format ("ERROR: what (err code, NAME)", never a stack trace).
+// files in and out, hex arguments, the provider choice, and the CLI's
+// error line ("ERROR: what (err code, NAME)", never a stack trace).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ErrorCode, TlsFailure, errorName } from '../../../core/errors.js';
+import { ErrorCode, TlsFailure } from '../../../core/errors.js';
 import { nobleToolkit } from '../../../core/toolkit/noble.js';
 import type { ToolkitProvider } from '../../../core/toolkit/provider.js';
 import { nodeRandom } from '../files.js';
 import { nodeToolkit } from '../node-toolkit.js';
-
-/** A failure the user can act on, with an engine error code. */
-export class ToolError {
-  constructor(readonly code: number, readonly message: string) {}
-}
+import type { Command } from './command.js';
+import { cliError, report } from './errors.js';
 
 export function usage(what: string): never {
-  throw new ToolError(ErrorCode.BAD_CONFIG, what);
+  throw cliError(ErrorCode.BAD_CONFIG, what);
 }
 
 /** Options: name -> true when it takes a value. */
@@ -70,7 +67,7 @@ export function readInput(path: string | undefined): Uint8Array {
     const b = readFileSync(path === undefined || path === '-' ? 0 : path);
     return new Uint8Array(b.buffer, b.byteOffset, b.length);
   } catch (e) {
-    throw new ToolError(ErrorCode.IO_ERROR, 'cannot read ' + (path ?? 'standard input') + ': ' + (e as { code?: string }).code);
+    throw cliError(ErrorCode.IO_ERROR, 'cannot read ' + (path ?? 'standard input') + ': ' + (e as { code?: string }).code);
   }
 }
 
@@ -79,7 +76,7 @@ export function writeOutput(path: string | undefined, data: Uint8Array | string)
     if (path === undefined || path === '-') process.stdout.write(data);
     else writeFileSync(path, data);
   } catch (e) {
-    throw new ToolError(ErrorCode.IO_ERROR, 'cannot write ' + path + ': ' + (e as { code?: string }).code);
+    throw cliError(ErrorCode.IO_ERROR, 'cannot write ' + path + ': ' + (e as { code?: string }).code);
   }
 }
 
@@ -92,20 +89,30 @@ export function provider(p: Parsed): ToolkitProvider {
 
 export const random = nodeRandom;
 
-/** Runs a subcommand, turning every failure into one "ERROR:" line and exit code 1. */
-export async function runTool(run: () => number | Promise<number>): Promise<number> {
-  try {
-    return await run();
-  } catch (e) {
-    let code: number = ErrorCode.INTERNAL;
-    let message = String(e);
-    if (e instanceof ToolError || e instanceof TlsFailure) {
-      code = e.code;
-      message = e.message;
-    } else if (e instanceof Error) {
-      message = e.message;
-    }
-    process.stderr.write('ERROR: ' + message + ' (err ' + code + ', ' + errorName(code) + ')\n');
-    return 1;
-  }
+/** A crypto subcommand: its help, one line for the command list, and what it does with its arguments. */
+export interface Tool {
+  name: string;
+  summary: string;
+  help: string;
+  run(args: string[]): number;
+}
+
+/** A Tool as a CLI Command: -help prints its help; a failure is one ERROR line and exit code 1. */
+export function toolCommand(t: Tool): Command {
+  return {
+    name: t.name,
+    summary: t.summary,
+    async run(args) {
+      if (args.some((a) => a === '-help' || a === '--help' || a === '-h')) {
+        process.stdout.write(t.help);
+        return 0;
+      }
+      try {
+        return t.run(args);
+      } catch (e) {
+        // The toolkit's own failures are the user's errors as they are (no "failed:" prefix).
+        return report(e instanceof TlsFailure ? cliError(e.code, e.message) : e);
+      }
+    },
+  };
 }

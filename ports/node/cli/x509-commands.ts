@@ -7,8 +7,7 @@ import { createCsr, csrPem } from '../../../core/toolkit/csr.js';
 import { certificatePem, createSelfSigned, signCsr, verifyCertificate, type CertificateOptions } from '../../../core/toolkit/issue.js';
 import { importPrivateKey } from '../../../core/toolkit/keys.js';
 import type { Purpose } from '../../../core/toolkit/x509-fields.js';
-import type { Tool } from './crypto-commands.js';
-import { parseOptions, provider, random, readInput, required, str, usage, writeOutput, type Parsed } from './toolkit-args.js';
+import { parseOptions, provider, random, readInput, required, str, usage, writeOutput, type Parsed, type Tool } from './toolkit-args.js';
 
 /** -san DNS:a,IP:b (repeatable as one comma-separated list). */
 function sanList(p: Parsed): string[] | undefined {
@@ -56,6 +55,7 @@ const ISSUE_HELP = `  -days N                validity from now (default 365)
 `;
 
 const req: Tool = {
+  name: 'req',
   summary: 'a PKCS#10 request (or with -x509 a self-signed certificate) from a key',
   help: `usage: microtls req -key KEY -subj /CN=device-1[/O=org] [-san DNS:name,IP:addr] [-out csr.pem] [-outform der]
        microtls req -x509 -key KEY -subj /CN=Root CA [-days N] [-ca] ... -out ca.pem
@@ -84,6 +84,7 @@ const req: Tool = {
 };
 
 const x509: Tool = {
+  name: 'x509',
   summary: 'sign a request as a CA (-req), or verify a certificate (-verify)',
   help: `usage: microtls x509 -req -in csr.pem -CA ca.pem -CAkey ca.key [-days N] [...] [-out cert.pem] [-outform der]
        microtls x509 -verify -CAfile ca.pem [-untrusted chain.pem] [-purpose serverAuth|clientAuth] [-host NAME] cert.pem
@@ -117,4 +118,4 @@ function verifyCommand(p: Parsed): number {
   return 0;
 }
 
-export const x509Commands: Record<string, Tool> = { req, x509 };
+export const x509Tools: Tool[] = [req, x509];
