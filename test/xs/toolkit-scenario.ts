@@ -5,6 +5,7 @@
 // both engines.
 import type * as Crypto from '../../core/profiles/crypto.js';
 import type * as Provision from '../../ports/moddable/provision.js';
+import { seeded } from './wire-run.js';
 
 export type CryptoBundle = typeof Crypto & typeof Provision;
 
@@ -21,24 +22,9 @@ function bytes(s: string): Uint8Array {
   return b;
 }
 
-/** A fixed byte sequence (xorshift32), the same on every engine; not for real keys. */
-function sequence(seed: number): (dst: Uint8Array) => void {
-  let x = seed >>> 0 || 1;
-  return (dst) => {
-    for (let i = 0; i < dst.length; i++) {
-      x ^= x << 13;
-      x >>>= 0;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      x >>>= 0;
-      dst[i] = x & 0xff;
-    }
-  };
-}
-
 /** Runs every toolkit operation; print() gets one "name: value" line each. `rsaPem` is an RSA-2048 key (no RSA keygen on XS: too slow). */
 export function toolkitScenario(C: CryptoBundle, rsaPem: string, caPem: string, caKeyPem: string, now: number, print: (line: string) => void): void {
-  const random = sequence(7);
+  const random = seeded(7); // a fixed sequence: the same bytes on XS and Node (never for real keys)
   const msg = bytes('The seed book, chapter 7');
   for (const h of ['sha256', 'sha384', 'sha512'] as const) {
     print(h + ': ' + hex(C.digest(h, msg)));
