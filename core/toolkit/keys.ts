@@ -171,10 +171,10 @@ export function importPublicKey(input: Uint8Array | string): AnyPublicKey {
   const d = new Der(der, ErrorCode.BAD_KEY);
   const seq = d.sequence(der.length);
   if (label === '' && d.peek(seq) === Tag.INTEGER) {
+    // PKCS#1 RSAPublicKey is INTEGER, INTEGER and nothing else; a private key has more.
     d.integer(seq);
-    // PKCS#1 RSAPublicKey is INTEGER, INTEGER and nothing else.
-    if (d.peek(seq) === Tag.INTEGER && (d.skip(seq), d.pos === seq)) return rsaPublicFromPkcs1(der);
-    return publicKeyOf(importPrivateKey(der));
+    if (d.peek(seq) === Tag.INTEGER) d.skip(seq);
+    return d.pos === seq ? rsaPublicFromPkcs1(der) : publicKeyOf(importPrivateKey(der));
   }
   return (x25519From(der, false) as X25519PublicKey | null) ?? parsePublicKey(der);
 }

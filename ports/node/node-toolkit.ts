@@ -10,7 +10,7 @@ import {
 import type { CbcCipher } from '../../core/crypto/aes-cbc.js';
 import type { RsaPublicKey } from '../../core/crypto/rsa.js';
 import type { RsaPrivateKey } from '../../core/crypto/rsa-encryption.js';
-import type { Aead, HashName } from '../../core/crypto/types.js';
+import type { Aead, Hash, HashName } from '../../core/crypto/types.js';
 import { Alert, ErrorCode, fail } from '../../core/errors.js';
 import { CipherSuite } from '../../core/registry.js';
 import { encodePrivateKey, encodePublicKey } from '../../core/toolkit/keys.js';
@@ -45,7 +45,7 @@ function rsaPrivateObject(key: RsaPrivateKey): KeyObject {
 }
 
 export const nodeToolkit: ToolkitProvider = {
-  hash: (name: HashName) => nodeCryptoProvider.hash(name) as ReturnType<ToolkitProvider['hash']>,
+  hash: (name: HashName) => nodeCryptoProvider.hash(name) as Hash,
   aead: (name: AeadName) => nodeCryptoProvider.aead(SUITES[name]) as Aead,
   cbc: nodeCbc,
   rsa: {
