@@ -25,6 +25,8 @@ const FEATURES = {
   'AES-CCM': '/core/crypto/aes-ccm.js',
   'server machine': '/core/handshake/server.js',
   'ticket sealing': '/core/session/ticket.js',
+  'TLS engine': '/core/engine/',
+  'crypto toolkit': '/core/toolkit/',
 };
 
 const pad = (s, n) => String(s).padStart(n);

@@ -8,7 +8,7 @@
 // covers every certificate of its scope that its issuer signed.
 import type { SignatureAlgorithm } from '../crypto/types.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
-import { readName, readSignature } from './certificate.js';
+import { OID_AUTHORITY_KEY_ID, readName, readSignature } from './certificate.js';
 import { Der, Tag, bytesEqual, ctx, oid, oidToString } from './der.js';
 import { decodePem, pemText } from './pem.js';
 
@@ -36,7 +36,6 @@ export interface Crl {
 }
 
 const ENUMERATED = 0x0a;
-const OID_AUTHORITY_KEY_ID = oid('2.5.29.35');
 const OID_CRL_NUMBER = oid('2.5.29.20');
 const OID_ISSUING_DP = oid('2.5.29.28');
 const OID_REASON_CODE = oid('2.5.29.21');
