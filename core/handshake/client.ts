@@ -11,10 +11,14 @@ import { asciiBytes } from '../bytes/ascii.js';
 import { constantTimeEqual } from '../crypto/ct.js';
 import type { Aead, Hash, PublicKey } from '../crypto/types.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
-import { HandshakeType, TLS13, groupName, suiteName } from '../registry.js';
+import { HandshakeType, TLS13, groupName, suiteHash, suiteName } from '../registry.js';
 import { obfuscatedAge, sessionUsable, type SessionState } from '../session/session.js';
-import { checkFinished, checkPeerChain, chooseScheme, signCertificateVerify, verifyCertificateVerify } from './authentication.js';
-import { Handshake, suiteHash, type HandshakeHost } from './handshake.js';
+import type { Credentials } from '../config.js';
+import {
+  authorities, authoritiesBound, certificateFlightBound, checkFinished, checkPeerChain, chooseScheme, signCertificateVerify,
+  verifyCertificateVerify,
+} from './authentication.js';
+import { Handshake, type HandshakeHost } from './handshake.js';
 import { KeySchedule } from './key-schedule.js';
 import {
   parseCertificate as parseCertificateMessage,
@@ -35,6 +39,46 @@ import {
 import { computeBinder, pskModeCodes } from './psk.js';
 import type { Transcript } from './transcript.js';
 import { copyBytes } from '../bytes/copy.js';
+
+/** Longest PSK identity (a ticket or an external identity) a client offers; its ClientHello reserves room for it. */
+export const MAX_PSK_IDENTITY = 1024;
+/** Longest HelloRetryRequest cookie a client echoes. */
+export const MAX_COOKIE = 512;
+
+/**
+ * The client's largest flight (ClientHello, or EndOfEarlyData + our
+ * certificate flight + Finished) and the largest handshake message it
+ * reassembles, for a configuration. Refuses (BAD_CONFIG, naming the option)
+ * one whose ClientHello cannot be sent: extensions are limited to 2^16-1 bytes.
+ */
+export function clientBounds(c: Credentials): { flight: number; message: number } {
+  const s = c.settings;
+  let share = 0;
+  for (const g of s.groups) share = Math.max(share, s.crypto.group(g)!.publicLen);
+  let ext = 7 + 6 + (share ? 4 + share : 0) + 6 + MAX_COOKIE + 4; // supported_versions, key_share, cookie, early_data
+  if (s.groups.length > 0) ext += 6 + 2 * s.groups.length;
+  if (s.certificates) ext += 6 + 2 * s.signatureSchemes.length;
+  if (s.serverName && !isIpLiteral(s.serverName)) ext += 9 + s.serverName.length;
+  if (s.alpn) for (const p of s.alpn) ext += 1 + p.length;
+  if (s.alpn) ext += 6;
+  ext += (s.maxFragmentLength ? 5 : 0) + (s.recordSizeLimit ? 6 : 0) + (s.ocsp !== 'off' ? 9 : 0) + (s.postHandshakeAuth ? 4 : 0);
+  // psk_key_exchange_modes and pre_shared_key with one identity and a binder of up to 48 bytes.
+  if (s.pskClient || s.now) ext += 5 + s.pskModes.length + 4 + 2 + 2 + MAX_PSK_IDENTITY + 4 + 2 + 1 + 48;
+  const names = authoritiesBound(c, 'ClientHello');
+  ext += names;
+  if (ext > 0xffff) {
+    fail(ErrorCode.BAD_CONFIG, Alert.internal_error, (names ? 'certificateAuthorities: ' : '') +
+      'the ClientHello extensions would take ' + ext + ' bytes, more than 65535');
+  }
+  const hello = Math.max(4 + 2 + 32 + 33 + 2 + 2 * s.cipherSuites.length + 2 + 2 + ext, s.clientHelloPadding);
+  // EndOfEarlyData, our Certificate and CertificateVerify (when a server asks), Finished.
+  const finished = 4 + (s.certificates ? certificateFlightBound(c) : 8) + 4 + 48;
+  // Without certificate support or post-handshake authentication no Certificate or
+  // CertificateRequest can come: the largest message is a NewSessionTicket, a
+  // HelloRetryRequest or EncryptedExtensions.
+  const small = !s.certificates && !s.postHandshakeAuth;
+  return { flight: Math.max(hello, finished), message: small ? Math.min(s.maxHandshakeMessage, 1024 + MAX_PSK_IDENTITY) : s.maxHandshakeMessage };
+}
 
 /** True if `name` is an IPv4 or IPv6 literal (never sent as SNI, RFC 6066 3). */
 function isIpLiteral(name: string): boolean {
@@ -116,6 +160,9 @@ export class ClientHandshake extends Handshake {
       if (session) this.host.log('saved session not usable: full handshake');
       const psk = s.pskClient ? s.pskClient(s.serverName) : null;
       if (!psk) return null;
+      if (psk.identity.length > MAX_PSK_IDENTITY) {
+        fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'pskClient: identity of ' + psk.identity.length + ' bytes (at most ' + MAX_PSK_IDENTITY + ')');
+      }
       identity = psk.identity;
       key = psk.key;
       hashName = psk.hash ?? 'sha256';
@@ -150,9 +197,7 @@ export class ClientHandshake extends Handshake {
     if (s.recordSizeLimit) ext.recordSizeLimit = s.recordSizeLimit + 1;
     if (s.ocsp !== 'off') ext.statusRequest = true;
     if (s.postHandshakeAuth) ext.postHandshakeAuth = true;
-    if (s.certificateAuthorities && this.host.context.anchors.length > 0) {
-      ext.certificateAuthorities = this.host.context.anchors.map((a) => a.subject);
-    }
+    ext.certificateAuthorities = authorities(this.host.credentials);
     if (this.cookie) ext.cookie = this.cookie;
     if (earlyData) ext.earlyData = true;
     const offer = this.offer;
@@ -336,6 +381,9 @@ export class ClientHandshake extends Handshake {
       this.makeKeyShare(group);
     }
     this.cookie = hrr.ext.cookie ?? null;
+    if (this.cookie && this.cookie.length > MAX_COOKIE) {
+      fail(ErrorCode.HRR_NOT_ACCEPTABLE, Alert.illegal_parameter, 'cookie of ' + this.cookie.length + ' bytes (at most ' + MAX_COOKIE + ')');
+    }
     // A PSK bound to another hash cannot be used with the suite the server chose.
     if (this.offer && this.offer.hash.name !== this.hash!.name) this.offer = null;
     // Early data is over: the second ClientHello goes in the clear (RFC 8446 4.2.10).
@@ -403,14 +451,14 @@ export class ClientHandshake extends Handshake {
     // Keep copies: the message buffer is reused for the next message.
     this.peerCertificates = msg.entries.map((e) => copyBytes(e.cert));
     const ocsp = msg.entries[0].ocspResponse;
-    this.serverKey = checkPeerChain(this.host.context, this.peerCertificates, 'serverAuth', s.serverName, ocsp ?? null).publicKey;
+    this.serverKey = checkPeerChain(this.host.credentials, this.peerCertificates, 'serverAuth', s.serverName, ocsp ?? null).publicKey;
     this.enter('SERVER_CERTIFICATE_RECEIVED');
   }
 
   private onCertificateVerify(body: Uint8Array): void {
     const cv = parseCertificateVerify(body);
     const s = this.host.settings;
-    verifyCertificateVerify(this.host.context, s.signatureSchemes, cv.scheme, this.serverKey!, true, this.transcriptHash(), cv.signature);
+    verifyCertificateVerify(this.host.credentials, s.signatureSchemes, cv.scheme, this.serverKey!, true, this.transcriptHash(), cv.signature);
     this.signatureScheme = cv.scheme;
     this.enter('SERVER_CERTIFICATE_VERIFY_RECEIVED');
   }
@@ -446,7 +494,7 @@ export class ClientHandshake extends Handshake {
   /** Certificate (empty when we have none the server accepts) and CertificateVerify, over transcript t. */
   private sendClientCertificate(context: Uint8Array, schemes: number[], t: Transcript): void {
     const h = this.host;
-    const ctx = h.context;
+    const ctx = h.credentials;
     const key = ctx.privateKey;
     const scheme = key && ctx.chain.length > 0 ? chooseScheme(ctx.ownSchemes(), schemes) : 0;
     h.beginMessage();
@@ -476,6 +524,10 @@ export class ClientHandshake extends Handshake {
     const s = this.host.settings;
     if (!s.now || !this.resumptionSecret) {
       this.host.log('received NewSessionTicket: no clock, not kept');
+      return;
+    }
+    if (t.ticket.length > MAX_PSK_IDENTITY) {
+      this.host.log('received NewSessionTicket of ' + t.ticket.length + ' bytes: longer than ' + MAX_PSK_IDENTITY + ', not kept');
       return;
     }
     this.received = {

@@ -5,10 +5,9 @@
 import type { Writer } from '../bytes/writer.js';
 import { asciiString } from '../bytes/ascii.js';
 import type { Aead, Hash } from '../crypto/types.js';
-import type { Context, Settings } from '../engine/context.js';
-import type { Negotiated, PskMode } from '../engine/types.js';
+import type { Credentials, Negotiated, PskMode, Settings } from '../config.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
-import { CipherSuite, HandshakeType, TLS13, handshakeName } from '../registry.js';
+import { HandshakeType, TLS13, handshakeName, suiteHash } from '../registry.js';
 import { KeySchedule } from './key-schedule.js';
 import { parseKeyUpdate, writeFinished, writeKeyUpdate } from './messages.js';
 import { Transcript } from './transcript.js';
@@ -16,7 +15,8 @@ import { Transcript } from './transcript.js';
 /** What a handshake machine may ask of its connection. */
 export interface HandshakeHost {
   readonly settings: Settings;
-  readonly context: Context;
+  /** Anchors, our chain and key (the connection's Context, or the one onServerName chose). */
+  readonly credentials: Credentials;
   /** Staging writer for outgoing messages (over the arena's handshake buffer). */
   readonly out: Writer;
   log(line: string): void;
@@ -37,11 +37,6 @@ export interface HandshakeHost {
   readonly receiveLimit: number;
   /** Server, early data rejected: discard up to n bytes of 0-RTT records the peer may still send. */
   skipEarlyData(n: number): void;
-}
-
-/** The hash of each TLS 1.3 suite. */
-export function suiteHash(suite: number): 'sha256' | 'sha384' {
-  return suite === CipherSuite.TLS_AES_256_GCM_SHA384 ? 'sha384' : 'sha256';
 }
 
 /** KeyUpdates accepted in a row without application data in between (a flood is an attack). */

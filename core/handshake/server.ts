@@ -10,12 +10,16 @@
 import { asciiString } from '../bytes/ascii.js';
 import { constantTimeEqual } from '../crypto/ct.js';
 import type { Hash, PublicKey } from '../crypto/types.js';
-import type { Context } from '../engine/context.js';
+import type { Credentials } from '../config.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
-import { HandshakeType, TLS13, groupName, schemeName, suiteName } from '../registry.js';
-import { ticketReplayId, type TicketState } from '../session/ticket.js';
-import { checkFinished, checkPeerChain, chooseScheme, signCertificateVerify, verifyCertificateVerify } from './authentication.js';
-import { Handshake, suiteHash, type HandshakeHost } from './handshake.js';
+import { HandshakeType, TLS13, groupName, schemeName, suiteHash, suiteName } from '../registry.js';
+import type { ReplayGuard } from '../session/replay.js';
+import { MAX_TICKET, ticketReplayId, type TicketKeys, type TicketState } from '../session/ticket.js';
+import {
+  authorities, authoritiesBound, certificateFlightBound, checkFinished, checkPeerChain, chooseScheme, signCertificateVerify,
+  verifyCertificateVerify,
+} from './authentication.js';
+import { Handshake, type HandshakeHost } from './handshake.js';
 import { KeySchedule } from './key-schedule.js';
 import {
   HRR_RANDOM,
@@ -40,6 +44,32 @@ import { copyBytes } from '../bytes/copy.js';
 /** Identities looked at in one ClientHello: a bound on the work a client can ask for. */
 const MAX_PSK_IDENTITIES = 4;
 const EMPTY = new Uint8Array(0);
+
+/** A server's credentials, with its context's ticket keys and 0-RTT replay guard (null when off). */
+export interface ServerCredentials extends Credentials {
+  readonly ticketKeys: TicketKeys | null;
+  readonly replay: ReplayGuard | null;
+}
+
+/**
+ * The server's largest flight (ServerHello through Finished, or its
+ * NewSessionTickets) and the largest handshake message it reassembles, for
+ * a configuration; refuses (BAD_CONFIG) trust anchors' names that do not fit
+ * a CertificateRequest.
+ */
+export function serverBounds(c: ServerCredentials): { flight: number; message: number } {
+  const s = c.settings;
+  let share = 0;
+  for (const g of s.groups) share = Math.max(share, s.crypto.group(g)!.publicLen);
+  const hello = 4 + 2 + 32 + 33 + 2 + 1 + 2 + 6 + 8 + share + 6;
+  let alpn = 0;
+  if (s.alpn) for (const p of s.alpn) alpn = Math.max(alpn, 7 + p.length);
+  const ee = 4 + 2 + alpn + 4 + 5 + 6 + 4;
+  const request = s.verify !== 'none' ? 4 + 1 + 2 + 6 + 2 * s.signatureSchemes.length + authoritiesBound(c, 'CertificateRequest') : 0;
+  const certificate = c.chain.length > 0 ? certificateFlightBound(c, s.ocspResponse ? s.ocspResponse.length : 0) : 0;
+  const tickets = s.tickets * (4 + 4 + 4 + 2 + 2 + MAX_TICKET + 2 + 8);
+  return { flight: Math.max(hello + ee + request + certificate + 4 + 48, tickets), message: s.maxHandshakeMessage };
+}
 
 /** The PSK the server accepted. */
 interface PskChoice {
@@ -67,7 +97,8 @@ export class ServerHandshake extends Handshake {
   private cookie: Uint8Array | null = null;
   private hrrGroup = 0;
   private clientHsSecret: Uint8Array | null = null;
-  private auth: Context;
+  /** The credentials serving this connection: ours, or the ones onServerName chose. */
+  private auth: Credentials;
   private clientAuth: ClientAuth | null = null;
   private offeredEarlyData = false;
   private clientOffersPostHandshakeAuth = false;
@@ -75,9 +106,12 @@ export class ServerHandshake extends Handshake {
   /** 0-RTT bytes still accepted. */
   earlyDataBudget = 0;
 
-  constructor(host: HandshakeHost) {
+  constructor(
+    host: HandshakeHost,
+    private readonly own: ServerCredentials,
+  ) {
     super(host, 'accept');
-    this.auth = host.context;
+    this.auth = own;
   }
 
   start(): void {
@@ -257,7 +291,7 @@ export class ServerHandshake extends Handshake {
     if (s.onServerName) {
       const chosen = s.onServerName(this.serverName);
       if (chosen === false) fail(ErrorCode.UNRECOGNIZED_NAME, Alert.unrecognized_name, this.serverName ?? '(no name)');
-      if (chosen) this.auth = chosen as Context;
+      if (chosen) this.auth = chosen;
     }
   }
 
@@ -270,7 +304,7 @@ export class ServerHandshake extends Handshake {
     const offered = ch.ext.preSharedKey;
     if (!offered) return null;
     const s = this.host.settings;
-    const ctx = this.host.context;
+    const ctx = this.own;
     const modes = ch.ext.pskModes;
     if (!modes) fail(ErrorCode.MISSING_EXTENSION, Alert.missing_extension, 'psk_key_exchange_modes');
     let mode: 'psk_ke' | 'psk_dhe_ke' | null = null;
@@ -320,7 +354,7 @@ export class ServerHandshake extends Handshake {
     const h = this.host;
     const s = h.settings;
     const t = psk?.ticket;
-    const replay = h.context.replay;
+    const replay = this.own.replay;
     let why = '';
     if (retry) why = 'after HelloRetryRequest';
     else if (!t || psk!.index !== 0) why = 'no resumption ticket';
@@ -384,7 +418,7 @@ export class ServerHandshake extends Handshake {
         context: EMPTY,
         ext: {
           signatureAlgorithms: s.signatureSchemes,
-          certificateAuthorities: s.certificateAuthorities ? h.context.anchors.map((a) => a.subject) : undefined,
+          certificateAuthorities: authorities(this.own),
         },
       });
       h.sendMessage();
@@ -440,12 +474,12 @@ export class ServerHandshake extends Handshake {
         a.state = 'VERIFIED';
       } else {
         this.peerCertificates = cert.entries.map((e) => copyBytes(e.cert));
-        a.key = checkPeerChain(this.host.context, this.peerCertificates, 'clientAuth', null).publicKey;
+        a.key = checkPeerChain(this.host.credentials, this.peerCertificates, 'clientAuth', null).publicKey;
         a.state = 'CERTIFICATE';
       }
     } else if (type === HandshakeType.certificate_verify && a.state === 'CERTIFICATE') {
       const cv = parseCertificateVerify(body);
-      verifyCertificateVerify(this.host.context, a.schemes, cv.scheme, a.key!, false, this.transcriptHash(a.transcript), cv.signature);
+      verifyCertificateVerify(this.host.credentials, a.schemes, cv.scheme, a.key!, false, this.transcriptHash(a.transcript), cv.signature);
       a.state = 'VERIFIED';
     } else {
       this.unexpected(type);
@@ -470,7 +504,7 @@ export class ServerHandshake extends Handshake {
   private sendTickets(): void {
     const h = this.host;
     const s = h.settings;
-    const keys = h.context.ticketKeys;
+    const keys = this.own.ticketKeys;
     if (!keys || s.tickets === 0) return;
     h.resetOutput();
     const now = s.now!();
@@ -502,14 +536,19 @@ export class ServerHandshake extends Handshake {
     h.log('sent ' + s.tickets + ' NewSessionTicket');
   }
 
+  /** Why requestClientCertificate() cannot run now, or null. */
+  whyNoClientCertificateRequest(): string | null {
+    if (!this.handshakeTranscript) return 'the client did not offer post_handshake_auth';
+    if (this.clientAuth) return 'a client authentication is already under way';
+    return null;
+  }
+
   /** Post-handshake client authentication (RFC 8446 4.6.2): sends a CertificateRequest with a fresh context. */
   requestClientCertificate(): void {
     const h = this.host;
-    if (!this.handshakeTranscript) fail(ErrorCode.BAD_STATE, Alert.internal_error, 'client did not offer post_handshake_auth');
-    if (this.clientAuth) fail(ErrorCode.BAD_STATE, Alert.internal_error, 'a client authentication is already under way');
     const context = new Uint8Array(16);
     h.settings.random(context);
-    const t = this.handshakeTranscript.fork();
+    const t = this.handshakeTranscript!.fork();
     this.clientAuth = { context, schemes: h.settings.signatureSchemes, transcript: t, key: null, state: 'REQUESTED' };
     h.resetOutput();
     h.beginMessage();

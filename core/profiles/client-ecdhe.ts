@@ -9,10 +9,10 @@ import { secp256r1Group, x25519Group } from '../crypto/groups.js';
 import { sha256 } from '../crypto/hash.js';
 import { composeProvider } from '../crypto/compose.js';
 import { verifySignature } from '../crypto/signature.js';
-import { Context as EngineContext } from '../engine/context.js';
-import type { ContextOptions } from '../engine/types.js';
+import type { ContextOptions } from '../config.js';
 import { CipherSuite, NamedGroup, SignatureScheme as S } from '../registry.js';
 import { x509Support } from '../x509/support.js';
+import { ClientContext } from './client.js';
 import { withDefaults, type ProfileDefaults } from './defaults.js';
 
 const defaults: ProfileDefaults = {
@@ -36,7 +36,7 @@ const defaults: ProfileDefaults = {
   ],
 };
 
-export class Context extends EngineContext {
+export class Context extends ClientContext {
   constructor(options: ContextOptions) {
     super(withDefaults(options, defaults));
   }

@@ -1,5 +1,5 @@
 // X.509 as the engine's pluggable certificate support.
-import type { CertificateSupport } from '../engine/types.js';
+import type { CertificateSupport } from '../config.js';
 import { parseCertificate } from './certificate.js';
 import { verifyChain } from './chain.js';
 import { parsePrivateKey } from './keys.js';
