@@ -288,13 +288,6 @@ test('post-handshake client authentication', () => {
   assert.equal(exchange(client, server, 'authenticated later'), 'authenticated later');
 });
 
-test('post-handshake auth needs the client to have offered it', () => {
-  const client = clientContext().newConnection();
-  const server = serverContext().newConnection();
-  assert.deepEqual(handshake(client, server), [0, 0]);
-  assert.equal(server.requestClientCertificate(), ErrorCode.BAD_STATE);
-});
-
 test('KeyUpdate flood is refused; automatic KeyUpdate after N records', () => {
   const client = clientContext({ keyUpdateAfter: 3 }).newConnection();
   const server = serverContext().newConnection();
