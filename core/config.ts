@@ -16,15 +16,15 @@ export interface CertificateSupport {
   /** The certificates in a buffer: PEM with one or more, or one DER. */
   readCertificates(data: Uint8Array | string): Uint8Array[];
   parseCertificate(der: Uint8Array): Certificate;
-  /** A private key from PEM or DER (PKCS#8, SEC1, PKCS#1). */
-  parsePrivateKey(data: Uint8Array | string): PrivateKey;
+  /** A private key from PEM or DER (PKCS#8, SEC1, PKCS#1); absent in a verification-only build. */
+  parsePrivateKey?(data: Uint8Array | string): PrivateKey;
   /**
    * Validates a chain (leaf first) against trust anchors and returns the
    * path it built (leaf ... anchor); throws a TlsFailure naming what failed.
    */
   verifyChain(chain: Certificate[], anchors: Certificate[], opts: ChainOptions): Certificate[];
-  /** Checks a stapled OCSP response for leaf (issued by issuer); throws on a bad, revoked or stale one. */
-  checkOcspResponse(response: Uint8Array, leaf: Certificate, issuer: Certificate, opts: { verifier: Verifier; now: number | null }): void;
+  /** Checks a stapled OCSP response for leaf (issued by issuer); throws on a bad, revoked or stale one. Absent: no OCSP. */
+  checkOcspResponse?(response: Uint8Array, leaf: Certificate, issuer: Certificate, opts: { verifier: Verifier; now: number | null }): void;
 }
 
 /** Transport callbacks (IO-callback mode). Both never block. */

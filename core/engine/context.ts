@@ -100,6 +100,7 @@ export class Context<C extends Connection = Connection> implements Credentials {
       // Like rustls: a client that verifies the server must know which name to verify (an IP literal is fine).
       if (o.side === 'client' && !o.serverName) bad('serverName is required to verify the server (or set verify: none)');
     }
+    if (o.ocsp && o.ocsp !== 'off' && !o.certificates?.checkOcspResponse) bad('ocsp: no OCSP support in this build');
     const suites = o.cipherSuites ?? DEFAULT_SUITES;
     for (const s of suites) if (!crypto.aead(s)) bad('unsupported cipher suite ' + s);
     const groups = o.groups ?? DEFAULT_GROUPS;
@@ -185,7 +186,9 @@ export class Context<C extends Connection = Connection> implements Credentials {
 
   /** Sets our private key (PEM or DER: PKCS#8, SEC1 EC, PKCS#1 RSA). */
   usePrivateKeyBuffer(data: Uint8Array | string): void {
-    this.privateKey = this.x509().parsePrivateKey(data);
+    const x509 = this.x509();
+    if (!x509.parsePrivateKey) bad('no private keys in this build (a verification-only profile)');
+    this.privateKey = x509.parsePrivateKey(data);
     this.checkKeyPair();
   }
 
