@@ -1,11 +1,14 @@
 // The TLS 1.3 client handshake (RFC 8446 section 2, figures 1-4; 4.1-4.4),
-// with PSK, resumption and 0-RTT. Named states and the messages each accepts:
-//   CLIENT_HELLO_SENT             ServerHello or HelloRetryRequest
+// with PSK, resumption and 0-RTT. Every state the machine enters (ClientState;
+// the debug log prints them as "connect state: NAME") and what it accepts:
+//   START                         nothing yet: connect() or writeEarlyData() sends the ClientHello
+//   CLIENT_HELLO_SENT             ServerHello or HelloRetryRequest (then CLIENT_HELLO_SENT again)
 //   SERVER_HELLO_RECEIVED         EncryptedExtensions
 //   ENCRYPTED_EXTENSIONS_RECEIVED CertificateRequest or Certificate; Finished with a PSK
 //   CERTIFICATE_REQUEST_RECEIVED  Certificate
 //   SERVER_CERTIFICATE_RECEIVED   CertificateVerify
 //   SERVER_CERTIFICATE_VERIFY_RECEIVED Finished
+//   SERVER_FINISHED_RECEIVED      (passing: our EndOfEarlyData, Certificate, CertificateVerify, Finished go out)
 //   CONNECTED                     NewSessionTicket, CertificateRequest (post-handshake auth), KeyUpdate
 import { asciiBytes } from '../bytes/ascii.js';
 import { constantTimeEqual } from '../crypto/ct.js';
@@ -94,7 +97,17 @@ interface PskOffer {
   ticket: SessionState | null;
 }
 
-export class ClientHandshake extends Handshake {
+export type ClientState =
+  | 'CLIENT_HELLO_SENT'
+  | 'SERVER_HELLO_RECEIVED'
+  | 'ENCRYPTED_EXTENSIONS_RECEIVED'
+  | 'CERTIFICATE_REQUEST_RECEIVED'
+  | 'SERVER_CERTIFICATE_RECEIVED'
+  | 'SERVER_CERTIFICATE_VERIFY_RECEIVED'
+  | 'SERVER_FINISHED_RECEIVED'
+  | 'CONNECTED';
+
+export class ClientHandshake extends Handshake<ClientState> {
   private random = new Uint8Array(32);
   private sessionId = new Uint8Array(0);
   private keyShareGroup = 0;
@@ -253,45 +266,37 @@ export class ClientHandshake extends Handshake {
     }
   }
 
+  /** Each state's messages; each handler adds its message to the transcript and says whether the read keys changed. */
   protected handleHandshake(type: number, msg: Uint8Array, body: Uint8Array): boolean {
+    const T = HandshakeType;
     switch (this.state) {
       case 'CLIENT_HELLO_SENT':
-        if (type !== HandshakeType.server_hello) return this.unexpected(type);
-        return this.onServerHello(msg, parseServerHello(body));
+        if (type === T.server_hello) return this.onServerHello(msg, parseServerHello(body));
+        break;
       case 'SERVER_HELLO_RECEIVED':
-        if (type !== HandshakeType.encrypted_extensions) return this.unexpected(type);
-        this.onEncryptedExtensions(body);
+        if (type === T.encrypted_extensions) return this.onEncryptedExtensions(msg, body);
         break;
       case 'ENCRYPTED_EXTENSIONS_RECEIVED':
+        // With a PSK the server is authenticated by it: Finished comes next.
         if (this.mode !== 'full') {
-          if (type !== HandshakeType.finished) return this.unexpected(type);
-          this.onFinished(msg, body);
-          return true;
+          if (type === T.finished) return this.onFinished(msg, body);
+        } else if (type === T.certificate_request) {
+          return this.onCertificateRequest(msg, body);
+        } else if (type === T.certificate) {
+          return this.onCertificate(msg, body);
         }
-        if (type === HandshakeType.certificate_request) {
-          this.onCertificateRequest(body);
-          break;
-        }
-        if (type !== HandshakeType.certificate) return this.unexpected(type);
-        this.onCertificate(body);
         break;
       case 'CERTIFICATE_REQUEST_RECEIVED':
-        if (type !== HandshakeType.certificate) return this.unexpected(type);
-        this.onCertificate(body);
+        if (type === T.certificate) return this.onCertificate(msg, body);
         break;
       case 'SERVER_CERTIFICATE_RECEIVED':
-        if (type !== HandshakeType.certificate_verify) return this.unexpected(type);
-        this.onCertificateVerify(body);
+        if (type === T.certificate_verify) return this.onCertificateVerify(msg, body);
         break;
       case 'SERVER_CERTIFICATE_VERIFY_RECEIVED':
-        if (type !== HandshakeType.finished) return this.unexpected(type);
-        this.onFinished(msg, body);
-        return true;
-      default:
-        return this.unexpected(type);
+        if (type === T.finished) return this.onFinished(msg, body);
+        break;
     }
-    this.transcript.update(msg);
-    return false;
+    return this.unexpected(type);
   }
 
   private onServerHello(msg: Uint8Array, sh: ServerHello): boolean {
@@ -395,7 +400,7 @@ export class ClientHandshake extends Handshake {
     return false;
   }
 
-  private onEncryptedExtensions(body: Uint8Array): void {
+  private onEncryptedExtensions(msg: Uint8Array, body: Uint8Array): boolean {
     const ee = parseEncryptedExtensions(body).ext;
     const h = this.host;
     const s = h.settings;
@@ -433,37 +438,45 @@ export class ClientHandshake extends Handshake {
     }
     this.earlyDataBudget = 0;
     if (this.earlyData !== 'none') h.log('early data ' + this.earlyData);
+    this.transcript.update(msg);
     this.enter('ENCRYPTED_EXTENSIONS_RECEIVED');
+    return false;
   }
 
-  private onCertificateRequest(body: Uint8Array): void {
+  private onCertificateRequest(msg: Uint8Array, body: Uint8Array): boolean {
     const cr = parseCertificateRequest(body);
     if (cr.context.length !== 0) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'certificate_request_context must be empty in the handshake');
     this.certRequest = { context: cr.context, schemes: cr.ext.signatureAlgorithms ?? [] };
+    this.transcript.update(msg);
     this.enter('CERTIFICATE_REQUEST_RECEIVED');
+    return false;
   }
 
-  private onCertificate(body: Uint8Array): void {
+  private onCertificate(msg: Uint8Array, body: Uint8Array): boolean {
     const s = this.host.settings;
-    const msg = parseCertificateMessage(body, s.verifyDepth + 2);
-    if (msg.context.length !== 0) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'certificate_request_context must be empty');
-    if (msg.entries.length === 0) fail(ErrorCode.DECODE_ERROR, Alert.decode_error, 'server sent no certificate');
+    const cert = parseCertificateMessage(body, s.verifyDepth + 2);
+    if (cert.context.length !== 0) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'certificate_request_context must be empty');
+    if (cert.entries.length === 0) fail(ErrorCode.DECODE_ERROR, Alert.decode_error, 'server sent no certificate');
     // Keep copies: the message buffer is reused for the next message.
-    this.peerCertificates = msg.entries.map((e) => copyBytes(e.cert));
-    const ocsp = msg.entries[0].ocspResponse;
+    this.peerCertificates = cert.entries.map((e) => copyBytes(e.cert));
+    const ocsp = cert.entries[0].ocspResponse;
     this.serverKey = checkPeerChain(this.host.credentials, this.peerCertificates, 'serverAuth', s.serverName, ocsp ?? null).publicKey;
+    this.transcript.update(msg);
     this.enter('SERVER_CERTIFICATE_RECEIVED');
+    return false;
   }
 
-  private onCertificateVerify(body: Uint8Array): void {
+  private onCertificateVerify(msg: Uint8Array, body: Uint8Array): boolean {
     const cv = parseCertificateVerify(body);
     const s = this.host.settings;
     verifyCertificateVerify(this.host.credentials, s.signatureSchemes, cv.scheme, this.serverKey!, true, this.transcriptHash(), cv.signature);
     this.signatureScheme = cv.scheme;
+    this.transcript.update(msg);
     this.enter('SERVER_CERTIFICATE_VERIFY_RECEIVED');
+    return false;
   }
 
-  private onFinished(msg: Uint8Array, body: Uint8Array): void {
+  private onFinished(msg: Uint8Array, body: Uint8Array): boolean {
     checkFinished(this.finishedValue(this.serverHsSecret!), parseFinished(body, this.hash!.outputLen));
     this.transcript.update(msg);
     this.enter('SERVER_FINISHED_RECEIVED');
@@ -489,6 +502,7 @@ export class ClientHandshake extends Handshake {
     this.deriveResumptionSecret();
     this.done = true;
     this.enter('CONNECTED');
+    return true;
   }
 
   /** Certificate (empty when we have none the server accepts) and CertificateVerify, over transcript t. */

@@ -42,9 +42,13 @@ export interface HandshakeHost {
 /** KeyUpdates accepted in a row without application data in between (a flood is an attack). */
 const MAX_KEY_UPDATES_IN_A_ROW = 32;
 
-export abstract class Handshake {
+/**
+ * S: the machine's state names (a literal union, listed in its file header);
+ * every machine starts in START.
+ */
+export abstract class Handshake<S extends string = string> {
   transcript = new Transcript();
-  state = 'START';
+  state: S | 'START' = 'START';
   started = false;
   done = false;
   suite = 0;
@@ -104,7 +108,7 @@ export abstract class Handshake {
     };
   }
 
-  protected enter(state: string): void {
+  protected enter(state: S): void {
     this.state = state;
     this.host.log(this.logPrefix + ' state: ' + state);
   }

@@ -1,7 +1,9 @@
 // The TLS 1.3 server handshake (RFC 8446 section 2, figures 1-4; 4.1-4.4),
-// with PSK, tickets and 0-RTT. Named states and the messages each accepts:
+// with PSK, tickets and 0-RTT. Every state the machine enters (ServerState;
+// the debug log prints them as "accept state: NAME") and what it accepts:
 //   START                        ClientHello
 //   HELLO_RETRY_REQUEST_SENT     the second ClientHello
+//   CLIENT_HELLO_RECEIVED        (passing: our ServerHello ... Finished go out)
 //   EARLY_DATA_ACCEPTED          0-RTT application data, EndOfEarlyData
 //   SERVER_FINISHED_SENT         Certificate (when requested) or Finished
 //   CLIENT_CERTIFICATE_RECEIVED  CertificateVerify (or Finished after an empty Certificate)
@@ -37,6 +39,7 @@ import {
   type ClientHello,
   type EncryptedExtensions,
 } from './messages.js';
+import type { KeyShareEntry } from './extensions.js';
 import { PSK_DHE_KE, PSK_KE, computeBinder } from './psk.js';
 import type { Transcript } from './transcript.js';
 import { copyBytes } from '../bytes/copy.js';
@@ -83,6 +86,17 @@ interface PskChoice {
   replayId: Uint8Array | null;
 }
 
+/** What the server chose from a ClientHello (chooseParameters). */
+interface Parameters {
+  suite: number;
+  psk: PskChoice | null;
+  /** Our CertificateVerify scheme (0 with a PSK). */
+  scheme: number;
+  /** The client's key share we take; null for psk_ke; undefined when none fits (HelloRetryRequest for retryGroup). */
+  share: KeyShareEntry | null | undefined;
+  retryGroup: number;
+}
+
 /** A client authentication in progress: the handshake's (CertificateRequest) or a post-handshake one. */
 interface ClientAuth {
   context: Uint8Array;
@@ -92,7 +106,17 @@ interface ClientAuth {
   state: 'REQUESTED' | 'CERTIFICATE' | 'VERIFIED';
 }
 
-export class ServerHandshake extends Handshake {
+export type ServerState =
+  | 'START'
+  | 'HELLO_RETRY_REQUEST_SENT'
+  | 'CLIENT_HELLO_RECEIVED'
+  | 'EARLY_DATA_ACCEPTED'
+  | 'SERVER_FINISHED_SENT'
+  | 'CLIENT_CERTIFICATE_RECEIVED'
+  | 'CLIENT_CERTIFICATE_VERIFY_RECEIVED'
+  | 'CONNECTED';
+
+export class ServerHandshake extends Handshake<ServerState> {
   private readonly random = new Uint8Array(32);
   private cookie: Uint8Array | null = null;
   private hrrGroup = 0;
@@ -153,91 +177,111 @@ export class ServerHandshake extends Handshake {
     }
   }
 
+  /**
+   * ClientHello (RFC 8446 4.1.2), in the steps of the RFC (and of Go's
+   * handshake_server_tls13.go): choose the parameters or ask again with a
+   * HelloRetryRequest; ServerHello; the handshake keys; EncryptedExtensions;
+   * the certificate flight unless a PSK authenticates us; Finished.
+   */
   private onClientHello(msg: Uint8Array, ch: ClientHello): boolean {
-    const h = this.host;
-    const s = h.settings;
     const retry = this.state === 'HELLO_RETRY_REQUEST_SENT';
     const versions = ch.ext.supportedVersions;
     if (!versions || versions.indexOf(TLS13) < 0) {
       fail(ErrorCode.VERSION_MISMATCH, Alert.protocol_version, 'client does not offer TLS 1.3');
     }
     if (!retry) this.firstClientHello(ch);
+    const p = this.chooseParameters(msg, ch, retry);
+    if (p.share === undefined) {
+      this.sendHelloRetryRequest(msg, ch, p.suite, p.retryGroup);
+      return false;
+    }
+    if (retry && (!this.cookie || !ch.ext.cookie || !constantTimeEqual(ch.ext.cookie, this.cookie))) {
+      fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'cookie not echoed');
+    }
+    if (!retry) this.setSuite(p.suite);
+    this.transcript.update(msg);
+    this.enter('CLIENT_HELLO_RECEIVED');
+    const early = this.acceptParameters(ch, p, retry);
+    if (early) this.installEarlyDataKeys();
+    const shared = this.sendServerHello(ch, p, retry);
+    const serverHs = this.deriveHandshakeKeys(shared, early);
+    this.sendEncryptedExtensions(ch, early);
+    if (!p.psk) this.sendCertificateFlight(ch, p.scheme);
+    this.sendServerFinished(serverHs);
+    this.enter(early ? 'EARLY_DATA_ACCEPTED' : 'SERVER_FINISHED_SENT');
+    return true;
+  }
 
+  /**
+   * The cipher suite, the PSK (or our certificate's signature scheme) and the
+   * key share: our most preferred group the client sent a share for; without
+   * one, share is undefined and retryGroup the group to ask for. psk_ke needs
+   * no share (null).
+   */
+  private chooseParameters(msg: Uint8Array, ch: ClientHello, retry: boolean): Parameters {
+    const s = this.host.settings;
     const psk = this.choosePsk(msg, ch);
     let suite = psk ? psk.suite : 0;
     if (!psk) for (const cs of s.cipherSuites) if (ch.cipherSuites.indexOf(cs) >= 0) { suite = cs; break; }
     if (!suite) fail(ErrorCode.NO_SHARED_CIPHER, Alert.handshake_failure);
     if (retry && suite !== this.suite) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'cipher suite changed after HelloRetryRequest');
+    const scheme = psk ? 0 : this.chooseSignatureScheme(ch);
+    if (psk && psk.mode === 'psk_ke') return { suite, psk, scheme, share: null, retryGroup: 0 };
+    const groups = ch.ext.supportedGroups;
+    const shares = ch.ext.keyShares;
+    if (!groups) fail(ErrorCode.MISSING_EXTENSION, Alert.missing_extension, 'supported_groups');
+    if (!shares) fail(ErrorCode.MISSING_EXTENSION, Alert.missing_extension, 'key_share');
+    if (retry && (shares.length !== 1 || shares[0].group !== this.hrrGroup)) {
+      fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'second ClientHello must share only ' + groupName(this.hrrGroup));
+    }
+    for (const g of s.groups) {
+      const share = shares.find((e) => e.group === g);
+      if (share) return { suite, psk, scheme, share, retryGroup: 0 };
+    }
+    const group = s.groups.find((g) => groups.indexOf(g) >= 0);
+    if (!group || retry) fail(ErrorCode.NO_SHARED_GROUP, Alert.handshake_failure, 'client groups: ' + groups.map(groupName).join(','));
+    return { suite, psk, scheme, share: undefined, retryGroup: group };
+  }
 
+  /** Our signature scheme for a certificate handshake: the first usable with our key that the client accepts. */
+  private chooseSignatureScheme(ch: ClientHello): number {
     const auth = this.auth;
-    let scheme = 0;
-    if (!psk) {
-      if (!auth.leaf || !auth.privateKey) {
-        fail(ErrorCode.NO_CREDENTIALS, Alert.handshake_failure, 'no usable PSK and no certificate');
-      }
-      if (!ch.ext.signatureAlgorithms) fail(ErrorCode.MISSING_EXTENSION, Alert.missing_extension, 'signature_algorithms');
-      scheme = chooseScheme(auth.ownSchemes(), ch.ext.signatureAlgorithms);
-      if (!scheme) fail(ErrorCode.NO_SHARED_SIGALG, Alert.handshake_failure, 'client accepts none of ' + auth.ownSchemes().map(schemeName).join(','));
-    }
+    if (!auth.leaf || !auth.privateKey) fail(ErrorCode.NO_CREDENTIALS, Alert.handshake_failure, 'no usable PSK and no certificate');
+    if (!ch.ext.signatureAlgorithms) fail(ErrorCode.MISSING_EXTENSION, Alert.missing_extension, 'signature_algorithms');
+    const scheme = chooseScheme(auth.ownSchemes(), ch.ext.signatureAlgorithms);
+    if (!scheme) fail(ErrorCode.NO_SHARED_SIGALG, Alert.handshake_failure, 'client accepts none of ' + auth.ownSchemes().map(schemeName).join(','));
+    return scheme;
+  }
 
-    // (EC)DHE unless psk_ke: our most preferred group the client sent a share for,
-    // else the most preferred one it supports, asked for with a HelloRetryRequest.
-    let share = null;
-    if (!psk || psk.mode === 'psk_dhe_ke') {
-      const groups = ch.ext.supportedGroups;
-      const shares = ch.ext.keyShares;
-      if (!groups) fail(ErrorCode.MISSING_EXTENSION, Alert.missing_extension, 'supported_groups');
-      if (!shares) fail(ErrorCode.MISSING_EXTENSION, Alert.missing_extension, 'key_share');
-      if (retry && (shares.length !== 1 || shares[0].group !== this.hrrGroup)) {
-        fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'second ClientHello must share only ' + groupName(this.hrrGroup));
-      }
-      for (const g of s.groups) {
-        share = shares.find((e) => e.group === g) ?? null;
-        if (share) break;
-      }
-      if (!share) {
-        const group = s.groups.find((g) => groups.indexOf(g) >= 0);
-        if (!group || retry) fail(ErrorCode.NO_SHARED_GROUP, Alert.handshake_failure, 'client groups: ' + groups.map(groupName).join(','));
-        this.sendHelloRetryRequest(msg, ch, suite, group);
-        return false;
-      }
-    }
-    if (retry && (!this.cookie || !ch.ext.cookie || !constantTimeEqual(ch.ext.cookie, this.cookie))) {
-      fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'cookie not echoed');
-    }
-
-    if (!retry) this.setSuite(suite);
-    this.transcript.update(msg);
+  /** Fixes what the choice implies: key schedule, mode, ALPN; and whether 0-RTT data is accepted. */
+  private acceptParameters(ch: ClientHello, p: Parameters, retry: boolean): boolean {
+    const psk = p.psk;
     this.keys = psk ? psk.keys : new KeySchedule(this.hash!);
     if (psk) {
       this.mode = psk.ticket ? 'resumed' : 'psk';
       this.pskMode = psk.mode;
     }
-    this.signatureScheme = scheme || null;
+    this.signatureScheme = p.scheme || null;
     this.alpn = this.chooseAlpn(ch);
-    const early = this.offeredEarlyData && this.acceptEarlyData(psk, retry);
+    this.host.log('negotiated ' + suiteName(p.suite) + (p.share ? ' with ' + groupName(p.share.group) : '') +
+      (psk ? ' (' + this.mode + ', ' + psk.mode + ')' : ', signing with ' + schemeName(p.scheme)));
+    return this.offeredEarlyData && this.acceptEarlyData(psk, retry);
+  }
 
+  /** ServerHello with our key share (RFC 8446 4.1.3), and the middlebox-compatibility ChangeCipherSpec; returns the (EC)DHE secret. */
+  private sendServerHello(ch: ClientHello, p: Parameters, retry: boolean): Uint8Array | null {
+    const h = this.host;
+    const s = h.settings;
     let shared: Uint8Array | null = null;
     let pub: Uint8Array | null = null;
-    if (share) {
-      const kx = s.crypto.group(share.group)!;
+    if (p.share) {
+      const kx = s.crypto.group(p.share.group)!;
       const pair = kx.generate(s.random);
-      shared = kx.shared(pair.priv, share.keyExchange);
+      shared = kx.shared(pair.priv, p.share.keyExchange);
       pair.priv.fill(0);
-      if (!shared) fail(ErrorCode.BAD_KEY_SHARE, Alert.illegal_parameter, 'client key share is not a valid ' + groupName(share.group) + ' point');
-      this.group = share.group;
+      if (!shared) fail(ErrorCode.BAD_KEY_SHARE, Alert.illegal_parameter, 'client key share is not a valid ' + groupName(p.share.group) + ' point');
+      this.group = p.share.group;
       pub = pair.pub;
-    }
-    h.log('negotiated ' + suiteName(suite) + (share ? ' with ' + groupName(share.group) : '') +
-      (psk ? ' (' + this.mode + ', ' + psk.mode + ')' : ', signing with ' + schemeName(scheme)));
-    this.enter('CLIENT_HELLO_RECEIVED');
-
-    const ks = this.keys;
-    if (early) {
-      // The early traffic secret covers the ClientHello alone.
-      const secret = ks.clientEarlyTrafficSecret(this.transcriptHash());
-      this.install(secret, 'read', 'CLIENT_EARLY_TRAFFIC_SECRET');
-      secret.fill(0);
     }
     s.random(this.random);
     h.resetOutput();
@@ -246,18 +290,27 @@ export class ServerHandshake extends Handshake {
       legacyVersion: 0x0303,
       random: this.random,
       sessionIdEcho: ch.sessionId,
-      cipherSuite: suite,
+      cipherSuite: p.suite,
       isHelloRetryRequest: false,
       ext: {
         supportedVersion: TLS13,
-        keyShare: share ? { group: share.group, keyExchange: pub! } : undefined,
-        preSharedKey: psk ? psk.index : undefined,
+        keyShare: p.share && pub ? { group: p.share.group, keyExchange: pub } : undefined,
+        preSharedKey: p.psk ? p.psk.index : undefined,
       },
     });
     h.sendMessage();
     // Middlebox compatibility (RFC 8446 D.4): a dummy ChangeCipherSpec after our first message.
     if (ch.sessionId.length > 0 && !retry) h.sendChangeCipherSpec();
+    return shared;
+  }
 
+  /**
+   * The handshake traffic secrets (RFC 8446 7.1): ours protects what we send
+   * next; the client's protects its flight, after its 0-RTT data when that
+   * is accepted. Returns our secret, for our Finished.
+   */
+  private deriveHandshakeKeys(shared: Uint8Array | null, early: boolean): Uint8Array {
+    const ks = this.keys!;
     ks.handshake(shared);
     if (shared) shared.fill(0);
     const th = this.transcriptHash();
@@ -266,17 +319,30 @@ export class ServerHandshake extends Handshake {
     if (early) this.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', this.clientHsSecret);
     else this.install(this.clientHsSecret, 'read', 'CLIENT_HANDSHAKE_TRAFFIC_SECRET');
     this.install(serverHs, 'write', 'SERVER_HANDSHAKE_TRAFFIC_SECRET');
+    return serverHs;
+  }
 
+  /** 0-RTT accepted: the client's early traffic key (RFC 8446 7.1), whose secret covers the ClientHello alone. */
+  private installEarlyDataKeys(): void {
+    const secret = this.keys!.clientEarlyTrafficSecret(this.transcriptHash());
+    this.install(secret, 'read', 'CLIENT_EARLY_TRAFFIC_SECRET');
+    secret.fill(0);
+  }
+
+  /** EncryptedExtensions (RFC 8446 4.3.1). */
+  private sendEncryptedExtensions(ch: ClientHello, early: boolean): void {
+    const h = this.host;
     h.beginMessage();
     writeEncryptedExtensions(h.out, { ext: this.encryptedExtensions(ch, early) });
     h.sendMessage();
-    if (!psk) this.sendCertificateFlight(ch, scheme);
+  }
+
+  /** Finished (RFC 8446 4.4.4), then the application traffic secrets: we may send application data now. */
+  private sendServerFinished(serverHs: Uint8Array): void {
     this.sendFinished(serverHs);
     serverHs.fill(0);
     this.deriveApplicationSecrets();
     this.install(this.serverAppSecret!, 'write', null);
-    this.enter(early ? 'EARLY_DATA_ACCEPTED' : 'SERVER_FINISHED_SENT');
-    return true;
   }
 
   /** What the first ClientHello fixes: the client random, SNI (and the context serving it), 0-RTT and post-handshake auth offers. */
