@@ -6,6 +6,7 @@ import { nobleProvider } from './crypto/noble.js';
 import { ClientConnection, clientConnections } from './engine/client-connection.js';
 import type { Connection } from './engine/connection.js';
 import { Context as EngineContext } from './engine/context.js';
+import { clientCertificates } from './handshake/client-certificates.js';
 import { ServerConnection, serverConnections } from './engine/server-connection.js';
 import { withDefaults } from './profiles/defaults.js';
 import { x509Support } from './x509/support.js';
@@ -22,7 +23,7 @@ export type ConnectionFor<S extends Side> = [S] extends ['client'] ? ClientConne
  */
 export class Context<S extends Side = Side> extends EngineContext<ConnectionFor<S>> {
   constructor(options: ContextOptions & { side: S }) {
-    super(withDefaults(options, { crypto: nobleProvider, certificates: x509Support }), { client: clientConnections, server: serverConnections });
+    super(withDefaults(options, { crypto: nobleProvider, certificates: x509Support }), { client: clientConnections(clientCertificates), server: serverConnections });
   }
 }
 

@@ -11,6 +11,7 @@ import { composeProvider } from '../crypto/compose.js';
 import { signatureVerifier, verifyEcdsa, verifyEd25519, verifyRsaPkcs1, verifyRsaPss } from '../crypto/signature.js';
 import type { ContextOptions } from '../config.js';
 import { CipherSuite, NamedGroup, SignatureScheme as S } from '../registry.js';
+import { clientCertificates } from '../handshake/client-certificates.js';
 import { x509Verification } from '../x509/support.js';
 import { ClientContext } from './client.js';
 import { withDefaults, type ProfileDefaults } from './defaults.js';
@@ -39,7 +40,7 @@ const defaults: ProfileDefaults = {
 
 export class Context extends ClientContext {
   constructor(options: ContextOptions) {
-    super(withDefaults(options, defaults));
+    super(withDefaults(options, defaults), clientCertificates);
   }
 }
 
