@@ -6,7 +6,9 @@
 import type { Credentials } from '../config.js';
 import type { PublicKey } from '../crypto/types.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
-import { certificateFlightBound, checkPeerChain, chooseScheme, signCertificateVerify, verifyCertificateVerify } from './authentication.js';
+import {
+  certificateFlightBound, checkPeerChain, chooseScheme, ownSchemes, signCertificateVerify, verifyCertificateVerify,
+} from './authentication.js';
 import type { HandshakeHost } from './handshake.js';
 import {
   parseCertificate, parseCertificateRequest, parseCertificateVerify, writeCertificate, writeCertificateVerify,
@@ -55,7 +57,7 @@ export const clientCertificates: ClientCertificates = {
   sendCertificate(h, context, schemes, send, hash) {
     const c = h.credentials;
     const key = c.privateKey;
-    const scheme = key && c.chain.length > 0 ? chooseScheme(c.ownSchemes(), schemes) : 0;
+    const scheme = key && c.chain.length > 0 ? chooseScheme(ownSchemes(c), schemes) : 0;
     h.beginMessage();
     writeCertificate(h.out, { context, entries: scheme ? c.chain.map((cert) => ({ cert })) : [] });
     send();
