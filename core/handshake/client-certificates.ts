@@ -32,7 +32,11 @@ export interface ClientCertificates {
   flightBound(c: Credentials): number;
 }
 
-export const clientCertificates: ClientCertificates = {
+/**
+ * Verification only: the server's certificate is checked; asked for ours we
+ * send an empty Certificate (a client without a certificate, client-ecdhe).
+ */
+export const serverVerification: ClientCertificates = {
   serverCertificate(c, body) {
     const cert = parseCertificate(body, c.settings.verifyDepth + 2);
     if (cert.context.length !== 0) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'certificate_request_context must be empty');
@@ -53,6 +57,21 @@ export const clientCertificates: ClientCertificates = {
     const cr = parseCertificateRequest(body);
     return { context: copyBytes(cr.context), schemes: cr.ext.signatureAlgorithms ?? [] };
   },
+
+  sendCertificate(h, context, _schemes, send) {
+    h.beginMessage();
+    writeCertificate(h.out, { context, entries: [] });
+    send();
+  },
+
+  flightBound: () => 8,
+};
+
+/** Both ways: the server's certificate checked, and ours (with CertificateVerify) when a server asks. */
+export const clientCertificates: ClientCertificates = {
+  serverCertificate: serverVerification.serverCertificate,
+  serverCertificateVerify: serverVerification.serverCertificateVerify,
+  certificateRequest: serverVerification.certificateRequest,
 
   sendCertificate(h, context, schemes, send, hash) {
     const c = h.credentials;
