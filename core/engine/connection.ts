@@ -256,6 +256,9 @@ export abstract class Connection implements HandshakeHost {
       this.flush();
       return this.records.outLength > 0 && this.io ? Status.WANT_WRITE : Status.OK;
     } catch (e) {
+      // A peer that sent close_notify may close its socket at once: our answer not
+      // reaching it loses nothing, so the connection still ends cleanly.
+      if (this.peerClosed && e instanceof TlsFailure && e.code === ErrorCode.IO_ERROR) return Status.OK;
       return this.fatal(e);
     }
   }
