@@ -85,6 +85,7 @@ export class Connection implements HandshakeHost {
   private failure: TlsFailure | null = null;
   private alertSent = -1;
   private peerClosed = false;
+  private ccsReceived = false;
   private closeSent = false;
   private appOff = 0;
   private appLen = 0;
@@ -536,13 +537,14 @@ export class Connection implements HandshakeHost {
   private onHandshakeRecord(buf: Uint8Array, off: number, len: number): void {
     if (len === 0) fail(ErrorCode.EMPTY_RECORD, Alert.unexpected_message, 'empty handshake record');
     const hs = this.hsIn;
-    if (this.hsInLen + len > hs.length) fail(ErrorCode.HANDSHAKE_TOO_LARGE, Alert.illegal_parameter);
+    // A message longer than we take has a length we cannot accept: decode_error (RFC 8446 6.2).
+    if (this.hsInLen + len > hs.length) fail(ErrorCode.HANDSHAKE_TOO_LARGE, Alert.decode_error);
     hs.set(buf.subarray(off, off + len), this.hsInLen);
     this.hsInLen += len;
     let at = 0;
     while (this.hsInLen - at >= 4) {
       const bodyLen = (hs[at + 1] << 16) | (hs[at + 2] << 8) | hs[at + 3];
-      if (bodyLen + 4 > hs.length) fail(ErrorCode.HANDSHAKE_TOO_LARGE, Alert.illegal_parameter, handshakeName(hs[at]) + ' of ' + bodyLen + ' bytes');
+      if (bodyLen + 4 > hs.length) fail(ErrorCode.HANDSHAKE_TOO_LARGE, Alert.decode_error, handshakeName(hs[at]) + ' of ' + bodyLen + ' bytes');
       if (this.hsInLen - at < 4 + bodyLen) break;
       const msg = hs.subarray(at, at + 4 + bodyLen);
       at += 4 + bodyLen;
@@ -559,6 +561,8 @@ export class Connection implements HandshakeHost {
   }
 
   private onAlert(buf: Uint8Array, off: number, len: number): void {
+    // RFC 8446 5.1: only application data may come in zero-length fragments.
+    if (len === 0) fail(ErrorCode.EMPTY_RECORD, Alert.unexpected_message, 'empty alert record');
     if (len !== 2) fail(ErrorCode.DECODE_ERROR, Alert.decode_error, 'alert record of ' + len + ' bytes');
     const desc = buf[off + 1];
     this.log('received alert ' + alertName(desc) + (buf[off] === ALERT_FATAL ? ' (fatal)' : ''));
@@ -572,11 +576,13 @@ export class Connection implements HandshakeHost {
   }
 
   private onChangeCipherSpec(buf: Uint8Array, off: number, len: number): void {
-    // RFC 8446 5: a single 0x01 byte between the first ClientHello and the peer's Finished is
-    // ignored; anything else is fatal.
+    // RFC 8446 5, D.4: one record of a single 0x01 byte between the first ClientHello and the
+    // peer's Finished is ignored; anything else, a second one included, is fatal.
     if (len !== 1 || buf[off] !== 1 || this.handshake.done || this.handshake.state === 'START') {
       fail(ErrorCode.UNEXPECTED_CCS, Alert.unexpected_message);
     }
+    if (this.ccsReceived) fail(ErrorCode.UNEXPECTED_CCS, Alert.unexpected_message, 'second change_cipher_spec');
+    this.ccsReceived = true;
   }
 
   private writeAlert(level: number, desc: number): void {

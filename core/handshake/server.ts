@@ -331,8 +331,9 @@ export class ServerHandshake extends Handshake {
     if (why) {
       h.log('early data rejected: ' + why);
       this.earlyData = 'rejected';
-      // The client may already be sending it: skip it rather than fail (RFC 8446 4.2.10).
-      h.skipEarlyData(Math.max(s.maxEarlyData, 16384));
+      // The client may already be sending it: skip it rather than fail (RFC 8446 4.2.10). After a
+      // HelloRetryRequest the second ClientHello ends it: records that do not open are bad_record_mac.
+      h.skipEarlyData(retry ? 0 : Math.max(s.maxEarlyData, 16384));
       return false;
     }
     this.earlyData = 'accepted';

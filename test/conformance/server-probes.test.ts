@@ -1,0 +1,172 @@
+// Conformance probes against a microtls server: malformed and edge-case
+// ClientHellos and records, built byte by byte (test/helpers/hello.ts), each
+// class with the alert RFC 8446 names for it. A probe either gets a
+// ServerHello (the server went on) or a fatal alert.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { alertName } from '../../core/errors.js';
+import type { ContextOptions } from '../../core/engine/types.js';
+import type { Connection } from '../../core/engine/connection.js';
+import { serverContext } from '../engine/pair.js';
+import {
+  CT, SECP256R1, TLS_AES_128_GCM_SHA256, X25519, X25519_BASE,
+  build, bytes, clientHandshakeKey, clientHelloParts, clientHelloRecord, cookie, defaultExtensions, earlyData, fill,
+  handshakeMessage, keyShare, record, records, sealRecord, serverHelloExtension, signatureAlgorithms, supportedGroups,
+  supportedVersions, v16, withLength, x25519Key, SCHEMES, TLS13, type HelloSpec,
+} from '../helpers/hello.js';
+
+/** A server connection fed raw bytes. */
+class Probe {
+  readonly conn: Connection;
+  status = 0;
+  constructor(opts: Partial<ContextOptions> = {}) {
+    this.conn = serverContext(opts).newConnection();
+  }
+
+  /** Delivers b, runs accept() and returns what the server sent. */
+  send(b: Uint8Array): Uint8Array {
+    for (let off = 0; off < b.length; ) {
+      const n = this.conn.receive(b, off);
+      off += n;
+      this.status = this.conn.accept();
+      if (n === 0 && this.status !== -2) break;
+    }
+    const out = new Uint8Array(this.conn.outputLength());
+    this.conn.takeOutput(out);
+    return out;
+  }
+
+  /** The alert sent, by name, or 'none'. */
+  get alert(): string {
+    const e = this.conn.lastError();
+    return e && e.alertSent >= 0 ? alertName(e.alertSent) : 'none';
+  }
+}
+
+/** 'ServerHello' when the server answered with one, else the alert it sent. */
+function outcome(p: Probe, out: Uint8Array): string {
+  if (p.alert !== 'none') return p.alert;
+  const first = records(out)[0];
+  return first && first.type === CT.handshake && first.payload[0] === 2 ? 'ServerHello' : 'no answer (status ' + p.status + ')';
+}
+
+function hello(spec: HelloSpec, opts: Partial<ContextOptions> = {}): string {
+  const p = new Probe(opts);
+  return outcome(p, p.send(clientHelloRecord(spec)));
+}
+
+const withGroups = (groups: number[], shares: [number, number[]][]): HelloSpec => ({
+  extensions: [supportedVersions(TLS13), supportedGroups(...groups), keyShare(...shares), signatureAlgorithms(...SCHEMES)],
+});
+
+test('sanity: the default generated ClientHello gets a ServerHello', () => {
+  assert.equal(hello({}), 'ServerHello');
+});
+
+test('legacy_version 0x0300 or lower with supported_versions offering TLS 1.3 -> protocol_version (RFC 8446 D.5)', () => {
+  for (const v of [0x0300, 0x0200, 0x0002, 0x0000]) assert.equal(hello({ legacyVersion: v }), 'protocol_version', v.toString(16));
+  // Higher values are ignored in favour of supported_versions (4.1.2, 4.2.1).
+  for (const v of [0x0301, 0x0302, 0x0303, 0x0304, 0x0404]) assert.equal(hello({ legacyVersion: v }), 'ServerHello', v.toString(16));
+});
+
+test('legacy_compression_methods other than [null] -> illegal_parameter (RFC 8446 4.1.2)', () => {
+  for (const c of [[1], [0, 1], [1, 0], [0, 0]]) assert.equal(hello({ compression: c }), 'illegal_parameter', String(c));
+});
+
+test('every corrupted length field inside the ClientHello -> decode_error, never a value alert (RFC 8446 6.2)', () => {
+  const { bytes: b, lengths } = build(...record(CT.handshake, ...clientHelloParts()));
+  // The record and handshake lengths frame the message (a longer one waits for bytes): depth >= 2 is the body.
+  const fields = lengths.filter((f) => f.depth >= 2);
+  assert.ok(fields.length >= 12, fields.length + ' length fields');
+  const wrong: string[] = [];
+  for (const f of fields) {
+    for (const delta of [-1, 1, 2, 0x100]) {
+      if (delta === 0x100 && f.size === 1) continue;
+      const p = new Probe();
+      const got = outcome(p, p.send(withLength(b, f, delta)));
+      if (got !== 'decode_error') wrong.push('field at ' + f.at + ' (' + f.size + ' bytes) ' + (delta > 0 ? '+' : '') + delta + ': ' + got);
+    }
+  }
+  assert.deepEqual(wrong, []);
+});
+
+test('a Finished longer than its hash, by a little or beyond the buffer -> decode_error (RFC 8446 4.4.4)', () => {
+  for (const pad of [1, 16, 20000]) {
+    const p = new Probe({ cipherSuites: [TLS_AES_128_GCM_SHA256] });
+    const k = x25519Key();
+    const ch = bytes(...clientHelloParts({ extensions: defaultExtensions(k.pub) }));
+    const out = records(p.send(bytes(...record(CT.handshake, ch))));
+    const sh = out[0].payload;
+    assert.equal(sh[0], 2);
+    const keys = clientHandshakeKey(k, [ch, sh], serverHelloExtension(sh, 51)!.subarray(4));
+    // Finished header announcing 32 + pad bytes; at most one record's worth follows.
+    const body = 32 + pad;
+    const finished = bytes([20, body >> 16, (body >> 8) & 0xff, body & 0xff], fill(Math.min(body, 1000), 0));
+    p.send(sealRecord(keys, 0, CT.handshake, finished));
+    assert.equal(p.alert, 'decode_error', 'pad ' + pad);
+  }
+});
+
+test('an empty alert or handshake record -> unexpected_message (RFC 8446 5.1)', () => {
+  for (const type of [CT.alert, CT.handshake]) {
+    const first = new Probe();
+    assert.equal(outcome(first, first.send(bytes(...record(type)))), 'unexpected_message', 'type ' + type);
+    const later = new Probe();
+    assert.equal(outcome(later, later.send(clientHelloRecord())), 'ServerHello');
+    later.send(bytes(...record(type)));
+    assert.equal(later.alert, 'unexpected_message', 'type ' + type + ' after the ClientHello');
+  }
+});
+
+test('one ChangeCipherSpec is dropped, a second one -> unexpected_message (RFC 8446 5)', () => {
+  const p = new Probe();
+  assert.equal(outcome(p, p.send(clientHelloRecord())), 'ServerHello');
+  p.send(bytes(...record(CT.change_cipher_spec, [1])));
+  assert.equal(p.alert, 'none');
+  p.send(bytes(...record(CT.change_cipher_spec, [1])));
+  assert.equal(p.alert, 'unexpected_message');
+});
+
+test('obsolete groups (RFC 8446 4.2.7 obsolete_RESERVED) in supported_groups or key_share -> illegal_parameter', () => {
+  for (const g of [0x0001, 0x0013, 0x0016, 0x001a, 0x001c, 0xff01, 0xff02]) {
+    const share = fill(32, 0xab);
+    assert.equal(hello(withGroups([g], [[g, share]])), 'illegal_parameter', 'alone ' + g);
+    assert.equal(hello(withGroups([g], [])), 'illegal_parameter', 'advertised, no share ' + g);
+    assert.equal(hello(withGroups([g, X25519], [[X25519, X25519_BASE]])), 'illegal_parameter', 'next to x25519 ' + g);
+    assert.equal(hello(withGroups([X25519, g], [[X25519, X25519_BASE], [g, share]])), 'illegal_parameter', 'shared after x25519 ' + g);
+  }
+});
+
+test('unknown group code points next to supported ones are ignored (RFC 8446 4.2.7)', () => {
+  for (const g of [0x0a0a, 0x1234, 0x0200, 0xfe00]) {
+    assert.equal(hello(withGroups([g, X25519], [[g, fill(32, 0xab)], [X25519, X25519_BASE]])), 'ServerHello', g.toString(16));
+  }
+});
+
+test('a key share for a group not in supported_groups -> illegal_parameter (RFC 8446 4.2.8)', () => {
+  assert.equal(hello(withGroups([X25519], [[SECP256R1, [4, ...fill(64, 1)]], [X25519, X25519_BASE]])), 'illegal_parameter');
+});
+
+test('after a HelloRetryRequest, early data is skipped until the second ClientHello; then a record that does not open -> bad_record_mac (RFC 8446 4.2.10)', () => {
+  const p = new Probe({ cipherSuites: [TLS_AES_128_GCM_SHA256] });
+  const ch1: HelloSpec = { extensions: [supportedVersions(TLS13), supportedGroups(X25519), keyShare(), signatureAlgorithms(...SCHEMES), earlyData()] };
+  const hrr = records(p.send(clientHelloRecord(ch1)))[0].payload;
+  const c = serverHelloExtension(hrr, 44);
+  assert.ok(c, 'HelloRetryRequest with a cookie');
+  const garbage = bytes(...record(CT.application_data, fill(40, 0x5a)));
+  p.send(garbage);
+  assert.equal(p.alert, 'none', '0-RTT records before the second ClientHello are skipped');
+  const ch2 = clientHelloRecord({ extensions: [...defaultExtensions(x25519Key().pub), cookie(c.subarray(2))] });
+  assert.equal(outcome(p, p.send(ch2)), 'ServerHello');
+  p.send(garbage);
+  assert.equal(p.alert, 'bad_record_mac');
+});
+
+// Keep the generator honest: its vectors are what the RFC's syntax says.
+test('generator: v16 of two bytes and a nested v8 frames them', () => {
+  const { bytes: b, lengths } = build(v16([1, 2], { size: 1, parts: [[3]] }));
+  assert.deepEqual([...b], [0, 4, 1, 2, 1, 3]);
+  assert.deepEqual(lengths.map((f) => f.at), [0, 4]);
+  assert.deepEqual([...withLength(b, lengths[0], -5)], [0xff, 0xff, 1, 2, 1, 3]);
+  assert.deepEqual([...bytes(...handshakeMessage(20, [7]))], [20, 0, 0, 1, 7]);
+});
