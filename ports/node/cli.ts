@@ -22,6 +22,8 @@ import {
 import { keyLogFile, loadVerifyFile, nodeRandom, pkiFile, useCertificateFile, usePrivateKeyFile } from './files.js';
 import { MicrotlsError, SocketIo, close, closeSocket, errorFor, handshake, readSome, writeAll } from './socket-io.js';
 import { simulate } from './simulate.js';
+import { DEFAULT_TIMEOUT_S, withDeadline } from './cli/deadline.js';
+import { certificateWarning, hintFor, type HintContext } from './cli/hints.js';
 
 const DEFAULT_PORT = 11111;
 const DEFAULT_HOST = '127.0.0.1';
@@ -51,7 +53,9 @@ const HELP: Record<string, string> = {
   --max-early-data N      accept up to N bytes of 0-RTT data (and say so in tickets)
   --alpn LIST             ALPN protocols in preference order, e.g. h2,http/1.1
   --servername NAME       refuse other SNI names (unrecognized_name)
-  --record-size-limit N   largest record plaintext we accept (64..16384)
+  --record-size-limit N   record_size_limit to send, as RFC 8449 counts it (65..16385:
+                          in TLS 1.3 the largest record plaintext we accept plus 1)
+  --timeout S             seconds to wait for a client's handshake (default ${DEFAULT_TIMEOUT_S}, 0: no limit)
   --ocsp FILE             DER OCSP response to staple for our certificate
   --keylog FILE           append NSS key log lines (for Wireshark) to FILE
   -v, --verbose           print the engine debug log to stderr
@@ -76,7 +80,10 @@ const HELP: Record<string, string> = {
                           the handshake when the server did not take it)
   --alpn LIST             ALPN protocols to offer, e.g. h2,http/1.1
   --max-frag N            max_fragment_length: 512, 1024, 2048 or 4096
-  --record-size-limit N   largest record plaintext we accept (64..16384)
+  --record-size-limit N   record_size_limit to send, as RFC 8449 counts it (65..16385:
+                          in TLS 1.3 the largest record plaintext we accept plus 1)
+  --timeout S             seconds to wait for the server: handshake, each reply, 0-RTT
+                          reply (default ${DEFAULT_TIMEOUT_S}, 0: no limit)
   --status                ask for the server's stapled OCSP response and require a good one
   --keylog FILE           append NSS key log lines (for Wireshark) to FILE
   -v, --verbose           print the engine debug log to stderr
@@ -117,6 +124,7 @@ const COMMON = {
 const PEER = {
   'psk-identity': { type: 'string' }, 'psk-key': { type: 'string' }, 'psk-only': { type: 'boolean' },
   alpn: { type: 'string' }, servername: { type: 'string' }, 'record-size-limit': { type: 'string' },
+  timeout: { type: 'string' },
 } as const;
 
 const OPTIONS = {
@@ -154,9 +162,12 @@ function explain(what: string, e: unknown, code: number = ErrorCode.INTERNAL): M
   return cliError(code, what + ': ' + (e instanceof Error ? e.message : String(e)));
 }
 
-function report(e: unknown): number {
+/** Prints the ERROR line, and what to try when the hints know (the command's side and flags). */
+function report(e: unknown, hint?: HintContext): number {
   const x = e instanceof MicrotlsError ? e : explain('failed', e);
   err('ERROR: ' + x.message + ' (err ' + x.code + ', ' + x.name + ')');
+  const h = hint && hintFor(x, hint);
+  if (h) err('hint: ' + h);
   return 1;
 }
 
@@ -176,6 +187,11 @@ function intOption(v: Values, key: string, min: number, max: number): number | u
   const n = Number(s);
   if (!/^\d+$/.test(s) || n < min || n > max) throw cliError(ErrorCode.BAD_CONFIG, 'bad --' + key + " '" + s + "' (" + min + '..' + max + ')');
   return n;
+}
+
+/** --timeout in milliseconds (0: no bound). */
+function timeoutOf(v: Values): number {
+  return (intOption(v, 'timeout', 0, 86400) ?? DEFAULT_TIMEOUT_S) * 1000;
 }
 
 function portOf(v: Values): number {
@@ -211,6 +227,12 @@ function maxFragOf(v: Values): 512 | 1024 | 2048 | 4096 | undefined {
   return Number(s) as 512 | 1024 | 2048 | 4096;
 }
 
+/** --record-size-limit N (RFC 8449 value, 65..16385) as the engine's plaintext limit. */
+function recordSizeLimitOf(v: Values): number | undefined {
+  const n = intOption(v, 'record-size-limit', 65, 16385);
+  return n === undefined ? undefined : n - 1;
+}
+
 /** Context options shared by every command: names, debug log, key log. */
 function baseOptions(side: 'client' | 'server', v: Values, debug: Print | undefined): ContextOptions {
   return {
@@ -224,7 +246,8 @@ function baseOptions(side: 'client' | 'server', v: Values, debug: Print | undefi
     keyLog: typeof v.keylog === 'string' ? keyLogFile(v.keylog) : undefined,
     pskModes: v['psk-only'] ? ['psk_ke'] : undefined,
     alpn: alpnOf(v),
-    recordSizeLimit: intOption(v, 'record-size-limit', 64, 16384),
+    // The flag is the RFC 8449 value on the wire; the engine counts plaintext (one byte less in TLS 1.3).
+    recordSizeLimit: recordSizeLimitOf(v),
   };
 }
 
@@ -354,8 +377,8 @@ async function serveConnection(conn: Connection, io: SocketIo, print: Print): Pr
 }
 
 /** Reads the server's answer and prints it; false when the server closed instead. */
-async function printReply(conn: Connection, io: SocketIo, buf: Uint8Array, print: Print): Promise<boolean> {
-  const n = await readSome(conn, io, buf);
+async function printReply(conn: Connection, io: SocketIo, buf: Uint8Array, print: Print, ms = 0): Promise<boolean> {
+  const n = await withDeadline(io, ms, 'reply from the server', () => readSome(conn, io, buf));
   if (n === 0) {
     print('Server closed the connection');
     return false;
@@ -370,7 +393,7 @@ async function printReply(conn: Connection, io: SocketIo, buf: Uint8Array, print
  * (K with update_requested) instead of data. The caller closes.
  */
 async function clientSession(conn: Connection, io: SocketIo, lines: AsyncIterable<string> | Iterable<string>,
-  print: Print, prompt: () => void): Promise<void> {
+  print: Print, prompt: () => void, ms = 0): Promise<void> {
   const buf = new Uint8Array(READ_SIZE);
   prompt();
   for await (const line of lines) {
@@ -386,7 +409,7 @@ async function clientSession(conn: Connection, io: SocketIo, lines: AsyncIterabl
       print('Sending break command');
       break;
     }
-    if (!(await printReply(conn, io, buf, print))) break;
+    if (!(await printReply(conn, io, buf, print, ms))) break;
     prompt();
   }
 }
@@ -440,7 +463,7 @@ async function afterClientHandshake(conn: Connection, io: SocketIo, v: Values, e
     out('Sending the ' + (rest.length < early.length ? 'rest of the ' : '') + 'early data as normal data');
     await writeAll(conn, io, rest);
   }
-  return printReply(conn, io, new Uint8Array(READ_SIZE), out);
+  return printReply(conn, io, new Uint8Array(READ_SIZE), out, timeoutOf(v));
 }
 
 /** Reads (dropping any data) until the server's ticket came, the stream ended or ms passed; the session or null. */
@@ -512,6 +535,9 @@ async function runServer(v: Values): Promise<number> {
   const debug = v.verbose ? err : undefined;
   const pskUse: PskUse = { identity: null };
   const ctx = serverContext(v, debug, pskUse);
+  const warning = certificateWarning(ctx, typeof v.cert === 'string' ? v.cert : 'server-ecdsa-chain.crt', Date.now());
+  if (warning) err(warning);
+  const ms = timeoutOf(v);
   const host = typeof v.host === 'string' ? v.host : DEFAULT_HOST;
   const port = portOf(v);
   let server: Server;
@@ -532,7 +558,7 @@ async function runServer(v: Values): Promise<number> {
       pskUse.identity = null;
       try {
         const early: Uint8Array[] = [];
-        await handshake(conn, io, (d) => early.push(d));
+        await withDeadline(io, ms, 'handshake from the client', () => handshake(conn, io, (d) => early.push(d)));
         connected = true;
         const n = conn.negotiated()!;
         if (n.mode === 'psk' && pskUse.identity !== null) out('Identity: ' + pskUse.identity);
@@ -546,7 +572,7 @@ async function runServer(v: Values): Promise<number> {
       } catch (e) {
         ok = false;
         await closeSocket(io);
-        report(explain(connected ? 'connection failed' : 'handshake failed', e));
+        report(explain(connected ? 'connection failed' : 'handshake failed', e), { side: 'server', flags: v });
       }
       if (v.once) return ok ? 0 : 1;
     }
@@ -583,7 +609,7 @@ async function runClient(v: Values): Promise<number> {
   let sent: number;
   try {
     ({ early, sent } = prepareClient(conn, v, session));
-    await handshake(conn, io);
+    await withDeadline(io, timeoutOf(v), 'handshake answer from the server', () => handshake(conn, io));
   } catch (e) {
     await closeSocket(io);
     throw explain('handshake failed', e);
@@ -598,7 +624,7 @@ async function runClient(v: Values): Promise<number> {
     if (await afterClientHandshake(conn, io, v, early, sent)) {
       await clientSession(conn, io, lines, out, () => {
         if (tty) process.stdout.write('Message to send: ');
-      });
+      }, timeoutOf(v));
     }
     if (typeof v['sess-out'] === 'string') await saveSession(conn, io, v['sess-out']);
     await close(conn, io);
@@ -707,7 +733,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await run(values);
   } catch (e) {
-    return report(e);
+    return report(e, command === 'client' || command === 'server' ? { side: command, flags: values } : undefined);
   }
 }
 
