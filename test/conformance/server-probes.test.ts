@@ -7,20 +7,22 @@ import assert from 'node:assert/strict';
 import { alertName } from '../../core/errors.js';
 import type { ContextOptions } from '../../core/engine/types.js';
 import type { Connection } from '../../core/engine/connection.js';
-import { serverContext } from '../engine/pair.js';
+import { Context } from '../../core/index.js';
+import { random, serverContext } from '../engine/pair.js';
 import {
-  CT, SECP256R1, TLS_AES_128_GCM_SHA256, X25519, X25519_BASE,
+  CT, PSK_DHE_KE, PSK_KE, SECP256R1, bindHello, ext, pskModes, preSharedKey, TLS_AES_128_GCM_SHA256, X25519, X25519_BASE,
   build, bytes, clientHandshakeKey, clientHelloParts, clientHelloRecord, cookie, defaultExtensions, earlyData, fill,
   handshakeMessage, keyShare, record, records, sealRecord, serverHelloExtension, signatureAlgorithms, supportedGroups,
-  supportedVersions, v16, withLength, x25519Key, SCHEMES, TLS13, type HelloSpec,
+  supportedVersions, u16, v16, withLength, x25519Key, SCHEMES, TLS13, type HelloSpec, type Part,
 } from '../helpers/hello.js';
 
 /** A server connection fed raw bytes. */
 class Probe {
   readonly conn: Connection;
   status = 0;
-  constructor(opts: Partial<ContextOptions> = {}) {
-    this.conn = serverContext(opts).newConnection();
+  constructor(opts: Partial<ContextOptions> = {}, withCertificate = true, cert?: string) {
+    const ctx = withCertificate ? serverContext(opts, cert) : new Context({ side: 'server', random, now: Date.now, ...opts });
+    this.conn = ctx.newConnection();
   }
 
   /** Delivers b, runs accept() and returns what the server sent. */
@@ -50,8 +52,8 @@ function outcome(p: Probe, out: Uint8Array): string {
   return first && first.type === CT.handshake && first.payload[0] === 2 ? 'ServerHello' : 'no answer (status ' + p.status + ')';
 }
 
-function hello(spec: HelloSpec, opts: Partial<ContextOptions> = {}): string {
-  const p = new Probe(opts);
+function hello(spec: HelloSpec, opts: Partial<ContextOptions> = {}, cert?: string): string {
+  const p = new Probe(opts, true, cert);
   return outcome(p, p.send(clientHelloRecord(spec)));
 }
 
@@ -160,6 +162,75 @@ test('after a HelloRetryRequest, early data is skipped until the second ClientHe
   assert.equal(outcome(p, p.send(ch2)), 'ServerHello');
   p.send(garbage);
   assert.equal(p.alert, 'bad_record_mac');
+});
+
+// --- signature_algorithms (RFC 8446 4.2.3) ---
+
+const withSchemes = (...body: Part[]): HelloSpec => ({
+  extensions: [supportedVersions(TLS13), supportedGroups(X25519), keyShare([X25519, X25519_BASE]), ext(13, ...body)],
+});
+
+test('signature_algorithms: only RSASSA-PKCS1-v1_5 or only undefined schemes -> handshake_failure; malformed -> decode_error', () => {
+  const codes = (...c: number[]): Part => v16(...c.map(u16));
+  // PKCS#1 v1.5 is for certificates only in TLS 1.3 (4.2.3): the RSA server has nothing to sign with.
+  assert.equal(hello(withSchemes(codes(0x0201, 0x0601)), {}, 'server-rsa'), 'handshake_failure');
+  assert.equal(hello(withSchemes(codes(0x0418, 0x1801, 0x0a0a, 0x0918, 0xffff))), 'handshake_failure');
+  // Unknown and duplicated schemes next to a usable one are ignored.
+  assert.equal(hello(withSchemes(codes(0x0a01, 0x0202, 0x0202, 0x0201, 0x0403))), 'ServerHello');
+  for (const bad of [[0, 0], [0, 1, 2], [0, 5, 8, 4, 8, 9, 2], [0, 4, 8, 4, 8, 9, 4, 3]]) {
+    assert.equal(hello(withSchemes(bad)), 'decode_error', String(bad));
+  }
+});
+
+// --- pre_shared_key (RFC 8446 4.2.9, 4.2.11) ---
+
+const PSK = Uint8Array.from(fill(32, 0x42));
+const IDENTITY = [...Buffer.from('probe')];
+const pskServer = (modes: ('psk_ke' | 'psk_dhe_ke')[]): Partial<ContextOptions> => ({
+  cipherSuites: [TLS_AES_128_GCM_SHA256], pskModes: modes,
+  pskServer: (id) => (Buffer.from(id).equals(Buffer.from(IDENTITY)) ? { identity: id, key: PSK } : null),
+});
+
+/** Sends a ClientHello ending in pre_shared_key, its binders computed with `key`; the outcome and the ServerHello. */
+function pskHello(opts: Partial<ContextOptions>, modes: number[], ids: [number[], number][], key = PSK, binders = ids.length,
+  withShare = true): [string, Uint8Array | null] {
+  const exts = [supportedVersions(TLS13), pskModes(...modes)];
+  if (withShare) exts.push(supportedGroups(X25519), keyShare([X25519, X25519_BASE]));
+  exts.push(preSharedKey(ids, binders));
+  const msg = bindHello(bytes(...clientHelloParts({ suites: [TLS_AES_128_GCM_SHA256], extensions: exts })), key, binders);
+  const p = new Probe(opts, false);
+  const out = p.send(bytes(...record(CT.handshake, msg)));
+  const got = outcome(p, out);
+  return [got, got === 'ServerHello' ? records(out)[0].payload : null];
+}
+
+test('external PSK: psk_dhe_ke and psk_ke, with or without a key share, and an obfuscated age the server ignores', () => {
+  const [dhe, sh1] = pskHello(pskServer(['psk_dhe_ke']), [PSK_DHE_KE], [[IDENTITY, 0]]);
+  assert.equal(dhe, 'ServerHello');
+  assert.ok(serverHelloExtension(sh1!, 51), 'psk_dhe_ke: a key_share');
+  // psk_ke with a key_share offered: the server must not use it (4.2.9).
+  const [ke, sh2] = pskHello(pskServer(['psk_ke']), [PSK_KE], [[IDENTITY, 0]]);
+  assert.equal(ke, 'ServerHello');
+  assert.equal(serverHelloExtension(sh2!, 51), null, 'psk_ke: no key_share');
+  assert.equal(pskHello(pskServer(['psk_ke']), [PSK_KE], [[IDENTITY, 0]], PSK, 1, false)[0], 'ServerHello');
+  // For an external PSK the age is meaningless (4.2.11): any value is accepted.
+  assert.equal(pskHello(pskServer(['psk_dhe_ke']), [PSK_DHE_KE], [[IDENTITY, 0xdeadbeef]])[0], 'ServerHello');
+  // Both modes offered, the server's preference is used; the PSK is the second identity.
+  const [second, sh3] = pskHello(pskServer(['psk_dhe_ke', 'psk_ke']), [PSK_KE, PSK_DHE_KE], [[[1, 2, 3], 7], [IDENTITY, 0]]);
+  assert.equal(second, 'ServerHello');
+  assert.deepEqual([...serverHelloExtension(sh3!, 41)!], [0, 1], 'selected_identity 1');
+});
+
+test('external PSK: a binder that does not verify -> decrypt_error; binder and identity counts differ -> illegal_parameter', () => {
+  assert.equal(pskHello(pskServer(['psk_dhe_ke']), [PSK_DHE_KE], [[IDENTITY, 0]], Uint8Array.from(fill(32, 1)))[0], 'decrypt_error');
+  assert.equal(pskHello(pskServer(['psk_dhe_ke']), [PSK_DHE_KE], [[IDENTITY, 0]], PSK, 2)[0], 'illegal_parameter');
+  assert.equal(pskHello(pskServer(['psk_dhe_ke']), [PSK_DHE_KE], [[IDENTITY, 0], [[9], 0]], PSK, 1)[0], 'illegal_parameter');
+});
+
+test('external PSK: no common mode, or an unknown identity, on a server without a certificate -> handshake_failure / unknown_psk_identity', () => {
+  assert.equal(pskHello(pskServer(['psk_dhe_ke']), [PSK_KE], [[IDENTITY, 0]], PSK, 1, false)[0], 'handshake_failure');
+  assert.equal(pskHello(pskServer(['psk_ke']), [PSK_DHE_KE], [[IDENTITY, 0]])[0], 'handshake_failure');
+  assert.equal(pskHello(pskServer(['psk_dhe_ke']), [PSK_DHE_KE], [[[7, 7], 0]])[0], 'unknown_psk_identity');
 });
 
 // Keep the generator honest: its vectors are what the RFC's syntax says.

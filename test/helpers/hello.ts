@@ -183,10 +183,12 @@ function expandLabel(secret: Uint8Array, label: string, context: Uint8Array, len
   return hmac(secret, Buffer.concat([info, Buffer.from([1])])).subarray(0, length);
 }
 
+/** Early Secret = HKDF-Extract(0, PSK), zeros without a PSK (RFC 8446 7.1). */
+const earlySecret = (psk: Uint8Array = Buffer.alloc(32)): Buffer => hmac(Buffer.alloc(32), psk);
+
 /** AES-128-GCM key and IV protecting the client's handshake records, from the ServerHello's key share. */
 export function clientHandshakeKey(k: X25519Key, transcript: Uint8Array[], serverShare: Uint8Array): { key: Buffer; iv: Buffer } {
-  const zeros = Buffer.alloc(32);
-  const early = hmac(zeros, zeros); // HKDF-Extract(0, 0)
+  const early = earlySecret();
   const derived = expandLabel(early, 'derived', sha256(), 32);
   const handshake = hmac(derived, x25519Shared(k, serverShare));
   const secret = expandLabel(handshake, 'c hs traffic', sha256(...transcript), 32);
@@ -202,4 +204,30 @@ export function sealRecord(k: { key: Buffer; iv: Buffer }, seq: number, type: nu
   const c = createCipheriv('aes-128-gcm', k.key, nonce);
   c.setAAD(header);
   return Buffer.concat([header, c.update(inner), c.final(), c.getAuthTag()]);
+}
+
+// --- pre_shared_key (RFC 8446 4.2.11) with binders ---
+
+export const PSK_KE = 0;
+export const PSK_DHE_KE = 1;
+
+/** pre_shared_key with identities [identity, obfuscated_ticket_age] and `binders` placeholder binders of 32 bytes. */
+export const preSharedKey = (ids: [Uint8Array | number[], number][], binders = ids.length): Part[] =>
+  ext(41, v16(...ids.flatMap(([id, age]): Part[] => [v16(id), [age >>> 24, (age >>> 16) & 0xff, (age >>> 8) & 0xff, age & 0xff]])),
+    v16(...new Array<Part>(binders).fill(v8(fill(32, 0)))));
+
+/**
+ * A ClientHello message (header included) whose last extension is
+ * pre_shared_key with n placeholder binders of 32 bytes, with every binder
+ * set to the external-PSK binder of `psk` over the truncated hello (4.2.11.2).
+ */
+export function bindHello(msg: Uint8Array, psk: Uint8Array, n: number): Uint8Array {
+  const out = msg.slice();
+  const at = out.length - (2 + 33 * n);
+  const early = earlySecret(psk);
+  const binderKey = expandLabel(early, 'ext binder', sha256(), 32);
+  const finishedKey = expandLabel(binderKey, 'finished', new Uint8Array(0), 32);
+  const binder = hmac(finishedKey, sha256(out.subarray(0, at)));
+  for (let i = 0; i < n; i++) out.set(binder, at + 2 + 33 * i + 1);
+  return out;
 }
