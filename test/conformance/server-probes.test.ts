@@ -2,13 +2,15 @@
 // ClientHellos and records, built byte by byte (test/helpers/hello.ts), each
 // class with the alert RFC 8446 names for it. A probe either gets a
 // ServerHello (the server went on) or a fatal alert.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { alertName } from '../../core/errors.js';
 import type { ContextOptions } from '../../core/engine/types.js';
 import type { Connection } from '../../core/engine/connection.js';
 import { Context } from '../../core/index.js';
 import { random, serverContext } from '../engine/pair.js';
+import { WAIT_MS, cleanup, freePort, microtlsCli, track } from '../helpers/peers.js';
 import {
   CT, PSK_DHE_KE, PSK_KE, SECP256R1, bindHello, ext, pskModes, preSharedKey, TLS_AES_128_GCM_SHA256, X25519, X25519_BASE,
   build, bytes, clientHandshakeKey, clientHelloParts, clientHelloRecord, cookie, defaultExtensions, earlyData, fill,
@@ -231,6 +233,62 @@ test('external PSK: no common mode, or an unknown identity, on a server without 
   assert.equal(pskHello(pskServer(['psk_dhe_ke']), [PSK_KE], [[IDENTITY, 0]], PSK, 1, false)[0], 'handshake_failure');
   assert.equal(pskHello(pskServer(['psk_ke']), [PSK_DHE_KE], [[IDENTITY, 0]])[0], 'handshake_failure');
   assert.equal(pskHello(pskServer(['psk_dhe_ke']), [PSK_DHE_KE], [[[7, 7], 0]])[0], 'unknown_psk_identity');
+});
+
+// --- the same probes against `microtls server` over TCP ---
+
+after(cleanup);
+
+/** Sends bytes to 127.0.0.1:port and collects what comes back until the server closes. */
+function tcpProbe(port: number, b: Uint8Array): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const s = track(connect({ host: '127.0.0.1', port }, () => s.write(b)));
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error('no close within ' + WAIT_MS + ' ms, got ' + Buffer.concat(chunks).toString('hex')));
+    }, WAIT_MS);
+    s.on('data', (d: Buffer) => {
+      chunks.push(d);
+      // A ServerHello is all a sanity probe waits for.
+      if (records(Buffer.concat(chunks))[0]?.type === CT.handshake) s.end();
+    });
+    s.on('error', () => undefined);
+    s.on('close', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks));
+    });
+  });
+}
+
+/** 'ServerHello', the name of the plaintext fatal alert received, or what came. */
+function tcpOutcome(b: Uint8Array): string {
+  const first = records(b)[0];
+  if (!first) return 'nothing';
+  if (first.type === CT.handshake && first.payload[0] === 2) return 'ServerHello';
+  if (first.type === CT.alert && first.payload.length === 2 && first.payload[0] === 2) return alertName(first.payload[1]);
+  return 'record type ' + first.type;
+}
+
+test('microtls server over TCP: each probe class gets its alert, and the server keeps serving', { timeout: 60000 }, async () => {
+  const port = await freePort();
+  const server = microtlsCli('server', '--port', String(port));
+  await server.waitFor('Waiting for a connection...');
+  const { bytes: ch, lengths } = build(...record(CT.handshake, ...clientHelloParts()));
+  // The body's one-byte length fields: legacy_session_id, then legacy_compression_methods.
+  const compression = lengths.filter((f) => f.depth === 2 && f.size === 1)[1];
+  const probes: [string, Uint8Array, string][] = [
+    ['sanity', ch, 'ServerHello'],
+    ['legacy_version 0x0300', clientHelloRecord({ legacyVersion: 0x0300 }), 'protocol_version'],
+    ['compression methods length + 1', withLength(ch, compression, 1), 'decode_error'],
+    ['compression [1]', clientHelloRecord({ compression: [1] }), 'illegal_parameter'],
+    ['empty alert record', bytes(...record(CT.alert)), 'unexpected_message'],
+    ['obsolete group', clientHelloRecord(withGroups([0x0013, X25519], [[X25519, X25519_BASE]])), 'illegal_parameter'],
+    ['share outside supported_groups', clientHelloRecord(withGroups([X25519], [[SECP256R1, [4, ...fill(64, 1)]]])), 'illegal_parameter'],
+    ['sanity again', ch, 'ServerHello'],
+  ];
+  for (const [name, b, expected] of probes) assert.equal(tcpOutcome(await tcpProbe(port, b)), expected, name);
+  await server.stop();
 });
 
 // Keep the generator honest: its vectors are what the RFC's syntax says.
