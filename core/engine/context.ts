@@ -1,17 +1,20 @@
 // Context: configuration shared by many connections (like SSL_CTX). It holds
 // the parsed trust anchors, our certificate chain and private key, and the
-// normalized protocol preferences.
+// normalized protocol preferences. It makes connections through the
+// factories its entry point gives it (core/index.ts both sides, a client
+// profile the client side alone), so it imports no handshake machine itself.
 import { constantTimeEqual } from '../crypto/ct.js';
 import { schemeMatchesKey } from '../crypto/schemes.js';
-import type { CryptoProvider, PrivateKey, PublicKey } from '../crypto/types.js';
+import type { PrivateKey, PublicKey } from '../crypto/types.js';
 import { ErrorCode, Alert, fail } from '../errors.js';
 import { CipherSuite, NamedGroup, SignatureScheme } from '../registry.js';
 import type { Certificate } from '../x509/certificate.js';
-import { Connection } from './connection.js';
 import { asciiBytes } from '../bytes/ascii.js';
-import { ReplayGuard } from '../session/replay.js';
-import { TicketKeys } from '../session/ticket.js';
-import type { CertificateSupport, ContextLike, ContextOptions, ExternalPsk, Io, PskMode, VerifyMode } from './types.js';
+import type { ReplayGuard } from '../session/replay.js';
+import type { TicketKeys } from '../session/ticket.js';
+import type { CertificateSupport, ContextOptions, Credentials, Io, Settings } from '../config.js';
+import type { ArenaLayout } from './arena.js';
+import type { Connection } from './connection.js';
 
 const DEFAULT_SUITES = [
   CipherSuite.TLS_AES_128_GCM_SHA256,
@@ -35,46 +38,41 @@ const DEFAULT_SCHEMES = [
   S.rsa_pkcs1_sha256, S.rsa_pkcs1_sha384, S.rsa_pkcs1_sha512,
 ];
 
-/** Settings with defaults applied, read by connections. */
-export interface Settings {
-  side: 'client' | 'server';
-  crypto: CryptoProvider;
-  certificates: CertificateSupport | null;
-  random: (dst: Uint8Array) => void;
-  now: (() => number) | null;
-  cipherSuites: number[];
-  groups: number[];
-  signatureSchemes: number[];
-  verify: VerifyMode;
-  verifyDepth: number;
-  serverName: string | null;
-  middleboxCompat: boolean;
-  maxHandshakeMessage: number;
-  debug: ((line: string) => void) | null;
-  keyLog: ((line: string) => void) | null;
-  pskClient: ((serverName: string | null) => ExternalPsk | null) | null;
-  pskServer: ((identity: Uint8Array) => ExternalPsk | null) | null;
-  pskModes: PskMode[];
-  tickets: number;
-  ticketLifetime: number;
-  maxEarlyData: number;
-  alpn: Uint8Array[] | null;
-  onServerName: ((name: string | null) => ContextLike | null | false) | null;
-  maxFragmentLength: number | null;
-  recordSizeLimit: number | null;
-  ocspResponse: Uint8Array | null;
-  ocsp: 'off' | 'request' | 'require';
-  certificateAuthorities: boolean;
-  clientHelloPadding: number;
-  postHandshakeAuth: boolean;
-  keyUpdateAfter: number;
+
+/** A server context's state shared by its connections: ticket sealing keys and the 0-RTT replay guard. */
+export interface ServerState {
+  ticketKeys: TicketKeys | null;
+  replay: ReplayGuard | null;
+}
+
+/**
+ * How a Context makes connections, given by its entry point: a side the
+ * build does not have is null, and a Context for it is refused (BAD_CONFIG).
+ */
+export interface ConnectionFactories {
+  client: SideFactory | null;
+  server: (SideFactory & {
+    /** The server state a new Context shares among its connections. */
+    state(settings: Settings, options: ContextOptions): ServerState;
+  }) | null;
+}
+
+/** One side's connections: how to make one, and the arena each gets. */
+export interface SideFactory {
+  connection(context: Context, io: Io | null): Connection;
+  /** Fails with BAD_CONFIG, naming the option, on a configuration whose flights cannot be sent. */
+  layout(context: Context): ArenaLayout;
 }
 
 /** Records under one key before we send KeyUpdate: 2^24, within every TLS 1.3 AEAD's limit (RFC 8446 5.5). */
 const KEY_UPDATE_AFTER = 16777216;
 const MAX_TICKET_LIFETIME = 604800;
 
-export class Context {
+/**
+ * C: the connection class newConnection() answers (entry points narrow it
+ * to ClientConnection or ServerConnection when the side is known).
+ */
+export class Context<C extends Connection = Connection> implements Credentials {
   readonly settings: Settings;
   /** Trust anchors. */
   readonly anchors: Certificate[] = [];
@@ -86,8 +84,13 @@ export class Context {
   readonly ticketKeys: TicketKeys | null;
   readonly replay: ReplayGuard | null;
 
-  constructor(options: ContextOptions) {
+  constructor(
+    options: ContextOptions,
+    private readonly factories: ConnectionFactories,
+  ) {
     const o = options;
+    if (o.side !== 'client' && o.side !== 'server') bad('side must be client or server');
+    if (!factories[o.side]) bad('side: this build has no ' + o.side + ' connections');
     const crypto = o.crypto ?? bad('crypto provider required');
     if (typeof o.random !== 'function') bad('random source required');
     const verify = o.verify ?? (o.side === 'client' ? 'require' : 'none');
@@ -97,6 +100,7 @@ export class Context {
       // Like rustls: a client that verifies the server must know which name to verify (an IP literal is fine).
       if (o.side === 'client' && !o.serverName) bad('serverName is required to verify the server (or set verify: none)');
     }
+    if (o.ocsp && o.ocsp !== 'off' && !o.certificates?.checkOcspResponse) bad('ocsp: no OCSP support in this build');
     const suites = o.cipherSuites ?? DEFAULT_SUITES;
     for (const s of suites) if (!crypto.aead(s)) bad('unsupported cipher suite ' + s);
     const groups = o.groups ?? DEFAULT_GROUPS;
@@ -150,15 +154,18 @@ export class Context {
       postHandshakeAuth: o.postHandshakeAuth ?? false,
       keyUpdateAfter: o.keyUpdateAfter ?? KEY_UPDATE_AFTER,
     };
-    this.ticketKeys = tickets > 0 ? new TicketKeys(crypto, o.random, o.ticketKeys) : null;
-    const replay = o.antiReplay ?? { capacity: 1024, windowMs: 10000 };
-    this.replay = maxEarlyData > 0 ? new ReplayGuard(replay.capacity, replay.windowMs) : null;
+    const server = o.side === 'server' ? factories.server!.state(this.settings, o) : null;
+    this.ticketKeys = server ? server.ticketKeys : null;
+    this.replay = server ? server.replay : null;
+    this.arenaLayout();
   }
 
   /** Adds trust anchors (PEM with one or more certificates, or one DER certificate). */
   loadVerifyBuffer(data: Uint8Array | string): void {
     const x509 = this.x509();
+    const n = this.anchors.length;
     for (const der of x509.readCertificates(data)) this.anchors.push(x509.parseCertificate(der));
+    this.refit(() => (this.anchors.length = n));
   }
 
   /** Sets our certificate chain (PEM with one or more certificates, leaf first, or one DER). */
@@ -166,20 +173,45 @@ export class Context {
     const x509 = this.x509();
     const chain = x509.readCertificates(data);
     if (chain.length === 0) bad('no certificate in buffer');
+    const leaf = this.leaf;
+    const before = this.chain;
     this.leaf = x509.parseCertificate(chain[0]);
     this.chain = chain;
+    this.refit(() => {
+      this.leaf = leaf;
+      this.chain = before;
+    });
     this.checkKeyPair();
   }
 
   /** Sets our private key (PEM or DER: PKCS#8, SEC1 EC, PKCS#1 RSA). */
   usePrivateKeyBuffer(data: Uint8Array | string): void {
-    this.privateKey = this.x509().parsePrivateKey(data);
+    const x509 = this.x509();
+    if (!x509.parsePrivateKey) bad('no private keys in this build (a verification-only profile)');
+    this.privateKey = x509.parsePrivateKey(data);
     this.checkKeyPair();
   }
 
-  /** A new connection; with `io` it drives the transport itself, without it use receive()/takeOutput(). */
-  newConnection(io?: Io): Connection {
-    return new Connection(this, io ?? null);
+  /**
+   * A new connection of this context's side (ClientConnection or
+   * ServerConnection); with `io` it drives the transport itself, without it
+   * use receive()/takeOutput().
+   */
+  newConnection(io?: Io): C {
+    return this.side().connection(this, io ?? null) as C;
+  }
+
+  /**
+   * The arena layout of this context's connections, computed from its
+   * configuration (record limits, our chain, the trust anchors' names when
+   * certificateAuthorities is on, PSK and ticket bounds).
+   */
+  arenaLayout(): ArenaLayout {
+    return this.side().layout(this);
+  }
+
+  private side(): SideFactory {
+    return this.settings.side === 'client' ? this.factories.client! : this.factories.server!;
   }
 
   /** Our signature schemes usable with our key, in our preference order. */
@@ -192,6 +224,16 @@ export class Context {
   /** The certificate support, which certificate features need. */
   x509(): CertificateSupport {
     return this.settings.certificates ?? bad('no certificate support configured (options.certificates)');
+  }
+
+  /** Checks that connections can still be laid out after a change, undoing it if not. */
+  private refit(undo: () => void): void {
+    try {
+      this.arenaLayout();
+    } catch (e) {
+      undo();
+      throw e;
+    }
   }
 
   private checkKeyPair(): void {

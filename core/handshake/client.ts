@@ -1,20 +1,27 @@
 // The TLS 1.3 client handshake (RFC 8446 section 2, figures 1-4; 4.1-4.4),
-// with PSK, resumption and 0-RTT. Named states and the messages each accepts:
-//   CLIENT_HELLO_SENT             ServerHello or HelloRetryRequest
+// with PSK, resumption and 0-RTT. Every state the machine enters (ClientState;
+// the debug log prints them as "connect state: NAME") and what it accepts:
+//   START                         nothing yet: connect() or writeEarlyData() sends the ClientHello
+//   CLIENT_HELLO_SENT             ServerHello or HelloRetryRequest (then CLIENT_HELLO_SENT again)
 //   SERVER_HELLO_RECEIVED         EncryptedExtensions
 //   ENCRYPTED_EXTENSIONS_RECEIVED CertificateRequest or Certificate; Finished with a PSK
 //   CERTIFICATE_REQUEST_RECEIVED  Certificate
 //   SERVER_CERTIFICATE_RECEIVED   CertificateVerify
 //   SERVER_CERTIFICATE_VERIFY_RECEIVED Finished
+//   SERVER_FINISHED_RECEIVED      (passing: our EndOfEarlyData, Certificate, CertificateVerify, Finished go out)
 //   CONNECTED                     NewSessionTicket, CertificateRequest (post-handshake auth), KeyUpdate
 import { asciiBytes } from '../bytes/ascii.js';
 import { constantTimeEqual } from '../crypto/ct.js';
 import type { Aead, Hash, PublicKey } from '../crypto/types.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
-import { HandshakeType, TLS13, groupName, suiteName } from '../registry.js';
+import { HandshakeType, TLS13, groupName, suiteHash, suiteName } from '../registry.js';
 import { obfuscatedAge, sessionUsable, type SessionState } from '../session/session.js';
-import { checkFinished, checkPeerChain, chooseScheme, signCertificateVerify, verifyCertificateVerify } from './authentication.js';
-import { Handshake, suiteHash, type HandshakeHost } from './handshake.js';
+import type { Credentials } from '../config.js';
+import {
+  authorities, authoritiesBound, certificateFlightBound, checkFinished, checkPeerChain, chooseScheme, signCertificateVerify,
+  verifyCertificateVerify,
+} from './authentication.js';
+import { Handshake, type HandshakeHost } from './handshake.js';
 import { KeySchedule } from './key-schedule.js';
 import {
   parseCertificate as parseCertificateMessage,
@@ -36,6 +43,46 @@ import { computeBinder, pskModeCodes } from './psk.js';
 import type { Transcript } from './transcript.js';
 import { copyBytes } from '../bytes/copy.js';
 
+/** Longest PSK identity (a ticket or an external identity) a client offers; its ClientHello reserves room for it. */
+export const MAX_PSK_IDENTITY = 1024;
+/** Longest HelloRetryRequest cookie a client echoes. */
+export const MAX_COOKIE = 512;
+
+/**
+ * The client's largest flight (ClientHello, or EndOfEarlyData + our
+ * certificate flight + Finished) and the largest handshake message it
+ * reassembles, for a configuration. Refuses (BAD_CONFIG, naming the option)
+ * one whose ClientHello cannot be sent: extensions are limited to 2^16-1 bytes.
+ */
+export function clientBounds(c: Credentials): { flight: number; message: number } {
+  const s = c.settings;
+  let share = 0;
+  for (const g of s.groups) share = Math.max(share, s.crypto.group(g)!.publicLen);
+  let ext = 7 + 6 + (share ? 4 + share : 0) + 6 + MAX_COOKIE + 4; // supported_versions, key_share, cookie, early_data
+  if (s.groups.length > 0) ext += 6 + 2 * s.groups.length;
+  if (s.certificates) ext += 6 + 2 * s.signatureSchemes.length;
+  if (s.serverName && !isIpLiteral(s.serverName)) ext += 9 + s.serverName.length;
+  if (s.alpn) for (const p of s.alpn) ext += 1 + p.length;
+  if (s.alpn) ext += 6;
+  ext += (s.maxFragmentLength ? 5 : 0) + (s.recordSizeLimit ? 6 : 0) + (s.ocsp !== 'off' ? 9 : 0) + (s.postHandshakeAuth ? 4 : 0);
+  // psk_key_exchange_modes and pre_shared_key with one identity and a binder of up to 48 bytes.
+  if (s.pskClient || s.now) ext += 5 + s.pskModes.length + 4 + 2 + 2 + MAX_PSK_IDENTITY + 4 + 2 + 1 + 48;
+  const names = authoritiesBound(c, 'ClientHello');
+  ext += names;
+  if (ext > 0xffff) {
+    fail(ErrorCode.BAD_CONFIG, Alert.internal_error, (names ? 'certificateAuthorities: ' : '') +
+      'the ClientHello extensions would take ' + ext + ' bytes, more than 65535');
+  }
+  const hello = Math.max(4 + 2 + 32 + 33 + 2 + 2 * s.cipherSuites.length + 2 + 2 + ext, s.clientHelloPadding);
+  // EndOfEarlyData, our Certificate and CertificateVerify (when a server asks), Finished.
+  const finished = 4 + (s.certificates ? certificateFlightBound(c) : 8) + 4 + 48;
+  // Without certificate support or post-handshake authentication no Certificate or
+  // CertificateRequest can come: the largest message is a NewSessionTicket, a
+  // HelloRetryRequest or EncryptedExtensions.
+  const small = !s.certificates && !s.postHandshakeAuth;
+  return { flight: Math.max(hello, finished), message: small ? Math.min(s.maxHandshakeMessage, 1024 + MAX_PSK_IDENTITY) : s.maxHandshakeMessage };
+}
+
 /** True if `name` is an IPv4 or IPv6 literal (never sent as SNI, RFC 6066 3). */
 function isIpLiteral(name: string): boolean {
   return name.indexOf(':') >= 0 || /^[0-9.]+$/.test(name);
@@ -50,7 +97,17 @@ interface PskOffer {
   ticket: SessionState | null;
 }
 
-export class ClientHandshake extends Handshake {
+export type ClientState =
+  | 'CLIENT_HELLO_SENT'
+  | 'SERVER_HELLO_RECEIVED'
+  | 'ENCRYPTED_EXTENSIONS_RECEIVED'
+  | 'CERTIFICATE_REQUEST_RECEIVED'
+  | 'SERVER_CERTIFICATE_RECEIVED'
+  | 'SERVER_CERTIFICATE_VERIFY_RECEIVED'
+  | 'SERVER_FINISHED_RECEIVED'
+  | 'CONNECTED';
+
+export class ClientHandshake extends Handshake<ClientState> {
   private random = new Uint8Array(32);
   private sessionId = new Uint8Array(0);
   private keyShareGroup = 0;
@@ -116,6 +173,9 @@ export class ClientHandshake extends Handshake {
       if (session) this.host.log('saved session not usable: full handshake');
       const psk = s.pskClient ? s.pskClient(s.serverName) : null;
       if (!psk) return null;
+      if (psk.identity.length > MAX_PSK_IDENTITY) {
+        fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'pskClient: identity of ' + psk.identity.length + ' bytes (at most ' + MAX_PSK_IDENTITY + ')');
+      }
       identity = psk.identity;
       key = psk.key;
       hashName = psk.hash ?? 'sha256';
@@ -150,9 +210,7 @@ export class ClientHandshake extends Handshake {
     if (s.recordSizeLimit) ext.recordSizeLimit = s.recordSizeLimit + 1;
     if (s.ocsp !== 'off') ext.statusRequest = true;
     if (s.postHandshakeAuth) ext.postHandshakeAuth = true;
-    if (s.certificateAuthorities && this.host.context.anchors.length > 0) {
-      ext.certificateAuthorities = this.host.context.anchors.map((a) => a.subject);
-    }
+    ext.certificateAuthorities = authorities(this.host.credentials);
     if (this.cookie) ext.cookie = this.cookie;
     if (earlyData) ext.earlyData = true;
     const offer = this.offer;
@@ -208,45 +266,37 @@ export class ClientHandshake extends Handshake {
     }
   }
 
+  /** Each state's messages; each handler adds its message to the transcript and says whether the read keys changed. */
   protected handleHandshake(type: number, msg: Uint8Array, body: Uint8Array): boolean {
+    const T = HandshakeType;
     switch (this.state) {
       case 'CLIENT_HELLO_SENT':
-        if (type !== HandshakeType.server_hello) return this.unexpected(type);
-        return this.onServerHello(msg, parseServerHello(body));
+        if (type === T.server_hello) return this.onServerHello(msg, parseServerHello(body));
+        break;
       case 'SERVER_HELLO_RECEIVED':
-        if (type !== HandshakeType.encrypted_extensions) return this.unexpected(type);
-        this.onEncryptedExtensions(body);
+        if (type === T.encrypted_extensions) return this.onEncryptedExtensions(msg, body);
         break;
       case 'ENCRYPTED_EXTENSIONS_RECEIVED':
+        // With a PSK the server is authenticated by it: Finished comes next.
         if (this.mode !== 'full') {
-          if (type !== HandshakeType.finished) return this.unexpected(type);
-          this.onFinished(msg, body);
-          return true;
+          if (type === T.finished) return this.onFinished(msg, body);
+        } else if (type === T.certificate_request) {
+          return this.onCertificateRequest(msg, body);
+        } else if (type === T.certificate) {
+          return this.onCertificate(msg, body);
         }
-        if (type === HandshakeType.certificate_request) {
-          this.onCertificateRequest(body);
-          break;
-        }
-        if (type !== HandshakeType.certificate) return this.unexpected(type);
-        this.onCertificate(body);
         break;
       case 'CERTIFICATE_REQUEST_RECEIVED':
-        if (type !== HandshakeType.certificate) return this.unexpected(type);
-        this.onCertificate(body);
+        if (type === T.certificate) return this.onCertificate(msg, body);
         break;
       case 'SERVER_CERTIFICATE_RECEIVED':
-        if (type !== HandshakeType.certificate_verify) return this.unexpected(type);
-        this.onCertificateVerify(body);
+        if (type === T.certificate_verify) return this.onCertificateVerify(msg, body);
         break;
       case 'SERVER_CERTIFICATE_VERIFY_RECEIVED':
-        if (type !== HandshakeType.finished) return this.unexpected(type);
-        this.onFinished(msg, body);
-        return true;
-      default:
-        return this.unexpected(type);
+        if (type === T.finished) return this.onFinished(msg, body);
+        break;
     }
-    this.transcript.update(msg);
-    return false;
+    return this.unexpected(type);
   }
 
   private onServerHello(msg: Uint8Array, sh: ServerHello): boolean {
@@ -336,6 +386,9 @@ export class ClientHandshake extends Handshake {
       this.makeKeyShare(group);
     }
     this.cookie = hrr.ext.cookie ?? null;
+    if (this.cookie && this.cookie.length > MAX_COOKIE) {
+      fail(ErrorCode.HRR_NOT_ACCEPTABLE, Alert.illegal_parameter, 'cookie of ' + this.cookie.length + ' bytes (at most ' + MAX_COOKIE + ')');
+    }
     // A PSK bound to another hash cannot be used with the suite the server chose.
     if (this.offer && this.offer.hash.name !== this.hash!.name) this.offer = null;
     // Early data is over: the second ClientHello goes in the clear (RFC 8446 4.2.10).
@@ -347,7 +400,7 @@ export class ClientHandshake extends Handshake {
     return false;
   }
 
-  private onEncryptedExtensions(body: Uint8Array): void {
+  private onEncryptedExtensions(msg: Uint8Array, body: Uint8Array): boolean {
     const ee = parseEncryptedExtensions(body).ext;
     const h = this.host;
     const s = h.settings;
@@ -385,37 +438,45 @@ export class ClientHandshake extends Handshake {
     }
     this.earlyDataBudget = 0;
     if (this.earlyData !== 'none') h.log('early data ' + this.earlyData);
+    this.transcript.update(msg);
     this.enter('ENCRYPTED_EXTENSIONS_RECEIVED');
+    return false;
   }
 
-  private onCertificateRequest(body: Uint8Array): void {
+  private onCertificateRequest(msg: Uint8Array, body: Uint8Array): boolean {
     const cr = parseCertificateRequest(body);
     if (cr.context.length !== 0) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'certificate_request_context must be empty in the handshake');
     this.certRequest = { context: cr.context, schemes: cr.ext.signatureAlgorithms ?? [] };
+    this.transcript.update(msg);
     this.enter('CERTIFICATE_REQUEST_RECEIVED');
+    return false;
   }
 
-  private onCertificate(body: Uint8Array): void {
+  private onCertificate(msg: Uint8Array, body: Uint8Array): boolean {
     const s = this.host.settings;
-    const msg = parseCertificateMessage(body, s.verifyDepth + 2);
-    if (msg.context.length !== 0) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'certificate_request_context must be empty');
-    if (msg.entries.length === 0) fail(ErrorCode.DECODE_ERROR, Alert.decode_error, 'server sent no certificate');
+    const cert = parseCertificateMessage(body, s.verifyDepth + 2);
+    if (cert.context.length !== 0) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'certificate_request_context must be empty');
+    if (cert.entries.length === 0) fail(ErrorCode.DECODE_ERROR, Alert.decode_error, 'server sent no certificate');
     // Keep copies: the message buffer is reused for the next message.
-    this.peerCertificates = msg.entries.map((e) => copyBytes(e.cert));
-    const ocsp = msg.entries[0].ocspResponse;
-    this.serverKey = checkPeerChain(this.host.context, this.peerCertificates, 'serverAuth', s.serverName, ocsp ?? null).publicKey;
+    this.peerCertificates = cert.entries.map((e) => copyBytes(e.cert));
+    const ocsp = cert.entries[0].ocspResponse;
+    this.serverKey = checkPeerChain(this.host.credentials, this.peerCertificates, 'serverAuth', s.serverName, ocsp ?? null).publicKey;
+    this.transcript.update(msg);
     this.enter('SERVER_CERTIFICATE_RECEIVED');
+    return false;
   }
 
-  private onCertificateVerify(body: Uint8Array): void {
+  private onCertificateVerify(msg: Uint8Array, body: Uint8Array): boolean {
     const cv = parseCertificateVerify(body);
     const s = this.host.settings;
-    verifyCertificateVerify(this.host.context, s.signatureSchemes, cv.scheme, this.serverKey!, true, this.transcriptHash(), cv.signature);
+    verifyCertificateVerify(this.host.credentials, s.signatureSchemes, cv.scheme, this.serverKey!, true, this.transcriptHash(), cv.signature);
     this.signatureScheme = cv.scheme;
+    this.transcript.update(msg);
     this.enter('SERVER_CERTIFICATE_VERIFY_RECEIVED');
+    return false;
   }
 
-  private onFinished(msg: Uint8Array, body: Uint8Array): void {
+  private onFinished(msg: Uint8Array, body: Uint8Array): boolean {
     checkFinished(this.finishedValue(this.serverHsSecret!), parseFinished(body, this.hash!.outputLen));
     this.transcript.update(msg);
     this.enter('SERVER_FINISHED_RECEIVED');
@@ -441,12 +502,13 @@ export class ClientHandshake extends Handshake {
     this.deriveResumptionSecret();
     this.done = true;
     this.enter('CONNECTED');
+    return true;
   }
 
   /** Certificate (empty when we have none the server accepts) and CertificateVerify, over transcript t. */
   private sendClientCertificate(context: Uint8Array, schemes: number[], t: Transcript): void {
     const h = this.host;
-    const ctx = h.context;
+    const ctx = h.credentials;
     const key = ctx.privateKey;
     const scheme = key && ctx.chain.length > 0 ? chooseScheme(ctx.ownSchemes(), schemes) : 0;
     h.beginMessage();
@@ -476,6 +538,10 @@ export class ClientHandshake extends Handshake {
     const s = this.host.settings;
     if (!s.now || !this.resumptionSecret) {
       this.host.log('received NewSessionTicket: no clock, not kept');
+      return;
+    }
+    if (t.ticket.length > MAX_PSK_IDENTITY) {
+      this.host.log('received NewSessionTicket of ' + t.ticket.length + ' bytes: longer than ' + MAX_PSK_IDENTITY + ', not kept');
       return;
     }
     this.received = {

@@ -5,10 +5,9 @@
 import type { Writer } from '../bytes/writer.js';
 import { asciiString } from '../bytes/ascii.js';
 import type { Aead, Hash } from '../crypto/types.js';
-import type { Context, Settings } from '../engine/context.js';
-import type { Negotiated, PskMode } from '../engine/types.js';
+import type { Credentials, Negotiated, PskMode, Settings } from '../config.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
-import { CipherSuite, HandshakeType, TLS13, handshakeName } from '../registry.js';
+import { HandshakeType, TLS13, handshakeName, suiteHash } from '../registry.js';
 import { KeySchedule } from './key-schedule.js';
 import { parseKeyUpdate, writeFinished, writeKeyUpdate } from './messages.js';
 import { Transcript } from './transcript.js';
@@ -16,7 +15,8 @@ import { Transcript } from './transcript.js';
 /** What a handshake machine may ask of its connection. */
 export interface HandshakeHost {
   readonly settings: Settings;
-  readonly context: Context;
+  /** Anchors, our chain and key (the connection's Context, or the one onServerName chose). */
+  readonly credentials: Credentials;
   /** Staging writer for outgoing messages (over the arena's handshake buffer). */
   readonly out: Writer;
   log(line: string): void;
@@ -39,17 +39,16 @@ export interface HandshakeHost {
   skipEarlyData(n: number): void;
 }
 
-/** The hash of each TLS 1.3 suite. */
-export function suiteHash(suite: number): 'sha256' | 'sha384' {
-  return suite === CipherSuite.TLS_AES_256_GCM_SHA384 ? 'sha384' : 'sha256';
-}
-
 /** KeyUpdates accepted in a row without application data in between (a flood is an attack). */
 const MAX_KEY_UPDATES_IN_A_ROW = 32;
 
-export abstract class Handshake {
+/**
+ * S: the machine's state names (a literal union, listed in its file header);
+ * every machine starts in START.
+ */
+export abstract class Handshake<S extends string = string> {
   transcript = new Transcript();
-  state = 'START';
+  state: S | 'START' = 'START';
   started = false;
   done = false;
   suite = 0;
@@ -109,7 +108,7 @@ export abstract class Handshake {
     };
   }
 
-  protected enter(state: string): void {
+  protected enter(state: S): void {
     this.state = state;
     this.host.log(this.logPrefix + ' state: ' + state);
   }

@@ -1,18 +1,18 @@
 // Profile client-ecdhe: a TLS 1.3 client authenticating the server by its
 // X.509 chain. x25519 and secp256r1; AES-128-GCM and ChaCha20-Poly1305;
 // ECDSA P-256/P-384, RSA-PSS and Ed25519 signatures (and RSA PKCS#1 v1.5 in
-// certificates). Verification only: no client certificates (the full
-// profile has those).
+// certificates). Verification only: no client certificates and no OCSP
+// stapling (the full profile has those).
 import { aes128gcm } from '../crypto/aes-gcm.js';
 import { chacha20poly1305 } from '../crypto/chacha20-poly1305.js';
 import { secp256r1Group, x25519Group } from '../crypto/groups.js';
 import { sha256 } from '../crypto/hash.js';
 import { composeProvider } from '../crypto/compose.js';
-import { verifySignature } from '../crypto/signature.js';
-import { Context as EngineContext } from '../engine/context.js';
-import type { ContextOptions } from '../engine/types.js';
+import { signatureVerifier, verifyEcdsa, verifyEd25519, verifyRsaPkcs1, verifyRsaPss } from '../crypto/signature.js';
+import type { ContextOptions } from '../config.js';
 import { CipherSuite, NamedGroup, SignatureScheme as S } from '../registry.js';
-import { x509Support } from '../x509/support.js';
+import { x509Verification } from '../x509/support.js';
+import { ClientContext } from './client.js';
 import { withDefaults, type ProfileDefaults } from './defaults.js';
 
 const defaults: ProfileDefaults = {
@@ -23,9 +23,10 @@ const defaults: ProfileDefaults = {
       [CipherSuite.TLS_CHACHA20_POLY1305_SHA256]: chacha20poly1305,
     },
     groups: [x25519Group, secp256r1Group],
-    verify: verifySignature,
+    // No Ed448 (nor its SHA-3): not among the profile's schemes.
+    verify: signatureVerifier({ ecdsa: verifyEcdsa, 'rsa-pss': verifyRsaPss, 'rsa-pkcs1': verifyRsaPkcs1, ed25519: verifyEd25519 }),
   }),
-  certificates: x509Support,
+  certificates: x509Verification,
   cipherSuites: [CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_CHACHA20_POLY1305_SHA256],
   groups: [NamedGroup.x25519, NamedGroup.secp256r1],
   signatureSchemes: [
@@ -36,7 +37,7 @@ const defaults: ProfileDefaults = {
   ],
 };
 
-export class Context extends EngineContext {
+export class Context extends ClientContext {
   constructor(options: ContextOptions) {
     super(withDefaults(options, defaults));
   }
