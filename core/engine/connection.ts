@@ -18,7 +18,7 @@ import { Writer } from '../bytes/writer.js';
 import type { Credentials, Io, Negotiated, Settings } from '../config.js';
 import { Alert, ErrorCode, Status, TlsFailure, alertName, fail } from '../errors.js';
 import type { Handshake, HandshakeHost } from '../handshake/handshake.js';
-import { ContentType, handshakeName } from '../registry.js';
+import { ContentType, HandshakeType, handshakeName } from '../registry.js';
 import { RecordLayer } from '../record/layer.js';
 import { recordLimit, type ArenaLayout } from './arena.js';
 import { moveToFront } from '../bytes/copy.js';
@@ -466,7 +466,13 @@ export abstract class Connection implements HandshakeHost {
     let at = 0;
     while (this.hsInLen - at >= 4) {
       const bodyLen = (hs[at + 1] << 16) | (hs[at + 2] << 8) | hs[at + 3];
-      if (bodyLen + 4 > hs.length) fail(ErrorCode.HANDSHAKE_TOO_LARGE, Alert.decode_error, handshakeName(hs[at]) + ' of ' + bodyLen + ' bytes');
+      // A ClientHello has its own limit (the server's buffer holds the larger of the two).
+      const hello = hs[at] === HandshakeType.client_hello;
+      const limit = hello ? this.settings.maxClientHello : this.settings.maxHandshakeMessage;
+      if (bodyLen > limit || bodyLen + 4 > hs.length) {
+        fail(ErrorCode.HANDSHAKE_TOO_LARGE, Alert.decode_error, handshakeName(hs[at]) + ' of ' + bodyLen + ' bytes, limit ' +
+          Math.min(limit, hs.length - 4) + (hello ? ' (maxClientHello)' : ' (maxHandshakeMessage)'));
+      }
       if (this.hsInLen - at < 4 + bodyLen) break;
       const msg = hs.subarray(at, at + 4 + bodyLen);
       at += 4 + bodyLen;

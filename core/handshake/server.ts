@@ -71,7 +71,7 @@ export function serverBounds(c: ServerCredentials): { flight: number; message: n
   const request = s.verify !== 'none' ? 4 + 1 + 2 + 6 + 2 * s.signatureSchemes.length + authoritiesBound(c, 'CertificateRequest') : 0;
   const certificate = c.chain.length > 0 ? certificateFlightBound(c, s.ocspResponse ? s.ocspResponse.length : 0) : 0;
   const tickets = s.tickets * (4 + 4 + 4 + 2 + 2 + MAX_TICKET + 2 + 8);
-  return { flight: Math.max(hello + ee + request + certificate + 4 + 48, tickets), message: s.maxHandshakeMessage };
+  return { flight: Math.max(hello + ee + request + certificate + 4 + 48, tickets), message: Math.max(s.maxHandshakeMessage, s.maxClientHello) };
 }
 
 /** The PSK the server accepted. */

@@ -12,7 +12,7 @@ import { Context } from '../../core/index.js';
 import { random, serverContext } from '../engine/pair.js';
 import { WAIT_MS, cleanup, freePort, microtlsCli, track } from '../helpers/peers.js';
 import {
-  CT, PSK_DHE_KE, PSK_KE, SECP256R1, bindHello, ext, pskModes, preSharedKey, TLS_AES_128_GCM_SHA256, X25519, X25519_BASE,
+  CT, PSK_DHE_KE, PSK_KE, SECP256R1, bindHello, ext, fragments, padding, pskModes, preSharedKey, TLS_AES_128_GCM_SHA256, X25519, X25519_BASE,
   build, bytes, clientHandshakeKey, clientHelloParts, clientHelloRecord, cookie, defaultExtensions, earlyData, fill,
   handshakeMessage, keyShare, record, records, sealRecord, serverHelloExtension, signatureAlgorithms, supportedGroups,
   supportedVersions, u16, v16, withLength, x25519Key, SCHEMES, TLS13, type HelloSpec, type Part,
@@ -181,6 +181,33 @@ test('signature_algorithms: only RSASSA-PKCS1-v1_5 or only undefined schemes -> 
   assert.equal(hello(withSchemes(codes(0x0a01, 0x0202, 0x0202, 0x0201, 0x0403))), 'ServerHello');
   for (const bad of [[0, 0], [0, 1, 2], [0, 5, 8, 4, 8, 9, 2], [0, 4, 8, 4, 8, 9, 4, 3]]) {
     assert.equal(hello(withSchemes(bad)), 'decode_error', String(bad));
+  }
+});
+
+// --- large ClientHellos (RFC 8446 4.1.2: extensions<8..2^16-1>) and the server's limit ---
+
+test('a valid ClientHello with 2^16-1 bytes of extensions (up to 32717 signature schemes) gets a ServerHello', () => {
+  for (const n of [215, 8132, 23754, 32717]) {
+    const schemes = [...new Array<number>(n - 2).fill(0x0202), 0x0804, 0x0403];
+    const msg = bytes(...clientHelloParts(withSchemes(v16(...schemes.map(u16)))));
+    const p = new Probe();
+    assert.equal(outcome(p, p.send(fragments(msg))), 'ServerHello', n + ' schemes, ' + msg.length + ' bytes');
+  }
+});
+
+test('maxClientHello: a hello of exactly the limit is parsed, one byte more is decode_error from its header', () => {
+  const sized = (body: number): Uint8Array => {
+    const base = bytes(...clientHelloParts({ extensions: [...defaultExtensions(), padding(0)] })).length - 4;
+    return bytes(...clientHelloParts({ extensions: [...defaultExtensions(), padding(body - base)] }));
+  };
+  for (const limit of [512, 4096, 20000]) {
+    const at = new Probe({ maxClientHello: limit });
+    assert.equal(outcome(at, at.send(fragments(sized(limit)))), 'ServerHello', 'limit ' + limit);
+    const over = new Probe({ maxClientHello: limit });
+    // The first record, with the message header, is enough to refuse it.
+    const big = sized(limit + 1);
+    assert.equal(outcome(over, over.send(fragments(big).subarray(0, 5 + Math.min(big.length, 16384)))), 'decode_error', 'limit ' + limit + ' + 1');
+    assert.match(over.conn.lastError()!.message, new RegExp('client_hello of ' + (limit + 1) + ' bytes, limit ' + limit + ' \\(maxClientHello\\)'));
   }
 });
 

@@ -68,6 +68,13 @@ export const CT = { change_cipher_spec: 20, alert: 21, handshake: 22, applicatio
 export const record = (type: number, ...payload: Part[]): Part[] => [[type, 3, 3], v16(...payload)];
 export const handshakeMessage = (type: number, ...body: Part[]): Part[] => [[type], v24(...body)];
 
+/** Handshake bytes as plaintext records of at most 2^14 bytes each (RFC 8446 5.1). */
+export function fragments(msg: Uint8Array, type: number = CT.handshake): Uint8Array {
+  const out: Part[] = [];
+  for (let off = 0; off < msg.length; off += 16384) out.push(...record(type, msg.subarray(off, off + 16384)));
+  return bytes(...out);
+}
+
 // --- ClientHello (RFC 8446 4.1.2) and its extensions ---
 
 export const ext = (type: number, ...body: Part[]): Part[] => [u16(type), v16(...body)];
@@ -79,6 +86,7 @@ export const keyShare = (...shares: [number, Uint8Array | number[]][]): Part[] =
 export const pskModes = (...modes: number[]): Part[] => ext(45, v8(modes));
 export const earlyData = (): Part[] => ext(42);
 export const cookie = (c: Uint8Array): Part[] => ext(44, v16(c));
+export const padding = (n: number): Part[] => ext(21, fill(n, 0));
 
 export const X25519 = 0x001d;
 export const SECP256R1 = 0x0017;
