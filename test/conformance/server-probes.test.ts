@@ -222,7 +222,7 @@ const pskServer = (modes: ('psk_ke' | 'psk_dhe_ke')[]): Partial<ContextOptions> 
 
 /** Sends a ClientHello ending in pre_shared_key, its binders computed with `key`; the outcome and the ServerHello. */
 function pskHello(opts: Partial<ContextOptions>, modes: number[], ids: [number[], number][], key = PSK, binders = ids.length,
-  withShare = true): [string, Uint8Array | null] {
+  withShare = true): [string, Uint8Array | null, string] {
   const exts = [supportedVersions(TLS13), pskModes(...modes)];
   if (withShare) exts.push(supportedGroups(X25519), keyShare([X25519, X25519_BASE]));
   exts.push(preSharedKey(ids, binders));
@@ -230,7 +230,7 @@ function pskHello(opts: Partial<ContextOptions>, modes: number[], ids: [number[]
   const p = new Probe(opts, false);
   const out = p.send(bytes(...record(CT.handshake, msg)));
   const got = outcome(p, out);
-  return [got, got === 'ServerHello' ? records(out)[0].payload : null];
+  return [got, got === 'ServerHello' ? records(out)[0].payload : null, p.conn.lastError()?.message ?? ''];
 }
 
 test('external PSK: psk_dhe_ke and psk_ke, with or without a key share, and an obfuscated age the server ignores', () => {
@@ -257,7 +257,9 @@ test('external PSK: a binder that does not verify -> decrypt_error; binder and i
 });
 
 test('external PSK: no common mode, or an unknown identity, on a server without a certificate -> handshake_failure / unknown_psk_identity', () => {
-  assert.equal(pskHello(pskServer(['psk_dhe_ke']), [PSK_KE], [[IDENTITY, 0]], PSK, 1, false)[0], 'handshake_failure');
+  const [noMode, , why] = pskHello(pskServer(['psk_dhe_ke']), [PSK_KE], [[IDENTITY, 0]], PSK, 1, false);
+  assert.equal(noMode, 'handshake_failure');
+  assert.match(why, /no certificate, and the client allows PSKs only in psk_ke, we in psk_dhe_ke/);
   assert.equal(pskHello(pskServer(['psk_ke']), [PSK_DHE_KE], [[IDENTITY, 0]])[0], 'handshake_failure');
   assert.equal(pskHello(pskServer(['psk_dhe_ke']), [PSK_DHE_KE], [[[7, 7], 0]])[0], 'unknown_psk_identity');
 });
