@@ -80,11 +80,12 @@ export interface ContextOptions {
   maxHandshakeMessage?: number;
   /**
    * Server: largest ClientHello body accepted, apart from maxHandshakeMessage
-   * (default 66120: 2^16-1 bytes of extensions, 256 cipher suites and a
-   * session id, so every TLS 1.3 hello a client builds fits; 256..131396).
-   * A larger one is refused from its header with decode_error
-   * (HANDSHAKE_TOO_LARGE); one within the limit is parsed. The server's
-   * arena holds the larger of the two limits: set a small one on a device.
+   * (256..131396). Default: maxHandshakeMessage when that is given (a device
+   * configuration keeps its small arena), else 66120: 2^16-1 bytes of
+   * extensions, 256 cipher suites and a session id, so every TLS 1.3 hello
+   * a client builds fits. A larger one is refused from its header with
+   * decode_error (HANDSHAKE_TOO_LARGE); one within the limit is parsed. The
+   * server's arena holds the larger of the two limits.
    */
   maxClientHello?: number;
   /** Debug log: one line per event, state names like "connect state: CLIENT_HELLO_SENT". */

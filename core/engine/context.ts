@@ -121,7 +121,8 @@ export class Context<C extends Connection = Connection> implements Credentials {
     if (mfl !== null && [512, 1024, 2048, 4096].indexOf(mfl) < 0) bad('maxFragmentLength must be 512, 1024, 2048 or 4096');
     const rsl = o.recordSizeLimit ?? null;
     if (rsl !== null && !(rsl >= 64 && rsl <= 16384)) bad('recordSizeLimit must be 64..16384');
-    const maxClientHello = o.maxClientHello ?? DEFAULT_MAX_CLIENT_HELLO;
+    // A configuration that bounds its messages (a device) keeps that bound for the ClientHello too.
+    const maxClientHello = o.maxClientHello ?? Math.min(MAX_CLIENT_HELLO, Math.max(256, o.maxHandshakeMessage ?? DEFAULT_MAX_CLIENT_HELLO));
     if (!(maxClientHello >= 256 && maxClientHello <= MAX_CLIENT_HELLO)) bad('maxClientHello must be 256..' + MAX_CLIENT_HELLO);
     const lifetime = o.ticketLifetime ?? 7200;
     if (!(lifetime > 0 && lifetime <= MAX_TICKET_LIFETIME)) bad('ticketLifetime must be 1..604800 seconds');

@@ -195,6 +195,14 @@ test('a valid ClientHello with 2^16-1 bytes of extensions (up to 32717 signature
   }
 });
 
+test('maxClientHello defaults: 66120 bytes, or maxHandshakeMessage when a configuration bounds that (a device keeps its arena)', () => {
+  assert.equal(serverContext().settings.maxClientHello, 66120);
+  assert.equal(serverContext({ maxHandshakeMessage: 4096 }).settings.maxClientHello, 4096);
+  assert.equal(serverContext({ maxHandshakeMessage: 4096, maxClientHello: 8192 }).settings.maxClientHello, 8192);
+  assert.ok(serverContext({ maxHandshakeMessage: 4096 }).arenaLayout().handshakeIn < 4200);
+  assert.throws(() => serverContext({ maxClientHello: 200000 }), /maxClientHello must be 256\.\.131396/);
+});
+
 test('maxClientHello: a hello of exactly the limit is parsed, one byte more is decode_error from its header', () => {
   const sized = (body: number): Uint8Array => {
     const base = bytes(...clientHelloParts({ extensions: [...defaultExtensions(), padding(0)] })).length - 4;
