@@ -151,6 +151,14 @@ test('a key share for a group not in supported_groups -> illegal_parameter (RFC 
   assert.equal(hello(withGroups([X25519], [[SECP256R1, [4, ...fill(64, 1)]], [X25519, X25519_BASE]])), 'illegal_parameter');
 });
 
+test('a key share that is not a valid point of its group -> illegal_parameter (RFC 8446 4.2.8.2, 7.4.2)', () => {
+  const share = (group: number, key: number[]): HelloSpec => withGroups([group], [[group, key]]);
+  assert.equal(hello(share(X25519, fill(31, 9))), 'illegal_parameter', 'x25519 of 31 bytes');
+  assert.equal(hello(share(X25519, fill(32, 0))), 'illegal_parameter', 'x25519 low-order point (all-zero secret)');
+  assert.equal(hello(share(SECP256R1, [4, ...fill(64, 1)])), 'illegal_parameter', 'secp256r1 point not on the curve');
+  assert.equal(hello(share(SECP256R1, [2, ...fill(32, 1)])), 'illegal_parameter', 'secp256r1 compressed point');
+});
+
 test('after a HelloRetryRequest, early data is skipped until the second ClientHello; then a record that does not open -> bad_record_mac (RFC 8446 4.2.10)', () => {
   const p = new Probe({ cipherSuites: [TLS_AES_128_GCM_SHA256] });
   const ch1: HelloSpec = { extensions: [supportedVersions(TLS13), supportedGroups(X25519), keyShare(), signatureAlgorithms(...SCHEMES), earlyData()] };
