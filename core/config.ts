@@ -235,8 +235,6 @@ export interface Credentials {
   readonly chain: Uint8Array[];
   readonly leaf: Certificate | null;
   readonly privateKey: PrivateKey | null;
-  /** Our signature schemes usable with our key, in our preference order. */
-  ownSchemes(): number[];
   /** The certificate support; fails with BAD_CONFIG in a build without it. */
   x509(): CertificateSupport;
 }

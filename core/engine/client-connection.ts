@@ -2,6 +2,7 @@
 // and what only a client does: connect(), sessions to resume, 0-RTT data.
 import type { Credentials, Io } from '../config.js';
 import { ErrorCode, Status, TlsFailure } from '../errors.js';
+import type { ClientCertificates } from '../handshake/client-certificates.js';
 import { ClientHandshake, MAX_PSK_IDENTITY, clientBounds } from '../handshake/client.js';
 import { badSession } from '../session/resumption.js';
 import { decodeSession, encodeSession } from '../session/session.js';
@@ -9,17 +10,18 @@ import { arenaLayout, type ArenaLayout } from './arena.js';
 import { Connection } from './connection.js';
 
 /** The arena a client connection of this configuration gets (BAD_CONFIG when it cannot work). */
-export function clientLayout(c: Credentials): ArenaLayout {
-  const b = clientBounds(c);
+export function clientLayout(c: Credentials, certs: ClientCertificates | null): ArenaLayout {
+  const b = clientBounds(c, certs);
   return arenaLayout(c.settings, b.flight, b.message);
 }
 
 export class ClientConnection extends Connection {
   protected readonly handshake: ClientHandshake;
 
-  constructor(credentials: Credentials, io: Io | null = null) {
-    super(credentials, io, clientLayout(credentials));
-    this.handshake = new ClientHandshake(this);
+  /** certs: the certificate side of the handshake, null for PSK only. */
+  constructor(credentials: Credentials, io: Io | null, certs: ClientCertificates | null) {
+    super(credentials, io, clientLayout(credentials, certs));
+    this.handshake = new ClientHandshake(this, certs);
   }
 
   /** Client handshake step: 0 when done, WANT_READ / WANT_WRITE, or a negative error code. */
@@ -92,8 +94,16 @@ export class ClientConnection extends Connection {
   }
 }
 
-/** What a Context needs to make client connections (given by entry points with a client side). */
-export const clientConnections = {
-  connection: (credentials: Credentials, io: Io | null): ClientConnection => new ClientConnection(credentials, io),
-  layout: clientLayout,
-};
+/**
+ * What a Context needs to make client connections (given by entry points
+ * with a client side): with the certificate side, or null for PSK only.
+ */
+export function clientConnections(certs: ClientCertificates | null): {
+  connection(credentials: Credentials, io: Io | null): ClientConnection;
+  layout(credentials: Credentials): ArenaLayout;
+} {
+  return {
+    connection: (credentials, io) => new ClientConnection(credentials, io, certs),
+    layout: (credentials) => clientLayout(credentials, certs),
+  };
+}

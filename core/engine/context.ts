@@ -4,10 +4,8 @@
 // factories its entry point gives it (core/index.ts both sides, a client
 // profile the client side alone), so it imports no handshake machine itself.
 import { constantTimeEqual } from '../crypto/ct.js';
-import { schemeMatchesKey } from '../crypto/schemes.js';
 import type { PrivateKey, PublicKey } from '../crypto/types.js';
 import { ErrorCode, Alert, fail } from '../errors.js';
-import { CipherSuite, NamedGroup, SignatureScheme } from '../registry.js';
 import type { Certificate } from '../x509/certificate.js';
 import { asciiBytes } from '../bytes/ascii.js';
 import type { ReplayGuard } from '../session/replay.js';
@@ -15,29 +13,6 @@ import type { TicketKeys } from '../session/ticket.js';
 import type { CertificateSupport, ContextOptions, Credentials, Io, Settings } from '../config.js';
 import type { ArenaLayout } from './arena.js';
 import type { Connection } from './connection.js';
-
-const DEFAULT_SUITES = [
-  CipherSuite.TLS_AES_128_GCM_SHA256,
-  CipherSuite.TLS_AES_256_GCM_SHA384,
-  CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
-];
-const DEFAULT_GROUPS = [
-  NamedGroup.x25519,
-  NamedGroup.secp256r1,
-  NamedGroup.secp384r1,
-  NamedGroup.secp521r1,
-  NamedGroup.x448,
-];
-const S = SignatureScheme;
-const DEFAULT_SCHEMES = [
-  S.ecdsa_secp256r1_sha256, S.ecdsa_secp384r1_sha384, S.ecdsa_secp521r1_sha512,
-  S.ed25519, S.ed448,
-  S.rsa_pss_rsae_sha256, S.rsa_pss_rsae_sha384, S.rsa_pss_rsae_sha512,
-  S.rsa_pss_pss_sha256, S.rsa_pss_pss_sha384, S.rsa_pss_pss_sha512,
-  // Only for certificate signatures: TLS 1.3 never uses PKCS#1 v1.5 in CertificateVerify.
-  S.rsa_pkcs1_sha256, S.rsa_pkcs1_sha384, S.rsa_pkcs1_sha512,
-];
-
 
 /** A server context's state shared by its connections: ticket sealing keys and the 0-RTT replay guard. */
 export interface ServerState {
@@ -108,9 +83,10 @@ export class Context<C extends Connection = Connection> implements Credentials {
       if (o.side === 'client' && !o.serverName) bad('serverName is required to verify the server (or set verify: none)');
     }
     if (o.ocsp && o.ocsp !== 'off' && !o.certificates?.checkOcspResponse) bad('ocsp: no OCSP support in this build');
-    const suites = o.cipherSuites ?? DEFAULT_SUITES;
+    // Every entry point gives its defaults for these (profiles/defaults.ts).
+    const suites = o.cipherSuites ?? [];
     for (const s of suites) if (!crypto.aead(s)) bad('unsupported cipher suite ' + s);
-    const groups = o.groups ?? DEFAULT_GROUPS;
+    const groups = o.groups ?? [];
     for (const g of groups) if (!crypto.group(g)) bad('unsupported group ' + g);
     const modes = o.pskModes ?? ['psk_dhe_ke'];
     // Groups are needed for (EC)DHE: only a psk_ke-only configuration may have none.
@@ -139,7 +115,7 @@ export class Context<C extends Connection = Connection> implements Credentials {
       now: o.now ? () => Math.floor(o.now!()) : null,
       cipherSuites: suites.concat(),
       groups: groups.concat(),
-      signatureSchemes: (o.signatureSchemes ?? DEFAULT_SCHEMES).concat(),
+      signatureSchemes: (o.signatureSchemes ?? []).concat(),
       verify,
       verifyDepth: o.verifyDepth ?? 9,
       serverName: o.serverName ?? null,
@@ -223,13 +199,6 @@ export class Context<C extends Connection = Connection> implements Credentials {
 
   private side(): SideFactory {
     return this.settings.side === 'client' ? this.factories.client! : this.factories.server!;
-  }
-
-  /** Our signature schemes usable with our key, in our preference order. */
-  ownSchemes(): number[] {
-    const key = this.privateKey;
-    if (!key) return [];
-    return this.settings.signatureSchemes.filter((s) => schemeMatchesKey(s, key));
   }
 
   /** The certificate support, which certificate features need. */

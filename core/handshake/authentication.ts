@@ -22,6 +22,12 @@ function signedContent(fromServer: boolean, transcriptHash: Uint8Array): Uint8Ar
   return out;
 }
 
+/** Our signature schemes usable with our key, in our preference order. */
+export function ownSchemes(c: Credentials): number[] {
+  const key = c.privateKey;
+  return key ? c.settings.signatureSchemes.filter((s) => schemeMatchesKey(s, key)) : [];
+}
+
 /** Our CertificateVerify scheme: the first of ours (usable with our key) that the peer offered, or 0. */
 export function chooseScheme(ownSchemes: number[], peerSchemes: number[]): number {
   for (const s of ownSchemes) {

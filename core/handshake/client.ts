@@ -17,23 +17,16 @@ import { Alert, ErrorCode, fail } from '../errors.js';
 import { HandshakeType, TLS13, groupName, suiteHash, suiteName } from '../registry.js';
 import { obfuscatedAge, sessionUsable, type SessionState } from '../session/session.js';
 import type { Credentials } from '../config.js';
-import {
-  authorities, authoritiesBound, certificateFlightBound, checkFinished, checkPeerChain, chooseScheme, signCertificateVerify,
-  verifyCertificateVerify,
-} from './authentication.js';
+import { authorities, authoritiesBound, checkFinished } from './authentication.js';
+import type { ClientCertificates } from './client-certificates.js';
 import { Handshake, type HandshakeHost } from './handshake.js';
 import { KeySchedule } from './key-schedule.js';
 import {
-  parseCertificate as parseCertificateMessage,
-  parseCertificateRequest,
-  parseCertificateVerify,
   parseEncryptedExtensions,
   parseFinished,
   parseNewSessionTicket,
   parseServerHello,
   patchBinders,
-  writeCertificate,
-  writeCertificateVerify,
   writeClientHello,
   writeEndOfEarlyData,
   type ClientHelloExtensions,
@@ -54,7 +47,7 @@ export const MAX_COOKIE = 512;
  * reassembles, for a configuration. Refuses (BAD_CONFIG, naming the option)
  * one whose ClientHello cannot be sent: extensions are limited to 2^16-1 bytes.
  */
-export function clientBounds(c: Credentials): { flight: number; message: number } {
+export function clientBounds(c: Credentials, certs: ClientCertificates | null): { flight: number; message: number } {
   const s = c.settings;
   let share = 0;
   for (const g of s.groups) share = Math.max(share, s.crypto.group(g)!.publicLen);
@@ -75,7 +68,7 @@ export function clientBounds(c: Credentials): { flight: number; message: number 
   }
   const hello = Math.max(4 + 2 + 32 + 33 + 2 + 2 * s.cipherSuites.length + 2 + 2 + ext, s.clientHelloPadding);
   // EndOfEarlyData, our Certificate and CertificateVerify (when a server asks), Finished.
-  const finished = 4 + (s.certificates ? certificateFlightBound(c) : 8) + 4 + 48;
+  const finished = 4 + (certs && s.certificates ? certs.flightBound(c) : 8) + 4 + 48;
   // Without certificate support or post-handshake authentication no Certificate or
   // CertificateRequest can come: the largest message is a NewSessionTicket, a
   // HelloRetryRequest or EncryptedExtensions.
@@ -130,7 +123,11 @@ export class ClientHandshake extends Handshake<ClientState> {
   /** The handshake transcript through the client Finished, for post-handshake authentication. */
   private handshakeTranscript: Transcript | null = null;
 
-  constructor(host: HandshakeHost) {
+  /** certs: the certificate side (null in a PSK-only build: a server that wants certificates is refused). */
+  constructor(
+    host: HandshakeHost,
+    private readonly certs: ClientCertificates | null,
+  ) {
     super(host, 'connect');
   }
 
@@ -443,34 +440,31 @@ export class ClientHandshake extends Handshake<ClientState> {
     return false;
   }
 
+  /** The certificate side, or BAD_CONFIG in a build without it. */
+  private certificates(): ClientCertificates {
+    return this.certs ?? fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'no certificate support configured (options.certificates)');
+  }
+
   private onCertificateRequest(msg: Uint8Array, body: Uint8Array): boolean {
-    const cr = parseCertificateRequest(body);
+    const cr = this.certificates().certificateRequest(body);
     if (cr.context.length !== 0) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'certificate_request_context must be empty in the handshake');
-    this.certRequest = { context: cr.context, schemes: cr.ext.signatureAlgorithms ?? [] };
+    this.certRequest = cr;
     this.transcript.update(msg);
     this.enter('CERTIFICATE_REQUEST_RECEIVED');
     return false;
   }
 
   private onCertificate(msg: Uint8Array, body: Uint8Array): boolean {
-    const s = this.host.settings;
-    const cert = parseCertificateMessage(body, s.verifyDepth + 2);
-    if (cert.context.length !== 0) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'certificate_request_context must be empty');
-    if (cert.entries.length === 0) fail(ErrorCode.DECODE_ERROR, Alert.decode_error, 'server sent no certificate');
-    // Keep copies: the message buffer is reused for the next message.
-    this.peerCertificates = cert.entries.map((e) => copyBytes(e.cert));
-    const ocsp = cert.entries[0].ocspResponse;
-    this.serverKey = checkPeerChain(this.host.credentials, this.peerCertificates, 'serverAuth', s.serverName, ocsp ?? null).publicKey;
+    const server = this.certificates().serverCertificate(this.host.credentials, body);
+    this.peerCertificates = server.chain;
+    this.serverKey = server.key;
     this.transcript.update(msg);
     this.enter('SERVER_CERTIFICATE_RECEIVED');
     return false;
   }
 
   private onCertificateVerify(msg: Uint8Array, body: Uint8Array): boolean {
-    const cv = parseCertificateVerify(body);
-    const s = this.host.settings;
-    verifyCertificateVerify(this.host.credentials, s.signatureSchemes, cv.scheme, this.serverKey!, true, this.transcriptHash(), cv.signature);
-    this.signatureScheme = cv.scheme;
+    this.signatureScheme = this.certificates().serverCertificateVerify(this.host.credentials, this.serverKey!, this.transcriptHash(), body);
     this.transcript.update(msg);
     this.enter('SERVER_CERTIFICATE_VERIFY_RECEIVED');
     return false;
@@ -505,29 +499,14 @@ export class ClientHandshake extends Handshake<ClientState> {
     return true;
   }
 
-  /** Certificate (empty when we have none the server accepts) and CertificateVerify, over transcript t. */
+  /** Our Certificate and CertificateVerify, over transcript t. */
   private sendClientCertificate(context: Uint8Array, schemes: number[], t: Transcript): void {
-    const h = this.host;
-    const ctx = h.credentials;
-    const key = ctx.privateKey;
-    const scheme = key && ctx.chain.length > 0 ? chooseScheme(ctx.ownSchemes(), schemes) : 0;
-    h.beginMessage();
-    // No usable certificate: an empty Certificate lets the server's policy decide (RFC 8446 4.4.2).
-    writeCertificate(h.out, { context, entries: scheme ? ctx.chain.map((cert) => ({ cert })) : [] });
-    this.sendTo(t);
-    if (!scheme) {
-      h.log('no client certificate for the requested schemes: sending an empty Certificate');
-      return;
-    }
-    const sig = signCertificateVerify(ctx, scheme, key!, false, this.transcriptHash(t));
-    h.beginMessage();
-    writeCertificateVerify(h.out, { scheme, signature: sig });
-    this.sendTo(t);
+    this.certificates().sendCertificate(this.host, context, schemes, () => this.sendTo(t), () => this.transcriptHash(t));
   }
 
   protected handlePostHandshake(type: number, msg: Uint8Array, body: Uint8Array): boolean {
     if (type === HandshakeType.new_session_ticket) this.onNewSessionTicket(body);
-    else if (type === HandshakeType.certificate_request && this.handshakeTranscript) this.onPostHandshakeAuth(msg, body);
+    else if (type === HandshakeType.certificate_request && this.handshakeTranscript && this.certs) this.onPostHandshakeAuth(msg, body);
     else this.unexpected(type);
     return false;
   }
@@ -560,13 +539,13 @@ export class ClientHandshake extends Handshake<ClientState> {
 
   /** Post-handshake authentication (RFC 8446 4.6.2): Certificate, CertificateVerify, Finished. */
   private onPostHandshakeAuth(msg: Uint8Array, body: Uint8Array): void {
-    const cr = parseCertificateRequest(body);
+    const cr = this.certificates().certificateRequest(body);
     if (cr.context.length === 0) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'post-handshake CertificateRequest needs a context');
     this.host.log('post-handshake CertificateRequest');
     const t = this.handshakeTranscript!.fork();
     t.update(msg);
     this.host.resetOutput();
-    this.sendClientCertificate(copyBytes(cr.context), cr.ext.signatureAlgorithms ?? [], t);
+    this.sendClientCertificate(cr.context, cr.schemes, t);
     this.sendFinished(this.clientAppSecret!, t);
   }
 }

@@ -18,7 +18,7 @@ import { HandshakeType, TLS13, groupName, schemeName, suiteHash, suiteName } fro
 import type { ReplayGuard } from '../session/replay.js';
 import { MAX_TICKET, ticketReplayId, type TicketKeys, type TicketState } from '../session/ticket.js';
 import {
-  authorities, authoritiesBound, certificateFlightBound, checkFinished, checkPeerChain, chooseScheme, signCertificateVerify,
+  authorities, authoritiesBound, certificateFlightBound, checkFinished, checkPeerChain, chooseScheme, ownSchemes, signCertificateVerify,
   verifyCertificateVerify,
 } from './authentication.js';
 import { Handshake, type HandshakeHost } from './handshake.js';
@@ -250,8 +250,9 @@ export class ServerHandshake extends Handshake<ServerState> {
     const auth = this.auth;
     if (!auth.leaf || !auth.privateKey) fail(ErrorCode.NO_CREDENTIALS, Alert.handshake_failure, 'no certificate, and ' + this.whyNoPsk);
     if (!ch.ext.signatureAlgorithms) fail(ErrorCode.MISSING_EXTENSION, Alert.missing_extension, 'signature_algorithms');
-    const scheme = chooseScheme(auth.ownSchemes(), ch.ext.signatureAlgorithms);
-    if (!scheme) fail(ErrorCode.NO_SHARED_SIGALG, Alert.handshake_failure, 'client accepts none of ' + auth.ownSchemes().map(schemeName).join(','));
+    const ours = ownSchemes(auth);
+    const scheme = chooseScheme(ours, ch.ext.signatureAlgorithms);
+    if (!scheme) fail(ErrorCode.NO_SHARED_SIGALG, Alert.handshake_failure, 'client accepts none of ' + ours.map(schemeName).join(','));
     return scheme;
   }
 
