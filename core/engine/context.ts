@@ -71,6 +71,7 @@ export class Context<C extends Connection = Connection> implements Credentials {
     private readonly factories: ConnectionFactories,
   ) {
     const o = options;
+    const clock = o.now;
     if (o.side !== 'client' && o.side !== 'server') bad('side must be client or server');
     if (!factories[o.side]) bad('side: this build has no ' + o.side + ' connections');
     const crypto = o.crypto ?? bad('crypto provider required');
@@ -112,7 +113,7 @@ export class Context<C extends Connection = Connection> implements Credentials {
       certificates: o.certificates ?? null,
       random: o.random,
       // Whole milliseconds: ticket ages and saved sessions count in integers.
-      now: o.now ? () => Math.floor(o.now!()) : null,
+      now: clock ? () => Math.floor(clock()) : null,
       cipherSuites: suites.concat(),
       groups: groups.concat(),
       signatureSchemes: (o.signatureSchemes ?? []).concat(),
@@ -141,7 +142,7 @@ export class Context<C extends Connection = Connection> implements Credentials {
       postHandshakeAuth: o.postHandshakeAuth ?? false,
       keyUpdateAfter: o.keyUpdateAfter ?? KEY_UPDATE_AFTER,
     };
-    const server = o.side === 'server' ? factories.server!.state(this.settings, o) : null;
+    const server = o.side === 'server' && factories.server ? factories.server.state(this.settings, o) : null;
     this.ticketKeys = server ? server.ticketKeys : null;
     this.replay = server ? server.replay : null;
     this.arenaLayout();
@@ -198,7 +199,8 @@ export class Context<C extends Connection = Connection> implements Credentials {
   }
 
   private side(): SideFactory {
-    return this.settings.side === 'client' ? this.factories.client! : this.factories.server!;
+    // The constructor refused a side without a factory.
+    return (this.settings.side === 'client' ? this.factories.client : this.factories.server) as SideFactory;
   }
 
   /** The certificate support, which certificate features need. */

@@ -88,8 +88,9 @@ export function checkPeerChain(
     hostname: hostname ?? undefined,
   });
   // (A Context with `ocsp` on has OCSP support: checked when it is made.)
-  if (purpose === 'serverAuth' && s.ocsp !== 'off') {
-    if (ocspResponse) x509.checkOcspResponse!(ocspResponse, path[0], path[1] ?? path[0], { verifier: s.crypto, now });
+  const checkOcsp = x509.checkOcspResponse;
+  if (purpose === 'serverAuth' && s.ocsp !== 'off' && checkOcsp) {
+    if (ocspResponse) checkOcsp(ocspResponse, path[0], path[1] ?? path[0], { verifier: s.crypto, now });
     else if (s.ocsp === 'require') fail(ErrorCode.OCSP_REQUIRED, Alert.bad_certificate_status_response);
   }
   return chain[0];

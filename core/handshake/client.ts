@@ -50,7 +50,7 @@ export const MAX_COOKIE = 512;
 export function clientBounds(c: Credentials, certs: ClientCertificates | null): { flight: number; message: number } {
   const s = c.settings;
   let share = 0;
-  for (const g of s.groups) share = Math.max(share, s.crypto.group(g)!.publicLen);
+  for (const g of s.groups) share = Math.max(share, s.crypto.group(g)?.publicLen ?? 0);
   let ext = 7 + 6 + (share ? 4 + share : 0) + 6 + MAX_COOKIE + 4; // supported_versions, key_share, cookie, early_data
   if (s.groups.length > 0) ext += 6 + 2 * s.groups.length;
   if (s.certificates) ext += 6 + 2 * s.signatureSchemes.length;
@@ -90,15 +90,33 @@ interface PskOffer {
   ticket: SessionState | null;
 }
 
-export type ClientState =
-  | 'CLIENT_HELLO_SENT'
-  | 'SERVER_HELLO_RECEIVED'
-  | 'ENCRYPTED_EXTENSIONS_RECEIVED'
-  | 'CERTIFICATE_REQUEST_RECEIVED'
-  | 'SERVER_CERTIFICATE_RECEIVED'
-  | 'SERVER_CERTIFICATE_VERIFY_RECEIVED'
-  | 'SERVER_FINISHED_RECEIVED'
-  | 'CONNECTED';
+/** The handshake traffic secrets, from ServerHello until our Finished. */
+interface HandshakeSecrets {
+  client: Uint8Array;
+  server: Uint8Array;
+}
+
+/** A CertificateRequest: its context and the schemes the server accepts. */
+interface CertRequest {
+  context: Uint8Array;
+  schemes: number[];
+}
+
+/**
+ * Each state with exactly the data it needs (as rustls' ExpectCertificate,
+ * ExpectCertificateVerify...): a handler takes its state and enters the next.
+ */
+type ClientStep =
+  | { name: 'CLIENT_HELLO_SENT' }
+  | { name: 'SERVER_HELLO_RECEIVED'; secrets: HandshakeSecrets }
+  | { name: 'ENCRYPTED_EXTENSIONS_RECEIVED'; secrets: HandshakeSecrets }
+  | { name: 'CERTIFICATE_REQUEST_RECEIVED'; secrets: HandshakeSecrets; request: CertRequest }
+  | { name: 'SERVER_CERTIFICATE_RECEIVED'; secrets: HandshakeSecrets; request: CertRequest | null; serverKey: PublicKey }
+  | { name: 'SERVER_CERTIFICATE_VERIFY_RECEIVED'; secrets: HandshakeSecrets; request: CertRequest | null }
+  | { name: 'SERVER_FINISHED_RECEIVED' }
+  | { name: 'CONNECTED' };
+
+export type ClientState = ClientStep['name'];
 
 export class ClientHandshake extends Handshake<ClientState> {
   private random = new Uint8Array(32);
@@ -109,10 +127,7 @@ export class ClientHandshake extends Handshake<ClientState> {
   private retried = false;
   private ccsSent = false;
   private cookie: Uint8Array | null = null;
-  private clientHsSecret: Uint8Array | null = null;
-  private serverHsSecret: Uint8Array | null = null;
-  private certRequest: { context: Uint8Array; schemes: number[] } | null = null;
-  private serverKey: PublicKey | null = null;
+  private step: ClientStep | null = null;
   private offer: PskOffer | null = null;
   /** The session to resume (setSession) and the latest one received (NewSessionTicket). */
   session: SessionState | null = null;
@@ -146,10 +161,17 @@ export class ClientHandshake extends Handshake<ClientState> {
       if (s.groups.length === 0) fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'no PSK to offer and no key exchange group');
       this.makeKeyShare(s.groups[0]);
     }
-    const early = this.wantEarlyData && this.offer?.ticket && this.offer.ticket.maxEarlyData > 0 ? this.offer.ticket : null;
-    this.sendClientHello(early !== null);
-    if (early) this.startEarlyData(early);
-    this.enter('CLIENT_HELLO_SENT');
+    const offer = this.offer;
+    const ticket = offer ? offer.ticket : null;
+    const early = this.wantEarlyData && offer && ticket && ticket.maxEarlyData > 0;
+    this.sendClientHello(!!early);
+    if (early) this.startEarlyData(offer, ticket);
+    this.go({ name: 'CLIENT_HELLO_SENT' });
+  }
+
+  private go(step: ClientStep): void {
+    this.step = step;
+    this.enter(step.name);
   }
 
   /** The resumption ticket when there is a usable one, else the external PSK the application gives. */
@@ -186,7 +208,7 @@ export class ClientHandshake extends Handshake<ClientState> {
   }
 
   private makeKeyShare(group: number): void {
-    const kx = this.host.settings.crypto.group(group)!;
+    const kx = this.host.settings.crypto.group(group) ?? fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'no provider for ' + groupName(group));
     const pair = kx.generate(this.host.settings.random);
     this.keyShareGroup = group;
     this.keyPriv = pair.priv;
@@ -213,7 +235,7 @@ export class ClientHandshake extends Handshake<ClientState> {
     const offer = this.offer;
     if (offer) {
       ext.pskModes = pskModeCodes(s.pskModes);
-      const age = offer.ticket ? obfuscatedAge(offer.ticket, s.now!()) : 0;
+      const age = offer.ticket && s.now ? obfuscatedAge(offer.ticket, s.now()) : 0;
       ext.preSharedKey = { identities: [{ identity: offer.identity, obfuscatedTicketAge: age }], binders: [new Uint8Array(offer.hash.outputLen)] };
     }
     const h = this.host;
@@ -238,9 +260,8 @@ export class ClientHandshake extends Handshake<ClientState> {
   }
 
   /** 0-RTT: keys from the ClientHello's hash under the ticket's suite (RFC 8446 4.2.10). */
-  private startEarlyData(ticket: SessionState): void {
+  private startEarlyData(offer: PskOffer, ticket: SessionState): void {
     const h = this.host;
-    const offer = this.offer!;
     // Middlebox compatibility: the dummy ChangeCipherSpec right after the first ClientHello.
     this.sendCcsOnce();
     const secret = offer.keys.clientEarlyTrafficSecret(this.transcript.digestWith(offer.hash, new Uint8Array(offer.hash.outputLen)));
@@ -266,31 +287,32 @@ export class ClientHandshake extends Handshake<ClientState> {
   /** Each state's messages; each handler adds its message to the transcript and says whether the read keys changed. */
   protected handleHandshake(type: number, msg: Uint8Array, body: Uint8Array): boolean {
     const T = HandshakeType;
-    switch (this.state) {
+    const st = this.step;
+    switch (st?.name) {
       case 'CLIENT_HELLO_SENT':
         if (type === T.server_hello) return this.onServerHello(msg, parseServerHello(body));
         break;
       case 'SERVER_HELLO_RECEIVED':
-        if (type === T.encrypted_extensions) return this.onEncryptedExtensions(msg, body);
+        if (type === T.encrypted_extensions) return this.onEncryptedExtensions(st.secrets, msg, body);
         break;
       case 'ENCRYPTED_EXTENSIONS_RECEIVED':
         // With a PSK the server is authenticated by it: Finished comes next.
         if (this.mode !== 'full') {
-          if (type === T.finished) return this.onFinished(msg, body);
+          if (type === T.finished) return this.onFinished(st.secrets, null, msg, body);
         } else if (type === T.certificate_request) {
-          return this.onCertificateRequest(msg, body);
+          return this.onCertificateRequest(st.secrets, msg, body);
         } else if (type === T.certificate) {
-          return this.onCertificate(msg, body);
+          return this.onCertificate(st.secrets, null, msg, body);
         }
         break;
       case 'CERTIFICATE_REQUEST_RECEIVED':
-        if (type === T.certificate) return this.onCertificate(msg, body);
+        if (type === T.certificate) return this.onCertificate(st.secrets, st.request, msg, body);
         break;
       case 'SERVER_CERTIFICATE_RECEIVED':
-        if (type === T.certificate_verify) return this.onCertificateVerify(msg, body);
+        if (type === T.certificate_verify) return this.onCertificateVerify(st.secrets, st.request, st.serverKey, msg, body);
         break;
       case 'SERVER_CERTIFICATE_VERIFY_RECEIVED':
-        if (type === T.finished) return this.onFinished(msg, body);
+        if (type === T.finished) return this.onFinished(st.secrets, st.request, msg, body);
         break;
     }
     return this.unexpected(type);
@@ -313,53 +335,55 @@ export class ClientHandshake extends Handshake<ClientState> {
     if (sh.isHelloRetryRequest) return this.onHelloRetryRequest(msg, sh);
     if (sh.ext.cookie !== undefined) fail(ErrorCode.UNSUPPORTED_EXTENSION, Alert.unsupported_extension, 'cookie in ServerHello');
 
-    const offer = this.offer;
     const pskIndex = sh.ext.preSharedKey;
+    let psk: PskOffer | null = null;
     if (pskIndex !== undefined) {
-      if (!offer || pskIndex !== 0) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'server selected a PSK we did not offer');
-      if (suiteHash(sh.cipherSuite) !== offer.hash.name) {
+      psk = pskIndex === 0 ? this.offer : null;
+      if (!psk) return fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'server selected a PSK we did not offer');
+      if (suiteHash(sh.cipherSuite) !== psk.hash.name) {
         fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'cipher suite hash differs from the PSK hash');
       }
     }
     const share = sh.ext.keyShare;
+    const priv = this.keyPriv;
     if (share) {
-      if (share.group !== this.keyShareGroup || !this.keyPriv) {
-        fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'key_share for ' + groupName(share.group) + ', not the group offered');
+      if (share.group !== this.keyShareGroup || !priv) {
+        return fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'key_share for ' + groupName(share.group) + ', not the group offered');
       }
-      if (pskIndex !== undefined && s.pskModes.indexOf('psk_dhe_ke') < 0) {
+      if (psk && s.pskModes.indexOf('psk_dhe_ke') < 0) {
         fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'psk_dhe_ke was not offered');
       }
-    } else if (pskIndex === undefined || s.pskModes.indexOf('psk_ke') < 0) {
+    } else if (!psk || s.pskModes.indexOf('psk_ke') < 0) {
       fail(ErrorCode.MISSING_EXTENSION, Alert.missing_extension, 'ServerHello without key_share');
     }
 
     if (this.suite === 0) this.setSuite(sh.cipherSuite);
     this.transcript.update(msg);
-    if (pskIndex !== undefined) {
-      this.keys = offer!.keys;
-      this.mode = offer!.ticket ? 'resumed' : 'psk';
+    if (psk) {
+      this.keys = psk.keys;
+      this.mode = psk.ticket ? 'resumed' : 'psk';
       this.pskMode = share ? 'psk_dhe_ke' : 'psk_ke';
-      if (offer!.ticket) this.alpn = offer!.ticket.alpn;
+      if (psk.ticket) this.alpn = psk.ticket.alpn;
     } else {
-      this.keys = new KeySchedule(this.hash!);
+      this.keys = new KeySchedule(this.suiteHashFn());
     }
     let shared: Uint8Array | null = null;
-    if (share) {
-      shared = s.crypto.group(share.group)!.shared(this.keyPriv!, share.keyExchange);
+    if (share && priv) {
+      const kx = s.crypto.group(share.group);
+      shared = kx ? kx.shared(priv, share.keyExchange) : null;
       if (!shared) fail(ErrorCode.BAD_KEY_SHARE, Alert.illegal_parameter, 'server key share is not a valid ' + groupName(share.group) + ' point');
       this.group = share.group;
     }
-    if (this.keyPriv) this.keyPriv.fill(0);
+    if (priv) priv.fill(0);
     const ks = this.keys;
     ks.handshake(shared);
     if (shared) shared.fill(0);
     const th = this.transcriptHash();
-    this.clientHsSecret = ks.clientHandshakeTrafficSecret(th);
-    this.serverHsSecret = ks.serverHandshakeTrafficSecret(th);
-    this.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', this.clientHsSecret);
-    this.install(this.serverHsSecret, 'read', 'SERVER_HANDSHAKE_TRAFFIC_SECRET');
+    const secrets = { client: ks.clientHandshakeTrafficSecret(th), server: ks.serverHandshakeTrafficSecret(th) };
+    this.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', secrets.client);
+    this.install(secrets.server, 'read', 'SERVER_HANDSHAKE_TRAFFIC_SECRET');
     this.host.log('negotiated ' + suiteName(this.suite) + (share ? ' with ' + groupName(share.group) : '') + (this.mode !== 'full' ? ' (' + this.mode + ', ' + this.pskMode + ')' : ''));
-    this.enter('SERVER_HELLO_RECEIVED');
+    this.go({ name: 'SERVER_HELLO_RECEIVED', secrets });
     return true;
   }
 
@@ -387,17 +411,17 @@ export class ClientHandshake extends Handshake<ClientState> {
       fail(ErrorCode.HRR_NOT_ACCEPTABLE, Alert.illegal_parameter, 'cookie of ' + this.cookie.length + ' bytes (at most ' + MAX_COOKIE + ')');
     }
     // A PSK bound to another hash cannot be used with the suite the server chose.
-    if (this.offer && this.offer.hash.name !== this.hash!.name) this.offer = null;
+    if (this.offer && this.offer.hash.name !== this.suiteHashFn().name) this.offer = null;
     // Early data is over: the second ClientHello goes in the clear (RFC 8446 4.2.10).
     this.earlyDataBudget = 0;
     this.host.plaintextWrites();
     this.sendCcsOnce();
     this.sendClientHello(false);
-    this.enter('CLIENT_HELLO_SENT');
+    this.go({ name: 'CLIENT_HELLO_SENT' });
     return false;
   }
 
-  private onEncryptedExtensions(msg: Uint8Array, body: Uint8Array): boolean {
+  private onEncryptedExtensions(secrets: HandshakeSecrets, msg: Uint8Array, body: Uint8Array): boolean {
     const ee = parseEncryptedExtensions(body).ext;
     const h = this.host;
     const s = h.settings;
@@ -436,7 +460,7 @@ export class ClientHandshake extends Handshake<ClientState> {
     this.earlyDataBudget = 0;
     if (this.earlyData !== 'none') h.log('early data ' + this.earlyData);
     this.transcript.update(msg);
-    this.enter('ENCRYPTED_EXTENSIONS_RECEIVED');
+    this.go({ name: 'ENCRYPTED_EXTENSIONS_RECEIVED', secrets });
     return false;
   }
 
@@ -445,37 +469,37 @@ export class ClientHandshake extends Handshake<ClientState> {
     return this.certs ?? fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'no certificate support configured (options.certificates)');
   }
 
-  private onCertificateRequest(msg: Uint8Array, body: Uint8Array): boolean {
-    const cr = this.certificates().certificateRequest(body);
-    if (cr.context.length !== 0) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'certificate_request_context must be empty in the handshake');
-    this.certRequest = cr;
+  private onCertificateRequest(secrets: HandshakeSecrets, msg: Uint8Array, body: Uint8Array): boolean {
+    const request = this.certificates().certificateRequest(body);
+    if (request.context.length !== 0) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'certificate_request_context must be empty in the handshake');
     this.transcript.update(msg);
-    this.enter('CERTIFICATE_REQUEST_RECEIVED');
+    this.go({ name: 'CERTIFICATE_REQUEST_RECEIVED', secrets, request });
     return false;
   }
 
-  private onCertificate(msg: Uint8Array, body: Uint8Array): boolean {
+  private onCertificate(secrets: HandshakeSecrets, request: CertRequest | null, msg: Uint8Array, body: Uint8Array): boolean {
     const server = this.certificates().serverCertificate(this.host.credentials, body);
     this.peerCertificates = server.chain;
-    this.serverKey = server.key;
     this.transcript.update(msg);
-    this.enter('SERVER_CERTIFICATE_RECEIVED');
+    this.go({ name: 'SERVER_CERTIFICATE_RECEIVED', secrets, request, serverKey: server.key });
     return false;
   }
 
-  private onCertificateVerify(msg: Uint8Array, body: Uint8Array): boolean {
-    this.signatureScheme = this.certificates().serverCertificateVerify(this.host.credentials, this.serverKey!, this.transcriptHash(), body);
+  private onCertificateVerify(
+    secrets: HandshakeSecrets, request: CertRequest | null, serverKey: PublicKey, msg: Uint8Array, body: Uint8Array,
+  ): boolean {
+    this.signatureScheme = this.certificates().serverCertificateVerify(this.host.credentials, serverKey, this.transcriptHash(), body);
     this.transcript.update(msg);
-    this.enter('SERVER_CERTIFICATE_VERIFY_RECEIVED');
+    this.go({ name: 'SERVER_CERTIFICATE_VERIFY_RECEIVED', secrets, request });
     return false;
   }
 
-  private onFinished(msg: Uint8Array, body: Uint8Array): boolean {
-    checkFinished(this.finishedValue(this.serverHsSecret!), parseFinished(body, this.hash!.outputLen));
+  private onFinished(secrets: HandshakeSecrets, request: CertRequest | null, msg: Uint8Array, body: Uint8Array): boolean {
+    checkFinished(this.finishedValue(secrets.server), parseFinished(body, this.suiteHashFn().outputLen));
     this.transcript.update(msg);
-    this.enter('SERVER_FINISHED_RECEIVED');
+    this.go({ name: 'SERVER_FINISHED_RECEIVED' });
     this.deriveApplicationSecrets();
-    this.install(this.serverAppSecret!, 'read', null);
+    this.install(this.app().server, 'read', null);
 
     const h = this.host;
     h.resetOutput();
@@ -486,16 +510,16 @@ export class ClientHandshake extends Handshake<ClientState> {
       h.sendMessage();
     }
     this.sendCcsOnce();
-    this.install(this.clientHsSecret!, 'write', null);
-    if (this.certRequest) this.sendClientCertificate(this.certRequest.context, this.certRequest.schemes, this.transcript);
-    this.sendFinished(this.clientHsSecret!);
-    this.install(this.clientAppSecret!, 'write', null);
-    this.clientHsSecret!.fill(0);
-    this.serverHsSecret!.fill(0);
+    this.install(secrets.client, 'write', null);
+    if (request) this.sendClientCertificate(request.context, request.schemes, this.transcript);
+    this.sendFinished(secrets.client);
+    this.install(this.app().client, 'write', null);
+    secrets.client.fill(0);
+    secrets.server.fill(0);
     if (h.settings.postHandshakeAuth) this.handshakeTranscript = this.transcript.fork();
     this.deriveResumptionSecret();
     this.done = true;
-    this.enter('CONNECTED');
+    this.go({ name: 'CONNECTED' });
     return true;
   }
 
@@ -506,7 +530,7 @@ export class ClientHandshake extends Handshake<ClientState> {
 
   protected handlePostHandshake(type: number, msg: Uint8Array, body: Uint8Array): boolean {
     if (type === HandshakeType.new_session_ticket) this.onNewSessionTicket(body);
-    else if (type === HandshakeType.certificate_request && this.handshakeTranscript && this.certs) this.onPostHandshakeAuth(msg, body);
+    else if (type === HandshakeType.certificate_request && this.handshakeTranscript && this.certs) this.onPostHandshakeAuth(this.handshakeTranscript, msg, body);
     else this.unexpected(type);
     return false;
   }
@@ -525,7 +549,7 @@ export class ClientHandshake extends Handshake<ClientState> {
     }
     this.received = {
       suite: this.suite,
-      psk: this.keys!.resumptionPsk(this.resumptionSecret, t.nonce),
+      psk: this.schedule().resumptionPsk(this.resumptionSecret, t.nonce),
       ticket: copyBytes(t.ticket),
       lifetime: t.lifetime,
       ageAdd: t.ageAdd,
@@ -538,14 +562,14 @@ export class ClientHandshake extends Handshake<ClientState> {
   }
 
   /** Post-handshake authentication (RFC 8446 4.6.2): Certificate, CertificateVerify, Finished. */
-  private onPostHandshakeAuth(msg: Uint8Array, body: Uint8Array): void {
+  private onPostHandshakeAuth(handshakeTranscript: Transcript, msg: Uint8Array, body: Uint8Array): void {
     const cr = this.certificates().certificateRequest(body);
     if (cr.context.length === 0) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'post-handshake CertificateRequest needs a context');
     this.host.log('post-handshake CertificateRequest');
-    const t = this.handshakeTranscript!.fork();
+    const t = handshakeTranscript.fork();
     t.update(msg);
     this.host.resetOutput();
     this.sendClientCertificate(cr.context, cr.schemes, t);
-    this.sendFinished(this.clientAppSecret!, t);
+    this.sendFinished(this.app().client, t);
   }
 }

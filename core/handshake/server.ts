@@ -63,7 +63,7 @@ export interface ServerCredentials extends Credentials {
 export function serverBounds(c: ServerCredentials): { flight: number; message: number } {
   const s = c.settings;
   let share = 0;
-  for (const g of s.groups) share = Math.max(share, s.crypto.group(g)!.publicLen);
+  for (const g of s.groups) share = Math.max(share, s.crypto.group(g)?.publicLen ?? 0);
   const hello = 4 + 2 + 32 + 33 + 2 + 1 + 2 + 6 + 8 + share + 6;
   let alpn = 0;
   if (s.alpn) for (const p of s.alpn) alpn = Math.max(alpn, 7 + p.length);
@@ -102,25 +102,28 @@ interface ClientAuth {
   context: Uint8Array;
   schemes: number[];
   transcript: Transcript;
-  key: PublicKey | null;
-  state: 'REQUESTED' | 'CERTIFICATE' | 'VERIFIED';
+  /** What came so far: nothing, a Certificate (with its key), or all that is needed before Finished. */
+  stage: { name: 'REQUESTED' } | { name: 'CERTIFICATE'; key: PublicKey } | { name: 'VERIFIED' };
 }
 
-export type ServerState =
-  | 'START'
-  | 'HELLO_RETRY_REQUEST_SENT'
-  | 'CLIENT_HELLO_RECEIVED'
-  | 'EARLY_DATA_ACCEPTED'
-  | 'SERVER_FINISHED_SENT'
-  | 'CLIENT_CERTIFICATE_RECEIVED'
-  | 'CLIENT_CERTIFICATE_VERIFY_RECEIVED'
-  | 'CONNECTED';
+/** Each state with the data it needs: from our Finished on, the client's handshake traffic secret. */
+type ServerStep =
+  | { name: 'START' }
+  | { name: 'HELLO_RETRY_REQUEST_SENT' }
+  | { name: 'CLIENT_HELLO_RECEIVED' }
+  | { name: 'EARLY_DATA_ACCEPTED'; clientSecret: Uint8Array }
+  | { name: 'SERVER_FINISHED_SENT'; clientSecret: Uint8Array }
+  | { name: 'CLIENT_CERTIFICATE_RECEIVED'; clientSecret: Uint8Array }
+  | { name: 'CLIENT_CERTIFICATE_VERIFY_RECEIVED'; clientSecret: Uint8Array }
+  | { name: 'CONNECTED' };
+
+export type ServerState = ServerStep['name'];
 
 export class ServerHandshake extends Handshake<ServerState> {
   private readonly random = new Uint8Array(32);
   private cookie: Uint8Array | null = null;
   private hrrGroup = 0;
-  private clientHsSecret: Uint8Array | null = null;
+  private step: ServerStep = { name: 'START' };
   /** The credentials serving this connection: ours, or the ones onServerName chose. */
   private auth: Credentials;
   private clientAuth: ClientAuth | null = null;
@@ -142,7 +145,12 @@ export class ServerHandshake extends Handshake<ServerState> {
 
   start(): void {
     this.started = true;
-    this.enter('START');
+    this.go({ name: 'START' });
+  }
+
+  private go(step: ServerStep): void {
+    this.step = step;
+    this.enter(step.name);
   }
 
   /** True while 0-RTT application data may arrive (accepted, before EndOfEarlyData). */
@@ -150,33 +158,39 @@ export class ServerHandshake extends Handshake<ServerState> {
     return this.state === 'EARLY_DATA_ACCEPTED';
   }
 
+  /** Each state's messages; each handler adds its message to the transcript and says whether the read keys changed. */
   protected handleHandshake(type: number, msg: Uint8Array, body: Uint8Array): boolean {
-    switch (this.state) {
+    const T = HandshakeType;
+    const st = this.step;
+    switch (st.name) {
       case 'START':
       case 'HELLO_RETRY_REQUEST_SENT':
-        if (type !== HandshakeType.client_hello) return this.unexpected(type);
-        return this.onClientHello(msg, parseClientHello(body));
+        if (type === T.client_hello) return this.onClientHello(msg, parseClientHello(body));
+        break;
       case 'EARLY_DATA_ACCEPTED':
-        if (type !== HandshakeType.end_of_early_data) return this.unexpected(type);
-        parseEndOfEarlyData(body);
-        this.transcript.update(msg);
-        this.install(this.clientHsSecret!, 'read', null);
-        this.enter('SERVER_FINISHED_SENT');
-        return true;
+        if (type === T.end_of_early_data) return this.onEndOfEarlyData(st.clientSecret, msg, body);
+        break;
       case 'SERVER_FINISHED_SENT':
       case 'CLIENT_CERTIFICATE_RECEIVED':
-      case 'CLIENT_CERTIFICATE_VERIFY_RECEIVED':
-        if (type === HandshakeType.finished && (!this.clientAuth || this.clientAuth.state === 'VERIFIED')) {
-          this.onFinished(msg, body);
-          return true;
-        }
-        if (!this.clientAuth) return this.unexpected(type);
-        this.onClientAuthMessage(type, msg, body);
-        this.enter(this.clientAuth.state === 'CERTIFICATE' ? 'CLIENT_CERTIFICATE_RECEIVED' : 'CLIENT_CERTIFICATE_VERIFY_RECEIVED');
+      case 'CLIENT_CERTIFICATE_VERIFY_RECEIVED': {
+        const a = this.clientAuth;
+        if (type === T.finished && (!a || a.stage.name === 'VERIFIED')) return this.onFinished(st.clientSecret, msg, body);
+        if (!a) break;
+        this.onClientAuthMessage(a, type, msg, body);
+        this.go({ name: a.stage.name === 'CERTIFICATE' ? 'CLIENT_CERTIFICATE_RECEIVED' : 'CLIENT_CERTIFICATE_VERIFY_RECEIVED', clientSecret: st.clientSecret });
         return false;
-      default:
-        return this.unexpected(type);
+      }
     }
+    return this.unexpected(type);
+  }
+
+  /** EndOfEarlyData (RFC 8446 4.5): the client's handshake traffic key protects what follows. */
+  private onEndOfEarlyData(clientSecret: Uint8Array, msg: Uint8Array, body: Uint8Array): boolean {
+    parseEndOfEarlyData(body);
+    this.transcript.update(msg);
+    this.install(clientSecret, 'read', null);
+    this.go({ name: 'SERVER_FINISHED_SENT', clientSecret });
+    return true;
   }
 
   /**
@@ -202,15 +216,15 @@ export class ServerHandshake extends Handshake<ServerState> {
     }
     if (!retry) this.setSuite(p.suite);
     this.transcript.update(msg);
-    this.enter('CLIENT_HELLO_RECEIVED');
+    this.go({ name: 'CLIENT_HELLO_RECEIVED' });
     const early = this.acceptParameters(ch, p, retry);
     if (early) this.installEarlyDataKeys();
     const shared = this.sendServerHello(ch, p, retry);
-    const serverHs = this.deriveHandshakeKeys(shared, early);
+    const secrets = this.deriveHandshakeKeys(shared, early);
     this.sendEncryptedExtensions(ch, early);
     if (!p.psk) this.sendCertificateFlight(ch, p.scheme);
-    this.sendServerFinished(serverHs);
-    this.enter(early ? 'EARLY_DATA_ACCEPTED' : 'SERVER_FINISHED_SENT');
+    this.sendServerFinished(secrets.server);
+    this.go({ name: early ? 'EARLY_DATA_ACCEPTED' : 'SERVER_FINISHED_SENT', clientSecret: secrets.client });
     return true;
   }
 
@@ -259,7 +273,7 @@ export class ServerHandshake extends Handshake<ServerState> {
   /** Fixes what the choice implies: key schedule, mode, ALPN; and whether 0-RTT data is accepted. */
   private acceptParameters(ch: ClientHello, p: Parameters, retry: boolean): boolean {
     const psk = p.psk;
-    this.keys = psk ? psk.keys : new KeySchedule(this.hash!);
+    this.keys = psk ? psk.keys : new KeySchedule(this.suiteHashFn());
     if (psk) {
       this.mode = psk.ticket ? 'resumed' : 'psk';
       this.pskMode = psk.mode;
@@ -278,7 +292,7 @@ export class ServerHandshake extends Handshake<ServerState> {
     let shared: Uint8Array | null = null;
     let pub: Uint8Array | null = null;
     if (p.share) {
-      const kx = s.crypto.group(p.share.group)!;
+      const kx = s.crypto.group(p.share.group) ?? fail(ErrorCode.INTERNAL, Alert.internal_error, 'no provider for ' + groupName(p.share.group));
       const pair = kx.generate(s.random);
       shared = kx.shared(pair.priv, p.share.keyExchange);
       pair.priv.fill(0);
@@ -310,24 +324,23 @@ export class ServerHandshake extends Handshake<ServerState> {
   /**
    * The handshake traffic secrets (RFC 8446 7.1): ours protects what we send
    * next; the client's protects its flight, after its 0-RTT data when that
-   * is accepted. Returns our secret, for our Finished.
+   * is accepted.
    */
-  private deriveHandshakeKeys(shared: Uint8Array | null, early: boolean): Uint8Array {
-    const ks = this.keys!;
+  private deriveHandshakeKeys(shared: Uint8Array | null, early: boolean): { client: Uint8Array; server: Uint8Array } {
+    const ks = this.schedule();
     ks.handshake(shared);
     if (shared) shared.fill(0);
     const th = this.transcriptHash();
-    this.clientHsSecret = ks.clientHandshakeTrafficSecret(th);
-    const serverHs = ks.serverHandshakeTrafficSecret(th);
-    if (early) this.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', this.clientHsSecret);
-    else this.install(this.clientHsSecret, 'read', 'CLIENT_HANDSHAKE_TRAFFIC_SECRET');
-    this.install(serverHs, 'write', 'SERVER_HANDSHAKE_TRAFFIC_SECRET');
-    return serverHs;
+    const secrets = { client: ks.clientHandshakeTrafficSecret(th), server: ks.serverHandshakeTrafficSecret(th) };
+    if (early) this.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', secrets.client);
+    else this.install(secrets.client, 'read', 'CLIENT_HANDSHAKE_TRAFFIC_SECRET');
+    this.install(secrets.server, 'write', 'SERVER_HANDSHAKE_TRAFFIC_SECRET');
+    return secrets;
   }
 
   /** 0-RTT accepted: the client's early traffic key (RFC 8446 7.1), whose secret covers the ClientHello alone. */
   private installEarlyDataKeys(): void {
-    const secret = this.keys!.clientEarlyTrafficSecret(this.transcriptHash());
+    const secret = this.schedule().clientEarlyTrafficSecret(this.transcriptHash());
     this.install(secret, 'read', 'CLIENT_EARLY_TRAFFIC_SECRET');
     secret.fill(0);
   }
@@ -345,7 +358,7 @@ export class ServerHandshake extends Handshake<ServerState> {
     this.sendFinished(serverHs);
     serverHs.fill(0);
     this.deriveApplicationSecrets();
-    this.install(this.serverAppSecret!, 'write', null);
+    this.install(this.app().server, 'write', null);
   }
 
   /** What the first ClientHello fixes: the client random, SNI (and the context serving it), 0-RTT and post-handshake auth offers. */
@@ -427,15 +440,18 @@ export class ServerHandshake extends Handshake<ServerState> {
   private acceptEarlyData(psk: PskChoice | null, retry: boolean): boolean {
     const h = this.host;
     const s = h.settings;
-    const t = psk?.ticket;
+    const t = psk ? psk.ticket : null;
+    const id = psk ? psk.replayId : null;
     const replay = this.own.replay;
+    // Tickets are issued only with a clock.
+    const now = s.now ? s.now() : 0;
     let why = '';
     if (retry) why = 'after HelloRetryRequest';
-    else if (!t || psk!.index !== 0) why = 'no resumption ticket';
+    else if (!psk || !t || !id || psk.index !== 0) why = 'no resumption ticket';
     else if (!replay || s.maxEarlyData === 0 || t.maxEarlyData === 0) why = 'early data not enabled';
-    else if (t.suite !== psk!.suite) why = 'cipher suite differs from the ticket';
+    else if (t.suite !== psk.suite) why = 'cipher suite differs from the ticket';
     else if (!sameAlpn(t.alpn, this.alpn)) why = 'ALPN differs from the ticket';
-    else if (!replay.accept(psk!.replayId!, psk!.ticketAge, s.now!() - t.issuedAt, s.now!())) why = 'replayed or stale ticket';
+    else if (!replay.accept(id, psk.ticketAge, now - t.issuedAt, now)) why = 'replayed or stale ticket';
     if (why) {
       h.log('early data rejected: ' + why);
       this.earlyData = 'rejected';
@@ -487,7 +503,7 @@ export class ServerHandshake extends Handshake<ServerState> {
     const s = h.settings;
     const auth = this.auth;
     if (s.verify !== 'none') {
-      this.clientAuth = { context: EMPTY, schemes: s.signatureSchemes, transcript: this.transcript, key: null, state: 'REQUESTED' };
+      this.clientAuth = { context: EMPTY, schemes: s.signatureSchemes, transcript: this.transcript, stage: { name: 'REQUESTED' } };
       h.beginMessage();
       writeCertificateRequest(h.out, {
         context: EMPTY,
@@ -502,7 +518,8 @@ export class ServerHandshake extends Handshake<ServerState> {
     h.beginMessage();
     writeCertificate(h.out, { context: EMPTY, entries: auth.chain.map((cert, i) => (i === 0 && staple ? { cert, ocspResponse: staple } : { cert })) });
     h.sendMessage();
-    const sig = signCertificateVerify(auth, scheme, auth.privateKey!, true, this.transcriptHash());
+    const key = auth.privateKey ?? fail(ErrorCode.NO_CREDENTIALS, Alert.handshake_failure, 'no private key');
+    const sig = signCertificateVerify(auth, scheme, key, true, this.transcriptHash());
     h.beginMessage();
     writeCertificateVerify(h.out, { scheme, signature: sig });
     h.sendMessage();
@@ -533,46 +550,46 @@ export class ServerHandshake extends Handshake<ServerState> {
       h.skipEarlyData(Math.max(h.settings.maxEarlyData, 16384));
     }
     h.log('HelloRetryRequest for ' + groupName(group));
-    this.enter('HELLO_RETRY_REQUEST_SENT');
+    this.go({ name: 'HELLO_RETRY_REQUEST_SENT' });
   }
 
   /** Certificate and CertificateVerify from the client, in the handshake or after it. */
-  private onClientAuthMessage(type: number, msg: Uint8Array, body: Uint8Array): void {
-    const a = this.clientAuth!;
+  private onClientAuthMessage(a: ClientAuth, type: number, msg: Uint8Array, body: Uint8Array): void {
     const s = this.host.settings;
-    if (type === HandshakeType.certificate && a.state === 'REQUESTED') {
+    const stage = a.stage;
+    if (type === HandshakeType.certificate && stage.name === 'REQUESTED') {
       const cert = parseCertificateMessage(body, s.verifyDepth + 2);
       if (!constantTimeEqual(cert.context, a.context)) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'certificate_request_context differs');
       if (cert.entries.length === 0) {
         if (s.verify === 'require') fail(ErrorCode.CERTIFICATE_REQUIRED, Alert.certificate_required);
         this.host.log('client sent no certificate');
-        a.state = 'VERIFIED';
+        a.stage = { name: 'VERIFIED' };
       } else {
         this.peerCertificates = cert.entries.map((e) => copyBytes(e.cert));
-        a.key = checkPeerChain(this.host.credentials, this.peerCertificates, 'clientAuth', null).publicKey;
-        a.state = 'CERTIFICATE';
+        a.stage = { name: 'CERTIFICATE', key: checkPeerChain(this.host.credentials, this.peerCertificates, 'clientAuth', null).publicKey };
       }
-    } else if (type === HandshakeType.certificate_verify && a.state === 'CERTIFICATE') {
+    } else if (type === HandshakeType.certificate_verify && stage.name === 'CERTIFICATE') {
       const cv = parseCertificateVerify(body);
-      verifyCertificateVerify(this.host.credentials, a.schemes, cv.scheme, a.key!, false, this.transcriptHash(a.transcript), cv.signature);
-      a.state = 'VERIFIED';
+      verifyCertificateVerify(this.host.credentials, a.schemes, cv.scheme, stage.key, false, this.transcriptHash(a.transcript), cv.signature);
+      a.stage = { name: 'VERIFIED' };
     } else {
       this.unexpected(type);
     }
     a.transcript.update(msg);
   }
 
-  private onFinished(msg: Uint8Array, body: Uint8Array): void {
-    checkFinished(this.finishedValue(this.clientHsSecret!), parseFinished(body, this.hash!.outputLen));
+  private onFinished(clientSecret: Uint8Array, msg: Uint8Array, body: Uint8Array): boolean {
+    checkFinished(this.finishedValue(clientSecret), parseFinished(body, this.suiteHashFn().outputLen));
     this.transcript.update(msg);
-    this.clientHsSecret!.fill(0);
-    this.install(this.clientAppSecret!, 'read', null);
+    clientSecret.fill(0);
+    this.install(this.app().client, 'read', null);
     this.clientAuth = null;
     if (this.clientOffersPostHandshakeAuth) this.handshakeTranscript = this.transcript.fork();
     this.deriveResumptionSecret();
     this.done = true;
-    this.enter('CONNECTED');
+    this.go({ name: 'CONNECTED' });
     this.sendTickets();
+    return true;
   }
 
   /** NewSessionTicket messages (RFC 8446 4.6.1): the resumption PSK sealed into the ticket itself. */
@@ -580,16 +597,18 @@ export class ServerHandshake extends Handshake<ServerState> {
     const h = this.host;
     const s = h.settings;
     const keys = this.own.ticketKeys;
-    if (!keys || s.tickets === 0) return;
+    const secret = this.resumptionSecret;
+    // Tickets are on only with a clock (Context).
+    if (!keys || s.tickets === 0 || !secret || !s.now) return;
     h.resetOutput();
-    const now = s.now!();
+    const now = s.now();
     const ageAdd = new Uint8Array(4);
     for (let i = 0; i < s.tickets; i++) {
       const nonce = new Uint8Array([i]);
       s.random(ageAdd);
       const state: TicketState = {
         suite: this.suite,
-        psk: this.keys!.resumptionPsk(this.resumptionSecret!, nonce),
+        psk: this.schedule().resumptionPsk(secret, nonce),
         ageAdd: ((ageAdd[0] << 24) | (ageAdd[1] << 16) | (ageAdd[2] << 8) | ageAdd[3]) >>> 0,
         issuedAt: now,
         lifetime: s.ticketLifetime,
@@ -623,8 +642,10 @@ export class ServerHandshake extends Handshake<ServerState> {
     const h = this.host;
     const context = new Uint8Array(16);
     h.settings.random(context);
-    const t = this.handshakeTranscript!.fork();
-    this.clientAuth = { context, schemes: h.settings.signatureSchemes, transcript: t, key: null, state: 'REQUESTED' };
+    // (ServerConnection checked whyNoClientCertificateRequest() first.)
+    const handshake = this.handshakeTranscript ?? fail(ErrorCode.INTERNAL, Alert.internal_error, 'no post_handshake_auth');
+    const t = handshake.fork();
+    this.clientAuth = { context, schemes: h.settings.signatureSchemes, transcript: t, stage: { name: 'REQUESTED' } };
     h.resetOutput();
     h.beginMessage();
     writeCertificateRequest(h.out, { context, ext: { signatureAlgorithms: h.settings.signatureSchemes } });
@@ -636,11 +657,11 @@ export class ServerHandshake extends Handshake<ServerState> {
     const a = this.clientAuth;
     if (!a) return this.unexpected(type);
     if (type !== HandshakeType.finished) {
-      this.onClientAuthMessage(type, msg, body);
+      this.onClientAuthMessage(a, type, msg, body);
       return false;
     }
-    if (a.state !== 'VERIFIED') return this.unexpected(type);
-    checkFinished(this.finishedValue(this.clientAppSecret!, a.transcript), parseFinished(body, this.hash!.outputLen));
+    if (a.stage.name !== 'VERIFIED') return this.unexpected(type);
+    checkFinished(this.finishedValue(this.app().client, a.transcript), parseFinished(body, this.suiteHashFn().outputLen));
     this.clientAuth = null;
     this.host.log('post-handshake client authentication done');
     return false;

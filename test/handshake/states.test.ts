@@ -15,9 +15,11 @@ function states(file: string): { listed: Set<string>; entered: Set<string> } {
   const text = readFileSync(join(root, 'core', 'handshake', file), 'utf8');
   const header = text.slice(0, text.indexOf('\nimport'));
   const listed = new Set([...header.matchAll(/^\/\/ {3}([A-Z_]+) /gm)].map((m) => m[1]));
-  // The names an enter(...) argument can yield: a literal, or the branches of a conditional.
+  // The names an enter(...) or go({ name: ... }) argument can yield: a literal, or the branches of a conditional.
   const entered = new Set<string>();
-  for (const call of text.matchAll(/this\.enter\((.*)\);/g)) {
+  for (const line of text.split('\n')) {
+    const call = line.match(/this\.enter\((.*)\);/) ?? line.match(/this\.go\(\{ name: (.*?)(?:, [a-zA-Z]\w*(?:[,:].*)?)? \}\);/);
+    if (!call) continue;
     for (const m of call[1].matchAll(/'([A-Z_]+)'(?=\s*(?::|$))/g)) entered.add(m[1]);
   }
   return { listed, entered };
