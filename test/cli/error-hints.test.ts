@@ -6,9 +6,10 @@
 // --record-size-limit is the RFC 8449 value on the wire.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { after, test } from 'node:test';
 import {
-  cleanup, clientHelloExtensions, freePort, handshakeMessages, microtlsCli, opensslServer, pki, spawnProc, type Proc,
+  cleanup, clientHelloExtensions, freePort, handshakeMessages, microtlsCli, opensslServer, pki, spawnProc, track, type Proc,
 } from '../helpers/peers.js';
 import { PSK_HEX, PSK_IDENTITY, opensslPsk, tempPath } from '../helpers/psk.js';
 
@@ -116,6 +117,18 @@ test('--early-data accepted by gnutls-serv, which never answers it: --timeout en
   assert.match(c.stdout(), /Early Data was accepted/);
   assert.match(c.stderr(), /^ERROR: connection failed: no reply from the server within 1 s \(--timeout\)/m);
   await p.stop();
+});
+
+test('server --timeout: a client that never sends its hello is dropped with a message, and the next one is served', T, async () => {
+  const port = await freePort();
+  const s = microtlsCli('server', '--port', String(port), '--timeout', '1');
+  await s.waitFor('Waiting for a connection...');
+  const silent = track(connect({ host: '127.0.0.1', port }));
+  silent.on('error', () => undefined);
+  await s.waitFor(/^ERROR: handshake failed: no handshake from the client within 1 s \(--timeout\)/m);
+  await s.waitFor(/(Waiting for a connection\.\.\.\n[\s\S]*){2}/);
+  silent.destroy();
+  await s.stop();
 });
 
 test('--record-size-limit N sends N, the RFC 8449 value, on the wire', T, async () => {
