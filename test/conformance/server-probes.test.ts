@@ -330,6 +330,8 @@ test('microtls server over TCP: each probe class gets its alert, and the server 
     ['empty alert record', bytes(...record(CT.alert)), 'unexpected_message'],
     ['obsolete group', clientHelloRecord(withGroups([0x0013, X25519], [[X25519, X25519_BASE]])), 'illegal_parameter'],
     ['share outside supported_groups', clientHelloRecord(withGroups([X25519], [[SECP256R1, [4, ...fill(64, 1)]]])), 'illegal_parameter'],
+    ['32717 signature schemes (2^16-1 bytes of extensions)', fragments(bytes(...clientHelloParts(withSchemes(
+      v16(...[...new Array<number>(32715).fill(0x0202), 0x0804, 0x0403].map(u16)))))), 'ServerHello'],
     ['sanity again', ch, 'ServerHello'],
   ];
   for (const [name, b, expected] of probes) assert.equal(tcpOutcome(await tcpProbe(port, b)), expected, name);
