@@ -506,10 +506,9 @@ export abstract class Connection implements HandshakeHost {
   private onChangeCipherSpec(buf: Uint8Array, off: number, len: number): void {
     // RFC 8446 5, D.4: one record of a single 0x01 byte between the first ClientHello and the
     // peer's Finished is ignored; anything else, a second one included, is fatal.
-    if (len !== 1 || buf[off] !== 1 || this.handshake.done || this.handshake.state === 'START') {
+    if (len !== 1 || buf[off] !== 1 || this.handshake.done || this.handshake.state === 'START' || this.ccsReceived) {
       fail(ErrorCode.UNEXPECTED_CCS, Alert.unexpected_message);
     }
-    if (this.ccsReceived) fail(ErrorCode.UNEXPECTED_CCS, Alert.unexpected_message, 'second change_cipher_spec');
     this.ccsReceived = true;
   }
 
