@@ -28,6 +28,8 @@ const FEATURES = {
   'server machine': '/core/handshake/server.js',
   'ticket sealing': '/core/session/ticket.js',
   'replay guard': '/core/session/replay.js',
+  'TLS engine': '/core/engine/',
+  'crypto toolkit': '/core/toolkit/',
 };
 
 /** What a profile's bundles must not hold (by FEATURES name). */

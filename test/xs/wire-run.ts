@@ -24,7 +24,7 @@ export interface RunOptions {
 }
 
 /** 32-bit xorshift, seeded per side and case: the same bytes on every engine. */
-function seeded(seed: number): (dst: Uint8Array) => void {
+export function seeded(seed: number): (dst: Uint8Array) => void {
   let x = (seed * 2654435761) >>> 0 || 1;
   return (dst) => {
     for (let i = 0; i < dst.length; i++) {
