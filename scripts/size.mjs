@@ -27,9 +27,9 @@ const FEATURES = {
   'AES-CCM': '/core/crypto/aes-ccm.js',
   'server machine': '/core/handshake/server.js',
   'ticket sealing': '/core/session/ticket.js',
-  'replay guard': '/core/session/replay.js',
   'TLS engine': '/core/engine/',
   'crypto toolkit': '/core/toolkit/',
+  'replay guard': '/core/session/replay.js',
 };
 
 /** What a profile's bundles must not hold (by FEATURES name). */
@@ -37,6 +37,7 @@ const CLIENT_ONLY = ['server machine', 'ticket sealing', 'replay guard'];
 const FORBIDDEN = {
   'client-ecdhe': CLIENT_ONLY,
   'client-psk': CLIENT_ONLY.concat(['X.509', 'RSA', 'sig verify/sign', 'NIST curves', 'Ed448']),
+  crypto: CLIENT_ONLY.concat(['TLS engine']),
 };
 
 /** Budgets in bytes, minified + gzip -9 (issue 9). */
