@@ -5,7 +5,7 @@
 // their configuration from here without importing the engine.
 import type { CryptoProvider, PrivateKey, Verifier } from './crypto/types.js';
 import type { Certificate } from './x509/certificate.js';
-import type { ChainOptions } from './x509/chain.js';
+import type { ChainOptions, Revocation } from './x509/chain.js';
 import type { Crl } from './x509/crl.js';
 
 /**
@@ -24,8 +24,10 @@ export interface CertificateSupport {
    * path it built (leaf ... anchor); throws a TlsFailure naming what failed.
    */
   verifyChain(chain: Certificate[], anchors: Certificate[], opts: ChainOptions): Certificate[];
-  /** The CRLs in a buffer: PEM with one or more "X509 CRL" blocks, or one DER. Absent: no CRLs. */
+  /** The CRLs in a buffer: PEM with one or more "X509 CRL" blocks, or one DER. Absent (with crlRevocation): no CRLs. */
   readCrls?(data: Uint8Array | string): Crl[];
+  /** The revocation check verifyChain makes over these CRLs at `now`; `required`: an issuer without one fails. */
+  crlRevocation?(crls: Crl[], now: number | null, required: boolean): Revocation;
   /** Checks a stapled OCSP response for leaf (issued by issuer); throws on a bad, revoked or stale one. Absent: no OCSP. */
   checkOcspResponse?(response: Uint8Array, leaf: Certificate, issuer: Certificate, opts: { verifier: Verifier; now: number | null; minRsaBits?: number }): void;
 }

@@ -43,6 +43,7 @@ export interface SideFactory {
 /** Records under one key before we send KeyUpdate: 2^24, within every TLS 1.3 AEAD's limit (RFC 8446 5.5). */
 const KEY_UPDATE_AFTER = 16777216;
 const MAX_TICKET_LIFETIME = 604800;
+const NO_CRLS = 'no CRL support in this build (the full entry point has it)';
 /**
  * The default ClientHello limit: legacy_version, random, a 32-byte session
  * id, 256 cipher suites, the null compression method and 2^16-1 bytes of
@@ -104,6 +105,7 @@ export class Context<C extends Connection = Connection> implements Credentials {
     // Below 1024 bits RSA is broken outright: no configuration goes there.
     if (o.minRsaBits !== undefined && !(o.minRsaBits >= 1024 && o.minRsaBits <= 8192)) bad('minRsaBits must be 1024..8192');
     if (o.maxChainSignatures !== undefined && !(o.maxChainSignatures >= 1 && o.maxChainSignatures <= 10000)) bad('maxChainSignatures must be 1..10000');
+    if (o.crlRequired && !o.certificates?.crlRevocation) bad(NO_CRLS);
     // A configuration that bounds its messages (a device) keeps that bound for the ClientHello too.
     const maxClientHello = o.maxClientHello ?? Math.min(MAX_CLIENT_HELLO, Math.max(256, o.maxHandshakeMessage ?? DEFAULT_MAX_CLIENT_HELLO));
     if (!(maxClientHello >= 256 && maxClientHello <= MAX_CLIENT_HELLO)) bad('maxClientHello must be 256..' + MAX_CLIENT_HELLO);
@@ -173,7 +175,7 @@ export class Context<C extends Connection = Connection> implements Credentials {
    * partitioned CRLs are refused here (BAD_CRL).
    */
   loadCrlBuffer(data: Uint8Array | string): void {
-    const readCrls = this.x509().readCrls ?? bad('no CRL support in this build (the full entry point has it)');
+    const readCrls = this.x509().readCrls ?? bad(NO_CRLS);
     for (const crl of readCrls(data)) this.crls.push(crl);
   }
 

@@ -81,6 +81,7 @@ export function checkPeerChain(
   if (s.verify === 'none') return chain[0];
   const now = s.now ? s.now() : null;
   const stats = { signatures: 0 };
+  const crlRevocation = x509.crlRevocation;
   let path: Certificate[];
   try {
     path = x509.verifyChain(chain, context.anchors, {
@@ -91,8 +92,7 @@ export function checkPeerChain(
       hostname: hostname ?? undefined,
       minRsaBits: s.minRsaBits ?? undefined,
       maxSignatures: s.maxChainSignatures ?? undefined,
-      crls: context.crls,
-      crlRequired: s.crlRequired,
+      revocation: crlRevocation && (context.crls.length > 0 || s.crlRequired) ? crlRevocation(context.crls, now, s.crlRequired) : undefined,
       stats,
     });
   } finally {

@@ -16,11 +16,10 @@
 // (maxSignatures): as every step down a path costs one, a peer cannot make
 // a handshake cost more. Names are compared as DER bytes (as BearSSL does), not with
 // RFC 5280's normalization.
-import type { Verifier } from '../crypto/types.js';
+import type { SignatureAlgorithm, Verifier } from '../crypto/types.js';
 import { Alert, ErrorCode, TlsFailure, fail } from '../errors.js';
 import { ExtKeyUsage, KeyUsage, type Certificate } from './certificate.js';
 import { checkNameConstraints } from './constraints.js';
-import { findRevoked, type Crl, CRL_REASON } from './crl.js';
 import { bytesEqual, oidToString } from './der.js';
 import { matchesHostname } from './name.js';
 import { DEFAULT_MIN_RSA_BITS, checkKeyStrength, checkNotCa, checkReceived, checkReceivedCa } from './profile.js';
@@ -41,13 +40,17 @@ export interface ChainOptions {
   minRsaBits?: number;
   /** Signature verifications allowed for this validation (default 100); then CHAIN_BUDGET_EXCEEDED. */
   maxSignatures?: number;
-  /** CRLs to check the leaf and intermediates against (their issuer's, when there is one). */
-  crls?: Crl[];
-  /** Refuse a certificate whose issuer has no CRL here. */
-  crlRequired?: boolean;
+  /** Revocation check of each certificate below the anchor by its issuer (CRLs: core/x509/crl.ts crlRevocation). */
+  revocation?: Revocation;
   /** Counts the signature verifications spent (for tests and the debug log). */
   stats?: { signatures: number };
 }
+
+/** Verifies a signature by `by`'s key, spending from the validation's budget. */
+export type SignatureCheck = (alg: SignatureAlgorithm | null, tbs: Uint8Array, signature: Uint8Array, by: Certificate) => boolean;
+
+/** Throws when `c`, issued by `issuer` (whose signature on it verified), is revoked or its status cannot be told. */
+export type Revocation = (c: Certificate, issuer: Certificate, verify: SignatureCheck) => void;
 
 /** How a certificate is named in messages. */
 export function label(c: Certificate): string {
@@ -163,6 +166,8 @@ class PathSearch {
    * nowhere, however tangled, costs no signature at all.
    */
   private readonly leads: boolean[] = [];
+  /** verify() for the revocation check (CRL signatures spend from the same budget). */
+  private readonly check: SignatureCheck = (alg, tbs, signature, by) => this.verify(alg, tbs, signature, by);
 
   constructor(leaf: Certificate, private readonly chain: Certificate[], private readonly anchors: Certificate[], private readonly opts: ChainOptions) {
     this.path = [leaf];
@@ -195,7 +200,7 @@ class PathSearch {
    * the steps too (the work between two steps is bounded by the number of
    * candidates).
    */
-  private verify(alg: Certificate['signatureAlgorithm'], tbs: Uint8Array, signature: Uint8Array, by: Certificate): boolean {
+  private verify(alg: SignatureAlgorithm | null, tbs: Uint8Array, signature: Uint8Array, by: Certificate): boolean {
     if (alg === null) return false;
     const max = this.opts.maxSignatures ?? DEFAULT_MAX_SIGNATURES;
     if (this.spent >= max) {
@@ -205,41 +210,6 @@ class PathSearch {
     this.spent++;
     if (this.opts.stats) this.opts.stats.signatures++;
     return this.opts.verifier.verify(alg, by.publicKey, tbs, signature);
-  }
-
-  /**
-   * Revocation of `c` by its issuer: the newest CRL from that issuer which
-   * verifies with its key decides. A CRL that names the issuer but verifies
-   * with no candidate key is an error (the configuration is wrong).
-   */
-  private checkRevocation(c: Certificate, issuer: Certificate): void {
-    const crls = this.opts.crls ?? [];
-    let best: Crl | null = null;
-    let named = 0;
-    for (let i = 0; i < crls.length; i++) {
-      const crl = crls[i];
-      if (!bytesEqual(crl.issuer, c.issuer) || (crl.scope === 'leaf' && c.ca === true) || (crl.scope === 'ca' && c.ca !== true)) continue;
-      if (crl.authorityKeyId !== null && issuer.subjectKeyId !== null && !bytesEqual(crl.authorityKeyId, issuer.subjectKeyId)) continue;
-      named++;
-      if ((best === null || crl.thisUpdate > best.thisUpdate) && this.verify(crl.signatureAlgorithm, crl.tbs, crl.signature, issuer)) best = crl;
-    }
-    const who = label(issuer);
-    if (best === null) {
-      if (named > 0) fail(ErrorCode.BAD_CRL, Alert.bad_certificate, 'the CRL of ' + who + ' does not verify with its key');
-      if (this.opts.crlRequired) fail(ErrorCode.CRL_REQUIRED, Alert.bad_certificate, 'no CRL from ' + who + ' for ' + label(c));
-      return;
-    }
-    if (issuer.keyUsage !== null && (issuer.keyUsage & KeyUsage.cRLSign) === 0) fail(ErrorCode.BAD_CRL, Alert.bad_certificate, who + ' may not sign CRLs');
-    const now = this.opts.now;
-    if (now !== null && (now < best.thisUpdate || now > best.nextUpdate)) {
-      fail(ErrorCode.CRL_NOT_CURRENT, Alert.bad_certificate, 'the CRL of ' + who + ' is valid ' +
-        new Date(best.thisUpdate).toISOString() + ' .. ' + new Date(best.nextUpdate).toISOString());
-    }
-    const entry = findRevoked(best, c.serial);
-    if (entry) {
-      fail(ErrorCode.CERT_REVOKED, Alert.certificate_revoked, label(c) + ' revoked ' + new Date(entry.date).toISOString() +
-        (entry.reason >= 0 ? ' (' + CRL_REASON[entry.reason] + ')' : '') + ' by the CRL of ' + who);
-    }
   }
 
   /** Tries `cand` as the issuer of the top of the path; true when a complete path was found through it. */
@@ -255,7 +225,7 @@ class PathSearch {
         fail(ErrorCode.CERT_SIGNATURE, Alert.bad_certificate, (c.signatureAlgorithm ? 'bad signature on ' : 'unsupported signature algorithm on ') +
           label(c) + ' by ' + label(cand));
       }
-      this.checkRevocation(c, cand);
+      if (this.opts.revocation) this.opts.revocation(c, cand, this.check);
     } catch (e) {
       if (!(e instanceof TlsFailure) || e.code === ErrorCode.CHAIN_BUDGET_EXCEEDED) throw e;
       this.note(e);

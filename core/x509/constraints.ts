@@ -7,6 +7,7 @@
 // constraint cannot be dodged by leaving the SAN out. Subtrees of other
 // types (URI, otherName, ...) constrain names this stack never uses and are
 // ignored.
+import { asciiString } from '../bytes/ascii.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
 import type { Certificate, GeneralName } from './certificate.js';
 import { Der, Tag, bytesEqual } from './der.js';
@@ -102,13 +103,9 @@ const TYPE_LABEL: Record<number, string> = { 1: 'email', 2: 'DNS', 4: 'DirName',
 
 function show(type: number, v: Uint8Array): string {
   if (type === DIRECTORY) return 'the subject';
-  let s = '';
-  if (type === IP) {
-    if (v.length === 4) s = v.join('.');
-    else for (let i = 0; i < 16; i += 2) s += (i ? ':' : '') + ((v[i] << 8) | v[i + 1]).toString(16);
-  } else {
-    for (let i = 0; i < v.length; i++) s += String.fromCharCode(v[i]);
-  }
+  let s = type === IP ? '' : asciiString(v);
+  if (type === IP && v.length === 4) s = v.join('.');
+  else if (type === IP) for (let i = 0; i < 16; i += 2) s += (i ? ':' : '') + ((v[i] << 8) | v[i + 1]).toString(16);
   return TYPE_LABEL[type] + ':' + s;
 }
 

@@ -6,9 +6,13 @@
 // partitioned by distribution point or by reasons, and any unknown critical
 // extension are refused when loaded (BAD_CRL), so a CRL that is used always
 // covers every certificate of its scope that its issuer signed.
+// crlRevocation() is the check chain validation calls for each certificate
+// below the anchor (a hook, so a build without CRL support carries none of
+// this).
 import type { SignatureAlgorithm } from '../crypto/types.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
-import { OID_AUTHORITY_KEY_ID, readName, readSignature } from './certificate.js';
+import { KeyUsage, OID_AUTHORITY_KEY_ID, readName, readSignature } from './certificate.js';
+import { label, type Revocation } from './chain.js';
 import { Der, Tag, bytesEqual, ctx, oid, oidToString } from './der.js';
 import { decodePem, pemText } from './pem.js';
 
@@ -190,4 +194,41 @@ export function readCrls(input: Uint8Array | string): Crl[] {
   const ders = decodePem(text, 'X509 CRL', ErrorCode.BAD_CRL);
   if (ders.length === 0) fail(ErrorCode.BAD_CRL, Alert.internal_error, 'no X509 CRL block in PEM input');
   return ders.map(parseCrl);
+}
+
+/**
+ * The revocation check of chain validation over these CRLs: the newest CRL
+ * of a certificate's issuer that verifies with the issuer's key decides
+ * (thisUpdate..nextUpdate against `now`, null: not checked). A CRL that
+ * names the issuer but verifies with none of its keys is an error (the
+ * configuration is wrong); with `required`, so is an issuer without a CRL.
+ */
+export function crlRevocation(crls: Crl[], now: number | null, required: boolean): Revocation {
+  return (c, issuer, verify) => {
+    let best: Crl | null = null;
+    let named = 0;
+    for (let i = 0; i < crls.length; i++) {
+      const crl = crls[i];
+      if (!bytesEqual(crl.issuer, c.issuer) || (crl.scope === 'leaf' && c.ca === true) || (crl.scope === 'ca' && c.ca !== true)) continue;
+      if (crl.authorityKeyId !== null && issuer.subjectKeyId !== null && !bytesEqual(crl.authorityKeyId, issuer.subjectKeyId)) continue;
+      named++;
+      if ((best === null || crl.thisUpdate > best.thisUpdate) && verify(crl.signatureAlgorithm, crl.tbs, crl.signature, issuer)) best = crl;
+    }
+    const who = label(issuer);
+    if (best === null) {
+      if (named > 0) fail(ErrorCode.BAD_CRL, Alert.bad_certificate, 'the CRL of ' + who + ' does not verify with its key');
+      if (required) fail(ErrorCode.CRL_REQUIRED, Alert.bad_certificate, 'no CRL from ' + who + ' for ' + label(c));
+      return;
+    }
+    if (issuer.keyUsage !== null && (issuer.keyUsage & KeyUsage.cRLSign) === 0) fail(ErrorCode.BAD_CRL, Alert.bad_certificate, who + ' may not sign CRLs');
+    if (now !== null && (now < best.thisUpdate || now > best.nextUpdate)) {
+      fail(ErrorCode.CRL_NOT_CURRENT, Alert.bad_certificate, 'the CRL of ' + who + ' is valid ' +
+        new Date(best.thisUpdate).toISOString() + ' .. ' + new Date(best.nextUpdate).toISOString());
+    }
+    const entry = findRevoked(best, c.serial);
+    if (entry) {
+      fail(ErrorCode.CERT_REVOKED, Alert.certificate_revoked, label(c) + ' revoked ' + new Date(entry.date).toISOString() +
+        (entry.reason >= 0 ? ' (' + CRL_REASON[entry.reason] + ')' : '') + ' by the CRL of ' + who);
+    }
+  };
 }

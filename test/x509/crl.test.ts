@@ -10,7 +10,7 @@ import { before, test } from 'node:test';
 import { verifySignature } from '../../core/crypto/signature.js';
 import { parseCertificate } from '../../core/x509/certificate.js';
 import { verifyChain } from '../../core/x509/chain.js';
-import { findRevoked, parseCrl, readCrls } from '../../core/x509/crl.js';
+import { crlRevocation, findRevoked, parseCrl, readCrls } from '../../core/x509/crl.js';
 import { readCertificates } from '../../core/x509/pem.js';
 import { PKI, assertFails, certDer, ensurePki, openssl, tempDir } from './support.js';
 
@@ -127,6 +127,6 @@ test('scope: a CRL only for end-entities does not speak for an intermediate', ()
   const chain = readCertificates(readFileSync(join(V, 'crl-int2-leaf-chain.crt'), 'utf8')).map(parseCertificate);
   const anchors = [parseCertificate(certDer(join(V, 'root.crt')))];
   const opts = { verifier: { verify: verifySignature }, now: Date.now(), depth: 9, purpose: 'serverAuth' as const, hostname: 'localhost' };
-  verifyChain(chain, anchors, { ...opts, crls: [crl] });
-  assertFails(() => verifyChain(chain, anchors, { ...opts, crls: [crl], crlRequired: true }), 'CRL_REQUIRED');
+  verifyChain(chain, anchors, { ...opts, revocation: crlRevocation([crl], opts.now, false) });
+  assertFails(() => verifyChain(chain, anchors, { ...opts, revocation: crlRevocation([crl], opts.now, true) }), 'CRL_REQUIRED');
 });

@@ -8,7 +8,7 @@ import { verifySignature } from '../../core/crypto/signature.js';
 import { TlsFailure } from '../../core/errors.js';
 import { parseCertificate, type Certificate } from '../../core/x509/certificate.js';
 import { verifyChain } from '../../core/x509/chain.js';
-import { findRevoked, parseCrl, type Crl } from '../../core/x509/crl.js';
+import { crlRevocation, findRevoked, parseCrl, type Crl } from '../../core/x509/crl.js';
 import { matchesHostname } from '../../core/x509/name.js';
 import { parsePrivateKey } from '../../core/x509/keys.js';
 import { decodePem } from '../../core/x509/pem.js';
@@ -76,7 +76,7 @@ test('mutated CRLs: parse, revocation lookup and use in validation throw only Tl
     onlyTlsFailure(() => findRevoked(c, leaf.serial), 'findRevoked', seed);
     if (used < 400) {
       used++;
-      onlyTlsFailure(() => verifyChain([leaf, int], anchors, { verifier, now: Date.now(), depth: 4, purpose: 'serverAuth', crls: [c] }), 'verifyChain with a CRL', seed);
+      onlyTlsFailure(() => verifyChain([leaf, int], anchors, { verifier, now: Date.now(), depth: 4, purpose: 'serverAuth', revocation: crlRevocation([c], Date.now(), false) }), 'verifyChain with a CRL', seed);
     }
   }
   assert.ok(parsed > 100, 'some mutants must parse, to reach the later stages (' + parsed + ')');

@@ -12,7 +12,7 @@ import type { Verifier } from '../../core/crypto/types.js';
 import { Alert } from '../../core/errors.js';
 import { parseCertificate, type Certificate } from '../../core/x509/certificate.js';
 import { verifyChain, type ChainOptions } from '../../core/x509/chain.js';
-import { parseCrl, readCrls, type Crl } from '../../core/x509/crl.js';
+import { crlRevocation, parseCrl, readCrls, type Crl } from '../../core/x509/crl.js';
 import { readCertificates } from '../../core/x509/pem.js';
 import { PKI, assertFails, certDer, ensurePki, nodeVerifier, openssl } from './support.js';
 
@@ -44,6 +44,9 @@ for (const [vname, verifier] of verifiers) {
     const opts = (o: Partial<ChainOptions> = {}): ChainOptions =>
       ({ verifier, now: Date.now(), depth: 9, purpose: 'serverAuth', hostname: 'localhost', ...o });
     const ok = (name: string, o: Partial<ChainOptions> = {}) => verifyChain(chain(name), anchors, opts(o));
+    /** The revocation check over `crls`, at opts' clock. */
+    const crlOpts = (crls: Crl[], required = false, now: number | null = Date.now()): Partial<ChainOptions> =>
+      ({ now, revocation: crlRevocation(crls, now, required) });
     const fails = (name: string, code: string, message: RegExp, o: Partial<ChainOptions> = {}) => {
       const e = assertFails(() => verifyChain(chain(name), anchors, opts(o)), code);
       assert.match(e.message, message);
@@ -154,20 +157,20 @@ for (const [vname, verifier] of verifiers) {
 
     test('CRLs: revoked leaf and intermediate, stale CRL, crlRequired, a CRL that does not verify', () => {
       const crls = [crl('crl-int.crl'), crl('root.crl')];
-      ok('crl-leaf', { crls });
-      ok('crl-leaf', { crls, crlRequired: true });
-      const r = fails('crl-leaf-revoked', 'CERT_REVOKED', /"crl-leaf-revoked" revoked .* \(keyCompromise\) by the CRL of "crl-int"/, { crls });
+      ok('crl-leaf', crlOpts(crls));
+      ok('crl-leaf', crlOpts(crls, true));
+      const r = fails('crl-leaf-revoked', 'CERT_REVOKED', /"crl-leaf-revoked" revoked .* \(keyCompromise\) by the CRL of "crl-int"/, crlOpts(crls));
       assert.equal(r.alert, Alert.certificate_revoked);
-      fails('crl-int2-leaf', 'CERT_REVOKED', /"crl-int2" revoked .* by the CRL of "microtls Validation Root"/, { crls });
+      fails('crl-int2-leaf', 'CERT_REVOKED', /"crl-int2" revoked .* by the CRL of "microtls Validation Root"/, crlOpts(crls));
       // Without the CRLs nothing is known; crlRequired says which issuer's CRL is missing.
       ok('crl-leaf-revoked');
-      fails('crl-leaf', 'CRL_REQUIRED', /no CRL from "microtls Validation Root" for "crl-int"/, { crls: [crl('crl-int.crl')], crlRequired: true });
+      fails('crl-leaf', 'CRL_REQUIRED', /no CRL from "microtls Validation Root" for "crl-int"/, crlOpts([crl('crl-int.crl')], true));
       const stale = [crl('crl-int-stale.crl')];
-      fails('crl-leaf', 'CRL_NOT_CURRENT', /the CRL of "crl-int" is valid 2020-01-01T00:00:00\.000Z \.\. 2021-01-01T00:00:00\.000Z/, { crls: stale });
-      ok('crl-leaf', { crls: stale, now: null }); // a device without a clock cannot tell
+      fails('crl-leaf', 'CRL_NOT_CURRENT', /the CRL of "crl-int" is valid 2020-01-01T00:00:00\.000Z \.\. 2021-01-01T00:00:00\.000Z/, crlOpts(stale));
+      ok('crl-leaf', crlOpts(stale, false, null)); // a device without a clock cannot tell
       const der = new Uint8Array(openssl(['crl', '-in', join(V, 'crl-int.crl'), '-outform', 'DER']));
       der[der.length - 3] ^= 1; // inside the signature
-      fails('crl-leaf', 'BAD_CRL', /the CRL of "crl-int" does not verify with its key/, { crls: [parseCrl(der)] });
+      fails('crl-leaf', 'BAD_CRL', /the CRL of "crl-int" does not verify with its key/, crlOpts([parseCrl(der)]));
     });
   });
 }
