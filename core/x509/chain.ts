@@ -1,21 +1,20 @@
 // Certificate path building and validation (RFC 5280 section 6, reduced to
-// what TLS needs, with rustls-webpki's profile rules). The leaf is checked
-// first (it costs no signature). Then the path is searched depth-first
-// from the leaf upwards: the candidate issuers of the certificate on top
+// what TLS needs, with rustls-webpki's profile rules). The path is searched
+// depth-first from the leaf upwards, then the leaf's own rules and its name
+// are checked. The candidate issuers of the certificate on top of the path
 // are the trust anchors, then the received certificates, whose subject is
 // its issuer name (and whose subjectKeyIdentifier matches its
-// authorityKeyIdentifier when both are there: those candidates come
-// first). A candidate is checked before its signature is verified (dates,
-// CA rights, key strength, pathLen and name constraints over the path below
-// it), so a rejected one costs nothing, and a received certificate from
-// which no trust anchor can be reached by names is never tried; one whose
-// checks or signature fail
-// is skipped, and the search backtracks to the next. A certificate never
-// appears twice on one path, and all signature verifications of one
-// validation, CRL signatures included, are capped by a budget
-// (maxSignatures): as every step down a path costs one, a peer cannot make
-// a handshake cost more. Names are compared as DER bytes (as BearSSL does), not with
-// RFC 5280's normalization.
+// authorityKeyIdentifier when both are there: those come first). A
+// candidate is checked before its signature is verified (dates, CA rights,
+// key strength, pathLen and name constraints over the path below it), so a
+// rejected one costs nothing, and a received certificate from which no
+// trust anchor can be reached by names is never tried; one whose checks or
+// signature fail is skipped, and the search backtracks to the next. A
+// certificate never appears twice on one path, and all signature
+// verifications of one validation, CRL signatures included, are capped by a
+// budget (maxSignatures): as every step down a path costs one, a peer
+// cannot make a handshake cost more. Names are compared as DER bytes (as
+// BearSSL does), not with RFC 5280's normalization.
 import type { SignatureAlgorithm, Verifier } from '../crypto/types.js';
 import { Alert, ErrorCode, TlsFailure, fail } from '../errors.js';
 import { ExtKeyUsage, KeyUsage, type Certificate } from './certificate.js';
@@ -92,7 +91,7 @@ function checkPurpose(c: Certificate, opts: ChainOptions): void {
   }
 }
 
-/** The end-entity's own checks (but the name): no signature is spent on a leaf that fails them. */
+/** The end-entity's own checks (but the name). */
 function checkLeaf(leaf: Certificate, pinned: boolean, opts: ChainOptions): void {
   checkCommon(leaf, opts);
   // A pinned certificate is trusted as it is (self-signed ones often say cA=TRUE).
@@ -276,14 +275,16 @@ export function verifyChain(chain: Certificate[], anchors: Certificate[], opts: 
   if (chain.length === 0) fail(ErrorCode.CERTIFICATE_REQUIRED, Alert.certificate_required, 'empty certificate chain');
   const leaf = chain[0];
   const pinned = indexOf(leaf, anchors) >= 0;
-  checkLeaf(leaf, pinned, opts);
-  if (pinned) {
-    checkHostname(leaf, opts);
-    return [leaf];
+  let path = [leaf];
+  if (!pinned) {
+    if (opts.depth < 1) fail(ErrorCode.CERT_CHAIN_TOO_LONG, Alert.bad_certificate, 'more than ' + opts.depth + ' certificate(s) below the trust anchor');
+    const search = new PathSearch(leaf, chain, anchors, opts);
+    if (!search.extend()) throw search.error!;
+    path = search.path;
   }
-  if (opts.depth < 1) fail(ErrorCode.CERT_CHAIN_TOO_LONG, Alert.bad_certificate, 'more than ' + opts.depth + ' certificate(s) below the trust anchor');
-  const search = new PathSearch(leaf, chain, anchors, opts);
-  if (!search.extend()) throw search.error!;
+  // The leaf's own rules come after the path (as they always did): a self-signed server
+  // certificate that is not trusted is UNKNOWN_CA, whatever else is wrong with it.
+  checkLeaf(leaf, pinned, opts);
   checkHostname(leaf, opts);
-  return search.path;
+  return path;
 }
