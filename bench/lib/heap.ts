@@ -2,6 +2,7 @@
 // with --expose-gc and --no-concurrent-sweeping (heap-worker.ts): with
 // concurrent sweeping, heap use read right after a full GC drifts by a few
 // hundred KB from one GC to the next, more than a connection keeps.
+import { createCipheriv, createDecipheriv, type CipherGCMTypes } from 'node:crypto';
 import { GCProfiler, getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { Status, arenaLayout, type ArenaLayout, type Context, type CryptoProvider } from '../../core/index.js';
 import type { Connection } from '../../core/engine/connection.js';
@@ -26,6 +27,9 @@ export const METHOD = {
     'takeOutput(), output dropped) or read (receive() of records the peer made beforehand, then read()), 5 runs of N records after a full GC ' +
     'each; allocated (as above) in the median run, divided by N. A one-off (a late JIT compilation) lands in one run, an allocation per ' +
     'record in all. A subarray view per record would show as ~100 bytes.',
+  apiFloor: 'For node-crypto, the least node:crypto\'s one-shot cipher API allocates per record, measured the same way: a bare loop of ' +
+    'createCipheriv, setAAD, update, final, getAuthTag (write) and createDecipheriv, setAuthTag, setAAD, update, final (read) over a ' +
+    '1024-byte Buffer, with no views and no option objects beyond the required ones.',
 };
 
 export interface HandshakeHeap {
@@ -53,10 +57,19 @@ export interface HeapOptions {
   records: number;
 }
 
+export interface SteadyStateRow {
+  suite: SuiteName;
+  provider: string;
+  write: SteadyState;
+  read: SteadyState;
+  /** node-crypto: what the bare node:crypto API allocates per record (write, read), else null. */
+  apiFloor: { write: number; read: number } | null;
+}
+
 export interface HeapResult {
   providers: string[];
   configs: { config: Config; label: string; providers: Record<string, HandshakeHeap> }[];
-  steadyState: { suite: SuiteName; provider: string; write: SteadyState; read: SteadyState }[];
+  steadyState: SteadyStateRow[];
 }
 
 /** A full collection; the second one makes sure the ArrayBuffer contents the first freed are counted as freed. */
@@ -214,6 +227,51 @@ function steadyState(suite: SuiteName, crypto: CryptoProvider, n: number): { wri
   return { write, read };
 }
 
+const NODE_CIPHER: Record<SuiteName, CipherGCMTypes | 'chacha20-poly1305'> = {
+  TLS_AES_128_GCM_SHA256: 'aes-128-gcm',
+  TLS_AES_256_GCM_SHA384: 'aes-256-gcm',
+  TLS_CHACHA20_POLY1305_SHA256: 'chacha20-poly1305',
+};
+
+/** Bytes per record of node:crypto's one-shot AEAD API itself: the least a provider on it can allocate. */
+function nodeApiFloor(suite: SuiteName, n: number): { write: number; read: number } {
+  const alg = NODE_CIPHER[suite] as CipherGCMTypes;
+  const key = Buffer.alloc(alg === 'aes-128-gcm' ? 16 : 32, 3);
+  const nonce = Buffer.alloc(12, 1);
+  const aad = Buffer.alloc(5, 23);
+  const plain = Buffer.alloc(RECORD, 0x61);
+  const seal = (): Buffer => {
+    const c = createCipheriv(alg, key, nonce);
+    c.setAAD(aad);
+    const out = c.update(plain);
+    c.final();
+    c.getAuthTag();
+    return out;
+  };
+  const sealed = seal();
+  const tag = (() => {
+    const c = createCipheriv(alg, key, nonce);
+    c.setAAD(aad);
+    c.update(plain);
+    c.final();
+    return c.getAuthTag();
+  })();
+  const open = (): void => {
+    const d = createDecipheriv(alg, key, nonce);
+    d.setAuthTag(tag);
+    d.setAAD(aad);
+    d.update(sealed);
+    d.final();
+  };
+  const write = perRecord(n, (k) => {
+    for (let i = 0; i < k; i++) seal();
+  });
+  const read = perRecord(n, (k) => {
+    for (let i = 0; i < k; i++) open();
+  });
+  return { write: write.bytesPerRecord, read: read.bytesPerRecord };
+}
+
 /** Every measurement of the memory bench; `log` gets a line per configuration. */
 export async function measureHeap(o: HeapOptions, log: (line: string) => void): Promise<HeapResult> {
   const providers = await loadProviders(o.providers);
@@ -228,12 +286,14 @@ export async function measureHeap(o: HeapOptions, log: (line: string) => void): 
     log(`memory ${entry.label}: arena ${h.arena.client.total} / ${h.arena.server.total} B, ` +
       `handshake allocates ${h.allocated.client} / ${h.allocated.server} B, keeps ${h.retained.client} / ${h.retained.server} B`);
   }
-  const steady: HeapResult['steadyState'] = [];
+  const steady: SteadyStateRow[] = [];
   for (const suite of o.selection.suites) {
     for (const [name, crypto] of providers) {
       const s = steadyState(suite, crypto, o.records);
-      steady.push({ suite, provider: name, ...s });
-      log(`memory steady state ${suite} ${name}: write ${num(s.write.bytesPerRecord)} B/record, read ${num(s.read.bytesPerRecord)} B/record`);
+      const apiFloor = name === 'node-crypto' ? nodeApiFloor(suite, o.records) : null;
+      steady.push({ suite, provider: name, ...s, apiFloor });
+      log(`memory steady state ${suite} ${name}: write ${num(s.write.bytesPerRecord)} B/record, read ${num(s.read.bytesPerRecord)} B/record` +
+        (apiFloor ? ` (node:crypto API alone: ${num(apiFloor.write)} / ${num(apiFloor.read)})` : ''));
     }
   }
   return { providers: [...providers.keys()], configs, steadyState: steady };
