@@ -1,7 +1,7 @@
 // HKDF (RFC 5869) over any Hash. HKDF-Expand-Label (RFC 8446 7.1) is built on
 // hkdfExpand by the key schedule.
 import { Alert, ErrorCode, fail } from '../errors.js';
-import { Hmac, hmac } from './hmac.js';
+import { hmac, macFor } from './hmac.js';
 import type { Hash } from './types.js';
 
 /**
@@ -21,7 +21,7 @@ export function hkdfExpand(hash: Hash, prk: Uint8Array, info: Uint8Array, length
   if (!(length >= 0 && length <= 255 * n)) fail(ErrorCode.INTERNAL, Alert.internal_error, 'HKDF-Expand length ' + length);
   if (out && out.length < length) fail(ErrorCode.BUFFER_TOO_SMALL, Alert.internal_error, 'HKDF-Expand output');
   const okm = out ? (out.length === length ? out : out.subarray(0, length)) : new Uint8Array(length);
-  const mac = new Hmac(hash, prk);
+  const mac = macFor(hash, prk);
   const counter = new Uint8Array(1);
   let prev: Uint8Array | null = null;
   // T(i) = HMAC(PRK, T(i-1) | info | i); each T(i) is written straight into

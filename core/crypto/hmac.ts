@@ -1,5 +1,6 @@
-// HMAC (RFC 2104) over any Hash, so a provider with native SHA plugs in.
-import type { Hash, HashState } from './types.js';
+// HMAC (RFC 2104) over any Hash, so a provider with native SHA plugs in; a
+// provider with native HMAC too (Hash.mac) is used as it is.
+import type { Hash, HashState, MacState } from './types.js';
 
 /**
  * HMAC with the key absorbed once: the inner and outer states after the padded
@@ -7,7 +8,7 @@ import type { Hash, HashState } from './types.js';
  * (HKDF-Expand, Finished, binders). After digestInto it is ready for the next
  * message under the same key.
  */
-export class Hmac {
+export class Hmac implements MacState {
   readonly outputLen: number;
   private readonly inner: HashState;
   private readonly outer: HashState;
@@ -42,9 +43,14 @@ export class Hmac {
   }
 }
 
+/** HMAC under key for many messages: the provider's own when it has one, else built from its hash states. */
+export function macFor(hash: Hash, key: Uint8Array): MacState {
+  return hash.mac ? hash.mac(key) : new Hmac(hash, key);
+}
+
 /** HMAC(key, msg) into out (a new array of hash.outputLen bytes when absent). */
 export function hmac(hash: Hash, key: Uint8Array, msg: Uint8Array, out?: Uint8Array): Uint8Array {
   const res = out ?? new Uint8Array(hash.outputLen);
-  new Hmac(hash, key).update(msg).digestInto(res);
+  macFor(hash, key).update(msg).digestInto(res);
   return res;
 }

@@ -15,11 +15,24 @@ export interface HashState {
   clone(): HashState;
 }
 
+/** A MAC under one key for many messages: after digestInto it is ready for the next message. */
+export interface MacState {
+  update(data: Uint8Array): MacState;
+  /** Writes the MAC into out[0, outputLen) and starts a new message. */
+  digestInto(out: Uint8Array): void;
+}
+
 export interface Hash {
   readonly name: HashName;
   readonly outputLen: number;
   readonly blockLen: number;
   create(): HashState;
+  /**
+   * HMAC under `key` where the provider has its own (a native one is much
+   * cheaper than HMAC built from hash states); without it core/crypto/hmac.ts
+   * builds HMAC from create().
+   */
+  mac?(key: Uint8Array): MacState;
 }
 
 /**

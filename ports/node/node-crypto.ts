@@ -12,13 +12,13 @@
 // until their shared secret).
 import {
   KeyObject, constants, createCipheriv, createDecipheriv, createECDH, createHash, createPrivateKey, createPublicKey,
-  diffieHellman, generateKeyPairSync, sign as nodeSign, verify as nodeVerify,
-  type CipherCCMTypes, type CipherGCMTypes, type ECDH, type Hash as NodeHash, type JsonWebKey,
+  createHmac, diffieHellman, generateKeyPairSync, sign as nodeSign, verify as nodeVerify,
+  type CipherCCMTypes, type CipherGCMTypes, type ECDH, type Hash as NodeHash, type Hmac as NodeHmac, type JsonWebKey,
 } from 'node:crypto';
 import { Alert, ErrorCode, fail } from '../../core/errors.js';
 import { CipherSuite, NamedGroup } from '../../core/registry.js';
 import type {
-  Aead, AeadState, CryptoProvider, Hash, HashName, HashState, KeyExchange, PrivateKey, PublicKey, SignatureAlgorithm,
+  Aead, AeadState, CryptoProvider, Hash, HashName, HashState, KeyExchange, MacState, PrivateKey, PublicKey, SignatureAlgorithm,
 } from '../../core/crypto/types.js';
 
 // --- hashes ---
@@ -40,8 +40,28 @@ class NodeHashState implements HashState {
   }
 }
 
+/** OpenSSL's HMAC; node's Hmac objects are single-use, so each message gets a new one under the kept key. */
+class NodeMac implements MacState {
+  private readonly key: Buffer;
+  private h: NodeHmac | null = null;
+
+  constructor(private readonly name: HashName, key: Uint8Array) {
+    this.key = Buffer.from(key); // a copy: the caller may erase its key
+  }
+
+  update(data: Uint8Array): MacState {
+    (this.h ??= createHmac(this.name, this.key)).update(data);
+    return this;
+  }
+
+  digestInto(out: Uint8Array): void {
+    out.set((this.h ?? createHmac(this.name, this.key)).digest());
+    this.h = null;
+  }
+}
+
 function nodeHash(name: HashName, outputLen: number, blockLen: number): Hash {
-  return { name, outputLen, blockLen, create: () => new NodeHashState(createHash(name)) };
+  return { name, outputLen, blockLen, create: () => new NodeHashState(createHash(name)), mac: (key) => new NodeMac(name, key) };
 }
 
 const hashes: Record<HashName, Hash> = {
