@@ -14,7 +14,7 @@ import { HEADER, MAX_PLAINTEXT, RecordLayer } from '../record/layer.js';
 import type { Context, Settings } from './context.js';
 import type { Io, Negotiated } from './types.js';
 import { decodeSession, encodeSession } from '../session/session.js';
-import { moveToFront } from '../bytes/copy.js';
+import { RangeCopier, moveToFront } from '../bytes/copy.js';
 
 export interface ErrorInfo {
   code: number;
@@ -80,6 +80,8 @@ export class Connection implements HandshakeHost {
   private readonly client: ClientHandshake | null = null;
   private readonly server: ServerHandshake | null = null;
   private readonly oneByte = new Uint8Array(1);
+  private readonly copyIn = new RangeCopier();
+  private readonly copyOut = new RangeCopier();
   private readonly alertBuf = new Uint8Array(2);
   private msgStart = 0;
   private failure: TlsFailure | null = null;
@@ -183,9 +185,7 @@ export class Connection implements HandshakeHost {
     if (this.appLen > 0) return 0;
     const r = this.records;
     const n = Math.min(len, r.inSpace());
-    const buf = r.inBuf;
-    const at = r.inWriteOffset;
-    for (let i = 0; i < n; i++) buf[at + i] = src[off + i];
+    this.copyIn.copy(r.inBuf, r.inWriteOffset, src, off, n);
     r.received(n);
     return n;
   }
@@ -228,9 +228,7 @@ export class Connection implements HandshakeHost {
   /** Copies pending application data out. */
   private takeApp(dst: Uint8Array, off: number, len: number): number {
     const n = len < this.appLen ? len : this.appLen;
-    const buf = this.records.inBuf;
-    const from = this.appOff;
-    for (let i = 0; i < n; i++) dst[off + i] = buf[from + i];
+    this.copyOut.copy(dst, off, this.records.inBuf, this.appOff, n);
     this.appOff += n;
     this.appLen -= n;
     return n;

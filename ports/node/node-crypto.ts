@@ -5,7 +5,8 @@
 //
 // Unlike the core AEADs this one is not allocation-free per record: node's
 // ciphers are one-shot objects, so every seal/open creates a Cipher and a
-// result Buffer that is copied back into the caller's buffer. ECDSA signing
+// result Buffer that is copied back into the caller's buffer (bench/memory
+// sets this beside what node:crypto's API alone allocates). ECDSA signing
 // takes its nonce, and X25519/X448 their key pairs, from OpenSSL rather than
 // from `random`. OpenSSL key objects are made once per key and kept as long
 // as the key (keys.ts objects for certificates and our own key, key pairs
@@ -15,6 +16,7 @@ import {
   createHmac, diffieHellman, generateKeyPairSync, sign as nodeSign, verify as nodeVerify,
   type CipherCCMTypes, type CipherGCMTypes, type ECDH, type Hash as NodeHash, type Hmac as NodeHmac, type JsonWebKey,
 } from 'node:crypto';
+import { RangeCopier } from '../../core/bytes/copy.js';
 import { Alert, ErrorCode, fail } from '../../core/errors.js';
 import { CipherSuite, NamedGroup } from '../../core/registry.js';
 import type {
@@ -74,11 +76,24 @@ const hashes: Record<HashName, Hash> = {
 
 type Algorithm = CipherGCMTypes | CipherCCMTypes | 'chacha20-poly1305';
 
+/**
+ * node's ciphers are one-shot objects: each record takes a new Cipher and
+ * update() returns its output in a new Buffer, copied back into the caller's
+ * buffer. Nothing else is allocated per record: the option objects are made
+ * once, and the views of the record's data and tag are kept while records
+ * stay at the same place in the buffer.
+ */
 class NodeAeadState implements AeadState {
   private readonly key: Buffer;
+  private readonly options: { authTagLength: number };
+  private readonly ccm: boolean;
+  private readonly data = new RangeCopier();
+  private readonly tag = new RangeCopier();
 
   constructor(private readonly algorithm: Algorithm, private readonly tagLen: number, key: Uint8Array) {
     this.key = Buffer.from(key);
+    this.options = { authTagLength: tagLen };
+    this.ccm = algorithm.endsWith('-ccm');
   }
 
   rekey(key: Uint8Array): void {
@@ -89,22 +104,24 @@ class NodeAeadState implements AeadState {
   seal(nonce: Uint8Array, aad: Uint8Array, buf: Uint8Array, off: number, len: number): void {
     this.check(nonce, buf, off, len);
     // The union of node's cipher overloads: every algorithm here takes authTagLength.
-    const c = createCipheriv(this.algorithm as CipherGCMTypes, this.key, nonce, { authTagLength: this.tagLen });
-    c.setAAD(aad, { plaintextLength: len }); // plaintextLength is required by CCM, ignored by the others
-    buf.set(c.update(buf.subarray(off, off + len)), off);
+    const c = createCipheriv(this.algorithm as CipherGCMTypes, this.key, nonce, this.options);
+    if (this.ccm) c.setAAD(aad, { plaintextLength: len }); // CCM needs the length first
+    else c.setAAD(aad);
+    buf.set(c.update(this.data.range(buf, off, len)), off);
     c.final();
     buf.set(c.getAuthTag(), off + len);
   }
 
   open(nonce: Uint8Array, aad: Uint8Array, buf: Uint8Array, off: number, len: number): boolean {
     this.check(nonce, buf, off, len);
-    const d = createDecipheriv(this.algorithm as CipherGCMTypes, this.key, nonce, { authTagLength: this.tagLen });
-    d.setAuthTag(buf.subarray(off + len, off + len + this.tagLen));
-    d.setAAD(aad, { plaintextLength: len });
+    const d = createDecipheriv(this.algorithm as CipherGCMTypes, this.key, nonce, this.options);
+    d.setAuthTag(this.tag.range(buf, off + len, this.tagLen));
+    if (this.ccm) d.setAAD(aad, { plaintextLength: len });
+    else d.setAAD(aad);
     let plain: Buffer;
     try {
       // final() throws on a bad tag (CCM's update() then also returns no plaintext).
-      plain = d.update(buf.subarray(off, off + len));
+      plain = d.update(this.data.range(buf, off, len));
       d.final();
     } catch {
       return false;
