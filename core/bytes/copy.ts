@@ -4,8 +4,14 @@
 // made once, when this module loads. Espruino has no copyWithin (its
 // Uint8Array.slice() also returns a plain Array, so nothing here uses slice).
 
-/** Copies below this size go through a loop: a native call with its view costs more than it saves. */
+/** Copies below this size go through a loop: a native call costs more than it saves. */
 const SMALL = 64;
+/**
+ * A copy whose range has no view kept goes through a loop below this size
+ * too, so that it allocates nothing: on Node a 2 KB loop costs a few µs,
+ * about what the view's garbage costs later.
+ */
+const VIEW_WORTH = 2048;
 
 const hasCopyWithin = typeof Uint8Array.prototype.copyWithin === 'function';
 
@@ -22,8 +28,10 @@ export const moveToFront: (buf: Uint8Array, from: number, end: number) => void =
  * view is kept and used again while the range stays the same (the source
  * buffer, offset and length), which is the steady state of a record stream
  * (records of one size at the same place in the record buffer): then no
- * copy allocates. A range that moves costs one view (about 100 bytes on
- * Node) instead of a byte loop. One instance per call site.
+ * copy allocates. For a range that moved, a copy under VIEW_WORTH bytes
+ * takes a loop and allocates nothing; a larger one makes the new view
+ * (about 100 bytes on Node) rather than loop over kilobytes. One instance
+ * per call site.
  */
 export class RangeCopier {
   private src: Uint8Array | null = null;
@@ -32,23 +40,27 @@ export class RangeCopier {
 
   /** Copies src[from, from+n) to dst[at, at+n); both ranges must lie inside their buffers. */
   copy(dst: Uint8Array, at: number, src: Uint8Array, from: number, n: number): void {
-    if (n < SMALL) {
+    if (n < SMALL || (n < VIEW_WORTH && !this.kept(src, from, n))) {
       for (let i = 0; i < n; i++) dst[at + i] = src[from + i];
       return;
     }
     dst.set(this.range(src, from, n), at);
   }
 
-  /** src[from, from+n) as a view: src itself when that is the whole of it, else the kept view when the range is the same. */
+  /** src[from, from+n) as a view: src itself when that is the whole of it, else the kept view, made anew when the range moved. */
   range(src: Uint8Array, from: number, n: number): Uint8Array {
-    if (from === 0 && n === src.length) return src;
-    let v = this.view;
-    if (v === null || this.src !== src || this.from !== from || v.length !== n) {
-      v = this.view = src.subarray(from, from + n);
-      this.src = src;
-      this.from = from;
-    }
-    return v;
+    if (this.kept(src, from, n)) return from === 0 && n === src.length ? src : this.view!;
+    this.view = src.subarray(from, from + n);
+    this.src = src;
+    this.from = from;
+    return this.view;
+  }
+
+  /** Whether src[from, from+n) needs no new view. */
+  private kept(src: Uint8Array, from: number, n: number): boolean {
+    if (from === 0 && n === src.length) return true;
+    const v = this.view;
+    return v !== null && this.src === src && this.from === from && v.length === n;
   }
 }
 

@@ -79,21 +79,22 @@ type Algorithm = CipherGCMTypes | CipherCCMTypes | 'chacha20-poly1305';
 /**
  * node's ciphers are one-shot objects: each record takes a new Cipher and
  * update() returns its output in a new Buffer, copied back into the caller's
- * buffer. Nothing else is allocated per record: the option objects are made
- * once, and the views of the record's data and tag are kept while records
- * stay at the same place in the buffer.
+ * buffer. Nothing else is allocated per record: the option objects and a
+ * buffer for the tag to check are made once, and the view of the record's
+ * data is kept while records stay at the same place in the buffer.
  */
 class NodeAeadState implements AeadState {
   private readonly key: Buffer;
   private readonly options: { authTagLength: number };
   private readonly ccm: boolean;
   private readonly data = new RangeCopier();
-  private readonly tag = new RangeCopier();
+  private readonly tag: Buffer;
 
   constructor(private readonly algorithm: Algorithm, private readonly tagLen: number, key: Uint8Array) {
     this.key = Buffer.from(key);
     this.options = { authTagLength: tagLen };
     this.ccm = algorithm.endsWith('-ccm');
+    this.tag = Buffer.alloc(tagLen);
   }
 
   rekey(key: Uint8Array): void {
@@ -115,7 +116,9 @@ class NodeAeadState implements AeadState {
   open(nonce: Uint8Array, aad: Uint8Array, buf: Uint8Array, off: number, len: number): boolean {
     this.check(nonce, buf, off, len);
     const d = createDecipheriv(this.algorithm as CipherGCMTypes, this.key, nonce, this.options);
-    d.setAuthTag(this.tag.range(buf, off + len, this.tagLen));
+    const tag = this.tag;
+    for (let i = 0; i < tag.length; i++) tag[i] = buf[off + len + i];
+    d.setAuthTag(tag);
     if (this.ccm) d.setAAD(aad, { plaintextLength: len });
     else d.setAAD(aad);
     let plain: Buffer;
