@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { summarize } from '../../ports/node/stats.js';
 import type { Certificate } from '../../core/x509/certificate.js';
 import { bytesEqual } from '../../core/x509/der.js';
-import { hkdfExpand } from '../../core/crypto/hkdf.js';
+import { Hkdf } from '../../core/crypto/hkdf.js';
 import { schemeAlgorithm, schemeAllowedInCertificateVerify } from '../../core/crypto/schemes.js';
 import type { CryptoProvider, HashName, PrivateKey, PublicKey, SignatureAlgorithm } from '../../core/crypto/types.js';
 import { CipherSuite, NamedGroup, schemeName, type Context } from '../../core/index.js';
@@ -191,7 +191,8 @@ export function cryptoFloor(
   both(`${hash.name} transcript snapshot`, 5 + (mode.clientCert ? 1 : 0) + (mode.psk ? 1 : 0), () => () => running.clone().digestInto(out));
   const prk = new Uint8Array(hash.outputLen).fill(7);
   const info = new Uint8Array(2 + 1 + 6 + 12 + 1 + hash.outputLen);
-  both(`HMAC-${hash.name} (HKDF step)`, 22 + (mode.psk ? 4 : 0) + (mode.earlyData ? 3 : 0), () => () => hkdfExpand(hash, prk, info, hash.outputLen, out));
+  const hkdf = new Hkdf(hash);
+  both(`HMAC-${hash.name} (HKDF step)`, 22 + (mode.psk ? 4 : 0) + (mode.earlyData ? 3 : 0), () => () => hkdf.expand(prk, info, hash.outputLen, out));
 
   // Record protection of the encrypted part of the handshake.
   const aead = p.aead(CipherSuite[c.suite])!;

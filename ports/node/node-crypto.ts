@@ -44,11 +44,17 @@ class NodeHashState implements HashState {
 
 /** OpenSSL's HMAC; node's Hmac objects are single-use, so each message gets a new one under the kept key. */
 class NodeMac implements MacState {
-  private readonly key: Buffer;
+  private key: Buffer;
   private h: NodeHmac | null = null;
 
   constructor(private readonly name: HashName, key: Uint8Array) {
     this.key = Buffer.from(key); // a copy: the caller may erase its key
+  }
+
+  setKey(key: Uint8Array): void {
+    this.key.fill(0);
+    this.key = Buffer.from(key);
+    this.h = null;
   }
 
   update(data: Uint8Array): MacState {
