@@ -2,10 +2,10 @@
 // mode), the microtls engine's CPU time per side in memory against the crypto
 // floor, and the handshake over loopback TCP with each end in its own process
 // (wall time, CPU per side), microtls and node:tls side by side.
-import { arenaLayout, type CryptoProvider } from '../core/index.js';
+import { arenaLayout, type Context, type CryptoProvider } from '../core/index.js';
 import {
   CERTS, DEFAULT_CONFIG, SUITE_LABEL, changed, configLabel, configurations, loadProviders, microContextFor, modeOf,
-  type Config, type Selection,
+  type Config, type Mode, type ModeState, type Selection,
 } from './lib/configs.js';
 import type { ClientSample, EndpointSpec, ServerSample } from './lib/endpoint.js';
 import { cryptoFloor, summarizeFloor, type Floor, type FloorRound } from './lib/floor.js';
@@ -42,9 +42,9 @@ export const METHOD = {
   floor: 'The primitive operations the handshake needs per side, each timed alone with the same provider and the same clock (one batch ' +
     'of at least 1 ms per operation per round, CPU time per operation): ' +
     'with (EC)DHE a key pair and shared secret; with certificates the signature of each certificate of the peer chain and of its ' +
-    'CertificateVerify, and our CertificateVerify signature; the transcript hashed once plus 5-7 snapshots; 22 HMACs of the key schedule ' +
-    '(+4 with a PSK, +3 with 0-RTT); 4-5 AEAD key setups; sealing and opening the encrypted bytes (bench/lib/floor.ts). ' +
-    'Session tickets are left out. ratio = engine time / floor.',
+    'CertificateVerify, and our CertificateVerify signature; the transcript hashed once plus 5-7 snapshots; 23 HMACs of the key schedule ' +
+    '(+3 with a PSK, +3 with 0-RTT, +1 per session ticket); 4-5 AEAD key setups; sealing and opening the encrypted bytes; the server\'s ' +
+    'sealing of each ticket (and opening of one when resuming) (bench/lib/floor.ts). ratio = engine time / floor.',
   tcp: 'Loopback TCP (127.0.0.1), client and server each in its own forked process (2 cores: one each), one handshake at a time on a new ' +
     'connection closed before the next. wall: from the client TCP connect to the first application byte, which the server writes as soon as ' +
     'its handshake is done. cpu: process.cpuUsage() (user+system, all threads) of the endpoint process, client from TCP connect to that byte, ' +
@@ -57,8 +57,10 @@ export const METHOD = {
     'handshake, both ends together; the implementations take turns batch by batch (interleaved rounds) and the figure is the median ' +
     'over the rounds.',
   speedups: 'How much cheaper a resumption (psk_dhe_ke) and an external-PSK (psk_ke) handshake are than the full one of the same suite: ' +
-    'microtls in memory (sans-IO, the engine CPU of both sides, as above), node:tls over the duplex pair (as above); the three modes take ' +
-    'turns in interleaved rounds, and each figure is the median over the rounds.',
+    'microtls in memory (sans-IO, the engine CPU of both sides, as above), and node:tls and microtls over the duplex pair (as above); the modes take ' +
+    'turns in interleaved rounds, and each figure is the median over the rounds. microtls: a round runs as many handshakes of a mode as ' +
+    'take at least 5 ms of CPU (at least as many as for the full handshake). Every configuration and mode is warmed up for about 50 ms ' +
+    'of CPU (at most 100 handshakes) before it is measured.',
   spread: 'median (p10-p90) in ms.',
 };
 
@@ -194,6 +196,18 @@ async function tcpRuns(c: Config, providers: string[], o: HandshakeOptions, a: E
   return out;
 }
 
+/** Warm-up (ms of CPU) of each configuration and mode before it is measured, so a cheap mode's code is compiled as a full one's is. */
+const WARMUP_MS = 50;
+
+/** Handshakes of a configuration for about WARMUP_MS of CPU (at most 100); returns one handshake's CPU time (ms, both sides). */
+function warmUp(cctx: Context, sctx: Context, mode: Mode, state: ModeState): number {
+  const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+  const once = engineTimes(cctx, sctx, mode, 3, 0, processCpuMs, state);
+  const each = Math.max(0.01, (sum(once.client) + sum(once.server)) / 3);
+  engineTimes(cctx, sctx, mode, Math.min(100, Math.ceil(WARMUP_MS / each)), 0, processCpuMs, state);
+  return each;
+}
+
 /** Rounds of engine handshakes and floor batches for the in-memory measurements: at most n, at least one handshake per round. */
 export const roundsFor = (n: number): number => Math.min(n, 10);
 
@@ -210,6 +224,7 @@ function engineRuns(c: Config, providers: Map<string, CryptoProvider>, o: Handsh
     const sctx = microContextFor('server', c, provider);
     const state = {};
     const { wire } = engineTimes(cctx, sctx, mode, 0, Math.max(1, o.warmup), processCpuMs, state);
+    warmUp(cctx, sctx, mode, state);
     const scheme = handshakeOnce(cctx, sctx, mode, {}, timer().meter).client.negotiated()!.signatureScheme;
     const plan = cryptoFloor(provider, c, mode, cctx, sctx, wire, scheme);
     const rounds = roundsFor(o.n);
@@ -258,6 +273,9 @@ async function duplexRuns(r: ConfigResult, providers: Map<string, CryptoProvider
   for (const p of providers.keys()) r.duplexRatio[p] = ratio(r.duplex[micro(p)]?.cpuMs, r.duplex[NODE]?.cpuMs);
 }
 
+/** The least CPU (ms) of one measured batch of the speed-ups. */
+const SPEEDUP_BATCH_MS = 5;
+
 /**
  * Speed-ups of resumption and psk_ke over the full handshake, in the
  * default suite, group and certificate: microtls per provider in memory, and
@@ -275,28 +293,35 @@ async function speedups(providers: Map<string, CryptoProvider>, o: HandshakeOpti
     const psk = med('psk');
     return { impl, transport, fullMs: full, resumptionMs: res, pskMs: psk, resumption: ratio(full, res), psk: ratio(full, psk) };
   };
+  const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
   for (const [name, provider] of providers) {
     const modes = ['full', 'resumption', 'psk'].map((m) => {
       const cctx = microContextFor('client', config(m), provider);
       const sctx = microContextFor('server', config(m), provider);
       const state = {};
       engineTimes(cctx, sctx, modeOf(m), 0, Math.max(1, o.warmup), processCpuMs, state);
-      return { m, run: () => engineTimes(cctx, sctx, modeOf(m), k, 0, processCpuMs, state) };
+      // Cheap modes get larger batches (at least SPEEDUP_BATCH_MS of CPU), so each figure is a batch's mean as long as a full handshake's.
+      const batch = Math.max(k, Math.ceil(SPEEDUP_BATCH_MS / warmUp(cctx, sctx, modeOf(m), state)));
+      return { m, batch, run: () => engineTimes(cctx, sctx, modeOf(m), batch, 0, processCpuMs, state) };
     });
     const ms: Record<string, number[]> = {};
     for (let i = 0; i < rounds; i++) {
-      for (const { m, run } of modes) {
+      for (const { m, batch, run } of modes) {
         const t = run();
-        (ms[m] ??= []).push((t.client.reduce((a, b) => a + b, 0) + t.server.reduce((a, b) => a + b, 0)) / k);
+        (ms[m] ??= []).push((sum(t.client) + sum(t.server)) / batch);
       }
     }
     out.push(result(micro(name), 'in memory', ms));
   }
-  const nodeModes = ['full', 'resumption', 'psk'].filter((m) => modeOf(m).node(config(m)));
-  const d = await duplexRounds(nodeModes.map((m): [string, DuplexRunner] => [m, duplexRunners(config(m), new Map())[0]]), rounds, k, o.warmup);
-  const ms: Record<string, number[]> = {};
-  for (const m of nodeModes) ms[m] = d[m].rounds;
-  out.push(result(NODE, 'duplex pair', ms));
+  // Every implementation over the duplex pair, the modes node:tls runs.
+  const modes = ['full', 'resumption', 'psk'].filter((m) => modeOf(m).node(config(m)));
+  const runners = modes.flatMap((m) => duplexRunners(config(m), providers).map((r): [string, DuplexRunner] => [r.name + '|' + m, r]));
+  const d = await duplexRounds(runners, rounds, k, o.warmup);
+  for (const impl of [NODE, ...[...providers.keys()].map(micro)]) {
+    const ms: Record<string, number[]> = {};
+    for (const m of modes) ms[m] = d[impl + '|' + m].rounds;
+    out.push(result(impl, 'duplex pair', ms));
+  }
   return out;
 }
 

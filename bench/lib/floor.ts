@@ -8,12 +8,13 @@
 // chain (checked with its issuer's key) and of the peer's CertificateVerify,
 // and our own CertificateVerify signature when we have a certificate; the
 // transcript hashed once, with 5 running-hash snapshots (+1 with client
-// certificates, +1 for a PSK binder); 22 HMACs in the key schedule (3
-// HKDF-Extract, 17 HKDF-Expand-Label: 7 Derive-Secret, 8 keys and IVs, 2
-// finished keys, plus the 2 Finished MACs), +4 with a PSK (binder key,
-// binder finished key and MAC, resumption secret), +3 with 0-RTT (early
-// traffic secret, key, IV); 4 AEAD key setups (+1 with 0-RTT); sealing our
-// encrypted bytes and opening the peer's. Session tickets are left out.
+// certificates, +1 for a PSK binder); 23 HMACs in the key schedule (3
+// HKDF-Extract, 18 HKDF-Expand-Label: 7 Derive-Secret, the resumption
+// secret, 8 keys and IVs, 2 finished keys, plus the 2 Finished MACs), +3
+// with a PSK (binder key, binder finished key and MAC), +3 with 0-RTT (early
+// traffic secret, key, IV), +1 per session ticket (its PSK, on both sides);
+// 4 AEAD key setups (+1 with 0-RTT); sealing our encrypted bytes and opening
+// the peer's; the server seals each ticket's state and, resuming, opens one.
 import { performance } from 'node:perf_hooks';
 import { summarize } from '../../ports/node/stats.js';
 import type { Certificate } from '../../core/x509/certificate.js';
@@ -106,6 +107,9 @@ export function summarizeFloor(plan: FloorPlan, rounds: FloorRound[]): Floor {
   };
 }
 
+/** About the size of a ticket's sealed state (format, suite, PSK, age_add, times, limits). */
+const TICKET_STATE = 72;
+
 const hashOf = (suite: string): HashName => (suite === 'TLS_AES_256_GCM_SHA384' ? 'sha384' : 'sha256');
 
 function keyName(k: PublicKey | PrivateKey): string {
@@ -192,7 +196,25 @@ export function cryptoFloor(
   const prk = new Uint8Array(hash.outputLen).fill(7);
   const info = new Uint8Array(2 + 1 + 6 + 12 + 1 + hash.outputLen);
   const hkdf = new Hkdf(hash);
-  both(`HMAC-${hash.name} (HKDF step)`, 22 + (mode.psk ? 4 : 0) + (mode.earlyData ? 3 : 0), () => () => hkdf.expand(prk, info, hash.outputLen, out));
+  // Both sides derive the resumption secret, and a ticket's PSK per NewSessionTicket (the server to seal it, the client on receipt).
+  const tickets = sctx.settings.tickets;
+  both(`HMAC-${hash.name} (HKDF step)`, 23 + tickets + (mode.psk ? 3 : 0) + (mode.earlyData ? 3 : 0), () => () => hkdf.expand(prk, info, hash.outputLen, out));
+
+  // The server seals each ticket's state (AES-256-GCM, session/ticket.ts) and, resuming, opens the one offered.
+  const ticketAead = p.aead(CipherSuite.TLS_AES_256_GCM_SHA384)!.create(new Uint8Array(32).fill(9));
+  const ticket = new Uint8Array(TICKET_STATE + 16);
+  const ticketNonce = new Uint8Array(12);
+  const ticketName = new Uint8Array(16);
+  if (tickets > 0) add('server', `ticket seal (AES-256-GCM, ${TICKET_STATE} bytes)`, tickets, () => () => ticketAead.seal(ticketNonce, ticketName, ticket, 0, TICKET_STATE));
+  if (mode.psk && mode.negotiated === 'resumed') {
+    const sealed = new Uint8Array(ticket.length);
+    ticketAead.seal(ticketNonce, ticketName, sealed, 0, TICKET_STATE);
+    const work = new Uint8Array(sealed.length);
+    add('server', `ticket open (AES-256-GCM, ${TICKET_STATE} bytes)`, 1, () => () => {
+      work.set(sealed);
+      if (!ticketAead.open(ticketNonce, ticketName, work, 0, TICKET_STATE)) throw new Error('floor: ticket open failed');
+    });
+  }
 
   // Record protection of the encrypted part of the handshake.
   const aead = p.aead(CipherSuite[c.suite])!;

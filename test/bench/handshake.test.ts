@@ -58,7 +58,9 @@ test('handshake bench: full and resumption, in memory and over loopback TCP', { 
     }
     for (const p of providers) assert.ok(c.ratios[p].wall! > 0 && c.ratios[p].microClientWall! > 0);
   }
-  assert.deepEqual(r.speedups.map((x) => x.impl), [...providers.map((p) => 'microtls/' + p), 'node:tls']);
+  const micro = providers.map((p) => 'microtls/' + p);
+  assert.deepEqual(r.speedups.map((x) => `${x.impl} ${x.transport}`),
+    [...micro.map((m) => m + ' in memory'), ...['node:tls', ...micro].map((m) => m + ' duplex pair')]);
   for (const x of r.speedups) assert.ok(x.fullMs > 0 && x.resumption! > 0 && x.psk! > 0, x.impl);
   assert.equal(r.xs.status, 'skipped'); // xsN: null (test/bench/xs.test.ts runs XS)
 
