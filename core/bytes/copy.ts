@@ -1,8 +1,10 @@
-// Byte moves for the record path. Native moves (TypedArray.prototype.set,
-// copyWithin) are ~100x faster than a JS loop on Node and more on the
-// interpreters, so they are used wherever the engine has them; the choice is
-// made once, when this module loads. Espruino has no copyWithin (its
-// Uint8Array.slice() also returns a plain Array, so nothing here uses slice).
+// Byte moves for the record path. A native move (TypedArray.prototype.set)
+// is ~100x faster than a JS loop on Node and more on the interpreters, and
+// every engine here has set() and subarray() (Espruino has no copyWithin, and
+// its Uint8Array.slice() returns a plain Array: neither is used). set() takes
+// a whole array as its source, so moving a range needs a view of it; small
+// moves, and moves that would need a new view but are not worth one, stay
+// loops.
 
 /** Copies below this size go through a loop: a native call costs more than it saves. */
 const SMALL = 64;
@@ -13,14 +15,14 @@ const SMALL = 64;
  */
 const VIEW_WORTH = 2048;
 
-const hasCopyWithin = typeof Uint8Array.prototype.copyWithin === 'function';
-
-/** Moves buf[from, end) to the front of buf (overlap-safe), without allocating. */
-export const moveToFront: (buf: Uint8Array, from: number, end: number) => void = hasCopyWithin
-  ? (buf, from, end) => void buf.copyWithin(0, from, end)
-  : (buf, from, end) => {
-      for (let i = 0, j = from; j < end; i++, j++) buf[i] = buf[j];
-    };
+/** Moves buf[from, end) to the front of buf (overlap-safe: set() copies as if through a temporary). */
+export function moveToFront(buf: Uint8Array, from: number, end: number): void {
+  if (end - from < VIEW_WORTH) {
+    for (let i = 0, j = from; j < end; i++, j++) buf[i] = buf[j];
+  } else {
+    buf.set(buf.subarray(from, end), 0);
+  }
+}
 
 /**
  * Copies ranges between two buffers with TypedArray.prototype.set. set()
