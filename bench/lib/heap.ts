@@ -29,7 +29,7 @@ export const METHOD = {
     'every collection\'s before/after use), less the cost of an empty measurement. After 5 warm-up handshakes, 5 handshakes each after a full collection: each engine call of a ' +
     'handshake (connection creation, connect(), accept()) is measured so and summed per side, the median of the 5 per side. Kept: the drop in used (after full GCs) when ' +
     'the server connection, then the client connection, is let go; median of 3 handshakes.',
-  steadyState: 'In memory, after the handshake and a warm-up of 3N records: application records of 1024 bytes written (write() then ' +
+  steadyState: 'In memory, after the handshake and a warm-up of 3N records (at least 5000): application records of 1024 bytes written (write() then ' +
     'takeOutput(), output dropped) or read (receive() of records the peer made beforehand, then read()), 5 runs of N records after a full GC ' +
     'each; allocated (as above) in the median run, divided by N. A one-off (a late JIT compilation) lands in one run, an allocation per ' +
     'record in all. A subarray view per record would show as ~100 bytes.',
@@ -184,16 +184,24 @@ function handshakeHeap(c: Config, cctx: Context, sctx: Context): HandshakeHeap {
 
 const RECORD = 1024;
 const RUNS = 5;
-/** Warm-up runs: V8 moves a hot loop through its compiler tiers over the first few thousand iterations. */
+/**
+ * Warm-up: V8 moves a hot loop through its compiler tiers over the first few
+ * thousand iterations, so at least WARM_RECORDS records (as the allocation
+ * test), and at least WARM_RUNS runs.
+ */
 const WARM_RUNS = 3;
+const WARM_RECORDS = 5000;
+
+/** Warm-up runs of n records. */
+const warmRuns = (n: number): number => Math.max(WARM_RUNS, Math.ceil(WARM_RECORDS / n));
 
 /**
- * Heap allocated per record: after WARM_RUNS warm-up runs, RUNS runs of n
+ * Heap allocated per record: after the warm-up runs, RUNS runs of n
  * records each; the median run over n. A one-off (a late JIT compilation)
  * lands in one run, an allocation per record in all of them.
  */
 function perRecord(n: number, run: (n: number) => void): SteadyState {
-  for (let i = 0; i < WARM_RUNS; i++) run(n);
+  for (let i = 0; i < warmRuns(n); i++) run(n);
   const bracket = bracketCost();
   const runs: number[] = [];
   let gcs = 0;
@@ -223,7 +231,7 @@ function steadyState(suite: SuiteName, crypto: CryptoProvider, n: number): { wri
 
   // Records for the reader, made beforehand by the peer: for the warm-up and every run.
   const r = pair();
-  const total = (WARM_RUNS + RUNS) * n;
+  const total = (warmRuns(n) + RUNS) * n;
   const wire = new Uint8Array(total * (RECORD + 64));
   let wireLen = 0;
   for (let i = 0; i < total; i++) {
