@@ -2,7 +2,7 @@
 // mode), the microtls engine's CPU time per side in memory against the crypto
 // floor, and the handshake over loopback TCP with each end in its own process
 // (wall time, CPU per side), microtls and node:tls side by side.
-import { arenaLayout, type Context, type CryptoProvider } from '../core/index.js';
+import type { Context, CryptoProvider } from '../core/index.js';
 import {
   CERTS, DEFAULT_CONFIG, SUITE_LABEL, changed, configLabel, configurations, loadProviders, microContextFor, modeOf,
   type Config, type Mode, type ModeState, type Selection,
@@ -247,7 +247,7 @@ function engineRuns(c: Config, providers: Map<string, CryptoProvider>, o: Handsh
     const serverMs = summarize(means.server).median;
     out[name] = {
       client: summarize(all.client), server: summarize(all.server), clientMs, serverMs, rounds, wire,
-      arena: { client: arenaLayout(cctx).total, server: arenaLayout(sctx).total },
+      arena: { client: cctx.arenaLayout().total, server: sctx.arenaLayout().total },
       floor,
       overFloor: { client: ratio(clientMs, floor.clientMs), server: ratio(serverMs, floor.serverMs) },
     };

@@ -4,7 +4,7 @@
 // hundred KB from one GC to the next, more than a connection keeps.
 import { createCipheriv, createDecipheriv, type CipherGCMTypes } from 'node:crypto';
 import { GCProfiler, getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
-import { Status, arenaLayout, type ArenaLayout, type Context, type CryptoProvider } from '../../core/index.js';
+import { Status, type ArenaLayout, type Context, type CryptoProvider } from '../../core/index.js';
 import type { Connection } from '../../core/engine/connection.js';
 import {
   DEFAULT_CONFIG, configLabel, configurations, loadProviders, microContextFor, modeOf,
@@ -175,7 +175,7 @@ function handshakeHeap(c: Config, cctx: Context, sctx: Context): HandshakeHeap {
     kept.client.push(client - used());
   }
   return {
-    arena: { client: arenaLayout(cctx), server: arenaLayout(sctx) },
+    arena: { client: cctx.arenaLayout(), server: sctx.arenaLayout() },
     allocated: { client: summarize(each.client).median, server: summarize(each.server).median },
     retained: { client: summarize(kept.client).median, server: summarize(kept.server).median },
     gcs,
