@@ -49,10 +49,6 @@ export interface FloorRound {
   each: Record<string, number>;
 }
 
-const random = (d: Uint8Array): void => {
-  for (let i = 0; i < d.length; i++) d[i] = (Math.random() * 256) | 0;
-};
-
 /** A batch of calls that takes at least 1 ms of wall time, so the clock's resolution does not matter. */
 function batchSize(fn: () => void): number {
   fn();
@@ -137,6 +133,8 @@ export function cryptoFloor(
   p: CryptoProvider, c: Config, mode: Mode, cctx: Context, sctx: Context, wire: Wire, serverScheme: number | null,
 ): FloorPlan {
   const plan = new FloorPlan();
+  // The contexts' own random source, as the engine uses it for key pairs and signatures.
+  const random = cctx.settings.random;
   const add = (side: 'client' | 'server', op: string, count: number, make: () => () => void): void => plan.add(side, op, count, make);
   const both = (op: string, count: number, make: () => () => void): void => {
     add('client', op, count, make);
