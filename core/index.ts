@@ -10,7 +10,7 @@ import { x509Support } from './x509/support.js';
 /** A Context whose crypto provider and certificate support default to noble and core/x509. */
 export class Context extends EngineContext {
   constructor(options: ContextOptions) {
-    super(withDefaults(options, { crypto: nobleProvider, certificates: x509Support }));
+    super(withDefaults(options, { crypto: nobleProvider, certificates: x509Support, curveTables: true }));
   }
 }
 
