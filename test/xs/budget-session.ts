@@ -4,8 +4,9 @@
 // (both sides with seeded randomness), then replayed on XS by the client
 // alone, so the XS heap holds exactly one client and nothing of the server.
 // The replay checks every return value and every output byte against the
-// recording. No imports: the XS side receives the bundle as an argument.
+// recording. The XS side receives the bundle as an argument.
 import type * as Microtls from '../../core/index.js';
+import { fromHex, seeded, toHex } from '../../bench/xs-memory-run.js';
 
 type Lib = Pick<typeof Microtls, 'Context'>;
 type Connection = Microtls.Connection;
@@ -22,28 +23,6 @@ export interface BudgetJob {
 
 /** A client call with its return value and the bytes it output, or bytes handed to the client. */
 export type BudgetEvent = { op: string; ret: number; out: string } | { recv: string };
-
-function seeded(seed: number): (dst: Uint8Array) => void {
-  let x = seed >>> 0 || 1;
-  return (dst) => {
-    for (let i = 0; i < dst.length; i++) {
-      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-      dst[i] = x >>> 24;
-    }
-  };
-}
-
-function fromHex(hex: string): Uint8Array {
-  const b = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < b.length; i++) b[i] = parseInt(hex.substr(2 * i, 2), 16);
-  return b;
-}
-
-function toHex(b: Uint8Array, n: number): string {
-  let s = '';
-  for (let i = 0; i < n; i++) s += (b[i] < 16 ? '0' : '') + b[i].toString(16);
-  return s;
-}
 
 const PSK_IDENTITY = new Uint8Array([100, 101, 118, 49]);
 
