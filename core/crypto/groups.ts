@@ -103,7 +103,7 @@ const P25519 = BigInt('0x7ffffffffffffffffffffffffffffffffffffffffffffffffffffff
  * generation costs a second ladder, and a bundle without Ed25519 saves the
  * Edwards curve code (the client-psk profile).
  */
-export const x25519LadderGroup: KeyExchange = montgomeryGroup(NamedGroup.x25519, /* @__PURE__ */ montgomery({
+export const x25519LadderGroup: KeyExchange = /* @__PURE__ */ montgomeryGroup(NamedGroup.x25519, /* @__PURE__ */ montgomery({
   P: P25519,
   type: 'x25519',
   adjustScalarBytes(b: Uint8Array): Uint8Array {
