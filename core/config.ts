@@ -68,6 +68,13 @@ export interface ContextOptions {
   cipherSuites?: number[];
   /** NamedGroup codes in preference order; a client sends a key_share for the first. */
   groups?: number[];
+  /**
+   * Build the groups' precomputed base-point tables when the Context is created
+   * (faster key shares; on XS ~100-250 KB per curve, kept for good). Without it
+   * no table is ever built: never on demand, whatever a peer offers. Default:
+   * true in the full profile, false in the device profiles.
+   */
+  curveTables?: boolean;
   /** SignatureScheme codes we accept (and, for our own key, may use) in preference order. */
   signatureSchemes?: number[];
   /**

@@ -80,6 +80,8 @@ export interface KeyExchange {
    * all-zero X25519/X448 result).
    */
   shared(priv: Uint8Array, peerPub: Uint8Array): Uint8Array | null;
+  /** Builds this group's precomputed tables now, when it has any (Context option curveTables). */
+  precompute?(): void;
 }
 
 /** Public keys as the X.509 layer hands them to signature verification. */

@@ -98,6 +98,8 @@ export class Context<C extends Connection = Connection> implements Credentials {
     if (suites.length === 0 || (groups.length === 0 && (o.side === 'server' || o.certificates || modes.indexOf('psk_dhe_ke') >= 0))) {
       bad('empty suite or group list');
     }
+    // Tables now or never: a peer's ClientHello must not trigger their construction.
+    if (o.curveTables) for (const g of groups) crypto.group(g)!.precompute?.();
     const mfl = o.maxFragmentLength ?? null;
     if (mfl !== null && [512, 1024, 2048, 4096].indexOf(mfl) < 0) bad('maxFragmentLength must be 512, 1024, 2048 or 4096');
     const rsl = o.recordSizeLimit ?? null;

@@ -4,8 +4,7 @@
 // views; only the SingleResponse whose CertID names the leaf is kept. The
 // signer is the issuer itself or a responder certificate carried in the
 // response that the issuer signed for id-kp-OCSPSigning (4.2.2.2).
-import { sha1 } from '@noble/hashes/legacy.js';
-import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { sha1, sha256, sha384, sha512 } from '../crypto/sha2.js';
 import type { Verifier } from '../crypto/types.js';
 import { Alert, ErrorCode, TlsFailure, fail } from '../errors.js';
 import { ExtKeyUsage, KeyUsage, parseCertificate, readSignatureAlgorithm, type Certificate } from './certificate.js';
