@@ -211,8 +211,8 @@ class PathSearch {
     return this.opts.verifier.verify(alg, by.publicKey, tbs, signature);
   }
 
-  /** Tries `cand` as the issuer of the top of the path; true when a complete path was found through it. */
-  private tryIssuer(cand: Certificate, anchor: boolean): boolean {
+  /** Whether `cand` may issue the top of the path: the checks and the signature (rejections are noted). */
+  private accepts(cand: Certificate, anchor: boolean): boolean {
     const path = this.path;
     const c = path[path.length - 1];
     try {
@@ -225,42 +225,78 @@ class PathSearch {
           label(c) + ' by ' + label(cand));
       }
       if (this.opts.revocation) this.opts.revocation(c, cand, this.check);
+      return true;
     } catch (e) {
       if (!(e instanceof TlsFailure) || e.code === ErrorCode.CHAIN_BUDGET_EXCEEDED) throw e;
       this.note(e);
       return false;
     }
-    path.push(cand);
-    if (anchor || this.extend()) return true;
-    path.pop();
-    return false;
   }
 
-  /** Extends the path from its top certificate; true when it reached a trust anchor. */
-  extend(): boolean {
+  /**
+   * The next issuer candidate for the top of the path, advancing `at`:
+   * anchors first (the shortest paths), each group by key identifier match
+   * first; null when none is left. The candidate is an anchor when at.pass < 2.
+   */
+  private next(at: Cursor): Certificate | null {
     const c = this.path[this.path.length - 1];
-    let tried = 0;
-    let why = '';
-    // Anchors first (the shortest paths), each group by key identifier match first.
-    for (let pass = 0; pass < 4; pass++) {
-      const anchor = pass < 2;
+    for (; at.pass < 4; at.pass++, at.i = 0) {
+      const anchor = at.pass < 2;
       const list = anchor ? this.anchors : this.chain;
-      for (let i = 0; i < list.length; i++) {
+      while (at.i < list.length) {
+        const i = at.i++;
         const cand = list[i];
-        if (issuerRank(c, cand) !== 2 - (pass & 1)) continue;
+        if (issuerRank(c, cand) !== 2 - (at.pass & 1)) continue;
         // A received copy of an anchor was tried as the anchor.
         if (!anchor && indexOf(cand, this.anchors) >= 0) continue;
-        if (!anchor && !this.leads[i]) why = ' (no certificate with that name leads to a trust anchor)';
-        else if (indexOf(cand, this.path) >= 0) why = ' (only certificates already on the path have that name)';
-        else {
-          tried++;
-          if (this.tryIssuer(cand, anchor)) return true;
-        }
+        if (!anchor && !this.leads[i]) at.why = ' (no certificate with that name leads to a trust anchor)';
+        else if (indexOf(cand, this.path) >= 0) at.why = ' (only certificates already on the path have that name)';
+        else return cand;
       }
     }
-    if (tried === 0) this.note(new TlsFailure(ErrorCode.UNKNOWN_CA, Alert.unknown_ca, 'issuer "' + c.issuerCN + '" of ' + label(c) + ' not found' + why));
+    return null;
+  }
+
+  /**
+   * Depth-first search with backtracking from the leaf; true when the path
+   * reached a trust anchor. Iterative, one cursor per certificate on the
+   * path, so the stack a device needs does not grow with the path (XS's
+   * stack is 512 slots on an ESP32).
+   */
+  extend(): boolean {
+    const path = this.path;
+    const cursors: Cursor[] = [{ pass: 0, i: 0, tried: 0, why: '' }];
+    while (cursors.length > 0) {
+      const at = cursors[cursors.length - 1];
+      const cand = this.next(at);
+      if (cand === null) {
+        const c = path[path.length - 1];
+        if (at.tried === 0) this.note(new TlsFailure(ErrorCode.UNKNOWN_CA, Alert.unknown_ca, 'issuer "' + c.issuerCN + '" of ' + label(c) + ' not found' + at.why));
+        cursors.pop();
+        if (cursors.length > 0) path.pop(); // no issuer for c: back to the certificate below it
+        continue;
+      }
+      at.tried++;
+      const anchor = at.pass < 2;
+      if (!this.accepts(cand, anchor)) continue;
+      path.push(cand);
+      if (anchor) return true;
+      cursors.push({ pass: 0, i: 0, tried: 0, why: '' });
+    }
     return false;
   }
+}
+
+/** Where the search for one certificate's issuer stands. */
+interface Cursor {
+  /** 0-1: anchors, 2-3: received certificates; even: key identifiers match, odd: names only. */
+  pass: number;
+  /** Next index in the pass's list. */
+  i: number;
+  /** Candidates tried (checked and verified). */
+  tried: number;
+  /** Why the last candidate passed over was skipped (for UNKNOWN_CA). */
+  why: string;
 }
 
 /**

@@ -7,10 +7,11 @@
 // client then replays three recorded sessions (budget-session.ts: handshake,
 // 4 KB each way, close) and must finish. Each phase's live heap and peak
 // (garbage not yet collected included) are reported.
-// The stack: XS 13.3 (xsnap) needs 600-625 slots for the certificate client
-// and 520-560 for the PSK client, where XS 17 (Moddable SDK 8.2.3) passes
-// with 512 and 384 (moddable-device.test.ts); here the stack ceilings are 640
-// and 576, and the device values are todo checks.
+// The stack: XS 13.3 (xsnap) needs 650-660 slots for the certificate client
+// (600-625 before the validation and speed work of issues 13 and 16) and
+// 520-560 for the PSK client, where XS 17 (Moddable SDK 8.2.3) passes with
+// 512 and 384 (moddable-device.test.ts, the device's own limits); here the
+// stack ceilings are 672 and 576, and the device values are todo checks.
 // On a device the bundle is preloaded into flash, so giving the budget to
 // what comes after the load models it; the real Moddable tools check the
 // same in moddable-device.test.ts.
@@ -29,7 +30,7 @@ interface Budget { chunk: number; slots: number; stack: number }
 const ESP32: Budget = { chunk: 78848, slots: 4928, stack: 512 };
 const HALF: Budget = { chunk: 39424, slots: 2464, stack: 384 };
 /** The same heaps with the stacks XS 13.3 needs. */
-const ESP32_XS13: Budget = { ...ESP32, stack: 640 };
+const ESP32_XS13: Budget = { ...ESP32, stack: 672 };
 const HALF_XS13: Budget = { ...HALF, stack: 576 };
 
 /** Bytes per slot on the 64-bit host (the report build counts slot heap in bytes). */
@@ -126,7 +127,7 @@ test('XS fixed heap, ESP32 chunks and slots: client-ecdhe, x25519 + ECDSA P-256 
 
 test('XS fixed heap, ESP32 budget with the 512-slot stack: client-ecdhe, 1 KB records', {
   timeout: 900_000,
-  todo: 'XS 13.3 (xsnap) needs 600-625 stack slots for this handshake; XS 17 on the Moddable tools passes with 512 (moddable-device.test.ts)',
+  todo: 'XS 13.3 (xsnap) needs 650-660 stack slots for this handshake; XS 17 on the Moddable tools passes with 512 (moddable-device.test.ts)',
 }, async (t) => {
   await check(t, 'client-ecdhe', ESP32, ECDHE_1K);
 });
