@@ -49,6 +49,8 @@ export const targets = {
     entries: { 'client-psk': ['ports/espruino/index.js'] },
     esbuild: { format: 'iife' },
     es5: true,
+    // Espruino hoists nothing: see scripts/espruino-hoist.mjs.
+    declareBeforeUse: true,
   },
 };
 

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { rollup } from '@rollup/wasm-node';
 import { SRC, bundleOptions, targets } from '../rollup.config.mjs';
+import { declareBeforeUse } from './espruino-hoist.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ts = createRequire(import.meta.url)('typescript');
@@ -84,7 +85,10 @@ async function bundles() {
  * lowers what esbuild cannot (default parameters, destructuring, rest/spread,
  * computed keys, classes, for-of, let/const in loop closures); its helpers
  * (__extends) go inside one more function scope so no global is added, and
- * esbuild minifies the ES5 result.
+ * esbuild minifies the ES5 result. A `declareBeforeUse` target (Espruino,
+ * which hoists nothing) finally gets every function declaration, and every
+ * var reachable before its declaration, moved to the top of its body
+ * (scripts/espruino-hoist.mjs), whatever the emitters wrote.
  */
 async function finish(code, t) {
   const opts = { legalComments: 'none', charset: 'utf8' };
@@ -93,11 +97,12 @@ async function finish(code, t) {
   const es5 = ts.transpileModule(es2015, {
     compilerOptions: { target: ts.ScriptTarget.ES5, module: ts.ModuleKind.None, removeComments: true },
   }).outputText;
-  return (await esbuild.transform('(function () {\n' + es5 + '\n})();\n', { target: 'es5', minify: true, ...opts })).code;
+  const min = (await esbuild.transform('(function () {\n' + es5 + '\n})();\n', { target: 'es5', minify: true, ...opts })).code;
+  return t.declareBeforeUse ? declareBeforeUse(min) : min;
 }
 
 /** Everything the dist/ trees are made from. */
-const INPUTS = ['core', 'ports', 'rollup.config.mjs', 'scripts/build-dist.mjs', 'package-lock.json', 'tsconfig.json'];
+const INPUTS = ['core', 'ports', 'rollup.config.mjs', 'scripts/build-dist.mjs', 'scripts/espruino-hoist.mjs', 'scripts/espruino-check.mjs', 'package-lock.json', 'tsconfig.json'];
 
 function newest(p) {
   const st = statSync(p);
