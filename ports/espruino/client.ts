@@ -3,6 +3,12 @@
 // close_notify), 'error' ({ code, name, message, alert }), 'close'; write()
 // and end(). Every socket event runs step(), which moves the engine as far as
 // it can go without blocking.
+//
+// Closing: Espruino's sockets have no half-close (socket.end() closes both
+// ways once the send buffer drains), so the socket is ended only when both
+// close_notify alerts have crossed: ours sent and the server's read. Ending
+// it right after sending ours would drop the server's answer and read as a
+// truncation. A server that does not answer within CLOSE_WAIT_MS is cut off.
 import type { Connection } from '../../core/engine/connection.js';
 import type { Context } from '../../core/engine/context.js';
 import { Status, alertName } from '../../core/errors.js';
@@ -11,6 +17,11 @@ import type { EspruinoCrypto, EspruinoE, EspruinoNet, EspruinoSocket } from './e
 import { NetIo } from './net-io.js';
 
 declare const E: EspruinoE;
+declare const setTimeout: (f: () => void, ms: number) => unknown;
+declare const clearTimeout: (id: unknown) => void;
+
+/** How long the socket stays open for the server's close_notify after ours. */
+const CLOSE_WAIT_MS = 2000;
 
 export interface TlsError {
   code: number;
@@ -33,6 +44,9 @@ export class TlsClient {
   private secure = false;
   private ending = false;
   private shutdownDone = false;
+  private peerClosed = false;
+  private socketEnded = false;
+  private closeTimer: unknown = null;
   private finished = false;
   private stepping = false;
   private again = false;
@@ -65,7 +79,7 @@ export class TlsClient {
     this.step();
   }
 
-  /** Sends close_notify after the queued data, then closes the socket. */
+  /** Sends close_notify after the queued data, then closes the socket once the server's close_notify is in. */
   end(): void {
     this.ending = true;
     this.step();
@@ -103,12 +117,15 @@ export class TlsClient {
       if (n > 0) {
         this.emit('data', E.toString(this.readBuf.subarray(0, n)));
       } else if (n === 0) {
-        if (!this.ending) {
+        if (!this.peerClosed) {
+          this.peerClosed = true;
           this.ending = true; // answer the server's close_notify with ours
           this.emit('end');
         }
         break;
       } else if (n < -100) {
+        // The transport closing after our close_notify loses nothing the application still wants.
+        if (this.shutdownDone && this.io.closed) break;
         return this.fail(n);
       } else {
         break;
@@ -130,10 +147,20 @@ export class TlsClient {
       if (r < -100) return this.fail(r);
       if (r === Status.OK) {
         this.shutdownDone = true;
-        this.socket.end();
+        if (!this.peerClosed) {
+          const self = this;
+          this.closeTimer = setTimeout(function () { self.closeTimer = null; self.endSocket(); }, CLOSE_WAIT_MS);
+        }
       }
     }
+    if (this.shutdownDone && this.peerClosed) this.endSocket();
     if (this.io.closed) this.close();
+  }
+
+  private endSocket(): void {
+    if (this.socketEnded) return;
+    this.socketEnded = true;
+    this.socket.end();
   }
 
   private fail(code: number): void {
@@ -145,13 +172,15 @@ export class TlsClient {
       message: e ? e.message : 'error ' + code,
       alert: alert >= 0 ? alertName(alert) : '',
     });
-    this.socket.end();
+    this.endSocket();
     this.close();
   }
 
   private close(): void {
     if (this.finished) return;
     this.finished = true;
+    if (this.closeTimer !== null) clearTimeout(this.closeTimer);
+    this.closeTimer = null;
     this.emit('close');
   }
 }
