@@ -12,7 +12,7 @@
 import type { Connection } from '../../core/engine/connection.js';
 import type { Context } from '../../core/engine/context.js';
 import { Status, alertName } from '../../core/errors.js';
-import { espruinoContext, type EspruinoTlsOptions } from './config.js';
+import { espruinoContext, requireBuiltin, type EspruinoTlsOptions } from './config.js';
 import type { EspruinoCrypto, EspruinoE, EspruinoNet, EspruinoSocket } from './espruino.js';
 import { NetIo } from './net-io.js';
 
@@ -166,10 +166,12 @@ export class TlsClient {
   private fail(code: number): void {
     const e = this.conn.lastError();
     const alert = e ? (e.alertReceived >= 0 ? e.alertReceived : e.alertSent) : -1;
+    // An alert answering our ClientHello is the server refusing the PSK (OpenSSL says illegal_parameter for a wrong key).
+    const refused = !this.secure && e && e.alertReceived >= 0 ? ': the server refused the PSK handshake (check the identity, the key, and that it takes this PSK mode)' : '';
     this.emit('error', {
       code,
       name: e ? e.name : '',
-      message: e ? e.message : 'error ' + code,
+      message: (e ? e.message : 'error ' + code) + refused,
       alert: alert >= 0 ? alertName(alert) : '',
     });
     this.endSocket();
@@ -196,6 +198,9 @@ export interface ConnectOptions extends EspruinoTlsOptions {
 
 /** Connects to host:port and starts the PSK handshake; onSecure runs when it is done. */
 export function connect(options: ConnectOptions, onSecure?: () => void): TlsClient {
+  requireBuiltin(options.net && options.net.connect, 'require("net").connect');
+  requireBuiltin(E.toUint8Array, 'E.toUint8Array');
+  requireBuiltin(E.toString, 'E.toString');
   const context = espruinoContext(options.crypto, options);
   const client = new TlsClient(context, options.net.connect({ host: options.host, port: options.port }));
   if (onSecure) client.on('secure', onSecure);

@@ -3,7 +3,7 @@
 // that Espruino runs must pass. Then the command line on files.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -122,4 +122,12 @@ test('command line: file:line:col: rule: message, exit 1 on findings and 0 when 
   const r2 = spawnSync(process.execPath, [script, good], { encoding: 'utf8', cwd: dir });
   assert.equal(r2.status, 0, r2.stdout + r2.stderr);
   assert.match(r2.stdout, /0 findings in 1 file/);
+});
+
+test('dist/espruino/client-psk.js passes (the build ends with scripts/espruino-hoist.mjs)', async (t) => {
+  const dist = (await import(pathToFileURL(join(packageRoot(), 'scripts', 'build-dist.mjs')).href)) as { ensureDist(): Promise<void> };
+  await dist.ensureDist();
+  const findings = checkSource(readFileSync(join(packageRoot(), 'dist', 'espruino', 'client-psk.js'), 'utf8'));
+  for (const f of findings.slice(0, 20)) t.diagnostic(f.line + ':' + f.col + ' ' + f.rule + ': ' + f.message);
+  assert.equal(findings.length, 0);
 });
