@@ -93,9 +93,9 @@ async function bundles() {
 async function finish(code, t) {
   const opts = { legalComments: 'none', charset: 'utf8' };
   if (!t.es5) return (await esbuild.transform(code, { ...t.esbuild, ...opts })).code;
-  const es2015 = (await esbuild.transform(code, { ...t.esbuild, target: 'es2015', ...opts })).code;
-  const es5 = ts.transpileModule(es2015, {
-    compilerOptions: { target: ts.ScriptTarget.ES5, module: ts.ModuleKind.None, removeComments: true },
+  const script = (await esbuild.transform(code, { ...t.esbuild, target: 'es2022', ...opts })).code;
+  const es5 = ts.transpileModule(script, {
+    compilerOptions: { target: ts.ScriptTarget.ES5, module: ts.ModuleKind.None, removeComments: true, useDefineForClassFields: false },
   }).outputText;
   const min = (await esbuild.transform('(function () {\n' + es5 + '\n})();\n', { target: 'es5', minify: true, ...opts })).code;
   return t.declareBeforeUse ? declareBeforeUse(min) : min;
