@@ -35,12 +35,18 @@ export const Alert = {
 } as const;
 export type AlertName = keyof typeof Alert;
 
-const alertNames: Record<number, string> = {};
-for (const k of Object.keys(Alert)) alertNames[(Alert as Record<string, number>)[k]] = k;
+/**
+ * The key of a value in a table, found by a scan (error paths only: a
+ * device keeps no reverse tables in memory for them), or undefined.
+ */
+function keyOf(table: Readonly<Record<string, number>>, value: number): string | undefined {
+  for (const k in table) if (table[k] === value) return k;
+  return undefined;
+}
 
 /** Name of an alert description, or "alert(N)" for one this stack does not know. */
 export function alertName(desc: number): string {
-  return alertNames[desc] ?? 'alert(' + desc + ')';
+  return keyOf(Alert, desc) ?? 'alert(' + desc + ')';
 }
 
 /** Status codes returned by non-blocking calls; negative values below -100 are errors. */
@@ -184,17 +190,14 @@ const messages: Record<ErrorName, string> = {
   CONNECTION_CLOSED: 'connection closed',
 };
 
-const codeNames: Record<number, ErrorName> = {};
-for (const k of Object.keys(ErrorCode) as ErrorName[]) codeNames[ErrorCode[k]] = k;
-
 /** Stable name of an error code ("UNKNOWN_CA"), or "" when the code is not an error. */
 export function errorName(code: number): string {
-  return codeNames[code] ?? '';
+  return keyOf(ErrorCode, code) ?? '';
 }
 
 /** Human message of an error code. */
 export function errorMessage(code: number): string {
-  const n = codeNames[code];
+  const n = keyOf(ErrorCode, code) as ErrorName | undefined;
   return n ? messages[n] : 'unknown error ' + code;
 }
 
@@ -211,7 +214,7 @@ export class TlsFailure {
     readonly detail = '',
     readonly received = false,
   ) {
-    this.name = codeNames[code] ?? 'INTERNAL';
+    this.name = (keyOf(ErrorCode, code) ?? 'INTERNAL') as ErrorName;
     this.message = received
       ? messages.FATAL_ALERT_RECEIVED + ' ' + alertName(alert) + (detail ? ': ' + detail : '')
       : messages[this.name] + (detail ? ': ' + detail : '');
