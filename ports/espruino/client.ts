@@ -22,6 +22,8 @@ declare const clearTimeout: (id: unknown) => void;
 
 /** How long the socket stays open for the server's close_notify after ours. */
 const CLOSE_WAIT_MS = 2000;
+/** Largest 'data' event, in bytes. */
+const READ_CHUNK = 256;
 
 export interface TlsError {
   code: number;
@@ -57,7 +59,8 @@ export class TlsClient {
     this.conn = context.newConnection(this.io);
     // A view at byteOffset 1: for a whole Uint8Array at offset 0, E.toString returns its
     // backing store itself, which the next read would overwrite under the listener.
-    this.readBuf = new Uint8Array(this.conn.records.inBuf.length + 1).subarray(1);
+    // Small: a record arrives as several 'data' events rather than costing a record's worth of RAM.
+    this.readBuf = new Uint8Array(READ_CHUNK + 1).subarray(1);
     this.step(); // queues the ClientHello (Espruino sends it once connected)
   }
 

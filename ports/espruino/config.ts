@@ -95,6 +95,7 @@ export function espruinoOptions(crypto: EspruinoCrypto, o: EspruinoTlsOptions): 
     serverName: o.serverName,
     cipherSuites: o.cipherSuites || [CipherSuite.TLS_AES_128_CCM_8_SHA256, CipherSuite.TLS_AES_128_CCM_SHA256],
     groups: [NamedGroup.x25519],
+    signatureSchemes: [], // PSK only: no certificate to verify, so no list to keep per connection
     pskClient: function () { return psk; },
     pskModes: modes,
     maxFragmentLength: o.maxFragmentLength || 1024,
