@@ -1,5 +1,5 @@
 // Node file helpers: certificates and keys from files, the random source,
-// the NSS key log file, and where the package (and its test PKI) lives.
+// the NSS key log file, and where the package lives.
 import { randomFillSync } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -50,9 +50,4 @@ export function packageRoot(): string {
     dir = up;
   }
   return (root = dir);
-}
-
-/** A file of the project's test PKI (build/pki/NAME), made by scripts/make-pki.mjs. */
-export function pkiFile(name: string): string {
-  return join(packageRoot(), 'build', 'pki', name);
 }

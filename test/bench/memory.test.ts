@@ -1,11 +1,36 @@
 // bench/memory runs with tiny counts and writes well-formed JSON and
 // Markdown: arena sizes, heap allocated and kept per handshake side, and
-// allocation per record in steady state. No amount is asserted except what
-// must hold whatever the machine: the connections keep at least their arenas.
+// allocation per record in steady state. No heap amount is asserted except
+// what must hold whatever the machine: the connections keep at least their
+// arenas. The arena sizes reported are checked against figures from outside
+// the layout code: the buffers of a live connection and RFC 8446's record size.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runMemory, type MemoryResult } from '../../bench/memory.js';
+import { loadProviders, microContextFor } from '../../bench/lib/configs.js';
+import type { Connection } from '../../core/engine/connection.js';
 import { checkMachine, providerNames, readJson, readText, scratchDir } from './helpers.js';
+
+/** RFC 8446 5.2: a protected record is a 5-byte header and at most 2^14 + 256 bytes. */
+const LARGEST_RECORD = 5 + 2 ** 14 + 256;
+
+/**
+ * The arena of a live connection, measured on its buffers: the record input
+ * and output buffers and the handshake output buffer are views of one
+ * ArrayBuffer, in that order with the handshake input buffer between the
+ * last two, and nothing left over at the end.
+ */
+function liveArena(conn: Connection): Record<string, number> {
+  const { inBuf, outBuf } = conn.records;
+  const hsOut = conn.out.buf;
+  assert.ok(outBuf.buffer === inBuf.buffer && hsOut.buffer === inBuf.buffer, 'one arena');
+  assert.deepEqual([inBuf.byteOffset, outBuf.byteOffset, hsOut.byteOffset + hsOut.byteLength],
+    [0, inBuf.byteLength, inBuf.buffer.byteLength], 'the views tile the arena');
+  return {
+    inBuf: inBuf.byteLength, outBuf: outBuf.byteLength, handshakeIn: hsOut.byteOffset - outBuf.byteOffset - outBuf.byteLength,
+    handshakeOut: hsOut.byteLength, total: inBuf.buffer.byteLength,
+  };
+}
 
 test('memory bench: arena, handshake heap and steady-state allocation', { timeout: 120_000 }, async () => {
   const out = scratchDir();
@@ -18,12 +43,16 @@ test('memory bench: arena, handshake heap and steady-state allocation', { timeou
   assert.equal(r.bench, 'memory');
   checkMachine(r.machine);
   assert.equal(r.configs.length, 1);
+  const crypto = await loadProviders(providers);
   for (const p of providers) {
     const h = r.configs[0].providers[p];
     for (const side of ['client', 'server'] as const) {
       const a = h.arena[side];
-      assert.equal(a.inBuf + a.outBuf + a.handshakeIn + a.handshakeOut, a.total);
-      assert.ok(a.inBuf > 16384, 'an input buffer holds a whole record');
+      const conn = microContextFor(side, r.configs[0].config, crypto.get(p)!).newConnection();
+      assert.deepEqual({ ...a }, liveArena(conn), `${p} ${side}: the arena reported is the one a connection of this configuration holds`);
+      // No max_fragment_length in this configuration: both sides take and build whole records.
+      assert.equal(a.inBuf, LARGEST_RECORD, `${p} ${side}: the input buffer holds the largest record`);
+      assert.ok(a.outBuf >= LARGEST_RECORD, `${p} ${side}: the output buffer holds the largest record`);
       assert.ok(h.allocated[side] > 0, `${p} ${side}: a handshake allocates`);
       // The arena is an ArrayBuffer the connection keeps: external memory counts.
       assert.ok(h.retained[side] >= a.total, `${p} ${side}: kept ${h.retained[side]} < arena ${a.total}`);

@@ -1,29 +1,24 @@
 // bin/microtls.mjs driven as a user would: spawned, lines written to its
-// standard input, its output read, against openssl s_server / s_client and
-// against itself.
+// standard input, its output read, against openssl s_server / s_client
+// (given the test PKI) and against itself (on its defaults, the demo PKI).
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { packageRoot } from '../../ports/node/files.js';
+import { demoPkiFile } from '../../ports/node/cli/demo-pki.js';
 import {
-  cleanup, clientHellos, freePort, opensslClient, opensslServer, pki, spawnProc, type Proc,
+  cleanup, clientHellos, cliTestCa, cliTestServer, freePort, microtlsCli as cli, opensslClient, opensslServer, pki,
 } from '../helpers/peers.js';
 
 after(cleanup);
 const T = { timeout: 20000 };
 
-function cli(...args: string[]): Proc {
-  pki('ca.crt'); // the CLI defaults to the test PKI: make sure it exists
-  return spawnProc(process.execPath, [join(packageRoot(), 'bin', 'microtls.mjs'), ...args]);
-}
-
 const CLOSE_NOTIFY_RECEIVED = /<<< TLS 1\.3, Alert \[length 0002\], warning close_notify/;
 
 test('client vs openssl s_server: seed lines, reply, break, exit 0; no SNI for an IP host', T, async () => {
   const srv = await opensslServer({ msg: true });
-  const c = cli('client', '--port', String(srv.port));
+  const c = cli('client', '--port', String(srv.port), ...cliTestCa());
   c.write('hello\n');
   await c.waitFor(/^Received: olleh$/m);
   c.write('break\n');
@@ -37,7 +32,7 @@ test('client vs openssl s_server: seed lines, reply, break, exit 0; no SNI for a
 
 test('client --host localhost: resolves the name and sends it as SNI', T, async () => {
   const srv = await opensslServer({ msg: true });
-  const c = cli('client', '--host', 'localhost', '--port', String(srv.port));
+  const c = cli('client', '--host', 'localhost', '--port', String(srv.port), ...cliTestCa());
   c.write('abc\n');
   await c.waitFor(/^Received: cba$/m);
   c.endInput();
@@ -49,7 +44,7 @@ test('client --host localhost: resolves the name and sends it as SNI', T, async 
 
 test('client: end of input closes with close_notify and exits 0', T, async () => {
   const srv = await opensslServer({ msg: true });
-  const c = cli('client', '--port', String(srv.port));
+  const c = cli('client', '--port', String(srv.port), ...cliTestCa());
   c.write('one\n');
   await c.waitFor(/^Received: eno$/m);
   c.write('two\n');
@@ -63,7 +58,7 @@ test('client: end of input closes with close_notify and exits 0', T, async () =>
 
 test('client: an empty line sends an HTTP GET (openssl s_server -www answers it)', T, async () => {
   const srv = await opensslServer({ mode: 'www' });
-  const c = cli('client', '--port', String(srv.port));
+  const c = cli('client', '--port', String(srv.port), ...cliTestCa());
   c.write('\n');
   await c.waitFor(/^Received: HTTP\/1\.0 200 ok/m);
   c.endInput();
@@ -72,9 +67,9 @@ test('client: an empty line sends an HTTP GET (openssl s_server -www answers it)
 
 test('server --once vs openssl s_client: seed lines, reply, break, close_notify, exit 0', T, async () => {
   const port = await freePort();
-  const s = cli('server', '--port', String(port), '--once');
+  const s = cli('server', '--port', String(port), ...cliTestServer(), '--once');
   await s.waitFor('Waiting for a connection...');
-  const cl = opensslClient(port, { msg: true });
+  const cl = opensslClient(port, { msg: true, extra: ['-verify_return_error'] });
   await s.waitFor('Client connected successfully');
   cl.write('hello\n');
   await cl.waitFor(/^I hear ya fa shizzle!$/m);
@@ -114,7 +109,7 @@ test('microtls client <-> microtls server: break, then the server takes the next
 
 test('server --require-client-cert: a client without a certificate fails, the next one with a certificate gets in', T, async () => {
   const port = await freePort();
-  const s = cli('server', '--port', String(port), '--require-client-cert');
+  const s = cli('server', '--port', String(port), ...cliTestServer(), ...cliTestCa(), '--require-client-cert');
   await s.waitFor('Waiting for a connection...');
   const bad = opensslClient(port);
   await bad.waitFor(/alert certificate required/);
@@ -130,7 +125,7 @@ test('server --require-client-cert: a client without a certificate fails, the ne
 
 test('client --cert/--key authenticates to s_server -Verify 1; --insecure accepts an untrusted server', T, async () => {
   const srv = await opensslServer({ clientAuth: 'require' });
-  const c = cli('client', '--port', String(srv.port), '--cert', pki('client-ed25519.crt'), '--key', pki('client-ed25519.key'));
+  const c = cli('client', '--port', String(srv.port), ...cliTestCa(), '--cert', pki('client-ed25519.crt'), '--key', pki('client-ed25519.key'));
   c.write('auth\n');
   await c.waitFor(/^Received: htua$/m);
   c.endInput();
@@ -160,7 +155,7 @@ test('client --keylog writes NSS lines identical to openssl s_server -keylogfile
   const ours = join(dir, 'microtls.keys');
   const theirs = join(dir, 'openssl.keys');
   const srv = await opensslServer({ msg: true, extra: ['-keylogfile', theirs] });
-  const c = cli('client', '--port', String(srv.port), '--keylog', ours);
+  const c = cli('client', '--port', String(srv.port), ...cliTestCa(), '--keylog', ours);
   c.write('keys\n');
   await c.waitFor(/^Received: syek$/m);
   c.endInput();
@@ -184,7 +179,7 @@ test('client --keylog writes NSS lines identical to openssl s_server -keylogfile
 
 test('client -v prints the engine debug log with state names', T, async () => {
   const srv = await opensslServer();
-  const c = cli('client', '--port', String(srv.port), '-v');
+  const c = cli('client', '--port', String(srv.port), ...cliTestCa(), '-v');
   c.write('v\n');
   await c.waitFor(/^Received: v$/m);
   c.endInput();
@@ -204,7 +199,7 @@ test('client --ciphers / --groups with unknown names: ERROR naming them, exit 1'
 
 test('client --ciphers and --groups choose what s_server negotiates', T, async () => {
   const srv = await opensslServer({ msg: true });
-  const c = cli('client', '--port', String(srv.port), '--ciphers', 'TLS_CHACHA20_POLY1305_SHA256',
+  const c = cli('client', '--port', String(srv.port), ...cliTestCa(), '--ciphers', 'TLS_CHACHA20_POLY1305_SHA256',
     '--groups', 'secp384r1', '--sigalgs', 'ecdsa_secp256r1_sha256');
   c.endInput();
   assert.equal(await c.waitExit(), 0, c.output());
@@ -234,3 +229,25 @@ test('demo: handshake and one exchange in one process, negotiated parameters pri
   assert.match(out, /^Negotiated: TLSv1\.3 TLS_[A-Z0-9_]+, group [a-z0-9]+, signature ecdsa_secp256r1_sha256$/m);
   assert.match(out, /^Handshake time: \d+\.\d ms$/m);
 });
+
+test('the defaults are the shipped demo PKI, not the test PKI: s_client verifies the server with demo-pki/ca.crt, the client refuses a test PKI server', T, async () => {
+  const port = await freePort();
+  const s = cli('server', '--port', String(port), '--once');
+  await s.waitFor('Waiting for a connection...');
+  const cl = opensslClient(port, { extra: ['-CAfile', demoPkiFile('ca.crt'), '-verify_return_error'] });
+  await s.waitFor('Client connected successfully');
+  cl.endInput();
+  assert.equal(await s.waitExit(), 0, s.output());
+  await cl.waitExit();
+  assert.match(cl.output(), /^depth=1 O = microtls demo, CN = .*microtls Demo Intermediate/m);
+  assert.match(cl.stdout(), /Verify return code: 0 \(ok\)/);
+  assert.match(s.stderr(), /^Note: using the public demo PKI in .+demo-pki.* \(insecure: its keys are published/m);
+
+  const srv = await opensslServer();
+  const c = cli('client', '--port', String(srv.port));
+  c.endInput();
+  assert.equal(await c.waitExit(), 1);
+  assert.match(c.stderr(), /^ERROR: .+ \(err -303, UNKNOWN_CA\)$/m);
+  await srv.waitFor(/alert unknown ca/);
+});
+

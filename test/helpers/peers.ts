@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import tls from 'node:tls';
-import { packageRoot, pkiFile } from '../../ports/node/files.js';
+import { packageRoot } from '../../ports/node/files.js';
 
 /** Default bound for any single wait (ms). */
 export const WAIT_MS = 8000;
@@ -51,6 +51,11 @@ export function within<T>(p: Promise<T>, ms: number, what: string, onTimeout?: (
 // --- the test PKI ---
 
 let pkiReady = false;
+
+/** A file of the project's test PKI (build/pki/NAME), made by scripts/make-pki.mjs. */
+function pkiFile(name: string): string {
+  return join(packageRoot(), 'build', 'pki', name);
+}
 
 /** Absolute path of a test PKI file (build/pki/NAME); makes the PKI first when it is missing. */
 export function pki(name: string): string {
@@ -170,11 +175,16 @@ export function spawnProc(cmd: string, args: string[]): Proc {
   return proc;
 }
 
-/** bin/microtls.mjs as a child process (it defaults to the test PKI, so that is made first). */
+/** bin/microtls.mjs as a child process (its defaults are the demo PKI: tests name test PKI files explicitly). */
 export function microtlsCli(...args: string[]): Proc {
-  pki('ca.crt');
   return spawnProc(process.execPath, [join(packageRoot(), 'bin', 'microtls.mjs'), ...args]);
 }
+
+/** CLI flags for trust in the test PKI (a client, or a server verifying test PKI client certificates). */
+export const cliTestCa = (): string[] => ['--ca', pki('ca.crt')];
+
+/** CLI server flags for the test PKI's server-ecdsa chain and key, the certificate openssl peers verify by default. */
+export const cliTestServer = (): string[] => ['--cert', pki('server-ecdsa-chain.crt'), '--key', pki('server-ecdsa.key')];
 
 // --- openssl ---
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { simulate, type SimulateIo } from '../../ports/node/simulate.js';
+import { simulate, type SimulateIo } from '../../ports/node/cli/simulate.js';
 
 function capture(): SimulateIo & { stdout: string; stderr: string } {
   const io = {

@@ -310,6 +310,8 @@ test('mutated responses: only TlsFailure is thrown, and only unread bytes may ch
         default: b = Uint8Array.from([...b.subarray(0, at), ...b.subarray(at + 1)]);
       }
     }
+    // A mutation can write the byte that was there already: that response is the original, not a mutant.
+    if (b.length === src.length && b.every((x, i) => x === src[i])) continue;
     let outcome = 'accepted';
     try {
       checkOcspResponse(b, forLeaf, intermediate, opts());

@@ -40,7 +40,7 @@ export interface FleetOptions {
   pauseMs: number;
   /** A connection not finished this long after it started fails with TIMEOUT (virtual ms). */
   timeoutMs: number;
-  /** Test PKI files' contents: trust anchor, the server profile's chain and key. */
+  /** PKI files' contents: trust anchor, the server profile's chain and key. */
   pki: { ca: Uint8Array | string; serverChain: Uint8Array | string; serverKey: Uint8Array | string };
   /** Called now and then while running: devices finished, virtual time. */
   onProgress?: (devicesDone: number, virtualMs: number) => void;

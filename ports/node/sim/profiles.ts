@@ -1,7 +1,8 @@
 // Configurations a simulated server or device can run, in one table. A
 // device offers exactly its profile's suite, group and signature scheme; a
 // server prefers its profile's but accepts every suite and group, and its
-// profile picks its certificate (from the test PKI).
+// profile picks its certificate (by name: `microtls simulate` takes it
+// from the demo PKI, tests from the test PKI; both have these names).
 import { CipherSuite as CS, NamedGroup as G, SignatureScheme as S } from '../../../core/registry.js';
 
 export interface Profile {
@@ -9,7 +10,7 @@ export interface Profile {
   cipherSuites: number[];
   groups: number[];
   signatureSchemes: number[];
-  /** Server certificate: a test PKI name (NAME-chain.crt is used when it exists) and NAME.key. */
+  /** Server certificate: a PKI name (NAME-chain.crt is used when it exists) and NAME.key. */
   serverCert: string;
 }
 

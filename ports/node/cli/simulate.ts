@@ -3,11 +3,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { pkiFile } from './files.js';
-import { runFleet, type FleetOptions, type HandshakeKind } from './sim/fleet.js';
-import { describeLink, parseLink } from './sim/link.js';
-import { PROFILES, profile } from './sim/profiles.js';
-import { aggregate, aggregateTable, connectionTable, reportJson } from './sim/report.js';
+import { runFleet, type FleetOptions, type HandshakeKind } from '../sim/fleet.js';
+import { describeLink, parseLink } from '../sim/link.js';
+import { PROFILES, profile } from '../sim/profiles.js';
+import { aggregate, aggregateTable, connectionTable, reportJson } from '../sim/report.js';
+import type { Command } from './command.js';
+import { demoPkiFile } from './demo-pki.js';
 
 export const SIMULATE_HELP = `usage: microtls simulate [options]
 One server and N devices on one superloop over simulated links. Each device
@@ -55,10 +56,10 @@ function count(v: string | undefined, name: string, def: number, min: number): n
   return Number(v);
 }
 
-/** The server certificate chain of a test PKI name (NAME-chain.crt when there is one). */
+/** The server certificate chain of a demo PKI name (NAME-chain.crt when there is one). */
 function serverChainFile(name: string): string {
-  const chain = pkiFile(name + '-chain.crt');
-  return existsSync(chain) ? chain : pkiFile(name + '.crt');
+  const chain = demoPkiFile(name + '-chain.crt');
+  return existsSync(chain) ? chain : demoPkiFile(name + '.crt');
 }
 
 /** Fleet options and the JSON file from the arguments after "simulate" (null for --help); throws an Error on bad ones. */
@@ -76,7 +77,7 @@ export function simulateOptions(args: string[]): { fleet: FleetOptions; json: st
     try {
       return readFileSync(path, 'latin1');
     } catch {
-      throw new Error('cannot read ' + path + ' (the test PKI is made by npm run build)');
+      throw new Error('cannot read ' + path + ' (the demo PKI ships in ports/node/demo-pki)');
     }
   };
   const fleet: FleetOptions = {
@@ -92,7 +93,7 @@ export function simulateOptions(args: string[]): { fleet: FleetOptions; json: st
     spacingMs: 20,
     pauseMs: 1000,
     timeoutMs: 60_000,
-    pki: { ca: read(pkiFile('ca.crt')), serverChain: read(serverChainFile(cert)), serverKey: read(pkiFile(cert + '.key')) },
+    pki: { ca: read(demoPkiFile('ca.crt')), serverChain: read(serverChainFile(cert)), serverKey: read(demoPkiFile(cert + '.key')) },
   };
   return { fleet, json: v.json ?? null };
 }
@@ -147,3 +148,7 @@ export async function simulate(args: string[], io: SimulateIo = processIo): Prom
   }
   return agg.failed > 0 ? 1 : 0;
 }
+
+export const simulateCommand: Command = {
+  name: 'simulate', summary: 'a device fleet and a server on simulated links', run: (args) => simulate(args),
+};

@@ -1,15 +1,19 @@
-// The CLI's issue-3 flags driven as a user would (bin/microtls.mjs spawned,
-// lines on its standard input): the seed book's resumption and early data
+// The CLI's session, PSK, KeyUpdate and extension flags driven as a user
+// would (bin/microtls.mjs spawned, lines on its standard input): the seed
+// book's resumption and early data
 // flow (--sess-out, then --sess-in with --early-data) against the microtls
 // server and against openssl s_server, external PSKs against openssl, "k" /
 // "K" KeyUpdate lines, and the extension flags (--alpn, --servername,
-// --ocsp / --status, --max-frag, --record-size-limit, --tickets).
+// --ocsp / --status, --max-frag, --record-size-limit, --tickets). Against
+// openssl the CLI is given the test PKI (--ca, --cert/--key); CLI against
+// CLI runs on its defaults, the demo PKI.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { exchange, microConnect, shutdown } from '../helpers/microtls.js';
 import {
-  cleanup, clientHellos, freePort, handshakeMessages, microtlsCli, opensslClient, opensslServer, pki, serverHelloExtensions, type Proc,
+  cleanup, clientHellos, cliTestCa, cliTestServer, freePort, handshakeMessages, microtlsCli, opensslClient, opensslServer, pki,
+  serverHelloExtensions, type Proc,
 } from '../helpers/peers.js';
 import { PSK_HEX, PSK_IDENTITY, opensslPsk, tempPath } from '../helpers/psk.js';
 
@@ -66,7 +70,7 @@ test('seed flow vs the microtls CLI server: --sess-out, --sess-in --early-data a
 test('seed flow vs openssl s_server -early_data: session saved, resumed, 0-RTT printed by s_server', T, async () => {
   const srv = await opensslServer({ mode: 'plain', naccept: 2, extra: ['-early_data'] });
   const file = tempPath('session.bin');
-  const c1 = microtlsCli('client', '--port', String(srv.port), '--sess-out', file);
+  const c1 = microtlsCli('client', '--port', String(srv.port), ...cliTestCa(), '--sess-out', file);
   c1.write('hello\n');
   await srv.waitFor(/^hello$/m);
   srv.write('hi there\n');
@@ -74,7 +78,7 @@ test('seed flow vs openssl s_server -early_data: session saved, resumed, 0-RTT p
   c1.endInput();
   assert.equal(await c1.waitExit(), 0, c1.output());
 
-  const c2 = microtlsCli('client', '--port', String(srv.port), '--sess-in', file, '--early-data', 'early bird');
+  const c2 = microtlsCli('client', '--port', String(srv.port), ...cliTestCa(), '--sess-in', file, '--early-data', 'early bird');
   await srv.waitFor(/early bird/);
   srv.write('welcome\n');
   await c2.waitFor(/^Received: welcome$/m);
@@ -90,7 +94,7 @@ test('seed flow vs openssl s_server -early_data: session saved, resumed, 0-RTT p
 test('--early-data to an openssl s_server that cannot open the ticket: not reused, rejected, sent again', T, async () => {
   const issuer = await opensslServer({ mode: 'plain', extra: ['-early_data'] });
   const file = tempPath('session.bin');
-  const first = microtlsCli('client', '--port', String(issuer.port), '--sess-out', file);
+  const first = microtlsCli('client', '--port', String(issuer.port), ...cliTestCa(), '--sess-out', file);
   first.write('abc\n');
   await issuer.waitFor(/^abc$/m);
   issuer.write('def\n');
@@ -100,7 +104,7 @@ test('--early-data to an openssl s_server that cannot open the ticket: not reuse
   await issuer.waitExit();
 
   const srv = await opensslServer();
-  const c = await cliClient(srv.port, ['--sess-in', file, '--early-data', 'not lost'], [], 1);
+  const c = await cliClient(srv.port, [...cliTestCa(), '--sess-in', file, '--early-data', 'not lost'], [], 1);
   assert.equal(c.stdout(), SEND_TO + 'Resuming session\nEarly Data: not lost\nSession is not reused\nEarly Data was rejected\n' +
     'Sending the early data as normal data\nReceived: tsol ton\nEnd of TLS Client\n');
 });
@@ -115,7 +119,7 @@ test('--sess-in with an expired session: Session is not reused, full handshake',
   writeFileSync(file, peer.conn.getSession()!);
   await shutdown(peer);
 
-  const c = await cliClient(srv.port, ['--sess-in', file], ['new']);
+  const c = await cliClient(srv.port, [...cliTestCa(), '--sess-in', file], ['new']);
   assert.equal(c.stdout(), SEND_TO + 'Resuming session\nSession is not reused\nReceived: wen\nEnd of TLS Client\n');
 });
 
@@ -158,7 +162,7 @@ for (const only of [false, true]) {
 
 test('client "k" and "K" lines send KeyUpdate to s_server (the second asks for one back); data still flows', T, async () => {
   const srv = await opensslServer({ mode: 'plain', msg: true });
-  const c = microtlsCli('client', '--port', String(srv.port));
+  const c = microtlsCli('client', '--port', String(srv.port), ...cliTestCa());
   c.write('k\nK\ndata\n');
   await srv.waitFor(/^data$/m);
   srv.write('reply\n');
@@ -179,7 +183,7 @@ test('client "k" and "K" lines send KeyUpdate to s_server (the second asks for o
 
 test('--alpn: client vs s_server -alpn, server vs s_client -alpn; the negotiated protocol printed', T, async () => {
   const srv = await opensslServer({ extra: ['-alpn', 'http/1.1'] });
-  const c = await cliClient(srv.port, ['--alpn', 'h2,http/1.1'], ['x']);
+  const c = await cliClient(srv.port, [...cliTestCa(), '--alpn', 'h2,http/1.1'], ['x']);
   assert.equal(c.stdout(), SEND_TO + 'ALPN protocol: http/1.1\nReceived: x\nEnd of TLS Client\n');
 
   const { s, port } = await cliServer('--alpn', 'h2,http/1.1');
@@ -204,7 +208,7 @@ test('server --servername: its own name is served, another gets unrecognized_nam
 });
 
 test('server --ocsp staples to s_client -status; client --status checks s_server -status_file', T, async () => {
-  const { s, port } = await cliServer('--ocsp', pki('ocsp-good.der'));
+  const { s, port } = await cliServer(...cliTestServer(), '--ocsp', pki('ocsp-good.der'));
   const cl = opensslClient(Number(port), { extra: ['-status'] });
   await s.waitFor('Client connected successfully');
   cl.endInput();
@@ -213,11 +217,11 @@ test('server --ocsp staples to s_client -status; client --status checks s_server
   await s.stop();
 
   const srv = await opensslServer({ extra: ['-status_file', pki('ocsp-good.der')] });
-  const c = await cliClient(srv.port, ['--status'], ['ocsp']);
+  const c = await cliClient(srv.port, [...cliTestCa(), '--status'], ['ocsp']);
   assert.equal(c.stdout(), SEND_TO + 'OCSP response: good\nReceived: psco\nEnd of TLS Client\n');
 
   const revoked = await opensslServer({ cert: 'server-revoked', chain: 'intermediate.crt', extra: ['-status_file', pki('ocsp-revoked.der')] });
-  const r = microtlsCli('client', '--port', String(revoked.port), '--status');
+  const r = microtlsCli('client', '--port', String(revoked.port), ...cliTestCa(), '--status');
   r.endInput();
   assert.equal(await r.waitExit(), 1);
   assert.match(r.stderr(), /^ERROR: handshake failed: .+ \(err -315, CERT_REVOKED\)$/m);
@@ -227,7 +231,7 @@ test('server --ocsp staples to s_client -status; client --status checks s_server
 // test/interop/extensions.test.ts checks the record sizes on the wire.)
 test('--max-frag 512 asks s_server for 512-byte records', T, async () => {
   const srv = await opensslServer({ msg: true });
-  const c = await cliClient(srv.port, ['--max-frag', '512'], ['fragment']);
+  const c = await cliClient(srv.port, [...cliTestCa(), '--max-frag', '512'], ['fragment']);
   assert.equal(c.stdout(), SEND_TO + 'Received: tnemgarf\nEnd of TLS Client\n');
   await srv.waitExit();
   assert.ok(clientHellos(srv.stdout())[0].extensions.includes(MAX_FRAGMENT_LENGTH));
@@ -243,7 +247,7 @@ test('--record-size-limit on both CLI sides', T, async () => {
   await s.stop();
 });
 
-test('bad issue-3 flag values: ERROR naming them (BAD_CONFIG), exit 1', T, async () => {
+test('bad values of the session, PSK and extension flags: ERROR naming them (BAD_CONFIG), exit 1', T, async () => {
   const cases: [string[], RegExp][] = [
     [['client', '--max-frag', '100'], /bad --max-frag '100'/],
     [['client', '--psk-identity', 'a', '--psk-key', 'xyz'], /--psk-key must be hex digits/],
