@@ -147,7 +147,8 @@ blocks); every later connection returns to the figure after the first.
 ## Memory on the stock CLI (${s.total.toLocaleString('en')} blocks of ${s.blockSize} bytes, code copied into RAM)
 
 Loaded: ${s.loaded} blocks (${num(s.loaded * s.blockSize / 1024)} KiB); one connection peaks at +${s.connections[0].peak - s.connections[0].before} blocks.
-The same bundle with its code copied into a 12,000-block store does not load; run it from Storage on a board (README).
+Copied into RAM the bundle alone takes more than 12,000 of these larger blocks, so it cannot fit a 12,000-block
+board that way: run it from Storage (README).
 
 ## CPU time per handshake (espruino-12k on this host)
 
