@@ -46,7 +46,7 @@ interface MemoryFigures {
   /** Blocks in use once the bundle is loaded (and require("net"), require("crypto") made). */
   loaded: number;
   /** Per connection: blocks before, at the sampled peak, with the connection secure, after close. */
-  connections: { before: number; peak: number; secure: number; after: number }[];
+  connections: { before: number; peak: number; secure: number; after: number; arena: number }[];
 }
 
 /** Runs the bundle and `connections` with memory sampling; the reports and the load figure. */
@@ -60,7 +60,7 @@ async function memoryRun(bin: string, bundle: string, port: number, n: number): 
   const memory = run.reports.find((r) => r.memory)!.memory as { blocksize: number; total: number };
   return {
     binary: bin, blockSize: memory.blocksize, total: memory.total, loaded,
-    connections: reports.map((r) => ({ before: r.before, peak: r.peak, secure: r.secure, after: r.after })),
+    connections: reports.map((r) => ({ before: r.before, peak: r.peak, secure: r.secure, after: r.after, arena: r.arena })),
   };
 }
 
@@ -139,6 +139,8 @@ ${table(['figure', 'blocks', 'target', ''], [
     ...b.connections.slice(1).map((c, i) => ['after close of connection ' + (i + 2) + ' (vs. after the first)', signed(c.after - first.after),
       'within ' + TARGETS.drift, ok(Math.abs(c.after - first.after) <= TARGETS.drift)]),
   ])}
+Of the peak, the connection's arena is ${first.arena.toLocaleString('en')} bytes (about ${Math.ceil(first.arena / b.blockSize)} blocks); the rest is
+the connection's objects (context, handshake state, record protection) and what the handshake allocates on the way.
 Per connection (blocks): ${b.connections.map((c, i) => `#${i + 1} before ${c.before}, peak ${c.peak}, secure ${c.secure}, after ${c.after}`).join('; ')}.
 What the first connection leaves is paid once: Espruino creates its built-in prototypes (typed arrays,
 string and array methods) and the net module's state on first use (a plain net connection alone keeps 40

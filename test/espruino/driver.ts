@@ -33,6 +33,8 @@ export interface DriverReport {
   secure: number;
   peak: number;
   after: number;
+  /** The connection's arena (Connection.arenaBytes). */
+  arena: number;
 }
 
 const PATTERN = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -75,7 +77,7 @@ function run(i) {
   }
   var r = RUNS[i];
   var hide = r.hide || [];
-  var out = { i: i, events: [], reply: '', error: null, thrown: null, before: mem(), secure: 0, peak: 0, after: 0 };
+  var out = { i: i, events: [], reply: '', error: null, thrown: null, before: mem(), secure: 0, peak: 0, after: 0, arena: 0 };
   out.peak = out.before;
   var saved = {};
   for (var h = 0; h < hide.length; h++) {
@@ -92,6 +94,7 @@ function run(i) {
     }, function () {
       out.events.push('secure');
       out.secure = mem();
+      out.arena = c.conn.arenaBytes;
       c.write(line(r.size) + '\\n');
     });
   } catch (e) {
