@@ -51,6 +51,8 @@ export const targets = {
     es5: true,
     // Espruino hoists nothing: see scripts/espruino-hoist.mjs.
     declareBeforeUse: true,
+    // Espruino keeps property names in RAM: private member names are shortened (build-dist.mjs).
+    shortPrivateNames: true,
   },
 };
 
