@@ -18,6 +18,8 @@ export const profiles = {
   full: 'core/index.js',
   'client-ecdhe': 'core/profiles/client-ecdhe.js',
   'client-psk': 'core/profiles/client-psk.js',
+  /** The crypto toolkit alone (no TLS engine): microtls/crypto. */
+  crypto: 'core/profiles/crypto.js',
 };
 
 const MODDABLE_PORT = 'ports/moddable/index.js';
@@ -36,6 +38,8 @@ export const targets = {
       full: [profiles.full, MODDABLE_PORT],
       'client-ecdhe': [profiles['client-ecdhe'], MODDABLE_PORT],
       'client-psk': [profiles['client-psk'], MODDABLE_PORT],
+      // The toolkit and on-device provisioning, without the socket port (which would bring the engine).
+      crypto: [profiles.crypto, 'ports/moddable/provision.js'],
     },
     esbuild: { format: 'esm', target: 'es2022', supported: { 'class-static-field': false } },
   },
@@ -59,9 +63,10 @@ export const targets = {
 /**
  * Our modules and noble's have no getters with side effects, so reading a
  * property never keeps code alive: that lets unused providers, groups and
- * hashes (built by calls at module level) fall away.
+ * hashes (built by calls at module level) fall away. oid() (core/x509/der.ts)
+ * only computes bytes, so unused OID constants fall away too.
  */
-export const treeshake = { propertyReadSideEffects: false };
+export const treeshake = { propertyReadSideEffects: false, manualPureFunctions: ['oid'] };
 
 const ENTRY = '\0microtls-entry';
 

@@ -2,7 +2,7 @@
 // mode), the microtls engine's CPU time per side in memory against the crypto
 // floor, and the handshake over loopback TCP with each end in its own process
 // (wall time, CPU per side), microtls and node:tls side by side.
-import { arenaLayout, type CryptoProvider } from '../core/index.js';
+import type { CryptoProvider } from '../core/index.js';
 import {
   CERTS, DEFAULT_CONFIG, SUITE_LABEL, changed, configLabel, configurations, loadProviders, microContextFor, modeOf,
   type Config, type Selection,
@@ -172,7 +172,7 @@ function engineRuns(c: Config, providers: Map<string, CryptoProvider>, o: Handsh
     const server = summarize(t.server);
     out[name] = {
       client, server, processCpuMs: t.processCpuMs, wire: t.wire,
-      arena: { client: arenaLayout(cctx).total, server: arenaLayout(sctx).total },
+      arena: { client: cctx.arenaLayout().total, server: sctx.arenaLayout().total },
       floor,
       overFloor: { client: ratio(client.median, floor.clientMs), server: ratio(server.median, floor.serverMs) },
     };

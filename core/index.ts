@@ -1,21 +1,52 @@
-// The full entry point: the engine with every feature, the noble crypto
-// provider and X.509 as defaults. (Smaller profiles build a Context from
-// core/engine/context.ts with the pieces they need.)
+// The full entry point: the engine with every feature and both sides, the
+// noble crypto provider and X.509 as defaults. (The client profiles build a
+// client-only Context with the pieces they need.)
+import type { ContextOptions } from './config.js';
 import { nobleProvider } from './crypto/noble.js';
+import { ClientConnection, clientConnections } from './engine/client-connection.js';
+import type { Connection } from './engine/connection.js';
 import { Context as EngineContext } from './engine/context.js';
-import type { ContextOptions } from './engine/types.js';
-import { withDefaults } from './profiles/defaults.js';
+import { clientCertificates } from './handshake/client-certificates.js';
+import { ServerConnection, serverConnections } from './engine/server-connection.js';
+import { withDefaults, type ProfileDefaults } from './profiles/defaults.js';
+import { CipherSuite, NamedGroup, SignatureScheme as S } from './registry.js';
 import { x509Support } from './x509/support.js';
 
-/** A Context whose crypto provider and certificate support default to noble and core/x509. */
-export class Context extends EngineContext {
-  constructor(options: ContextOptions) {
-    super(withDefaults(options, { crypto: nobleProvider, certificates: x509Support }));
+export type Side = 'client' | 'server';
+
+/** Everything the noble provider does, in our order of preference. */
+const defaults: ProfileDefaults = {
+  crypto: nobleProvider,
+  certificates: x509Support,
+  cipherSuites: [CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256],
+  groups: [NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1, NamedGroup.secp521r1, NamedGroup.x448],
+  signatureSchemes: [
+    S.ecdsa_secp256r1_sha256, S.ecdsa_secp384r1_sha384, S.ecdsa_secp521r1_sha512,
+    S.ed25519, S.ed448,
+    S.rsa_pss_rsae_sha256, S.rsa_pss_rsae_sha384, S.rsa_pss_rsae_sha512,
+    S.rsa_pss_pss_sha256, S.rsa_pss_pss_sha384, S.rsa_pss_pss_sha512,
+    // Only for certificate signatures: TLS 1.3 never uses PKCS#1 v1.5 in CertificateVerify.
+    S.rsa_pkcs1_sha256, S.rsa_pkcs1_sha384, S.rsa_pkcs1_sha512,
+  ],
+};
+
+/** The class newConnection() answers: ClientConnection or ServerConnection, Connection when the side is not known when compiling. */
+export type ConnectionFor<S extends Side> = [S] extends ['client'] ? ClientConnection : [S] extends ['server'] ? ServerConnection : Connection;
+
+/**
+ * A Context for either side whose crypto provider and certificate support
+ * default to noble and core/x509; `new Context({ side: 'client', ... })
+ * .newConnection()` is a ClientConnection.
+ */
+export class Context<S extends Side = Side> extends EngineContext<ConnectionFor<S>> {
+  constructor(options: ContextOptions & { side: S }) {
+    super(withDefaults(options, defaults), { client: clientConnections(clientCertificates), server: serverConnections });
   }
 }
 
-export { Connection, arenaLayout, type ErrorInfo, type ArenaLayout } from './engine/connection.js';
-export type { CertificateSupport, ContextOptions, Io, Negotiated, VerifyMode } from './engine/types.js';
+export { Connection, type ErrorInfo, type ArenaLayout } from './engine/connection.js';
+export { ClientConnection, ServerConnection };
+export type { CertificateSupport, ContextOptions, Io, Negotiated, VerifyMode } from './config.js';
 export { Alert, ErrorCode, Status, alertName, errorMessage, errorName } from './errors.js';
 export {
   CipherSuite, NamedGroup, SignatureScheme,

@@ -76,6 +76,11 @@ export const SignatureScheme = {
   rsa_pss_pss_sha512: 0x080b,
 } as const;
 
+/** The hash of each TLS 1.3 suite (its name's last part). */
+export function suiteHash(suite: number): 'sha256' | 'sha384' {
+  return suite === CipherSuite.TLS_AES_256_GCM_SHA384 ? 'sha384' : 'sha256';
+}
+
 export const TLS13 = 0x0304;
 export const TLS12 = 0x0303;
 

@@ -1,7 +1,9 @@
 // npm run size: bytes of every bundle x profile in dist/ (as shipped,
 // minified, minified + gzip -9), then which feature modules each bundle
 // holds (rollup's per-module rendered sizes), to show what tree-shaking
-// kept out. Builds dist/ first when it is stale.
+// kept out. Builds dist/ first when it is stale. Fails (exit 1) when a
+// bundle holds a module its profile must not (a server side in a client
+// bundle, X.509 in a PSK bundle) or is over its budget.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -25,7 +27,26 @@ const FEATURES = {
   'AES-CCM': '/core/crypto/aes-ccm.js',
   'server machine': '/core/handshake/server.js',
   'ticket sealing': '/core/session/ticket.js',
+  'TLS engine': '/core/engine/',
+  'crypto toolkit': '/core/toolkit/',
+  'replay guard': '/core/session/replay.js',
 };
+
+/** What a profile's bundles must not hold (by FEATURES name). */
+const CLIENT_ONLY = ['server machine', 'ticket sealing', 'replay guard'];
+const FORBIDDEN = {
+  'client-ecdhe': CLIENT_ONLY,
+  'client-psk': CLIENT_ONLY.concat(['X.509', 'RSA', 'sig verify/sign', 'NIST curves', 'Ed448']),
+  crypto: CLIENT_ONLY.concat(['TLS engine']),
+};
+
+/** Budgets in bytes, minified + gzip -9 (issue 9). */
+const BUDGETS = {
+  'moddable client-psk': 30000,
+  'moddable client-ecdhe': 58000,
+  'espruino client-psk': 24000,
+};
+const problems = [];
 
 const pad = (s, n) => String(s).padStart(n);
 console.log('target     profile         bytes   minified   gzipped');
@@ -36,12 +57,18 @@ for (const [target, t] of Object.entries(targets)) {
     const format = t.esbuild.format === 'esm' ? 'esm' : undefined;
     const min = (await esbuild.transform(code, { minify: true, format, target: t.es5 ? 'es5' : t.esbuild.target, legalComments: 'none' })).code;
     const gz = gzipSync(min, { level: 9 }).length;
-    console.log(target.padEnd(10), profile.padEnd(13), pad(code.length, 7), pad(min.length, 10), pad(gz, 9));
+    const budget = BUDGETS[target + ' ' + profile];
+    console.log(target.padEnd(10), profile.padEnd(13), pad(code.length, 7), pad(min.length, 10), pad(gz, 9), budget ? ' (budget ' + budget + ')' : '');
+    if (budget && gz > budget) problems.push(target + ' ' + profile + ': ' + gz + ' bytes, over the budget of ' + budget);
     const bundle = await rollup(bundleOptions(target, profile));
     const { output } = await bundle.generate({ format: 'es' });
     await bundle.close();
     const modules = Object.entries(output[0].modules).filter(([, m]) => m.renderedLength > 0).map(([id]) => id);
-    contents.push([target + ' ' + profile, Object.values(FEATURES).map((f) => (modules.some((id) => id.includes(f)) ? 'yes' : '-'))]);
+    const has = Object.values(FEATURES).map((f) => modules.some((id) => id.includes(f)));
+    contents.push([target + ' ' + profile, has.map((h) => (h ? 'yes' : '-'))]);
+    Object.keys(FEATURES).forEach((name, i) => {
+      if (has[i] && (FORBIDDEN[profile] ?? []).includes(name)) problems.push(target + ' ' + profile + ' holds ' + name + ' (' + FEATURES[name] + ')');
+    });
   }
 }
 console.log('\n(dist/node is tsc output, not a bundle: its size is the sum of the modules an application imports.)');
@@ -50,4 +77,8 @@ const names = Object.keys(FEATURES);
 console.log(''.padEnd(24) + names.map((n) => n.padStart(Math.max(n.length, 3) + 2)).join(''));
 for (const [name, cells] of contents) {
   console.log(name.padEnd(24) + cells.map((c, i) => c.padStart(Math.max(names[i].length, 3) + 2)).join(''));
+}
+if (problems.length > 0) {
+  console.log('\nFAILED:\n  ' + problems.join('\n  '));
+  process.exit(1);
 }

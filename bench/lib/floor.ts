@@ -19,6 +19,7 @@ import type { Certificate } from '../../core/x509/certificate.js';
 import { bytesEqual } from '../../core/x509/der.js';
 import { hkdfExpand } from '../../core/crypto/hkdf.js';
 import { schemeAlgorithm, schemeAllowedInCertificateVerify } from '../../core/crypto/schemes.js';
+import { ownSchemes } from '../../core/handshake/authentication.js';
 import type { CryptoProvider, HashName, PrivateKey, PublicKey, SignatureAlgorithm } from '../../core/crypto/types.js';
 import { CipherSuite, NamedGroup, schemeName, type Context } from '../../core/index.js';
 import type { Config, Mode } from './configs.js';
@@ -150,7 +151,7 @@ export function cryptoFloor(
     cvVerify('client', sctx, serverScheme);
     cvSign('server', sctx, serverScheme);
     if (mode.clientCert) {
-      const clientScheme = cctx.ownSchemes().find(schemeAllowedInCertificateVerify)!;
+      const clientScheme = ownSchemes(cctx).find(schemeAllowedInCertificateVerify)!;
       chainVerify('server', cctx, sctx.anchors);
       cvVerify('server', cctx, clientScheme);
       cvSign('client', cctx, clientScheme);

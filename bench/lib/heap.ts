@@ -3,7 +3,7 @@
 // concurrent sweeping, heap use read right after a full GC drifts by a few
 // hundred KB from one GC to the next, more than a connection keeps.
 import { GCProfiler, getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
-import { Status, arenaLayout, type ArenaLayout, type Context, type CryptoProvider } from '../../core/index.js';
+import { Status, type ArenaLayout, type Context, type CryptoProvider } from '../../core/index.js';
 import type { Connection } from '../../core/engine/connection.js';
 import {
   DEFAULT_CONFIG, configLabel, configurations, loadProviders, microContextFor, modeOf,
@@ -142,7 +142,7 @@ function handshakeHeap(c: Config, cctx: Context, sctx: Context): HandshakeHeap {
     kept.client.push(client - used());
   }
   return {
-    arena: { client: arenaLayout(cctx), server: arenaLayout(sctx) },
+    arena: { client: cctx.arenaLayout(), server: sctx.arenaLayout() },
     allocated: h.bytes,
     retained: { client: summarize(kept.client).median, server: summarize(kept.server).median },
     gcs: h.gcs,

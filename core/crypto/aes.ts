@@ -8,7 +8,7 @@
 import { readBE32 } from '../bytes/be32.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
 
-const SBOX = new Uint8Array(256);
+export const SBOX = new Uint8Array(256);
 const T0 = new Uint32Array(256);
 const T1 = new Uint32Array(256);
 const T2 = new Uint32Array(256);
@@ -48,8 +48,8 @@ function subWord(t: number): number {
 
 /** An AES-128/192/256 encryption key schedule, rekeyable in place. */
 export class Aes {
-  private readonly rk = new Uint32Array(60);
-  private rounds = 0;
+  readonly rk = new Uint32Array(60);
+  rounds = 0;
   /** Keystream scratch for ctr(). */
   private readonly ks = new Uint32Array(4);
 

@@ -1,6 +1,8 @@
 // (EC)DHE groups for key_share (RFC 8446 4.2.8.2 and 7.4). Every private key
 // comes from the caller's `random`: noble must never reach for its own RNG
 // (XS has no crypto.getRandomValues).
+import { pow } from '@noble/curves/abstract/modular.js';
+import { montgomery } from '@noble/curves/abstract/montgomery.js';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { x448 } from '@noble/curves/ed448.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
@@ -79,3 +81,23 @@ export function keyExchangeFor(group: number): KeyExchange | undefined {
   }
   return undefined;
 }
+
+const P25519 = BigInt('0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffed');
+
+/**
+ * X25519 by noble's Montgomery ladder alone (RFC 7748 5), without the
+ * Edwards fixed-base tables noble's x25519 uses for key generation: key
+ * generation costs a second ladder, and a bundle without Ed25519 saves the
+ * Edwards curve code (the client-psk profile).
+ */
+export const x25519LadderGroup: KeyExchange = montgomeryGroup(NamedGroup.x25519, /* @__PURE__ */ montgomery({
+  P: P25519,
+  type: 'x25519',
+  adjustScalarBytes(b: Uint8Array): Uint8Array {
+    b[0] &= 248;
+    b[31] &= 127;
+    b[31] |= 64;
+    return b;
+  },
+  powPminus2: (x: bigint): bigint => pow(x, P25519 - BigInt(2), P25519),
+}), 32);

@@ -143,14 +143,14 @@ function publicOp(key: RsaPublicKey, sig: Uint8Array): { m: bigint; bits: number
 }
 
 /** Modulus size in bits of a private key fit for signing; fails with BAD_KEY otherwise. */
-function signModulusBits(key: RsaPrivateKey): number {
+export function signModulusBits(key: RsaPrivateKey): number {
   const { n, e, p, q } = key;
   if (e < 3n || (e & 1n) === 0n || p <= 1n || q <= 1n || p * q !== n) {
     fail(ErrorCode.BAD_KEY, Alert.internal_error, 'inconsistent RSA private key');
   }
   const bits = bitLength(n);
   if (bits < MIN_SIGN_BITS || bits > MAX_SIGN_BITS) {
-    fail(ErrorCode.BAD_KEY, Alert.internal_error, 'RSA signing key must be 2048 to 4096 bits, not ' + bits);
+    fail(ErrorCode.BAD_KEY, Alert.internal_error, 'RSA private key must be 2048 to 4096 bits, not ' + bits);
   }
   return bits;
 }
@@ -161,7 +161,7 @@ function signModulusBits(key: RsaPrivateKey): number {
  * choose), and the result is checked with the public exponent before it is
  * released (a faulty CRT half would otherwise leak a factor of n).
  */
-function privateOp(key: RsaPrivateKey, m: bigint, k: number, random: (dst: Uint8Array) => void): Uint8Array {
+export function privateOp(key: RsaPrivateKey, m: bigint, k: number, random: (dst: Uint8Array) => void): Uint8Array {
   const { n, e, p, q, dp, dq, qi } = key;
   const rb = new Uint8Array(k);
   random(rb);
@@ -183,7 +183,7 @@ function privateOp(key: RsaPrivateKey, m: bigint, k: number, random: (dst: Uint8
 const ZERO8 = new Uint8Array(8);
 
 /** XORs MGF1(seed) (RFC 8017 B.2.1, with hash h) into buf[0, len). */
-function mgf1Xor(hash: HashName, seed: Uint8Array, buf: Uint8Array, len: number): void {
+export function mgf1Xor(hash: HashName, seed: Uint8Array, buf: Uint8Array, len: number): void {
   const h = hashFunctions[hash];
   const counter = new Uint8Array(4);
   for (let done = 0, c = 0; done < len; c++) {

@@ -94,35 +94,54 @@ function encodeEcdsaSignature(rs: Uint8Array, size: number): Uint8Array {
   return out;
 }
 
+type Verify = (alg: SignatureAlgorithm, key: PublicKey, msg: Uint8Array, sig: Uint8Array) => boolean;
+
+/** ECDSA: DER signatures; high-S values are accepted (OpenSSL makes them). */
+export const verifyEcdsa: Verify = (alg, key, msg, sig) => {
+  if (key.kind !== 'ec' || alg.hash === null) return false;
+  const { curve, size } = ECDSA[key.curve];
+  const rs = decodeEcdsaSignature(sig, size);
+  if (rs === null) return false;
+  const digest = hashFunctions[alg.hash](msg);
+  return curve.verify(rs, digest, key.point, { prehash: false, lowS: false, format: 'compact' });
+};
+
+export const verifyRsaPss: Verify = (alg, key, msg, sig) =>
+  key.kind === 'rsa' && alg.hash !== null && rsaPssVerify(key, alg.hash, msg, sig);
+
+/** RSA PKCS#1 v1.5 (certificates only), never with an RSA-PSS-only key. */
+export const verifyRsaPkcs1: Verify = (alg, key, msg, sig) =>
+  key.kind === 'rsa' && !key.pssOnly && alg.hash !== null && rsaPkcs1Verify(key, alg.hash, msg, sig);
+
+// zip215: false is RFC 8032's strict decoding (canonical encodings, no small-order keys).
+export const verifyEd25519: Verify = (_alg, key, msg, sig) =>
+  key.kind === 'ed25519' && key.key.length === ED25519_KEY && sig.length === ED25519_SIG &&
+  ed25519.verify(sig, msg, key.key, { zip215: false });
+
+export const verifyEd448: Verify = (_alg, key, msg, sig) =>
+  key.kind === 'ed448' && key.key.length === ED448_KEY && sig.length === ED448_SIG &&
+  ed448.verify(sig, msg, key.key, { zip215: false });
+
 /**
- * Verifies sig over msg. False for any mismatch: wrong key type for the
- * algorithm, malformed signature, bad key, rsa-pkcs1 with an RSA-PSS-only key.
- * ECDSA signatures are DER; high-S values are accepted (OpenSSL makes them).
+ * A verifier for the algorithms given (a profile bundles only those):
+ * false for any other algorithm and for any mismatch (wrong key type for the
+ * algorithm, malformed signature, bad key).
  */
-export function verifySignature(alg: SignatureAlgorithm, key: PublicKey, msg: Uint8Array, sig: Uint8Array): boolean {
-  switch (alg.type) {
-    case 'ecdsa': {
-      if (key.kind !== 'ec' || alg.hash === null) return false;
-      const { curve, size } = ECDSA[key.curve];
-      const rs = decodeEcdsaSignature(sig, size);
-      if (rs === null) return false;
-      const digest = hashFunctions[alg.hash](msg);
-      return curve.verify(rs, digest, key.point, { prehash: false, lowS: false, format: 'compact' });
-    }
-    case 'rsa-pss':
-      return key.kind === 'rsa' && alg.hash !== null && rsaPssVerify(key, alg.hash, msg, sig);
-    case 'rsa-pkcs1':
-      return key.kind === 'rsa' && !key.pssOnly && alg.hash !== null && rsaPkcs1Verify(key, alg.hash, msg, sig);
-    case 'ed25519':
-      // zip215: false is RFC 8032's strict decoding (canonical encodings, no small-order keys).
-      return key.kind === 'ed25519' && key.key.length === ED25519_KEY && sig.length === ED25519_SIG &&
-        ed25519.verify(sig, msg, key.key, { zip215: false });
-    case 'ed448':
-      return key.kind === 'ed448' && key.key.length === ED448_KEY && sig.length === ED448_SIG &&
-        ed448.verify(sig, msg, key.key, { zip215: false });
-  }
-  return false;
+export function signatureVerifier(algorithms: Partial<Record<SignatureAlgorithm['type'], Verify>>): Verify {
+  return (alg, key, msg, sig) => {
+    const v = algorithms[alg.type];
+    return v ? v(alg, key, msg, sig) : false;
+  };
 }
+
+/** Verifies sig over msg with every algorithm TLS 1.3 and X.509 use. */
+export const verifySignature: Verify = /* @__PURE__ */ signatureVerifier({
+  ecdsa: verifyEcdsa,
+  'rsa-pss': verifyRsaPss,
+  'rsa-pkcs1': verifyRsaPkcs1,
+  ed25519: verifyEd25519,
+  ed448: verifyEd448,
+});
 
 function wrongKey(alg: SignatureAlgorithm): never {
   return fail(ErrorCode.BAD_KEY, Alert.internal_error, 'key cannot make ' + alg.type + ' signatures');

@@ -1,20 +1,29 @@
-// Connection: one TLS connection (like SSL in OpenSSL). It owns one arena
-// (an ArrayBuffer sized from the configuration when the connection is
-// created) holding every buffer it uses, drives the record layer and the
-// handshake machine, and offers two equivalent ways to move bytes: sans-IO
-// (receive()/takeOutput()) or IO callbacks (an Io given at creation).
+// Connection: the core every TLS connection shares (like rustls'
+// ConnectionCommon), whichever its side. It owns one arena (an ArrayBuffer
+// sized from the configuration when the connection is created) holding every
+// buffer it uses, pumps records, reassembles handshake messages for the
+// side's machine, handles alerts, reads, writes, KeyUpdate and shutdown, and
+// offers two equivalent ways to move bytes: sans-IO (receive()/takeOutput())
+// or IO callbacks (an Io given at creation). ClientConnection and
+// ServerConnection add their side's handshake machine and calls; here those
+// calls answer BAD_STATE, so code holding a Connection of either side can
+// call them and get an error, never a crash.
+//
+// Errors: API misuse (a call the connection's side or state does not allow)
+// returns BAD_STATE, sends nothing and changes nothing; protocol and
+// transport failures are sticky: the alert goes out once and every later
+// call returns the same code.
 import type { Aead } from '../crypto/types.js';
 import { Writer } from '../bytes/writer.js';
+import type { Credentials, Io, Negotiated, Settings } from '../config.js';
 import { Alert, ErrorCode, Status, TlsFailure, alertName, fail } from '../errors.js';
-import { ClientHandshake } from '../handshake/client.js';
 import type { Handshake, HandshakeHost } from '../handshake/handshake.js';
-import { ServerHandshake } from '../handshake/server.js';
 import { ContentType, handshakeName } from '../registry.js';
-import { HEADER, MAX_PLAINTEXT, RecordLayer } from '../record/layer.js';
-import type { Context, Settings } from './context.js';
-import type { Io, Negotiated } from './types.js';
-import { decodeSession, encodeSession } from '../session/session.js';
+import { RecordLayer } from '../record/layer.js';
+import { recordLimit, type ArenaLayout } from './arena.js';
 import { moveToFront } from '../bytes/copy.js';
+
+export type { ArenaLayout };
 
 export interface ErrorInfo {
   code: number;
@@ -26,90 +35,54 @@ export interface ErrorInfo {
   alertReceived: number;
 }
 
-/** Sizes of the buffers carved out of a connection's arena. */
-export interface ArenaLayout {
-  inBuf: number;
-  outBuf: number;
-  handshakeIn: number;
-  handshakeOut: number;
-  total: number;
-}
-
-/**
- * The largest record plaintext a context's connections receive and send,
- * which sizes their record buffers. Only a client's max_fragment_length
- * shrinks them: the client asks, and refuses a server that does not agree.
- * Until a limit is negotiated, 2^14 applies (RFC 6066, RFC 8449), so a
- * server, and record_size_limit alone, keep full buffers.
- */
-export function recordLimits(context: Context): { receive: number; send: number } {
-  const s = context.settings;
-  const n = s.side === 'client' && s.maxFragmentLength ? s.maxFragmentLength : MAX_PLAINTEXT;
-  return { receive: n, send: n };
-}
-
-/** The arena layout for a context: records as large as its limits allow, handshake buffers from the chain and limits. */
-export function arenaLayout(context: Context): ArenaLayout {
-  const s = context.settings;
-  const limits = recordLimits(context);
-  let chainBytes = 0;
-  for (const c of context.chain) chainBytes += c.length + 5;
-  if (s.ocspResponse) chainBytes += s.ocspResponse.length + 8;
-  // Our largest flight: ServerHello/ClientHello, EncryptedExtensions, Certificate, CertificateVerify
-  // (up to a 4096-bit RSA signature), Finished, with room for extensions, or the NewSessionTickets.
-  const handshakeOut = 2048 + chainBytes;
-  // Protected records carry up to 256 bytes more than their plaintext (RFC 8446 5.2).
-  const inBuf = HEADER + limits.receive + 256;
-  // A whole flight is sealed before it is sent, so the output holds it plus record overhead.
-  const outBuf = HEADER + limits.send + 256 + handshakeOut + 256;
-  const handshakeIn = s.maxHandshakeMessage + 4;
-  return { inBuf, outBuf, handshakeIn, handshakeOut, total: inBuf + outBuf + handshakeIn + handshakeOut };
-}
-
 const ALERT_WARNING = 1;
 const ALERT_FATAL = 2;
 
-export class Connection implements HandshakeHost {
+export abstract class Connection implements HandshakeHost {
   readonly settings: Settings;
   readonly records: RecordLayer;
   readonly out: Writer;
+  /** Bytes of the arena, and how they are divided. */
   readonly arenaBytes: number;
+  readonly arenaLayout: ArenaLayout;
+  /** The side's handshake machine (set by the subclass). */
+  protected abstract readonly handshake: Handshake;
   private readonly hsIn: Uint8Array;
   private hsInLen = 0;
-  private readonly handshake: Handshake;
-  private readonly client: ClientHandshake | null = null;
-  private readonly server: ServerHandshake | null = null;
   private readonly oneByte = new Uint8Array(1);
   private readonly alertBuf = new Uint8Array(2);
   private msgStart = 0;
-  private failure: TlsFailure | null = null;
+  protected failure: TlsFailure | null = null;
+  /** The last call refused without harm (BAD_STATE, BAD_SESSION), for lastError(). */
+  private refused: TlsFailure | null = null;
   private alertSent = -1;
   private peerClosed = false;
-  private closeSent = false;
+  protected closeSent = false;
   private appOff = 0;
   private appLen = 0;
   /** The pending application data is 0-RTT data (server): readEarlyData() takes it. */
-  private appEarly = false;
+  protected appEarly = false;
   private eof = false;
 
-  constructor(
-    readonly context: Context,
-    readonly io: Io | null = null,
+  protected constructor(
+    readonly context: Credentials,
+    readonly io: Io | null,
+    layout: ArenaLayout,
   ) {
     this.settings = context.settings;
-    const layout = arenaLayout(context);
     const arena = new Uint8Array(layout.total);
     let at = 0;
     const carve = (n: number): Uint8Array => arena.subarray(at, (at += n));
     this.records = new RecordLayer(carve(layout.inBuf), carve(layout.outBuf));
-    const limits = recordLimits(context);
-    this.records.maxReceive = limits.receive;
-    this.records.maxFragment = limits.send;
+    this.records.maxReceive = this.records.maxFragment = recordLimit(this.settings);
     this.hsIn = carve(layout.handshakeIn);
     this.out = new Writer(carve(layout.handshakeOut));
     this.arenaBytes = layout.total;
-    if (this.settings.side === 'client') this.handshake = this.client = new ClientHandshake(this);
-    else this.handshake = this.server = new ServerHandshake(this);
+    this.arenaLayout = layout;
+  }
+
+  get credentials(): Credentials {
+    return this.context;
   }
 
   // --- HandshakeHost: what the handshake machine may do ---
@@ -204,14 +177,12 @@ export class Connection implements HandshakeHost {
 
   /** Client handshake step: 0 when done, WANT_READ / WANT_WRITE, or a negative error code. */
   connect(): number {
-    if (this.settings.side !== 'client') return this.apiError('connect() on a server connection');
-    return this.drive(true);
+    return this.misuse('connect() is for a client connection (a server calls accept())');
   }
 
   /** Server handshake step: same returns as connect(). */
   accept(): number {
-    if (this.settings.side !== 'server') return this.apiError('accept() on a client connection');
-    return this.drive(true);
+    return this.misuse('accept() is for a server connection (a client calls connect())');
   }
 
   /** Reads application data: n > 0 bytes, 0 when the peer closed (close_notify), WANT_READ, or an error. */
@@ -243,7 +214,7 @@ export class Connection implements HandshakeHost {
       const st = this.drive(true);
       if (st !== Status.OK) return st;
     }
-    if (this.closeSent) return this.apiError('write() after shutdown()');
+    if (this.closeSent) return this.misuse('write() after shutdown()');
     if (len === 0) return 0;
     let done = 0;
     try {
@@ -295,7 +266,7 @@ export class Connection implements HandshakeHost {
    */
   keyUpdate(requestUpdate = false): number {
     if (this.failure) return this.failure.code;
-    if (!this.handshake.done || this.closeSent) return this.apiError('keyUpdate() outside an open connection');
+    if (!this.handshake.done || this.closeSent) return this.misuse('keyUpdate() is for an open connection after the handshake');
     try {
       this.handshake.sendKeyUpdate(requestUpdate);
       this.flush();
@@ -305,69 +276,41 @@ export class Connection implements HandshakeHost {
     }
   }
 
-  // --- sessions and 0-RTT ---
+  // --- calls of one side (ClientConnection, ServerConnection); here they are misuse ---
 
-  /**
-   * Client: the session to resume next time, as bytes to keep (across
-   * reboots too) for setSession(): the newest NewSessionTicket's, or the
-   * resumed one when the server sent no new ticket; null when there is none.
-   */
+  /** Client: the session to resume next time, as bytes (ClientConnection); null on a server. */
   getSession(): Uint8Array | null {
-    const c = this.client;
-    if (!c) return null;
-    const s = c.received ?? (c.mode === 'resumed' ? c.session : null);
-    return s ? encodeSession(s) : null;
+    return null;
   }
 
-  /** Client, before connect(): resume this session (bytes from getSession()). 0, or an error. */
-  setSession(bytes: Uint8Array): number {
-    const c = this.client;
-    if (!c || c.started) return this.apiError('setSession() is for a client before connect()');
-    try {
-      c.session = decodeSession(bytes);
-      return Status.OK;
-    } catch (e) {
-      return this.fatal(e, false);
-    }
+  /** Client, before connect(): resume this session (ClientConnection). */
+  setSession(_bytes: Uint8Array): number {
+    return this.misuse('setSession() is for a client connection');
   }
 
-  /**
-   * Client: sends 0-RTT data with the ClientHello when the session allows it
-   * (call before or instead of the first connect()). Returns the bytes
-   * accepted (0 when early data cannot be sent), or an error. Whether the
-   * server took them: earlyDataStatus() after the handshake.
-   */
-  writeEarlyData(src: Uint8Array, off = 0, len = src.length - off): number {
-    const c = this.client;
-    if (!c || this.failure || c.done) return this.failure ? this.failure.code : this.apiError('writeEarlyData() is for a client before the handshake ends');
-    try {
-      if (!c.started) {
-        c.wantEarlyData = true;
-        c.start();
-      }
-      let done = 0;
-      const r = this.records;
-      while (done < len && c.earlyDataOpen) {
-        const room = Math.min(r.writable(), c.earlyDataBudget);
-        if (room === 0) break;
-        const n = Math.min(room, len - done);
-        r.writeAppRecord(src, off + done, n);
-        c.earlyDataBudget -= n;
-        done += n;
-      }
-      this.flush();
-      return done;
-    } catch (e) {
-      return this.fatal(e);
-    }
+  /** Client: 0-RTT data with the ClientHello (ClientConnection). */
+  writeEarlyData(_src: Uint8Array, _off?: number, _len?: number): number {
+    return this.misuse('writeEarlyData() is for a client connection');
   }
 
-  /**
-   * Server: takes 0-RTT data (accept() answers Status.EARLY_DATA when some is
-   * waiting). n > 0 bytes, or WANT_READ when none is waiting.
-   */
-  readEarlyData(dst: Uint8Array, off = 0, len = dst.length - off): number {
-    if (this.failure) return this.failure.code;
+  /** Server: takes 0-RTT data (ServerConnection). */
+  readEarlyData(_dst: Uint8Array, _off?: number, _len?: number): number {
+    return this.misuse('readEarlyData() is for a server connection');
+  }
+
+  /** Server, after the handshake: post-handshake client authentication (ServerConnection). */
+  requestClientCertificate(): number {
+    return this.misuse('requestClientCertificate() is for a server connection');
+  }
+
+  /** 0-RTT outcome: 'not_sent', 'pending' (client, before the server answered), 'accepted' or 'rejected'. */
+  earlyDataStatus(): 'not_sent' | 'pending' | 'accepted' | 'rejected' {
+    const e = this.handshake.earlyData;
+    return e === 'none' ? 'not_sent' : e;
+  }
+
+  /** Copies pending 0-RTT data out (a server's readEarlyData()). */
+  protected takeEarlyData(dst: Uint8Array, off: number, len: number): number {
     if (this.appLen > 0 && this.appEarly) {
       const n = this.takeApp(dst, off, len);
       if (this.appLen === 0) this.appEarly = false;
@@ -376,26 +319,9 @@ export class Connection implements HandshakeHost {
     return Status.WANT_READ;
   }
 
-  /** 0-RTT outcome: 'not_sent', 'pending' (client, before the server answered), 'accepted' or 'rejected'. */
-  earlyDataStatus(): 'not_sent' | 'pending' | 'accepted' | 'rejected' {
-    const h = this.handshake;
-    if (h.earlyData === 'none') return 'not_sent';
-    if (this.client && (h.state === 'CLIENT_HELLO_SENT' || h.state === 'SERVER_HELLO_RECEIVED')) return 'pending';
-    return h.earlyData;
-  }
-
-  /** Server, after the handshake: post-handshake client authentication (the client must have offered it). */
-  requestClientCertificate(): number {
-    const sv = this.server;
-    if (this.failure) return this.failure.code;
-    if (!sv || !sv.done) return this.apiError('requestClientCertificate() is for a server after the handshake');
-    try {
-      sv.requestClientCertificate();
-      this.flush();
-      return Status.OK;
-    } catch (e) {
-      return this.fatal(e);
-    }
+  /** Whether an application data record is 0-RTT data (server, while it is accepted; counts it). */
+  protected earlyRecord(_len: number): boolean {
+    return false;
   }
 
   // --- state ---
@@ -412,14 +338,15 @@ export class Connection implements HandshakeHost {
     return this.handshake.done ? this.handshake.negotiated(this.records.maxFragment) : null;
   }
 
+  /** The sticky failure, else the last call refused without harm (BAD_STATE...), else null. */
   lastError(): ErrorInfo | null {
-    const f = this.failure;
+    const f = this.failure ?? this.refused;
     if (!f) return null;
     return {
       code: f.code,
       name: f.name,
       message: f.message,
-      alertSent: this.alertSent,
+      alertSent: f === this.failure ? this.alertSent : -1,
       alertReceived: f.received ? f.alert : -1,
     };
   }
@@ -431,7 +358,7 @@ export class Connection implements HandshakeHost {
    * `handshakeOnly`), application data is available, or nothing more can
    * happen now.
    */
-  private drive(handshakeOnly: boolean): number {
+  protected drive(handshakeOnly: boolean): number {
     if (this.failure) return this.failure.code;
     try {
       if (!this.handshake.started) this.handshake.start();
@@ -454,7 +381,7 @@ export class Connection implements HandshakeHost {
   }
 
   /** Sends pending output through the Io (no-op in sans-IO mode). */
-  private flush(): void {
+  protected flush(): void {
     const io = this.io;
     if (!io) return;
     const r = this.records;
@@ -518,15 +445,10 @@ export class Connection implements HandshakeHost {
   }
 
   private onApplicationData(off: number, len: number): void {
-    const sv = this.server;
-    const early = sv !== null && sv.readingEarlyData;
+    const early = !this.handshake.done && this.earlyRecord(len);
     if (!this.handshake.done && !early) fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'application data during the handshake');
     if (this.hsInLen > 0) fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'application data inside a handshake message');
-    if (early) {
-      if (len > sv.earlyDataBudget) fail(ErrorCode.EARLY_DATA_LIMIT, Alert.unexpected_message);
-      sv.earlyDataBudget -= len;
-      this.appEarly = len > 0;
-    }
+    if (early) this.appEarly = len > 0;
     this.handshake.keyUpdatesInARow = 0;
     this.appOff = off;
     this.appLen = len;
@@ -586,12 +508,20 @@ export class Connection implements HandshakeHost {
     this.records.writeRecord(ContentType.alert, a, 0, 2);
   }
 
-  private apiError(detail: string): number {
-    return this.fatal(new TlsFailure(ErrorCode.BAD_STATE, Alert.internal_error, detail), false);
+  /** API misuse: BAD_STATE, nothing sent, nothing changed. */
+  protected misuse(detail: string): number {
+    return this.refuse(new TlsFailure(ErrorCode.BAD_STATE, Alert.internal_error, detail));
+  }
+
+  /** Refuses a call without harm: the connection goes on as before; lastError() tells why. */
+  protected refuse(f: TlsFailure): number {
+    this.refused = f;
+    this.log('refused: ' + f.toString());
+    return f.code;
   }
 
   /** Records a failure, sends the alert it calls for, and returns its code. */
-  private fatal(e: unknown, sendAlert = true): number {
+  protected fatal(e: unknown, sendAlert = true): number {
     const f = e instanceof TlsFailure ? e : new TlsFailure(ErrorCode.INTERNAL, Alert.internal_error, String(e));
     if (!this.failure) {
       this.failure = f;

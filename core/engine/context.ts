@@ -1,80 +1,53 @@
 // Context: configuration shared by many connections (like SSL_CTX). It holds
 // the parsed trust anchors, our certificate chain and private key, and the
-// normalized protocol preferences.
+// normalized protocol preferences. It makes connections through the
+// factories its entry point gives it (core/index.ts both sides, a client
+// profile the client side alone), so it imports no handshake machine itself.
 import { constantTimeEqual } from '../crypto/ct.js';
-import { schemeMatchesKey } from '../crypto/schemes.js';
-import type { CryptoProvider, PrivateKey, PublicKey } from '../crypto/types.js';
+import type { PrivateKey, PublicKey } from '../crypto/types.js';
 import { ErrorCode, Alert, fail } from '../errors.js';
-import { CipherSuite, NamedGroup, SignatureScheme } from '../registry.js';
 import type { Certificate } from '../x509/certificate.js';
-import { Connection } from './connection.js';
 import { asciiBytes } from '../bytes/ascii.js';
-import { ReplayGuard } from '../session/replay.js';
-import { TicketKeys } from '../session/ticket.js';
-import type { CertificateSupport, ContextLike, ContextOptions, ExternalPsk, Io, PskMode, VerifyMode } from './types.js';
+import type { ReplayGuard } from '../session/replay.js';
+import type { TicketKeys } from '../session/ticket.js';
+import type { CertificateSupport, ContextOptions, Credentials, Io, Settings } from '../config.js';
+import type { ArenaLayout } from './arena.js';
+import type { Connection } from './connection.js';
 
-const DEFAULT_SUITES = [
-  CipherSuite.TLS_AES_128_GCM_SHA256,
-  CipherSuite.TLS_AES_256_GCM_SHA384,
-  CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
-];
-const DEFAULT_GROUPS = [
-  NamedGroup.x25519,
-  NamedGroup.secp256r1,
-  NamedGroup.secp384r1,
-  NamedGroup.secp521r1,
-  NamedGroup.x448,
-];
-const S = SignatureScheme;
-const DEFAULT_SCHEMES = [
-  S.ecdsa_secp256r1_sha256, S.ecdsa_secp384r1_sha384, S.ecdsa_secp521r1_sha512,
-  S.ed25519, S.ed448,
-  S.rsa_pss_rsae_sha256, S.rsa_pss_rsae_sha384, S.rsa_pss_rsae_sha512,
-  S.rsa_pss_pss_sha256, S.rsa_pss_pss_sha384, S.rsa_pss_pss_sha512,
-  // Only for certificate signatures: TLS 1.3 never uses PKCS#1 v1.5 in CertificateVerify.
-  S.rsa_pkcs1_sha256, S.rsa_pkcs1_sha384, S.rsa_pkcs1_sha512,
-];
+/** A server context's state shared by its connections: ticket sealing keys and the 0-RTT replay guard. */
+export interface ServerState {
+  ticketKeys: TicketKeys | null;
+  replay: ReplayGuard | null;
+}
 
-/** Settings with defaults applied, read by connections. */
-export interface Settings {
-  side: 'client' | 'server';
-  crypto: CryptoProvider;
-  certificates: CertificateSupport | null;
-  random: (dst: Uint8Array) => void;
-  now: (() => number) | null;
-  cipherSuites: number[];
-  groups: number[];
-  signatureSchemes: number[];
-  verify: VerifyMode;
-  verifyDepth: number;
-  serverName: string | null;
-  middleboxCompat: boolean;
-  maxHandshakeMessage: number;
-  debug: ((line: string) => void) | null;
-  keyLog: ((line: string) => void) | null;
-  pskClient: ((serverName: string | null) => ExternalPsk | null) | null;
-  pskServer: ((identity: Uint8Array) => ExternalPsk | null) | null;
-  pskModes: PskMode[];
-  tickets: number;
-  ticketLifetime: number;
-  maxEarlyData: number;
-  alpn: Uint8Array[] | null;
-  onServerName: ((name: string | null) => ContextLike | null | false) | null;
-  maxFragmentLength: number | null;
-  recordSizeLimit: number | null;
-  ocspResponse: Uint8Array | null;
-  ocsp: 'off' | 'request' | 'require';
-  certificateAuthorities: boolean;
-  clientHelloPadding: number;
-  postHandshakeAuth: boolean;
-  keyUpdateAfter: number;
+/**
+ * How a Context makes connections, given by its entry point: a side the
+ * build does not have is null, and a Context for it is refused (BAD_CONFIG).
+ */
+export interface ConnectionFactories {
+  client: SideFactory | null;
+  server: (SideFactory & {
+    /** The server state a new Context shares among its connections. */
+    state(settings: Settings, options: ContextOptions): ServerState;
+  }) | null;
+}
+
+/** One side's connections: how to make one, and the arena each gets. */
+export interface SideFactory {
+  connection(context: Context, io: Io | null): Connection;
+  /** Fails with BAD_CONFIG, naming the option, on a configuration whose flights cannot be sent. */
+  layout(context: Context): ArenaLayout;
 }
 
 /** Records under one key before we send KeyUpdate: 2^24, within every TLS 1.3 AEAD's limit (RFC 8446 5.5). */
 const KEY_UPDATE_AFTER = 16777216;
 const MAX_TICKET_LIFETIME = 604800;
 
-export class Context {
+/**
+ * C: the connection class newConnection() answers (entry points narrow it
+ * to ClientConnection or ServerConnection when the side is known).
+ */
+export class Context<C extends Connection = Connection> implements Credentials {
   readonly settings: Settings;
   /** Trust anchors. */
   readonly anchors: Certificate[] = [];
@@ -86,8 +59,14 @@ export class Context {
   readonly ticketKeys: TicketKeys | null;
   readonly replay: ReplayGuard | null;
 
-  constructor(options: ContextOptions) {
+  constructor(
+    options: ContextOptions,
+    private readonly factories: ConnectionFactories,
+  ) {
     const o = options;
+    const clock = o.now;
+    if (o.side !== 'client' && o.side !== 'server') bad('side must be client or server');
+    if (!factories[o.side]) bad('side: this build has no ' + o.side + ' connections');
     const crypto = o.crypto ?? bad('crypto provider required');
     if (typeof o.random !== 'function') bad('random source required');
     const verify = o.verify ?? (o.side === 'client' ? 'require' : 'none');
@@ -97,9 +76,11 @@ export class Context {
       // Like rustls: a client that verifies the server must know which name to verify (an IP literal is fine).
       if (o.side === 'client' && !o.serverName) bad('serverName is required to verify the server (or set verify: none)');
     }
-    const suites = o.cipherSuites ?? DEFAULT_SUITES;
+    if (o.ocsp && o.ocsp !== 'off' && !o.certificates?.checkOcspResponse) bad('ocsp: no OCSP support in this build');
+    // Every entry point gives its defaults for these (profiles/defaults.ts).
+    const suites = o.cipherSuites ?? [];
     for (const s of suites) if (!crypto.aead(s)) bad('unsupported cipher suite ' + s);
-    const groups = o.groups ?? DEFAULT_GROUPS;
+    const groups = o.groups ?? [];
     for (const g of groups) if (!crypto.group(g)) bad('unsupported group ' + g);
     const modes = o.pskModes ?? ['psk_dhe_ke'];
     // Groups are needed for (EC)DHE: only a psk_ke-only configuration may have none.
@@ -122,10 +103,10 @@ export class Context {
       certificates: o.certificates ?? null,
       random: o.random,
       // Whole milliseconds: ticket ages and saved sessions count in integers.
-      now: o.now ? () => Math.floor(o.now!()) : null,
+      now: clock ? () => Math.floor(clock()) : null,
       cipherSuites: suites.concat(),
       groups: groups.concat(),
-      signatureSchemes: (o.signatureSchemes ?? DEFAULT_SCHEMES).concat(),
+      signatureSchemes: (o.signatureSchemes ?? []).concat(),
       verify,
       verifyDepth: o.verifyDepth ?? 9,
       serverName: o.serverName ?? null,
@@ -150,15 +131,18 @@ export class Context {
       postHandshakeAuth: o.postHandshakeAuth ?? false,
       keyUpdateAfter: o.keyUpdateAfter ?? KEY_UPDATE_AFTER,
     };
-    this.ticketKeys = tickets > 0 ? new TicketKeys(crypto, o.random, o.ticketKeys) : null;
-    const replay = o.antiReplay ?? { capacity: 1024, windowMs: 10000 };
-    this.replay = maxEarlyData > 0 ? new ReplayGuard(replay.capacity, replay.windowMs) : null;
+    const server = o.side === 'server' && factories.server ? factories.server.state(this.settings, o) : null;
+    this.ticketKeys = server ? server.ticketKeys : null;
+    this.replay = server ? server.replay : null;
+    this.arenaLayout();
   }
 
   /** Adds trust anchors (PEM with one or more certificates, or one DER certificate). */
   loadVerifyBuffer(data: Uint8Array | string): void {
     const x509 = this.x509();
+    const n = this.anchors.length;
     for (const der of x509.readCertificates(data)) this.anchors.push(x509.parseCertificate(der));
+    this.refit(() => (this.anchors.length = n));
   }
 
   /** Sets our certificate chain (PEM with one or more certificates, leaf first, or one DER). */
@@ -166,32 +150,61 @@ export class Context {
     const x509 = this.x509();
     const chain = x509.readCertificates(data);
     if (chain.length === 0) bad('no certificate in buffer');
+    const leaf = this.leaf;
+    const before = this.chain;
     this.leaf = x509.parseCertificate(chain[0]);
     this.chain = chain;
+    this.refit(() => {
+      this.leaf = leaf;
+      this.chain = before;
+    });
     this.checkKeyPair();
   }
 
   /** Sets our private key (PEM or DER: PKCS#8, SEC1 EC, PKCS#1 RSA). */
   usePrivateKeyBuffer(data: Uint8Array | string): void {
-    this.privateKey = this.x509().parsePrivateKey(data);
+    const x509 = this.x509();
+    if (!x509.parsePrivateKey) bad('no private keys in this build (a verification-only profile)');
+    this.privateKey = x509.parsePrivateKey(data);
     this.checkKeyPair();
   }
 
-  /** A new connection; with `io` it drives the transport itself, without it use receive()/takeOutput(). */
-  newConnection(io?: Io): Connection {
-    return new Connection(this, io ?? null);
+  /**
+   * A new connection of this context's side (ClientConnection or
+   * ServerConnection); with `io` it drives the transport itself, without it
+   * use receive()/takeOutput().
+   */
+  newConnection(io?: Io): C {
+    return this.side().connection(this, io ?? null) as C;
   }
 
-  /** Our signature schemes usable with our key, in our preference order. */
-  ownSchemes(): number[] {
-    const key = this.privateKey;
-    if (!key) return [];
-    return this.settings.signatureSchemes.filter((s) => schemeMatchesKey(s, key));
+  /**
+   * The arena layout of this context's connections, computed from its
+   * configuration (record limits, our chain, the trust anchors' names when
+   * certificateAuthorities is on, PSK and ticket bounds).
+   */
+  arenaLayout(): ArenaLayout {
+    return this.side().layout(this);
+  }
+
+  private side(): SideFactory {
+    // The constructor refused a side without a factory.
+    return (this.settings.side === 'client' ? this.factories.client : this.factories.server) as SideFactory;
   }
 
   /** The certificate support, which certificate features need. */
   x509(): CertificateSupport {
     return this.settings.certificates ?? bad('no certificate support configured (options.certificates)');
+  }
+
+  /** Checks that connections can still be laid out after a change, undoing it if not. */
+  private refit(undo: () => void): void {
+    try {
+      this.arenaLayout();
+    } catch (e) {
+      undo();
+      throw e;
+    }
   }
 
   private checkKeyPair(): void {

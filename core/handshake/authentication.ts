@@ -5,7 +5,7 @@ import { constantTimeEqual } from '../crypto/ct.js';
 import { schemeAlgorithm, schemeAllowedInCertificateVerify, schemeMatchesKey } from '../crypto/schemes.js';
 import type { PrivateKey, PublicKey } from '../crypto/types.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
-import type { Context } from '../engine/context.js';
+import type { Credentials } from '../config.js';
 import { schemeName } from '../registry.js';
 import type { Certificate } from '../x509/certificate.js';
 
@@ -22,6 +22,12 @@ function signedContent(fromServer: boolean, transcriptHash: Uint8Array): Uint8Ar
   return out;
 }
 
+/** Our signature schemes usable with our key, in our preference order. */
+export function ownSchemes(c: Credentials): number[] {
+  const key = c.privateKey;
+  return key ? c.settings.signatureSchemes.filter((s) => schemeMatchesKey(s, key)) : [];
+}
+
 /** Our CertificateVerify scheme: the first of ours (usable with our key) that the peer offered, or 0. */
 export function chooseScheme(ownSchemes: number[], peerSchemes: number[]): number {
   for (const s of ownSchemes) {
@@ -31,7 +37,7 @@ export function chooseScheme(ownSchemes: number[], peerSchemes: number[]): numbe
 }
 
 export function signCertificateVerify(
-  context: Context, scheme: number, key: PrivateKey, fromServer: boolean, transcriptHash: Uint8Array,
+  context: Credentials, scheme: number, key: PrivateKey, fromServer: boolean, transcriptHash: Uint8Array,
 ): Uint8Array {
   const alg = schemeAlgorithm(scheme);
   if (!alg) return fail(ErrorCode.INTERNAL, Alert.internal_error, 'no algorithm for ' + schemeName(scheme));
@@ -44,7 +50,7 @@ export function signCertificateVerify(
  * allowed in TLS 1.3 and right for the certificate's key; then the signature.
  */
 export function verifyCertificateVerify(
-  context: Context, offered: number[], scheme: number, key: PublicKey, fromServer: boolean,
+  context: Credentials, offered: number[], scheme: number, key: PublicKey, fromServer: boolean,
   transcriptHash: Uint8Array, signature: Uint8Array,
 ): void {
   const alg = schemeAlgorithm(scheme);
@@ -66,7 +72,7 @@ export function verifyCertificateVerify(
  * OCSP response when the configuration asks for one.
  */
 export function checkPeerChain(
-  context: Context, certs: Uint8Array[], purpose: 'serverAuth' | 'clientAuth', hostname: string | null,
+  context: Credentials, certs: Uint8Array[], purpose: 'serverAuth' | 'clientAuth', hostname: string | null,
   ocspResponse: Uint8Array | null = null,
 ): Certificate {
   const x509 = context.x509();
@@ -81,11 +87,47 @@ export function checkPeerChain(
     purpose,
     hostname: hostname ?? undefined,
   });
-  if (purpose === 'serverAuth' && s.ocsp !== 'off') {
-    if (ocspResponse) x509.checkOcspResponse(ocspResponse, path[0], path[1] ?? path[0], { verifier: s.crypto, now });
+  // (A Context with `ocsp` on has OCSP support: checked when it is made.)
+  const checkOcsp = x509.checkOcspResponse;
+  if (purpose === 'serverAuth' && s.ocsp !== 'off' && checkOcsp) {
+    if (ocspResponse) checkOcsp(ocspResponse, path[0], path[1] ?? path[0], { verifier: s.crypto, now });
     else if (s.ocsp === 'require') fail(ErrorCode.OCSP_REQUIRED, Alert.bad_certificate_status_response);
   }
   return chain[0];
+}
+
+/** Wire size of a signature our key may make: an RSA modulus, else at most an ECDSA P-521 DER signature. */
+function signatureBound(key: PrivateKey | null): number {
+  if (!key) return 0;
+  return key.kind === 'rsa' ? Math.ceil(key.bits / 8) : 141;
+}
+
+/** Bytes of our Certificate and CertificateVerify messages, with a stapled OCSP response of `staple` bytes. */
+export function certificateFlightBound(c: Credentials, staple = 0): number {
+  let n = 4 + 1 + 3 + (staple ? 4 + 1 + 3 + staple : 0);
+  for (const cert of c.chain) n += 3 + cert.length + 2;
+  return n + 4 + 2 + 2 + signatureBound(c.privateKey);
+}
+
+/**
+ * Bytes of the certificate_authorities extension (RFC 8446 4.2.4) with our
+ * trust anchors' names, 0 when it is off; refuses (BAD_CONFIG) names that
+ * do not fit in its 16-bit length.
+ */
+export function authoritiesBound(c: Credentials, message: string): number {
+  if (!c.settings.certificateAuthorities || c.anchors.length === 0) return 0;
+  let names = 0;
+  for (const a of c.anchors) names += 2 + a.subject.length;
+  if (names > 0xffff) {
+    fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'certificateAuthorities: the names of ' + c.anchors.length +
+      ' trust anchors take ' + names + ' bytes, more than a ' + message + ' can carry (65535)');
+  }
+  return 4 + 2 + names;
+}
+
+/** The trust anchors' names for certificate_authorities, or undefined when it is off. */
+export function authorities(c: Credentials): Uint8Array[] | undefined {
+  return c.settings.certificateAuthorities && c.anchors.length > 0 ? c.anchors.map((a) => a.subject) : undefined;
 }
 
 /** Compares a received Finished verify_data with the expected value in constant time. */

@@ -1,32 +1,32 @@
 // The TLS 1.3 client handshake (RFC 8446 section 2, figures 1-4; 4.1-4.4),
-// with PSK, resumption and 0-RTT. Named states and the messages each accepts:
-//   CLIENT_HELLO_SENT             ServerHello or HelloRetryRequest
+// with PSK, resumption and 0-RTT. Every state the machine enters (ClientState;
+// the debug log prints them as "connect state: NAME") and what it accepts:
+//   START                         nothing yet: connect() or writeEarlyData() sends the ClientHello
+//   CLIENT_HELLO_SENT             ServerHello or HelloRetryRequest (then CLIENT_HELLO_SENT again)
 //   SERVER_HELLO_RECEIVED         EncryptedExtensions
 //   ENCRYPTED_EXTENSIONS_RECEIVED CertificateRequest or Certificate; Finished with a PSK
 //   CERTIFICATE_REQUEST_RECEIVED  Certificate
 //   SERVER_CERTIFICATE_RECEIVED   CertificateVerify
 //   SERVER_CERTIFICATE_VERIFY_RECEIVED Finished
+//   SERVER_FINISHED_RECEIVED      (passing: our EndOfEarlyData, Certificate, CertificateVerify, Finished go out)
 //   CONNECTED                     NewSessionTicket, CertificateRequest (post-handshake auth), KeyUpdate
 import { asciiBytes } from '../bytes/ascii.js';
 import { constantTimeEqual } from '../crypto/ct.js';
 import type { Aead, Hash, PublicKey } from '../crypto/types.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
-import { HandshakeType, TLS13, groupName, suiteName } from '../registry.js';
+import { HandshakeType, TLS13, groupName, suiteHash, suiteName } from '../registry.js';
 import { obfuscatedAge, sessionUsable, type SessionState } from '../session/session.js';
-import { checkFinished, checkPeerChain, chooseScheme, signCertificateVerify, verifyCertificateVerify } from './authentication.js';
-import { Handshake, suiteHash, type HandshakeHost } from './handshake.js';
+import type { Credentials } from '../config.js';
+import { authorities, authoritiesBound, checkFinished } from './authentication.js';
+import type { ClientCertificates } from './client-certificates.js';
+import { Handshake, type HandshakeHost } from './handshake.js';
 import { KeySchedule } from './key-schedule.js';
 import {
-  parseCertificate as parseCertificateMessage,
-  parseCertificateRequest,
-  parseCertificateVerify,
   parseEncryptedExtensions,
   parseFinished,
   parseNewSessionTicket,
   parseServerHello,
   patchBinders,
-  writeCertificate,
-  writeCertificateVerify,
   writeClientHello,
   writeEndOfEarlyData,
   type ClientHelloExtensions,
@@ -35,6 +35,46 @@ import {
 import { computeBinder, pskModeCodes } from './psk.js';
 import type { Transcript } from './transcript.js';
 import { copyBytes } from '../bytes/copy.js';
+
+/** Longest PSK identity (a ticket or an external identity) a client offers; its ClientHello reserves room for it. */
+export const MAX_PSK_IDENTITY = 1024;
+/** Longest HelloRetryRequest cookie a client echoes. */
+export const MAX_COOKIE = 512;
+
+/**
+ * The client's largest flight (ClientHello, or EndOfEarlyData + our
+ * certificate flight + Finished) and the largest handshake message it
+ * reassembles, for a configuration. Refuses (BAD_CONFIG, naming the option)
+ * one whose ClientHello cannot be sent: extensions are limited to 2^16-1 bytes.
+ */
+export function clientBounds(c: Credentials, certs: ClientCertificates | null): { flight: number; message: number } {
+  const s = c.settings;
+  let share = 0;
+  for (const g of s.groups) share = Math.max(share, s.crypto.group(g)?.publicLen ?? 0);
+  let ext = 7 + 6 + (share ? 4 + share : 0) + 6 + MAX_COOKIE + 4; // supported_versions, key_share, cookie, early_data
+  if (s.groups.length > 0) ext += 6 + 2 * s.groups.length;
+  if (s.certificates) ext += 6 + 2 * s.signatureSchemes.length;
+  if (s.serverName && !isIpLiteral(s.serverName)) ext += 9 + s.serverName.length;
+  if (s.alpn) for (const p of s.alpn) ext += 1 + p.length;
+  if (s.alpn) ext += 6;
+  ext += (s.maxFragmentLength ? 5 : 0) + (s.recordSizeLimit ? 6 : 0) + (s.ocsp !== 'off' ? 9 : 0) + (s.postHandshakeAuth ? 4 : 0);
+  // psk_key_exchange_modes and pre_shared_key with one identity and a binder of up to 48 bytes.
+  if (s.pskClient || s.now) ext += 5 + s.pskModes.length + 4 + 2 + 2 + MAX_PSK_IDENTITY + 4 + 2 + 1 + 48;
+  const names = authoritiesBound(c, 'ClientHello');
+  ext += names;
+  if (ext > 0xffff) {
+    fail(ErrorCode.BAD_CONFIG, Alert.internal_error, (names ? 'certificateAuthorities: ' : '') +
+      'the ClientHello extensions would take ' + ext + ' bytes, more than 65535');
+  }
+  const hello = Math.max(4 + 2 + 32 + 33 + 2 + 2 * s.cipherSuites.length + 2 + 2 + ext, s.clientHelloPadding);
+  // EndOfEarlyData, our Certificate and CertificateVerify (when a server asks), Finished.
+  const finished = 4 + (certs && s.certificates ? certs.flightBound(c) : 8) + 4 + 48;
+  // Without certificate support or post-handshake authentication no Certificate or
+  // CertificateRequest can come: the largest message is a NewSessionTicket, a
+  // HelloRetryRequest or EncryptedExtensions.
+  const small = !s.certificates && !s.postHandshakeAuth;
+  return { flight: Math.max(hello, finished), message: small ? Math.min(s.maxHandshakeMessage, 1024 + MAX_PSK_IDENTITY) : s.maxHandshakeMessage };
+}
 
 /** True if `name` is an IPv4 or IPv6 literal (never sent as SNI, RFC 6066 3). */
 function isIpLiteral(name: string): boolean {
@@ -50,7 +90,35 @@ interface PskOffer {
   ticket: SessionState | null;
 }
 
-export class ClientHandshake extends Handshake {
+/** The handshake traffic secrets, from ServerHello until our Finished. */
+interface HandshakeSecrets {
+  client: Uint8Array;
+  server: Uint8Array;
+}
+
+/** A CertificateRequest: its context and the schemes the server accepts. */
+interface CertRequest {
+  context: Uint8Array;
+  schemes: number[];
+}
+
+/**
+ * Each state with exactly the data it needs (as rustls' ExpectCertificate,
+ * ExpectCertificateVerify...): a handler takes its state and enters the next.
+ */
+type ClientStep =
+  | { name: 'CLIENT_HELLO_SENT' }
+  | { name: 'SERVER_HELLO_RECEIVED'; secrets: HandshakeSecrets }
+  | { name: 'ENCRYPTED_EXTENSIONS_RECEIVED'; secrets: HandshakeSecrets }
+  | { name: 'CERTIFICATE_REQUEST_RECEIVED'; secrets: HandshakeSecrets; request: CertRequest }
+  | { name: 'SERVER_CERTIFICATE_RECEIVED'; secrets: HandshakeSecrets; request: CertRequest | null; serverKey: PublicKey }
+  | { name: 'SERVER_CERTIFICATE_VERIFY_RECEIVED'; secrets: HandshakeSecrets; request: CertRequest | null }
+  | { name: 'SERVER_FINISHED_RECEIVED' }
+  | { name: 'CONNECTED' };
+
+export type ClientState = ClientStep['name'];
+
+export class ClientHandshake extends Handshake<ClientState> {
   private random = new Uint8Array(32);
   private sessionId = new Uint8Array(0);
   private keyShareGroup = 0;
@@ -59,10 +127,7 @@ export class ClientHandshake extends Handshake {
   private retried = false;
   private ccsSent = false;
   private cookie: Uint8Array | null = null;
-  private clientHsSecret: Uint8Array | null = null;
-  private serverHsSecret: Uint8Array | null = null;
-  private certRequest: { context: Uint8Array; schemes: number[] } | null = null;
-  private serverKey: PublicKey | null = null;
+  private step: ClientStep | null = null;
   private offer: PskOffer | null = null;
   /** The session to resume (setSession) and the latest one received (NewSessionTicket). */
   session: SessionState | null = null;
@@ -73,7 +138,11 @@ export class ClientHandshake extends Handshake {
   /** The handshake transcript through the client Finished, for post-handshake authentication. */
   private handshakeTranscript: Transcript | null = null;
 
-  constructor(host: HandshakeHost) {
+  /** certs: the certificate side (null in a PSK-only build: a server that wants certificates is refused). */
+  constructor(
+    host: HandshakeHost,
+    private readonly certs: ClientCertificates | null,
+  ) {
     super(host, 'connect');
   }
 
@@ -92,10 +161,17 @@ export class ClientHandshake extends Handshake {
       if (s.groups.length === 0) fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'no PSK to offer and no key exchange group');
       this.makeKeyShare(s.groups[0]);
     }
-    const early = this.wantEarlyData && this.offer?.ticket && this.offer.ticket.maxEarlyData > 0 ? this.offer.ticket : null;
-    this.sendClientHello(early !== null);
-    if (early) this.startEarlyData(early);
-    this.enter('CLIENT_HELLO_SENT');
+    const offer = this.offer;
+    const ticket = offer ? offer.ticket : null;
+    const early = this.wantEarlyData && offer && ticket && ticket.maxEarlyData > 0;
+    this.sendClientHello(!!early);
+    if (early) this.startEarlyData(offer, ticket);
+    this.go({ name: 'CLIENT_HELLO_SENT' });
+  }
+
+  private go(step: ClientStep): void {
+    this.step = step;
+    this.enter(step.name);
   }
 
   /** The resumption ticket when there is a usable one, else the external PSK the application gives. */
@@ -116,6 +192,9 @@ export class ClientHandshake extends Handshake {
       if (session) this.host.log('saved session not usable: full handshake');
       const psk = s.pskClient ? s.pskClient(s.serverName) : null;
       if (!psk) return null;
+      if (psk.identity.length > MAX_PSK_IDENTITY) {
+        fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'pskClient: identity of ' + psk.identity.length + ' bytes (at most ' + MAX_PSK_IDENTITY + ')');
+      }
       identity = psk.identity;
       key = psk.key;
       hashName = psk.hash ?? 'sha256';
@@ -129,7 +208,7 @@ export class ClientHandshake extends Handshake {
   }
 
   private makeKeyShare(group: number): void {
-    const kx = this.host.settings.crypto.group(group)!;
+    const kx = this.host.settings.crypto.group(group) ?? fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'no provider for ' + groupName(group));
     const pair = kx.generate(this.host.settings.random);
     this.keyShareGroup = group;
     this.keyPriv = pair.priv;
@@ -150,15 +229,13 @@ export class ClientHandshake extends Handshake {
     if (s.recordSizeLimit) ext.recordSizeLimit = s.recordSizeLimit + 1;
     if (s.ocsp !== 'off') ext.statusRequest = true;
     if (s.postHandshakeAuth) ext.postHandshakeAuth = true;
-    if (s.certificateAuthorities && this.host.context.anchors.length > 0) {
-      ext.certificateAuthorities = this.host.context.anchors.map((a) => a.subject);
-    }
+    ext.certificateAuthorities = authorities(this.host.credentials);
     if (this.cookie) ext.cookie = this.cookie;
     if (earlyData) ext.earlyData = true;
     const offer = this.offer;
     if (offer) {
       ext.pskModes = pskModeCodes(s.pskModes);
-      const age = offer.ticket ? obfuscatedAge(offer.ticket, s.now!()) : 0;
+      const age = offer.ticket && s.now ? obfuscatedAge(offer.ticket, s.now()) : 0;
       ext.preSharedKey = { identities: [{ identity: offer.identity, obfuscatedTicketAge: age }], binders: [new Uint8Array(offer.hash.outputLen)] };
     }
     const h = this.host;
@@ -183,9 +260,8 @@ export class ClientHandshake extends Handshake {
   }
 
   /** 0-RTT: keys from the ClientHello's hash under the ticket's suite (RFC 8446 4.2.10). */
-  private startEarlyData(ticket: SessionState): void {
+  private startEarlyData(offer: PskOffer, ticket: SessionState): void {
     const h = this.host;
-    const offer = this.offer!;
     // Middlebox compatibility: the dummy ChangeCipherSpec right after the first ClientHello.
     this.sendCcsOnce();
     const secret = offer.keys.clientEarlyTrafficSecret(this.transcript.digestWith(offer.hash, new Uint8Array(offer.hash.outputLen)));
@@ -208,45 +284,38 @@ export class ClientHandshake extends Handshake {
     }
   }
 
+  /** Each state's messages; each handler adds its message to the transcript and says whether the read keys changed. */
   protected handleHandshake(type: number, msg: Uint8Array, body: Uint8Array): boolean {
-    switch (this.state) {
+    const T = HandshakeType;
+    const st = this.step;
+    switch (st?.name) {
       case 'CLIENT_HELLO_SENT':
-        if (type !== HandshakeType.server_hello) return this.unexpected(type);
-        return this.onServerHello(msg, parseServerHello(body));
+        if (type === T.server_hello) return this.onServerHello(msg, parseServerHello(body));
+        break;
       case 'SERVER_HELLO_RECEIVED':
-        if (type !== HandshakeType.encrypted_extensions) return this.unexpected(type);
-        this.onEncryptedExtensions(body);
+        if (type === T.encrypted_extensions) return this.onEncryptedExtensions(st.secrets, msg, body);
         break;
       case 'ENCRYPTED_EXTENSIONS_RECEIVED':
+        // With a PSK the server is authenticated by it: Finished comes next.
         if (this.mode !== 'full') {
-          if (type !== HandshakeType.finished) return this.unexpected(type);
-          this.onFinished(msg, body);
-          return true;
+          if (type === T.finished) return this.onFinished(st.secrets, null, msg, body);
+        } else if (type === T.certificate_request) {
+          return this.onCertificateRequest(st.secrets, msg, body);
+        } else if (type === T.certificate) {
+          return this.onCertificate(st.secrets, null, msg, body);
         }
-        if (type === HandshakeType.certificate_request) {
-          this.onCertificateRequest(body);
-          break;
-        }
-        if (type !== HandshakeType.certificate) return this.unexpected(type);
-        this.onCertificate(body);
         break;
       case 'CERTIFICATE_REQUEST_RECEIVED':
-        if (type !== HandshakeType.certificate) return this.unexpected(type);
-        this.onCertificate(body);
+        if (type === T.certificate) return this.onCertificate(st.secrets, st.request, msg, body);
         break;
       case 'SERVER_CERTIFICATE_RECEIVED':
-        if (type !== HandshakeType.certificate_verify) return this.unexpected(type);
-        this.onCertificateVerify(body);
+        if (type === T.certificate_verify) return this.onCertificateVerify(st.secrets, st.request, st.serverKey, msg, body);
         break;
       case 'SERVER_CERTIFICATE_VERIFY_RECEIVED':
-        if (type !== HandshakeType.finished) return this.unexpected(type);
-        this.onFinished(msg, body);
-        return true;
-      default:
-        return this.unexpected(type);
+        if (type === T.finished) return this.onFinished(st.secrets, st.request, msg, body);
+        break;
     }
-    this.transcript.update(msg);
-    return false;
+    return this.unexpected(type);
   }
 
   private onServerHello(msg: Uint8Array, sh: ServerHello): boolean {
@@ -266,53 +335,55 @@ export class ClientHandshake extends Handshake {
     if (sh.isHelloRetryRequest) return this.onHelloRetryRequest(msg, sh);
     if (sh.ext.cookie !== undefined) fail(ErrorCode.UNSUPPORTED_EXTENSION, Alert.unsupported_extension, 'cookie in ServerHello');
 
-    const offer = this.offer;
     const pskIndex = sh.ext.preSharedKey;
+    let psk: PskOffer | null = null;
     if (pskIndex !== undefined) {
-      if (!offer || pskIndex !== 0) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'server selected a PSK we did not offer');
-      if (suiteHash(sh.cipherSuite) !== offer.hash.name) {
+      psk = pskIndex === 0 ? this.offer : null;
+      if (!psk) return fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'server selected a PSK we did not offer');
+      if (suiteHash(sh.cipherSuite) !== psk.hash.name) {
         fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'cipher suite hash differs from the PSK hash');
       }
     }
     const share = sh.ext.keyShare;
+    const priv = this.keyPriv;
     if (share) {
-      if (share.group !== this.keyShareGroup || !this.keyPriv) {
-        fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'key_share for ' + groupName(share.group) + ', not the group offered');
+      if (share.group !== this.keyShareGroup || !priv) {
+        return fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'key_share for ' + groupName(share.group) + ', not the group offered');
       }
-      if (pskIndex !== undefined && s.pskModes.indexOf('psk_dhe_ke') < 0) {
+      if (psk && s.pskModes.indexOf('psk_dhe_ke') < 0) {
         fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'psk_dhe_ke was not offered');
       }
-    } else if (pskIndex === undefined || s.pskModes.indexOf('psk_ke') < 0) {
+    } else if (!psk || s.pskModes.indexOf('psk_ke') < 0) {
       fail(ErrorCode.MISSING_EXTENSION, Alert.missing_extension, 'ServerHello without key_share');
     }
 
     if (this.suite === 0) this.setSuite(sh.cipherSuite);
     this.transcript.update(msg);
-    if (pskIndex !== undefined) {
-      this.keys = offer!.keys;
-      this.mode = offer!.ticket ? 'resumed' : 'psk';
+    if (psk) {
+      this.keys = psk.keys;
+      this.mode = psk.ticket ? 'resumed' : 'psk';
       this.pskMode = share ? 'psk_dhe_ke' : 'psk_ke';
-      if (offer!.ticket) this.alpn = offer!.ticket.alpn;
+      if (psk.ticket) this.alpn = psk.ticket.alpn;
     } else {
-      this.keys = new KeySchedule(this.hash!);
+      this.keys = new KeySchedule(this.suiteHashFn());
     }
     let shared: Uint8Array | null = null;
-    if (share) {
-      shared = s.crypto.group(share.group)!.shared(this.keyPriv!, share.keyExchange);
+    if (share && priv) {
+      const kx = s.crypto.group(share.group);
+      shared = kx ? kx.shared(priv, share.keyExchange) : null;
       if (!shared) fail(ErrorCode.BAD_KEY_SHARE, Alert.illegal_parameter, 'server key share is not a valid ' + groupName(share.group) + ' point');
       this.group = share.group;
     }
-    if (this.keyPriv) this.keyPriv.fill(0);
+    if (priv) priv.fill(0);
     const ks = this.keys;
     ks.handshake(shared);
     if (shared) shared.fill(0);
     const th = this.transcriptHash();
-    this.clientHsSecret = ks.clientHandshakeTrafficSecret(th);
-    this.serverHsSecret = ks.serverHandshakeTrafficSecret(th);
-    this.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', this.clientHsSecret);
-    this.install(this.serverHsSecret, 'read', 'SERVER_HANDSHAKE_TRAFFIC_SECRET');
+    const secrets = { client: ks.clientHandshakeTrafficSecret(th), server: ks.serverHandshakeTrafficSecret(th) };
+    this.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', secrets.client);
+    this.install(secrets.server, 'read', 'SERVER_HANDSHAKE_TRAFFIC_SECRET');
     this.host.log('negotiated ' + suiteName(this.suite) + (share ? ' with ' + groupName(share.group) : '') + (this.mode !== 'full' ? ' (' + this.mode + ', ' + this.pskMode + ')' : ''));
-    this.enter('SERVER_HELLO_RECEIVED');
+    this.go({ name: 'SERVER_HELLO_RECEIVED', secrets });
     return true;
   }
 
@@ -336,18 +407,21 @@ export class ClientHandshake extends Handshake {
       this.makeKeyShare(group);
     }
     this.cookie = hrr.ext.cookie ?? null;
+    if (this.cookie && this.cookie.length > MAX_COOKIE) {
+      fail(ErrorCode.HRR_NOT_ACCEPTABLE, Alert.illegal_parameter, 'cookie of ' + this.cookie.length + ' bytes (at most ' + MAX_COOKIE + ')');
+    }
     // A PSK bound to another hash cannot be used with the suite the server chose.
-    if (this.offer && this.offer.hash.name !== this.hash!.name) this.offer = null;
+    if (this.offer && this.offer.hash.name !== this.suiteHashFn().name) this.offer = null;
     // Early data is over: the second ClientHello goes in the clear (RFC 8446 4.2.10).
     this.earlyDataBudget = 0;
     this.host.plaintextWrites();
     this.sendCcsOnce();
     this.sendClientHello(false);
-    this.enter('CLIENT_HELLO_SENT');
+    this.go({ name: 'CLIENT_HELLO_SENT' });
     return false;
   }
 
-  private onEncryptedExtensions(body: Uint8Array): void {
+  private onEncryptedExtensions(secrets: HandshakeSecrets, msg: Uint8Array, body: Uint8Array): boolean {
     const ee = parseEncryptedExtensions(body).ext;
     const h = this.host;
     const s = h.settings;
@@ -385,42 +459,47 @@ export class ClientHandshake extends Handshake {
     }
     this.earlyDataBudget = 0;
     if (this.earlyData !== 'none') h.log('early data ' + this.earlyData);
-    this.enter('ENCRYPTED_EXTENSIONS_RECEIVED');
-  }
-
-  private onCertificateRequest(body: Uint8Array): void {
-    const cr = parseCertificateRequest(body);
-    if (cr.context.length !== 0) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'certificate_request_context must be empty in the handshake');
-    this.certRequest = { context: cr.context, schemes: cr.ext.signatureAlgorithms ?? [] };
-    this.enter('CERTIFICATE_REQUEST_RECEIVED');
-  }
-
-  private onCertificate(body: Uint8Array): void {
-    const s = this.host.settings;
-    const msg = parseCertificateMessage(body, s.verifyDepth + 2);
-    if (msg.context.length !== 0) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'certificate_request_context must be empty');
-    if (msg.entries.length === 0) fail(ErrorCode.DECODE_ERROR, Alert.decode_error, 'server sent no certificate');
-    // Keep copies: the message buffer is reused for the next message.
-    this.peerCertificates = msg.entries.map((e) => copyBytes(e.cert));
-    const ocsp = msg.entries[0].ocspResponse;
-    this.serverKey = checkPeerChain(this.host.context, this.peerCertificates, 'serverAuth', s.serverName, ocsp ?? null).publicKey;
-    this.enter('SERVER_CERTIFICATE_RECEIVED');
-  }
-
-  private onCertificateVerify(body: Uint8Array): void {
-    const cv = parseCertificateVerify(body);
-    const s = this.host.settings;
-    verifyCertificateVerify(this.host.context, s.signatureSchemes, cv.scheme, this.serverKey!, true, this.transcriptHash(), cv.signature);
-    this.signatureScheme = cv.scheme;
-    this.enter('SERVER_CERTIFICATE_VERIFY_RECEIVED');
-  }
-
-  private onFinished(msg: Uint8Array, body: Uint8Array): void {
-    checkFinished(this.finishedValue(this.serverHsSecret!), parseFinished(body, this.hash!.outputLen));
     this.transcript.update(msg);
-    this.enter('SERVER_FINISHED_RECEIVED');
+    this.go({ name: 'ENCRYPTED_EXTENSIONS_RECEIVED', secrets });
+    return false;
+  }
+
+  /** The certificate side, or BAD_CONFIG in a build without it. */
+  private certificates(): ClientCertificates {
+    return this.certs ?? fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'no certificate support configured (options.certificates)');
+  }
+
+  private onCertificateRequest(secrets: HandshakeSecrets, msg: Uint8Array, body: Uint8Array): boolean {
+    const request = this.certificates().certificateRequest(body);
+    if (request.context.length !== 0) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'certificate_request_context must be empty in the handshake');
+    this.transcript.update(msg);
+    this.go({ name: 'CERTIFICATE_REQUEST_RECEIVED', secrets, request });
+    return false;
+  }
+
+  private onCertificate(secrets: HandshakeSecrets, request: CertRequest | null, msg: Uint8Array, body: Uint8Array): boolean {
+    const server = this.certificates().serverCertificate(this.host.credentials, body);
+    this.peerCertificates = server.chain;
+    this.transcript.update(msg);
+    this.go({ name: 'SERVER_CERTIFICATE_RECEIVED', secrets, request, serverKey: server.key });
+    return false;
+  }
+
+  private onCertificateVerify(
+    secrets: HandshakeSecrets, request: CertRequest | null, serverKey: PublicKey, msg: Uint8Array, body: Uint8Array,
+  ): boolean {
+    this.signatureScheme = this.certificates().serverCertificateVerify(this.host.credentials, serverKey, this.transcriptHash(), body);
+    this.transcript.update(msg);
+    this.go({ name: 'SERVER_CERTIFICATE_VERIFY_RECEIVED', secrets, request });
+    return false;
+  }
+
+  private onFinished(secrets: HandshakeSecrets, request: CertRequest | null, msg: Uint8Array, body: Uint8Array): boolean {
+    checkFinished(this.finishedValue(secrets.server), parseFinished(body, this.suiteHashFn().outputLen));
+    this.transcript.update(msg);
+    this.go({ name: 'SERVER_FINISHED_RECEIVED' });
     this.deriveApplicationSecrets();
-    this.install(this.serverAppSecret!, 'read', null);
+    this.install(this.app().server, 'read', null);
 
     const h = this.host;
     h.resetOutput();
@@ -431,41 +510,27 @@ export class ClientHandshake extends Handshake {
       h.sendMessage();
     }
     this.sendCcsOnce();
-    this.install(this.clientHsSecret!, 'write', null);
-    if (this.certRequest) this.sendClientCertificate(this.certRequest.context, this.certRequest.schemes, this.transcript);
-    this.sendFinished(this.clientHsSecret!);
-    this.install(this.clientAppSecret!, 'write', null);
-    this.clientHsSecret!.fill(0);
-    this.serverHsSecret!.fill(0);
+    this.install(secrets.client, 'write', null);
+    if (request) this.sendClientCertificate(request.context, request.schemes, this.transcript);
+    this.sendFinished(secrets.client);
+    this.install(this.app().client, 'write', null);
+    secrets.client.fill(0);
+    secrets.server.fill(0);
     if (h.settings.postHandshakeAuth) this.handshakeTranscript = this.transcript.fork();
     this.deriveResumptionSecret();
     this.done = true;
-    this.enter('CONNECTED');
+    this.go({ name: 'CONNECTED' });
+    return true;
   }
 
-  /** Certificate (empty when we have none the server accepts) and CertificateVerify, over transcript t. */
+  /** Our Certificate and CertificateVerify, over transcript t. */
   private sendClientCertificate(context: Uint8Array, schemes: number[], t: Transcript): void {
-    const h = this.host;
-    const ctx = h.context;
-    const key = ctx.privateKey;
-    const scheme = key && ctx.chain.length > 0 ? chooseScheme(ctx.ownSchemes(), schemes) : 0;
-    h.beginMessage();
-    // No usable certificate: an empty Certificate lets the server's policy decide (RFC 8446 4.4.2).
-    writeCertificate(h.out, { context, entries: scheme ? ctx.chain.map((cert) => ({ cert })) : [] });
-    this.sendTo(t);
-    if (!scheme) {
-      h.log('no client certificate for the requested schemes: sending an empty Certificate');
-      return;
-    }
-    const sig = signCertificateVerify(ctx, scheme, key!, false, this.transcriptHash(t));
-    h.beginMessage();
-    writeCertificateVerify(h.out, { scheme, signature: sig });
-    this.sendTo(t);
+    this.certificates().sendCertificate(this.host, context, schemes, () => this.sendTo(t), () => this.transcriptHash(t));
   }
 
   protected handlePostHandshake(type: number, msg: Uint8Array, body: Uint8Array): boolean {
     if (type === HandshakeType.new_session_ticket) this.onNewSessionTicket(body);
-    else if (type === HandshakeType.certificate_request && this.handshakeTranscript) this.onPostHandshakeAuth(msg, body);
+    else if (type === HandshakeType.certificate_request && this.handshakeTranscript && this.certs) this.onPostHandshakeAuth(this.handshakeTranscript, msg, body);
     else this.unexpected(type);
     return false;
   }
@@ -478,9 +543,13 @@ export class ClientHandshake extends Handshake {
       this.host.log('received NewSessionTicket: no clock, not kept');
       return;
     }
+    if (t.ticket.length > MAX_PSK_IDENTITY) {
+      this.host.log('received NewSessionTicket of ' + t.ticket.length + ' bytes: longer than ' + MAX_PSK_IDENTITY + ', not kept');
+      return;
+    }
     this.received = {
       suite: this.suite,
-      psk: this.keys!.resumptionPsk(this.resumptionSecret, t.nonce),
+      psk: this.schedule().resumptionPsk(this.resumptionSecret, t.nonce),
       ticket: copyBytes(t.ticket),
       lifetime: t.lifetime,
       ageAdd: t.ageAdd,
@@ -493,14 +562,14 @@ export class ClientHandshake extends Handshake {
   }
 
   /** Post-handshake authentication (RFC 8446 4.6.2): Certificate, CertificateVerify, Finished. */
-  private onPostHandshakeAuth(msg: Uint8Array, body: Uint8Array): void {
-    const cr = parseCertificateRequest(body);
+  private onPostHandshakeAuth(handshakeTranscript: Transcript, msg: Uint8Array, body: Uint8Array): void {
+    const cr = this.certificates().certificateRequest(body);
     if (cr.context.length === 0) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'post-handshake CertificateRequest needs a context');
     this.host.log('post-handshake CertificateRequest');
-    const t = this.handshakeTranscript!.fork();
+    const t = handshakeTranscript.fork();
     t.update(msg);
     this.host.resetOutput();
-    this.sendClientCertificate(copyBytes(cr.context), cr.ext.signatureAlgorithms ?? [], t);
-    this.sendFinished(this.clientAppSecret!, t);
+    this.sendClientCertificate(cr.context, cr.schemes, t);
+    this.sendFinished(this.app().client, t);
   }
 }

@@ -5,10 +5,9 @@
 import type { Writer } from '../bytes/writer.js';
 import { asciiString } from '../bytes/ascii.js';
 import type { Aead, Hash } from '../crypto/types.js';
-import type { Context, Settings } from '../engine/context.js';
-import type { Negotiated, PskMode } from '../engine/types.js';
+import type { Credentials, Negotiated, PskMode, Settings } from '../config.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
-import { CipherSuite, HandshakeType, TLS13, handshakeName } from '../registry.js';
+import { HandshakeType, TLS13, handshakeName, suiteHash } from '../registry.js';
 import { KeySchedule } from './key-schedule.js';
 import { parseKeyUpdate, writeFinished, writeKeyUpdate } from './messages.js';
 import { Transcript } from './transcript.js';
@@ -16,7 +15,8 @@ import { Transcript } from './transcript.js';
 /** What a handshake machine may ask of its connection. */
 export interface HandshakeHost {
   readonly settings: Settings;
-  readonly context: Context;
+  /** Anchors, our chain and key (the connection's Context, or the one onServerName chose). */
+  readonly credentials: Credentials;
   /** Staging writer for outgoing messages (over the arena's handshake buffer). */
   readonly out: Writer;
   log(line: string): void;
@@ -39,17 +39,16 @@ export interface HandshakeHost {
   skipEarlyData(n: number): void;
 }
 
-/** The hash of each TLS 1.3 suite. */
-export function suiteHash(suite: number): 'sha256' | 'sha384' {
-  return suite === CipherSuite.TLS_AES_256_GCM_SHA384 ? 'sha384' : 'sha256';
-}
-
 /** KeyUpdates accepted in a row without application data in between (a flood is an attack). */
 const MAX_KEY_UPDATES_IN_A_ROW = 32;
 
-export abstract class Handshake {
+/**
+ * S: the machine's state names (a literal union, listed in its file header);
+ * every machine starts in START.
+ */
+export abstract class Handshake<S extends string = string> {
   transcript = new Transcript();
-  state = 'START';
+  state: S | 'START' = 'START';
   started = false;
   done = false;
   suite = 0;
@@ -63,11 +62,13 @@ export abstract class Handshake {
   earlyData: Negotiated['earlyData'] = 'none';
   /** KeyUpdates received since the last application data record. */
   keyUpdatesInARow = 0;
-  protected hash: Hash | null = null;
-  protected aead: Aead | null = null;
+  // Fixed by the suite choice (setSuite) and the ServerHello / ClientHello that
+  // starts the key schedule; read through suiteHash() and schedule().
+  private hash: Hash | null = null;
+  private aead: Aead | null = null;
   protected keys: KeySchedule | null = null;
-  protected clientAppSecret: Uint8Array | null = null;
-  protected serverAppSecret: Uint8Array | null = null;
+  /** The application traffic secrets, from the server Finished on (app()). */
+  private appSecrets: { client: Uint8Array; server: Uint8Array } | null = null;
   protected resumptionSecret: Uint8Array | null = null;
   protected clientRandom: Uint8Array | null = null;
   // Traffic key scratch for 128- and 256-bit keys, reused for every key change.
@@ -109,7 +110,7 @@ export abstract class Handshake {
     };
   }
 
-  protected enter(state: string): void {
+  protected enter(state: S): void {
     this.state = state;
     this.host.log(this.logPrefix + ' state: ' + state);
   }
@@ -130,16 +131,32 @@ export abstract class Handshake {
     this.transcript.setHash(hash);
   }
 
+  /** The hash of the suite (after setSuite()). */
+  protected suiteHashFn(): Hash {
+    return this.hash ?? fail(ErrorCode.INTERNAL, Alert.internal_error, 'no cipher suite yet');
+  }
+
+  /** The key schedule (after the hellos). */
+  protected schedule(): KeySchedule {
+    return this.keys ?? fail(ErrorCode.INTERNAL, Alert.internal_error, 'no key schedule yet');
+  }
+
+  /** The application traffic secrets (after the server Finished). */
+  protected app(): { client: Uint8Array; server: Uint8Array } {
+    return this.appSecrets ?? fail(ErrorCode.INTERNAL, Alert.internal_error, 'no application secrets yet');
+  }
+
   /** The current transcript hash (a fresh array). */
   protected transcriptHash(t: Transcript = this.transcript): Uint8Array {
-    return t.digest(new Uint8Array(this.hash!.outputLen));
+    return t.digest(new Uint8Array(this.suiteHashFn().outputLen));
   }
 
   /** Installs a traffic secret as the read or write key, logging it for the key log. */
   protected install(
     secret: Uint8Array, direction: 'read' | 'write', label: string | null,
-    keys: KeySchedule = this.keys!, aead: Aead = this.aead!,
+    keys: KeySchedule = this.schedule(), aead: Aead | null = this.aead,
   ): void {
+    if (!aead) return fail(ErrorCode.INTERNAL, Alert.internal_error, 'no cipher suite yet');
     const k = aead.keyLen === 16 ? this.key16 : this.key32;
     keys.trafficKeys(secret, aead.keyLen, k);
     if (direction === 'read') this.host.setReadKeys(aead, k.key, k.iv);
@@ -156,7 +173,7 @@ export abstract class Handshake {
 
   /** verify_data for a base key over a transcript. */
   protected finishedValue(baseKey: Uint8Array, t: Transcript = this.transcript): Uint8Array {
-    return this.keys!.verifyData(baseKey, this.transcriptHash(t), new Uint8Array(this.hash!.outputLen));
+    return this.schedule().verifyData(baseKey, this.transcriptHash(t), new Uint8Array(this.suiteHashFn().outputLen));
   }
 
   /** Seals the message written since beginMessage(), adding it to transcript t. */
@@ -175,19 +192,19 @@ export abstract class Handshake {
 
   /** Derives the application traffic secrets from the transcript through the server Finished. */
   protected deriveApplicationSecrets(): void {
-    const ks = this.keys!;
+    const ks = this.schedule();
     ks.master();
     const th = this.transcriptHash();
-    this.clientAppSecret = ks.clientApplicationTrafficSecret(th);
-    this.serverAppSecret = ks.serverApplicationTrafficSecret(th);
+    const app = { client: ks.clientApplicationTrafficSecret(th), server: ks.serverApplicationTrafficSecret(th) };
+    this.appSecrets = app;
     this.keyLog('EXPORTER_SECRET', ks.exporterMasterSecret(th));
-    this.keyLog('CLIENT_TRAFFIC_SECRET_0', this.clientAppSecret);
-    this.keyLog('SERVER_TRAFFIC_SECRET_0', this.serverAppSecret);
+    this.keyLog('CLIENT_TRAFFIC_SECRET_0', app.client);
+    this.keyLog('SERVER_TRAFFIC_SECRET_0', app.server);
   }
 
   /** After the client Finished: the resumption master secret, the last use of the key schedule's chain. */
   protected deriveResumptionSecret(): void {
-    this.resumptionSecret = this.keys!.resumptionMasterSecret(this.transcriptHash());
+    this.resumptionSecret = this.schedule().resumptionMasterSecret(this.transcriptHash());
   }
 
   // --- KeyUpdate (RFC 8446 4.6.3) ---
@@ -216,11 +233,12 @@ export abstract class Handshake {
   }
 
   private updateTrafficSecret(server: boolean, direction: 'read' | 'write'): void {
-    const current = server ? this.serverAppSecret! : this.clientAppSecret!;
-    const next = this.keys!.nextApplicationTrafficSecret(current, new Uint8Array(current.length));
+    const app = this.app();
+    const current = server ? app.server : app.client;
+    const next = this.schedule().nextApplicationTrafficSecret(current, new Uint8Array(current.length));
     current.fill(0);
-    if (server) this.serverAppSecret = next;
-    else this.clientAppSecret = next;
+    if (server) app.server = next;
+    else app.client = next;
     this.install(next, direction, null);
   }
 }

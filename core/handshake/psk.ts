@@ -1,7 +1,7 @@
 // Pre-shared key pieces both sides share (RFC 8446 4.2.9, 4.2.11): the
 // key exchange mode codes and the binder computation.
 import type { Hash } from '../crypto/types.js';
-import type { PskMode } from '../engine/types.js';
+import type { PskMode } from '../config.js';
 import type { KeySchedule } from './key-schedule.js';
 import type { Transcript } from './transcript.js';
 

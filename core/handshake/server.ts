@@ -1,7 +1,9 @@
 // The TLS 1.3 server handshake (RFC 8446 section 2, figures 1-4; 4.1-4.4),
-// with PSK, tickets and 0-RTT. Named states and the messages each accepts:
+// with PSK, tickets and 0-RTT. Every state the machine enters (ServerState;
+// the debug log prints them as "accept state: NAME") and what it accepts:
 //   START                        ClientHello
 //   HELLO_RETRY_REQUEST_SENT     the second ClientHello
+//   CLIENT_HELLO_RECEIVED        (passing: our ServerHello ... Finished go out)
 //   EARLY_DATA_ACCEPTED          0-RTT application data, EndOfEarlyData
 //   SERVER_FINISHED_SENT         Certificate (when requested) or Finished
 //   CLIENT_CERTIFICATE_RECEIVED  CertificateVerify (or Finished after an empty Certificate)
@@ -10,12 +12,16 @@
 import { asciiString } from '../bytes/ascii.js';
 import { constantTimeEqual } from '../crypto/ct.js';
 import type { Hash, PublicKey } from '../crypto/types.js';
-import type { Context } from '../engine/context.js';
+import type { Credentials } from '../config.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
-import { HandshakeType, TLS13, groupName, schemeName, suiteName } from '../registry.js';
-import { ticketReplayId, type TicketState } from '../session/ticket.js';
-import { checkFinished, checkPeerChain, chooseScheme, signCertificateVerify, verifyCertificateVerify } from './authentication.js';
-import { Handshake, suiteHash, type HandshakeHost } from './handshake.js';
+import { HandshakeType, TLS13, groupName, schemeName, suiteHash, suiteName } from '../registry.js';
+import type { ReplayGuard } from '../session/replay.js';
+import { MAX_TICKET, ticketReplayId, type TicketKeys, type TicketState } from '../session/ticket.js';
+import {
+  authorities, authoritiesBound, certificateFlightBound, checkFinished, checkPeerChain, chooseScheme, ownSchemes, signCertificateVerify,
+  verifyCertificateVerify,
+} from './authentication.js';
+import { Handshake, type HandshakeHost } from './handshake.js';
 import { KeySchedule } from './key-schedule.js';
 import {
   HRR_RANDOM,
@@ -33,6 +39,7 @@ import {
   type ClientHello,
   type EncryptedExtensions,
 } from './messages.js';
+import type { KeyShareEntry } from './extensions.js';
 import { PSK_DHE_KE, PSK_KE, computeBinder } from './psk.js';
 import type { Transcript } from './transcript.js';
 import { copyBytes } from '../bytes/copy.js';
@@ -40,6 +47,32 @@ import { copyBytes } from '../bytes/copy.js';
 /** Identities looked at in one ClientHello: a bound on the work a client can ask for. */
 const MAX_PSK_IDENTITIES = 4;
 const EMPTY = new Uint8Array(0);
+
+/** A server's credentials, with its context's ticket keys and 0-RTT replay guard (null when off). */
+export interface ServerCredentials extends Credentials {
+  readonly ticketKeys: TicketKeys | null;
+  readonly replay: ReplayGuard | null;
+}
+
+/**
+ * The server's largest flight (ServerHello through Finished, or its
+ * NewSessionTickets) and the largest handshake message it reassembles, for
+ * a configuration; refuses (BAD_CONFIG) trust anchors' names that do not fit
+ * a CertificateRequest.
+ */
+export function serverBounds(c: ServerCredentials): { flight: number; message: number } {
+  const s = c.settings;
+  let share = 0;
+  for (const g of s.groups) share = Math.max(share, s.crypto.group(g)?.publicLen ?? 0);
+  const hello = 4 + 2 + 32 + 33 + 2 + 1 + 2 + 6 + 8 + share + 6;
+  let alpn = 0;
+  if (s.alpn) for (const p of s.alpn) alpn = Math.max(alpn, 7 + p.length);
+  const ee = 4 + 2 + alpn + 4 + 5 + 6 + 4;
+  const request = s.verify !== 'none' ? 4 + 1 + 2 + 6 + 2 * s.signatureSchemes.length + authoritiesBound(c, 'CertificateRequest') : 0;
+  const certificate = c.chain.length > 0 ? certificateFlightBound(c, s.ocspResponse ? s.ocspResponse.length : 0) : 0;
+  const tickets = s.tickets * (4 + 4 + 4 + 2 + 2 + MAX_TICKET + 2 + 8);
+  return { flight: Math.max(hello + ee + request + certificate + 4 + 48, tickets), message: s.maxHandshakeMessage };
+}
 
 /** The PSK the server accepted. */
 interface PskChoice {
@@ -53,21 +86,46 @@ interface PskChoice {
   replayId: Uint8Array | null;
 }
 
+/** What the server chose from a ClientHello (chooseParameters). */
+interface Parameters {
+  suite: number;
+  psk: PskChoice | null;
+  /** Our CertificateVerify scheme (0 with a PSK). */
+  scheme: number;
+  /** The client's key share we take; null for psk_ke; undefined when none fits (HelloRetryRequest for retryGroup). */
+  share: KeyShareEntry | null | undefined;
+  retryGroup: number;
+}
+
 /** A client authentication in progress: the handshake's (CertificateRequest) or a post-handshake one. */
 interface ClientAuth {
   context: Uint8Array;
   schemes: number[];
   transcript: Transcript;
-  key: PublicKey | null;
-  state: 'REQUESTED' | 'CERTIFICATE' | 'VERIFIED';
+  /** What came so far: nothing, a Certificate (with its key), or all that is needed before Finished. */
+  stage: { name: 'REQUESTED' } | { name: 'CERTIFICATE'; key: PublicKey } | { name: 'VERIFIED' };
 }
 
-export class ServerHandshake extends Handshake {
+/** Each state with the data it needs: from our Finished on, the client's handshake traffic secret. */
+type ServerStep =
+  | { name: 'START' }
+  | { name: 'HELLO_RETRY_REQUEST_SENT' }
+  | { name: 'CLIENT_HELLO_RECEIVED' }
+  | { name: 'EARLY_DATA_ACCEPTED'; clientSecret: Uint8Array }
+  | { name: 'SERVER_FINISHED_SENT'; clientSecret: Uint8Array }
+  | { name: 'CLIENT_CERTIFICATE_RECEIVED'; clientSecret: Uint8Array }
+  | { name: 'CLIENT_CERTIFICATE_VERIFY_RECEIVED'; clientSecret: Uint8Array }
+  | { name: 'CONNECTED' };
+
+export type ServerState = ServerStep['name'];
+
+export class ServerHandshake extends Handshake<ServerState> {
   private readonly random = new Uint8Array(32);
   private cookie: Uint8Array | null = null;
   private hrrGroup = 0;
-  private clientHsSecret: Uint8Array | null = null;
-  private auth: Context;
+  private step: ServerStep = { name: 'START' };
+  /** The credentials serving this connection: ours, or the ones onServerName chose. */
+  private auth: Credentials;
   private clientAuth: ClientAuth | null = null;
   private offeredEarlyData = false;
   private clientOffersPostHandshakeAuth = false;
@@ -75,14 +133,22 @@ export class ServerHandshake extends Handshake {
   /** 0-RTT bytes still accepted. */
   earlyDataBudget = 0;
 
-  constructor(host: HandshakeHost) {
+  constructor(
+    host: HandshakeHost,
+    private readonly own: ServerCredentials,
+  ) {
     super(host, 'accept');
-    this.auth = host.context;
+    this.auth = own;
   }
 
   start(): void {
     this.started = true;
-    this.enter('START');
+    this.go({ name: 'START' });
+  }
+
+  private go(step: ServerStep): void {
+    this.step = step;
+    this.enter(step.name);
   }
 
   /** True while 0-RTT application data may arrive (accepted, before EndOfEarlyData). */
@@ -90,120 +156,147 @@ export class ServerHandshake extends Handshake {
     return this.state === 'EARLY_DATA_ACCEPTED';
   }
 
+  /** Each state's messages; each handler adds its message to the transcript and says whether the read keys changed. */
   protected handleHandshake(type: number, msg: Uint8Array, body: Uint8Array): boolean {
-    switch (this.state) {
+    const T = HandshakeType;
+    const st = this.step;
+    switch (st.name) {
       case 'START':
       case 'HELLO_RETRY_REQUEST_SENT':
-        if (type !== HandshakeType.client_hello) return this.unexpected(type);
-        return this.onClientHello(msg, parseClientHello(body));
+        if (type === T.client_hello) return this.onClientHello(msg, parseClientHello(body));
+        break;
       case 'EARLY_DATA_ACCEPTED':
-        if (type !== HandshakeType.end_of_early_data) return this.unexpected(type);
-        parseEndOfEarlyData(body);
-        this.transcript.update(msg);
-        this.install(this.clientHsSecret!, 'read', null);
-        this.enter('SERVER_FINISHED_SENT');
-        return true;
+        if (type === T.end_of_early_data) return this.onEndOfEarlyData(st.clientSecret, msg, body);
+        break;
       case 'SERVER_FINISHED_SENT':
       case 'CLIENT_CERTIFICATE_RECEIVED':
-      case 'CLIENT_CERTIFICATE_VERIFY_RECEIVED':
-        if (type === HandshakeType.finished && (!this.clientAuth || this.clientAuth.state === 'VERIFIED')) {
-          this.onFinished(msg, body);
-          return true;
-        }
-        if (!this.clientAuth) return this.unexpected(type);
-        this.onClientAuthMessage(type, msg, body);
-        this.enter(this.clientAuth.state === 'CERTIFICATE' ? 'CLIENT_CERTIFICATE_RECEIVED' : 'CLIENT_CERTIFICATE_VERIFY_RECEIVED');
+      case 'CLIENT_CERTIFICATE_VERIFY_RECEIVED': {
+        const a = this.clientAuth;
+        if (type === T.finished && (!a || a.stage.name === 'VERIFIED')) return this.onFinished(st.clientSecret, msg, body);
+        if (!a) break;
+        this.onClientAuthMessage(a, type, msg, body);
+        this.go({ name: a.stage.name === 'CERTIFICATE' ? 'CLIENT_CERTIFICATE_RECEIVED' : 'CLIENT_CERTIFICATE_VERIFY_RECEIVED', clientSecret: st.clientSecret });
         return false;
-      default:
-        return this.unexpected(type);
+      }
     }
+    return this.unexpected(type);
   }
 
+  /** EndOfEarlyData (RFC 8446 4.5): the client's handshake traffic key protects what follows. */
+  private onEndOfEarlyData(clientSecret: Uint8Array, msg: Uint8Array, body: Uint8Array): boolean {
+    parseEndOfEarlyData(body);
+    this.transcript.update(msg);
+    this.install(clientSecret, 'read', null);
+    this.go({ name: 'SERVER_FINISHED_SENT', clientSecret });
+    return true;
+  }
+
+  /**
+   * ClientHello (RFC 8446 4.1.2), in the steps of the RFC (and of Go's
+   * handshake_server_tls13.go): choose the parameters or ask again with a
+   * HelloRetryRequest; ServerHello; the handshake keys; EncryptedExtensions;
+   * the certificate flight unless a PSK authenticates us; Finished.
+   */
   private onClientHello(msg: Uint8Array, ch: ClientHello): boolean {
-    const h = this.host;
-    const s = h.settings;
     const retry = this.state === 'HELLO_RETRY_REQUEST_SENT';
     const versions = ch.ext.supportedVersions;
     if (!versions || versions.indexOf(TLS13) < 0) {
       fail(ErrorCode.VERSION_MISMATCH, Alert.protocol_version, 'client does not offer TLS 1.3');
     }
     if (!retry) this.firstClientHello(ch);
+    const p = this.chooseParameters(msg, ch, retry);
+    if (p.share === undefined) {
+      this.sendHelloRetryRequest(msg, ch, p.suite, p.retryGroup);
+      return false;
+    }
+    if (retry && (!this.cookie || !ch.ext.cookie || !constantTimeEqual(ch.ext.cookie, this.cookie))) {
+      fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'cookie not echoed');
+    }
+    if (!retry) this.setSuite(p.suite);
+    this.transcript.update(msg);
+    this.go({ name: 'CLIENT_HELLO_RECEIVED' });
+    const early = this.acceptParameters(ch, p, retry);
+    if (early) this.installEarlyDataKeys();
+    const shared = this.sendServerHello(ch, p, retry);
+    const secrets = this.deriveHandshakeKeys(shared, early);
+    this.sendEncryptedExtensions(ch, early);
+    if (!p.psk) this.sendCertificateFlight(ch, p.scheme);
+    this.sendServerFinished(secrets.server);
+    this.go({ name: early ? 'EARLY_DATA_ACCEPTED' : 'SERVER_FINISHED_SENT', clientSecret: secrets.client });
+    return true;
+  }
 
+  /**
+   * The cipher suite, the PSK (or our certificate's signature scheme) and the
+   * key share: our most preferred group the client sent a share for; without
+   * one, share is undefined and retryGroup the group to ask for. psk_ke needs
+   * no share (null).
+   */
+  private chooseParameters(msg: Uint8Array, ch: ClientHello, retry: boolean): Parameters {
+    const s = this.host.settings;
     const psk = this.choosePsk(msg, ch);
     let suite = psk ? psk.suite : 0;
     if (!psk) for (const cs of s.cipherSuites) if (ch.cipherSuites.indexOf(cs) >= 0) { suite = cs; break; }
     if (!suite) fail(ErrorCode.NO_SHARED_CIPHER, Alert.handshake_failure);
     if (retry && suite !== this.suite) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'cipher suite changed after HelloRetryRequest');
+    const scheme = psk ? 0 : this.chooseSignatureScheme(ch);
+    if (psk && psk.mode === 'psk_ke') return { suite, psk, scheme, share: null, retryGroup: 0 };
+    const groups = ch.ext.supportedGroups;
+    const shares = ch.ext.keyShares;
+    if (!groups) fail(ErrorCode.MISSING_EXTENSION, Alert.missing_extension, 'supported_groups');
+    if (!shares) fail(ErrorCode.MISSING_EXTENSION, Alert.missing_extension, 'key_share');
+    if (retry && (shares.length !== 1 || shares[0].group !== this.hrrGroup)) {
+      fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'second ClientHello must share only ' + groupName(this.hrrGroup));
+    }
+    for (const g of s.groups) {
+      const share = shares.find((e) => e.group === g);
+      if (share) return { suite, psk, scheme, share, retryGroup: 0 };
+    }
+    const group = s.groups.find((g) => groups.indexOf(g) >= 0);
+    if (!group || retry) fail(ErrorCode.NO_SHARED_GROUP, Alert.handshake_failure, 'client groups: ' + groups.map(groupName).join(','));
+    return { suite, psk, scheme, share: undefined, retryGroup: group };
+  }
 
+  /** Our signature scheme for a certificate handshake: the first usable with our key that the client accepts. */
+  private chooseSignatureScheme(ch: ClientHello): number {
     const auth = this.auth;
-    let scheme = 0;
-    if (!psk) {
-      if (!auth.leaf || !auth.privateKey) {
-        fail(ErrorCode.NO_CREDENTIALS, Alert.handshake_failure, 'no usable PSK and no certificate');
-      }
-      if (!ch.ext.signatureAlgorithms) fail(ErrorCode.MISSING_EXTENSION, Alert.missing_extension, 'signature_algorithms');
-      scheme = chooseScheme(auth.ownSchemes(), ch.ext.signatureAlgorithms);
-      if (!scheme) fail(ErrorCode.NO_SHARED_SIGALG, Alert.handshake_failure, 'client accepts none of ' + auth.ownSchemes().map(schemeName).join(','));
-    }
+    if (!auth.leaf || !auth.privateKey) fail(ErrorCode.NO_CREDENTIALS, Alert.handshake_failure, 'no usable PSK and no certificate');
+    if (!ch.ext.signatureAlgorithms) fail(ErrorCode.MISSING_EXTENSION, Alert.missing_extension, 'signature_algorithms');
+    const ours = ownSchemes(auth);
+    const scheme = chooseScheme(ours, ch.ext.signatureAlgorithms);
+    if (!scheme) fail(ErrorCode.NO_SHARED_SIGALG, Alert.handshake_failure, 'client accepts none of ' + ours.map(schemeName).join(','));
+    return scheme;
+  }
 
-    // (EC)DHE unless psk_ke: our most preferred group the client sent a share for,
-    // else the most preferred one it supports, asked for with a HelloRetryRequest.
-    let share = null;
-    if (!psk || psk.mode === 'psk_dhe_ke') {
-      const groups = ch.ext.supportedGroups;
-      const shares = ch.ext.keyShares;
-      if (!groups) fail(ErrorCode.MISSING_EXTENSION, Alert.missing_extension, 'supported_groups');
-      if (!shares) fail(ErrorCode.MISSING_EXTENSION, Alert.missing_extension, 'key_share');
-      if (retry && (shares.length !== 1 || shares[0].group !== this.hrrGroup)) {
-        fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'second ClientHello must share only ' + groupName(this.hrrGroup));
-      }
-      for (const g of s.groups) {
-        share = shares.find((e) => e.group === g) ?? null;
-        if (share) break;
-      }
-      if (!share) {
-        const group = s.groups.find((g) => groups.indexOf(g) >= 0);
-        if (!group || retry) fail(ErrorCode.NO_SHARED_GROUP, Alert.handshake_failure, 'client groups: ' + groups.map(groupName).join(','));
-        this.sendHelloRetryRequest(msg, ch, suite, group);
-        return false;
-      }
-    }
-    if (retry && (!this.cookie || !ch.ext.cookie || !constantTimeEqual(ch.ext.cookie, this.cookie))) {
-      fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'cookie not echoed');
-    }
-
-    if (!retry) this.setSuite(suite);
-    this.transcript.update(msg);
-    this.keys = psk ? psk.keys : new KeySchedule(this.hash!);
+  /** Fixes what the choice implies: key schedule, mode, ALPN; and whether 0-RTT data is accepted. */
+  private acceptParameters(ch: ClientHello, p: Parameters, retry: boolean): boolean {
+    const psk = p.psk;
+    this.keys = psk ? psk.keys : new KeySchedule(this.suiteHashFn());
     if (psk) {
       this.mode = psk.ticket ? 'resumed' : 'psk';
       this.pskMode = psk.mode;
     }
-    this.signatureScheme = scheme || null;
+    this.signatureScheme = p.scheme || null;
     this.alpn = this.chooseAlpn(ch);
-    const early = this.offeredEarlyData && this.acceptEarlyData(psk, retry);
+    this.host.log('negotiated ' + suiteName(p.suite) + (p.share ? ' with ' + groupName(p.share.group) : '') +
+      (psk ? ' (' + this.mode + ', ' + psk.mode + ')' : ', signing with ' + schemeName(p.scheme)));
+    return this.offeredEarlyData && this.acceptEarlyData(psk, retry);
+  }
 
+  /** ServerHello with our key share (RFC 8446 4.1.3), and the middlebox-compatibility ChangeCipherSpec; returns the (EC)DHE secret. */
+  private sendServerHello(ch: ClientHello, p: Parameters, retry: boolean): Uint8Array | null {
+    const h = this.host;
+    const s = h.settings;
     let shared: Uint8Array | null = null;
     let pub: Uint8Array | null = null;
-    if (share) {
-      const kx = s.crypto.group(share.group)!;
+    if (p.share) {
+      const kx = s.crypto.group(p.share.group) ?? fail(ErrorCode.INTERNAL, Alert.internal_error, 'no provider for ' + groupName(p.share.group));
       const pair = kx.generate(s.random);
-      shared = kx.shared(pair.priv, share.keyExchange);
+      shared = kx.shared(pair.priv, p.share.keyExchange);
       pair.priv.fill(0);
-      if (!shared) fail(ErrorCode.BAD_KEY_SHARE, Alert.illegal_parameter, 'client key share is not a valid ' + groupName(share.group) + ' point');
-      this.group = share.group;
+      if (!shared) fail(ErrorCode.BAD_KEY_SHARE, Alert.illegal_parameter, 'client key share is not a valid ' + groupName(p.share.group) + ' point');
+      this.group = p.share.group;
       pub = pair.pub;
-    }
-    h.log('negotiated ' + suiteName(suite) + (share ? ' with ' + groupName(share.group) : '') +
-      (psk ? ' (' + this.mode + ', ' + psk.mode + ')' : ', signing with ' + schemeName(scheme)));
-    this.enter('CLIENT_HELLO_RECEIVED');
-
-    const ks = this.keys;
-    if (early) {
-      // The early traffic secret covers the ClientHello alone.
-      const secret = ks.clientEarlyTrafficSecret(this.transcriptHash());
-      this.install(secret, 'read', 'CLIENT_EARLY_TRAFFIC_SECRET');
-      secret.fill(0);
     }
     s.random(this.random);
     h.resetOutput();
@@ -212,37 +305,58 @@ export class ServerHandshake extends Handshake {
       legacyVersion: 0x0303,
       random: this.random,
       sessionIdEcho: ch.sessionId,
-      cipherSuite: suite,
+      cipherSuite: p.suite,
       isHelloRetryRequest: false,
       ext: {
         supportedVersion: TLS13,
-        keyShare: share ? { group: share.group, keyExchange: pub! } : undefined,
-        preSharedKey: psk ? psk.index : undefined,
+        keyShare: p.share && pub ? { group: p.share.group, keyExchange: pub } : undefined,
+        preSharedKey: p.psk ? p.psk.index : undefined,
       },
     });
     h.sendMessage();
     // Middlebox compatibility (RFC 8446 D.4): a dummy ChangeCipherSpec after our first message.
     if (ch.sessionId.length > 0 && !retry) h.sendChangeCipherSpec();
+    return shared;
+  }
 
+  /**
+   * The handshake traffic secrets (RFC 8446 7.1): ours protects what we send
+   * next; the client's protects its flight, after its 0-RTT data when that
+   * is accepted.
+   */
+  private deriveHandshakeKeys(shared: Uint8Array | null, early: boolean): { client: Uint8Array; server: Uint8Array } {
+    const ks = this.schedule();
     ks.handshake(shared);
     if (shared) shared.fill(0);
     const th = this.transcriptHash();
-    this.clientHsSecret = ks.clientHandshakeTrafficSecret(th);
-    const serverHs = ks.serverHandshakeTrafficSecret(th);
-    if (early) this.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', this.clientHsSecret);
-    else this.install(this.clientHsSecret, 'read', 'CLIENT_HANDSHAKE_TRAFFIC_SECRET');
-    this.install(serverHs, 'write', 'SERVER_HANDSHAKE_TRAFFIC_SECRET');
+    const secrets = { client: ks.clientHandshakeTrafficSecret(th), server: ks.serverHandshakeTrafficSecret(th) };
+    if (early) this.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', secrets.client);
+    else this.install(secrets.client, 'read', 'CLIENT_HANDSHAKE_TRAFFIC_SECRET');
+    this.install(secrets.server, 'write', 'SERVER_HANDSHAKE_TRAFFIC_SECRET');
+    return secrets;
+  }
 
+  /** 0-RTT accepted: the client's early traffic key (RFC 8446 7.1), whose secret covers the ClientHello alone. */
+  private installEarlyDataKeys(): void {
+    const secret = this.schedule().clientEarlyTrafficSecret(this.transcriptHash());
+    this.install(secret, 'read', 'CLIENT_EARLY_TRAFFIC_SECRET');
+    secret.fill(0);
+  }
+
+  /** EncryptedExtensions (RFC 8446 4.3.1). */
+  private sendEncryptedExtensions(ch: ClientHello, early: boolean): void {
+    const h = this.host;
     h.beginMessage();
     writeEncryptedExtensions(h.out, { ext: this.encryptedExtensions(ch, early) });
     h.sendMessage();
-    if (!psk) this.sendCertificateFlight(ch, scheme);
+  }
+
+  /** Finished (RFC 8446 4.4.4), then the application traffic secrets: we may send application data now. */
+  private sendServerFinished(serverHs: Uint8Array): void {
     this.sendFinished(serverHs);
     serverHs.fill(0);
     this.deriveApplicationSecrets();
-    this.install(this.serverAppSecret!, 'write', null);
-    this.enter(early ? 'EARLY_DATA_ACCEPTED' : 'SERVER_FINISHED_SENT');
-    return true;
+    this.install(this.app().server, 'write', null);
   }
 
   /** What the first ClientHello fixes: the client random, SNI (and the context serving it), 0-RTT and post-handshake auth offers. */
@@ -257,7 +371,7 @@ export class ServerHandshake extends Handshake {
     if (s.onServerName) {
       const chosen = s.onServerName(this.serverName);
       if (chosen === false) fail(ErrorCode.UNRECOGNIZED_NAME, Alert.unrecognized_name, this.serverName ?? '(no name)');
-      if (chosen) this.auth = chosen as Context;
+      if (chosen) this.auth = chosen;
     }
   }
 
@@ -270,7 +384,7 @@ export class ServerHandshake extends Handshake {
     const offered = ch.ext.preSharedKey;
     if (!offered) return null;
     const s = this.host.settings;
-    const ctx = this.host.context;
+    const ctx = this.own;
     const modes = ch.ext.pskModes;
     if (!modes) fail(ErrorCode.MISSING_EXTENSION, Alert.missing_extension, 'psk_key_exchange_modes');
     let mode: 'psk_ke' | 'psk_dhe_ke' | null = null;
@@ -319,15 +433,18 @@ export class ServerHandshake extends Handshake {
   private acceptEarlyData(psk: PskChoice | null, retry: boolean): boolean {
     const h = this.host;
     const s = h.settings;
-    const t = psk?.ticket;
-    const replay = h.context.replay;
+    const t = psk ? psk.ticket : null;
+    const id = psk ? psk.replayId : null;
+    const replay = this.own.replay;
+    // Tickets are issued only with a clock.
+    const now = s.now ? s.now() : 0;
     let why = '';
     if (retry) why = 'after HelloRetryRequest';
-    else if (!t || psk!.index !== 0) why = 'no resumption ticket';
+    else if (!psk || !t || !id || psk.index !== 0) why = 'no resumption ticket';
     else if (!replay || s.maxEarlyData === 0 || t.maxEarlyData === 0) why = 'early data not enabled';
-    else if (t.suite !== psk!.suite) why = 'cipher suite differs from the ticket';
+    else if (t.suite !== psk.suite) why = 'cipher suite differs from the ticket';
     else if (!sameAlpn(t.alpn, this.alpn)) why = 'ALPN differs from the ticket';
-    else if (!replay.accept(psk!.replayId!, psk!.ticketAge, s.now!() - t.issuedAt, s.now!())) why = 'replayed or stale ticket';
+    else if (!replay.accept(id, psk.ticketAge, now - t.issuedAt, now)) why = 'replayed or stale ticket';
     if (why) {
       h.log('early data rejected: ' + why);
       this.earlyData = 'rejected';
@@ -378,13 +495,13 @@ export class ServerHandshake extends Handshake {
     const s = h.settings;
     const auth = this.auth;
     if (s.verify !== 'none') {
-      this.clientAuth = { context: EMPTY, schemes: s.signatureSchemes, transcript: this.transcript, key: null, state: 'REQUESTED' };
+      this.clientAuth = { context: EMPTY, schemes: s.signatureSchemes, transcript: this.transcript, stage: { name: 'REQUESTED' } };
       h.beginMessage();
       writeCertificateRequest(h.out, {
         context: EMPTY,
         ext: {
           signatureAlgorithms: s.signatureSchemes,
-          certificateAuthorities: s.certificateAuthorities ? h.context.anchors.map((a) => a.subject) : undefined,
+          certificateAuthorities: authorities(this.own),
         },
       });
       h.sendMessage();
@@ -393,7 +510,8 @@ export class ServerHandshake extends Handshake {
     h.beginMessage();
     writeCertificate(h.out, { context: EMPTY, entries: auth.chain.map((cert, i) => (i === 0 && staple ? { cert, ocspResponse: staple } : { cert })) });
     h.sendMessage();
-    const sig = signCertificateVerify(auth, scheme, auth.privateKey!, true, this.transcriptHash());
+    const key = auth.privateKey ?? fail(ErrorCode.NO_CREDENTIALS, Alert.handshake_failure, 'no private key');
+    const sig = signCertificateVerify(auth, scheme, key, true, this.transcriptHash());
     h.beginMessage();
     writeCertificateVerify(h.out, { scheme, signature: sig });
     h.sendMessage();
@@ -424,63 +542,65 @@ export class ServerHandshake extends Handshake {
       h.skipEarlyData(Math.max(h.settings.maxEarlyData, 16384));
     }
     h.log('HelloRetryRequest for ' + groupName(group));
-    this.enter('HELLO_RETRY_REQUEST_SENT');
+    this.go({ name: 'HELLO_RETRY_REQUEST_SENT' });
   }
 
   /** Certificate and CertificateVerify from the client, in the handshake or after it. */
-  private onClientAuthMessage(type: number, msg: Uint8Array, body: Uint8Array): void {
-    const a = this.clientAuth!;
+  private onClientAuthMessage(a: ClientAuth, type: number, msg: Uint8Array, body: Uint8Array): void {
     const s = this.host.settings;
-    if (type === HandshakeType.certificate && a.state === 'REQUESTED') {
+    const stage = a.stage;
+    if (type === HandshakeType.certificate && stage.name === 'REQUESTED') {
       const cert = parseCertificateMessage(body, s.verifyDepth + 2);
       if (!constantTimeEqual(cert.context, a.context)) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'certificate_request_context differs');
       if (cert.entries.length === 0) {
         if (s.verify === 'require') fail(ErrorCode.CERTIFICATE_REQUIRED, Alert.certificate_required);
         this.host.log('client sent no certificate');
-        a.state = 'VERIFIED';
+        a.stage = { name: 'VERIFIED' };
       } else {
         this.peerCertificates = cert.entries.map((e) => copyBytes(e.cert));
-        a.key = checkPeerChain(this.host.context, this.peerCertificates, 'clientAuth', null).publicKey;
-        a.state = 'CERTIFICATE';
+        a.stage = { name: 'CERTIFICATE', key: checkPeerChain(this.host.credentials, this.peerCertificates, 'clientAuth', null).publicKey };
       }
-    } else if (type === HandshakeType.certificate_verify && a.state === 'CERTIFICATE') {
+    } else if (type === HandshakeType.certificate_verify && stage.name === 'CERTIFICATE') {
       const cv = parseCertificateVerify(body);
-      verifyCertificateVerify(this.host.context, a.schemes, cv.scheme, a.key!, false, this.transcriptHash(a.transcript), cv.signature);
-      a.state = 'VERIFIED';
+      verifyCertificateVerify(this.host.credentials, a.schemes, cv.scheme, stage.key, false, this.transcriptHash(a.transcript), cv.signature);
+      a.stage = { name: 'VERIFIED' };
     } else {
       this.unexpected(type);
     }
     a.transcript.update(msg);
   }
 
-  private onFinished(msg: Uint8Array, body: Uint8Array): void {
-    checkFinished(this.finishedValue(this.clientHsSecret!), parseFinished(body, this.hash!.outputLen));
+  private onFinished(clientSecret: Uint8Array, msg: Uint8Array, body: Uint8Array): boolean {
+    checkFinished(this.finishedValue(clientSecret), parseFinished(body, this.suiteHashFn().outputLen));
     this.transcript.update(msg);
-    this.clientHsSecret!.fill(0);
-    this.install(this.clientAppSecret!, 'read', null);
+    clientSecret.fill(0);
+    this.install(this.app().client, 'read', null);
     this.clientAuth = null;
     if (this.clientOffersPostHandshakeAuth) this.handshakeTranscript = this.transcript.fork();
     this.deriveResumptionSecret();
     this.done = true;
-    this.enter('CONNECTED');
+    this.go({ name: 'CONNECTED' });
     this.sendTickets();
+    return true;
   }
 
   /** NewSessionTicket messages (RFC 8446 4.6.1): the resumption PSK sealed into the ticket itself. */
   private sendTickets(): void {
     const h = this.host;
     const s = h.settings;
-    const keys = h.context.ticketKeys;
-    if (!keys || s.tickets === 0) return;
+    const keys = this.own.ticketKeys;
+    const secret = this.resumptionSecret;
+    // Tickets are on only with a clock (Context).
+    if (!keys || s.tickets === 0 || !secret || !s.now) return;
     h.resetOutput();
-    const now = s.now!();
+    const now = s.now();
     const ageAdd = new Uint8Array(4);
     for (let i = 0; i < s.tickets; i++) {
       const nonce = new Uint8Array([i]);
       s.random(ageAdd);
       const state: TicketState = {
         suite: this.suite,
-        psk: this.keys!.resumptionPsk(this.resumptionSecret!, nonce),
+        psk: this.schedule().resumptionPsk(secret, nonce),
         ageAdd: ((ageAdd[0] << 24) | (ageAdd[1] << 16) | (ageAdd[2] << 8) | ageAdd[3]) >>> 0,
         issuedAt: now,
         lifetime: s.ticketLifetime,
@@ -502,15 +622,22 @@ export class ServerHandshake extends Handshake {
     h.log('sent ' + s.tickets + ' NewSessionTicket');
   }
 
+  /** Why requestClientCertificate() cannot run now, or null. */
+  whyNoClientCertificateRequest(): string | null {
+    if (!this.handshakeTranscript) return 'the client did not offer post_handshake_auth';
+    if (this.clientAuth) return 'a client authentication is already under way';
+    return null;
+  }
+
   /** Post-handshake client authentication (RFC 8446 4.6.2): sends a CertificateRequest with a fresh context. */
   requestClientCertificate(): void {
     const h = this.host;
-    if (!this.handshakeTranscript) fail(ErrorCode.BAD_STATE, Alert.internal_error, 'client did not offer post_handshake_auth');
-    if (this.clientAuth) fail(ErrorCode.BAD_STATE, Alert.internal_error, 'a client authentication is already under way');
     const context = new Uint8Array(16);
     h.settings.random(context);
-    const t = this.handshakeTranscript.fork();
-    this.clientAuth = { context, schemes: h.settings.signatureSchemes, transcript: t, key: null, state: 'REQUESTED' };
+    // (ServerConnection checked whyNoClientCertificateRequest() first.)
+    const handshake = this.handshakeTranscript ?? fail(ErrorCode.INTERNAL, Alert.internal_error, 'no post_handshake_auth');
+    const t = handshake.fork();
+    this.clientAuth = { context, schemes: h.settings.signatureSchemes, transcript: t, stage: { name: 'REQUESTED' } };
     h.resetOutput();
     h.beginMessage();
     writeCertificateRequest(h.out, { context, ext: { signatureAlgorithms: h.settings.signatureSchemes } });
@@ -522,11 +649,11 @@ export class ServerHandshake extends Handshake {
     const a = this.clientAuth;
     if (!a) return this.unexpected(type);
     if (type !== HandshakeType.finished) {
-      this.onClientAuthMessage(type, msg, body);
+      this.onClientAuthMessage(a, type, msg, body);
       return false;
     }
-    if (a.state !== 'VERIFIED') return this.unexpected(type);
-    checkFinished(this.finishedValue(this.clientAppSecret!, a.transcript), parseFinished(body, this.hash!.outputLen));
+    if (a.stage.name !== 'VERIFIED') return this.unexpected(type);
+    checkFinished(this.finishedValue(this.app().client, a.transcript), parseFinished(body, this.suiteHashFn().outputLen));
     this.clientAuth = null;
     this.host.log('post-handshake client authentication done');
     return false;

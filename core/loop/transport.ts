@@ -1,7 +1,7 @@
 // The IO-callback interface every transport offers (in-memory pipes, TCP,
 // simulated links, a UART): the engine's Io plus a readiness signal, so a
 // task waiting after WANT_READ / WANT_WRITE is woken instead of polling.
-import type { Io } from '../engine/types.js';
+import type { Io } from '../config.js';
 import type { Task } from './scheduler.js';
 
 export interface Transport extends Io {

@@ -1,6 +1,7 @@
-// What every profile exports besides its Context: connections, status and
+// What every client profile exports besides its Context: connections, status and
 // error codes, protocol code tables (the same names as core/index.ts).
-export { Connection, arenaLayout, type ErrorInfo, type ArenaLayout } from '../engine/connection.js';
+export { Connection, type ErrorInfo, type ArenaLayout } from '../engine/connection.js';
+export { ClientConnection } from '../engine/client-connection.js';
 export type {
   CertificateSupport, ContextOptions, ExternalPsk, Io, Negotiated, PskMode, VerifyMode,
 } from '../engine/types.js';

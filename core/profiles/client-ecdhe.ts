@@ -1,18 +1,20 @@
 // Profile client-ecdhe: a TLS 1.3 client authenticating the server by its
-// X.509 chain. x25519 and secp256r1; AES-128-GCM and ChaCha20-Poly1305;
-// ECDSA P-256/P-384, RSA-PSS and Ed25519 signatures (and RSA PKCS#1 v1.5 in
-// certificates). Verification only: no client certificates (the full
-// profile has those).
+// X.509 chain. x25519 (by the Montgomery ladder alone) and secp256r1;
+// AES-128-GCM and ChaCha20-Poly1305; ECDSA P-256/P-384 and RSA-PSS
+// signatures (and RSA PKCS#1 v1.5 in certificates). Verification only: no
+// client certificates, no OCSP stapling, no EdDSA (the full profile has
+// those): no Edwards-curve code in the bundle.
 import { aes128gcm } from '../crypto/aes-gcm.js';
 import { chacha20poly1305 } from '../crypto/chacha20-poly1305.js';
-import { secp256r1Group, x25519Group } from '../crypto/groups.js';
+import { secp256r1Group, x25519LadderGroup } from '../crypto/groups.js';
 import { sha256 } from '../crypto/hash.js';
 import { composeProvider } from '../crypto/compose.js';
-import { verifySignature } from '../crypto/signature.js';
-import { Context as EngineContext } from '../engine/context.js';
-import type { ContextOptions } from '../engine/types.js';
+import { signatureVerifier, verifyEcdsa, verifyRsaPkcs1, verifyRsaPss } from '../crypto/signature.js';
+import type { ContextOptions } from '../config.js';
 import { CipherSuite, NamedGroup, SignatureScheme as S } from '../registry.js';
-import { x509Support } from '../x509/support.js';
+import { serverVerification } from '../handshake/client-certificates.js';
+import { x509Verification } from '../x509/support.js';
+import { ClientContext } from './client.js';
 import { withDefaults, type ProfileDefaults } from './defaults.js';
 
 const defaults: ProfileDefaults = {
@@ -22,23 +24,23 @@ const defaults: ProfileDefaults = {
       [CipherSuite.TLS_AES_128_GCM_SHA256]: aes128gcm,
       [CipherSuite.TLS_CHACHA20_POLY1305_SHA256]: chacha20poly1305,
     },
-    groups: [x25519Group, secp256r1Group],
-    verify: verifySignature,
+    groups: [x25519LadderGroup, secp256r1Group],
+    verify: signatureVerifier({ ecdsa: verifyEcdsa, 'rsa-pss': verifyRsaPss, 'rsa-pkcs1': verifyRsaPkcs1 }),
   }),
-  certificates: x509Support,
+  certificates: x509Verification,
   cipherSuites: [CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_CHACHA20_POLY1305_SHA256],
   groups: [NamedGroup.x25519, NamedGroup.secp256r1],
   signatureSchemes: [
-    S.ecdsa_secp256r1_sha256, S.ecdsa_secp384r1_sha384, S.ed25519,
+    S.ecdsa_secp256r1_sha256, S.ecdsa_secp384r1_sha384,
     S.rsa_pss_rsae_sha256, S.rsa_pss_rsae_sha384, S.rsa_pss_rsae_sha512,
     S.rsa_pss_pss_sha256, S.rsa_pss_pss_sha384, S.rsa_pss_pss_sha512,
     S.rsa_pkcs1_sha256, S.rsa_pkcs1_sha384, S.rsa_pkcs1_sha512,
   ],
 };
 
-export class Context extends EngineContext {
+export class Context extends ClientContext {
   constructor(options: ContextOptions) {
-    super(withDefaults(options, defaults));
+    super(withDefaults(options, defaults), serverVerification);
   }
 }
 

@@ -1,7 +1,7 @@
 // A profile's defaults: what its Context uses for every option the caller
 // leaves out, so that a profile never offers what its crypto cannot do.
 import type { CryptoProvider } from '../crypto/types.js';
-import type { CertificateSupport, ContextOptions, PskMode } from '../engine/types.js';
+import type { CertificateSupport, ContextOptions, PskMode } from '../config.js';
 
 export interface ProfileDefaults {
   crypto: CryptoProvider;

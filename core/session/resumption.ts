@@ -7,8 +7,7 @@ import { asciiBytes, asciiString } from '../bytes/ascii.js';
 import type { Reader } from '../bytes/reader.js';
 import type { Writer } from '../bytes/writer.js';
 import { Alert, ErrorCode, TlsFailure, fail } from '../errors.js';
-import { suiteHash } from '../handshake/handshake.js';
-import { CipherSuite } from '../registry.js';
+import { CipherSuite, suiteHash } from '../registry.js';
 
 export interface Resumable {
   /** TLS 1.3 cipher suite the session was established with. */

@@ -14,7 +14,7 @@ import { Reader } from '../bytes/reader.js';
 import { Writer } from '../bytes/writer.js';
 import { constantTimeEqual } from '../crypto/ct.js';
 import type { Aead, AeadState, CryptoProvider } from '../crypto/types.js';
-import type { TicketKey } from '../engine/types.js';
+import type { TicketKey } from '../config.js';
 import { Alert, ErrorCode, TlsFailure, fail } from '../errors.js';
 import { CipherSuite } from '../registry.js';
 import { MAX_BODY, MAX_LIFETIME, readResumable, writeResumable, type Resumable } from './resumption.js';

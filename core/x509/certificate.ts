@@ -69,29 +69,29 @@ export interface Certificate {
   readonly unknownCriticalExtension: Uint8Array | null;
 }
 
-const OID_CN = oid('2.5.4.3');
+export const OID_CN = oid('2.5.4.3');
 
-const OID_SHA256_RSA = oid('1.2.840.113549.1.1.11');
-const OID_SHA384_RSA = oid('1.2.840.113549.1.1.12');
-const OID_SHA512_RSA = oid('1.2.840.113549.1.1.13');
-const OID_ECDSA_SHA256 = oid('1.2.840.10045.4.3.2');
-const OID_ECDSA_SHA384 = oid('1.2.840.10045.4.3.3');
-const OID_ECDSA_SHA512 = oid('1.2.840.10045.4.3.4');
-const OID_MGF1 = oid('1.2.840.113549.1.1.8');
-const OID_SHA256 = oid('2.16.840.1.101.3.4.2.1');
-const OID_SHA384 = oid('2.16.840.1.101.3.4.2.2');
-const OID_SHA512 = oid('2.16.840.1.101.3.4.2.3');
+export const OID_SHA256_RSA = oid('1.2.840.113549.1.1.11');
+export const OID_SHA384_RSA = oid('1.2.840.113549.1.1.12');
+export const OID_SHA512_RSA = oid('1.2.840.113549.1.1.13');
+export const OID_ECDSA_SHA256 = oid('1.2.840.10045.4.3.2');
+export const OID_ECDSA_SHA384 = oid('1.2.840.10045.4.3.3');
+export const OID_ECDSA_SHA512 = oid('1.2.840.10045.4.3.4');
+export const OID_MGF1 = oid('1.2.840.113549.1.1.8');
+export const OID_SHA256 = oid('2.16.840.1.101.3.4.2.1');
+export const OID_SHA384 = oid('2.16.840.1.101.3.4.2.2');
+export const OID_SHA512 = oid('2.16.840.1.101.3.4.2.3');
 
-const OID_BASIC_CONSTRAINTS = oid('2.5.29.19');
-const OID_KEY_USAGE = oid('2.5.29.15');
-const OID_EXT_KEY_USAGE = oid('2.5.29.37');
-const OID_SUBJECT_ALT_NAME = oid('2.5.29.17');
-const OID_SUBJECT_KEY_ID = oid('2.5.29.14');
-const OID_AUTHORITY_KEY_ID = oid('2.5.29.35');
-const OID_EKU_SERVER = oid('1.3.6.1.5.5.7.3.1');
-const OID_EKU_CLIENT = oid('1.3.6.1.5.5.7.3.2');
-const OID_EKU_ANY = oid('2.5.29.37.0');
-const OID_EKU_OCSP = oid('1.3.6.1.5.5.7.3.9');
+export const OID_BASIC_CONSTRAINTS = oid('2.5.29.19');
+export const OID_KEY_USAGE = oid('2.5.29.15');
+export const OID_EXT_KEY_USAGE = oid('2.5.29.37');
+export const OID_SUBJECT_ALT_NAME = oid('2.5.29.17');
+export const OID_SUBJECT_KEY_ID = oid('2.5.29.14');
+export const OID_AUTHORITY_KEY_ID = oid('2.5.29.35');
+export const OID_EKU_SERVER = oid('1.3.6.1.5.5.7.3.1');
+export const OID_EKU_CLIENT = oid('1.3.6.1.5.5.7.3.2');
+export const OID_EKU_ANY = oid('2.5.29.37.0');
+export const OID_EKU_OCSP = oid('1.3.6.1.5.5.7.3.9');
 
 // One shared object per algorithm: parsing allocates none.
 const ALG = {

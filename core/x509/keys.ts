@@ -17,7 +17,7 @@ export const OID_ED448 = oid('1.3.101.113');
 
 type Curve = 'P-256' | 'P-384' | 'P-521';
 // No curve arithmetic here: public key parsing must not pull the curves into a bundle.
-const CURVES: { oid: Uint8Array; name: Curve; size: number }[] = [
+export const CURVES: { oid: Uint8Array; name: Curve; size: number }[] = [
   { oid: oid('1.2.840.10045.3.1.7'), name: 'P-256', size: 32 },
   { oid: oid('1.3.132.0.34'), name: 'P-384', size: 48 },
   { oid: oid('1.3.132.0.35'), name: 'P-521', size: 66 },

@@ -1,9 +1,13 @@
 // X.509 as the engine's pluggable certificate support.
-import type { CertificateSupport } from '../engine/types.js';
+import type { CertificateSupport } from '../config.js';
 import { parseCertificate } from './certificate.js';
 import { verifyChain } from './chain.js';
 import { parsePrivateKey } from './keys.js';
 import { checkOcspResponse } from './ocsp.js';
 import { readCertificates } from './pem.js';
 
+/** Everything: chains to verify, and our own certificate's private key. */
 export const x509Support: CertificateSupport = { readCertificates, parseCertificate, parsePrivateKey, verifyChain, checkOcspResponse };
+
+/** Chain verification alone (no private keys, so no Ed448 key derivation; no OCSP): a client that verifies servers. */
+export const x509Verification: CertificateSupport = { readCertificates, parseCertificate, verifyChain };

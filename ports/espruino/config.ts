@@ -3,8 +3,8 @@
 // (TLS_AES_128_CCM_8_SHA256, TLS_AES_128_CCM_SHA256), psk_ke unless
 // psk_dhe_ke is asked for (an X25519 exchange costs seconds in interpreted
 // JS), and record buffers sized by max_fragment_length.
-import { Context } from '../../core/engine/context.js';
 import { Alert, ErrorCode, fail } from '../../core/errors.js';
+import { ClientContext as Context } from '../../core/profiles/client.js';
 import type { ContextOptions, ExternalPsk, PskMode } from '../../core/engine/types.js';
 import { CipherSuite, NamedGroup } from '../../core/registry.js';
 import { espruinoProvider } from './crypto.js';

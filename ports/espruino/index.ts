@@ -3,7 +3,7 @@
 // export helpers capture a for-of binding in closures, which Espruino shares),
 // it defines the global `microtls`; an application then calls
 // `microtls.connect({ host, port, psk, net: require("net"), crypto: require("crypto") }, onSecure)`.
-import { Context } from '../../core/engine/context.js';
+import { ClientContext as Context } from '../../core/profiles/client.js';
 import { ErrorCode, Status } from '../../core/errors.js';
 import { CipherSuite, NamedGroup } from '../../core/registry.js';
 import { TlsClient, connect } from './client.js';

@@ -13,9 +13,10 @@ import { usage } from './cli/help.js';
 import { err } from './cli/output.js';
 import { serverCommand } from './cli/server.js';
 import { simulateCommand } from './cli/simulate.js';
+import { toolkitCommands } from './cli/toolkit.js';
 
 /** The commands, in the order `microtls --help` lists them. */
-const COMMANDS: readonly Command[] = [serverCommand, clientCommand, demoCommand, simulateCommand];
+const COMMANDS: readonly Command[] = [serverCommand, clientCommand, demoCommand, simulateCommand, ...toolkitCommands];
 
 /** Runs the CLI with process.argv-style arguments; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {

@@ -4,7 +4,7 @@
 // connection keeps at least its arena.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { arenaLayout, nobleProvider } from '../../core/index.js';
+import { nobleProvider } from '../../core/index.js';
 import { DEFAULT_CONFIG, microContextFor } from '../../bench/lib/configs.js';
 import { parsePhases, xsHandshake, xsMemory } from '../../bench/xs.js';
 
@@ -36,7 +36,7 @@ test('XS: the default handshake timed on XS and Node, and the XS heap around it'
   const m = await xsMemory();
   assert.equal(m.status, 'measured', m.summary);
   assert.deepEqual(Object.keys(m.memory!.phases).sort(), ['client', 'handshake', 'idle', 'none']);
-  const arena = arenaLayout(microContextFor('client', DEFAULT_CONFIG, nobleProvider)).total;
+  const arena = microContextFor('client', DEFAULT_CONFIG, nobleProvider).arenaLayout().total;
   assert.ok(m.memory!.client.chunk >= arena, `the client connection keeps ${m.memory!.client.chunk} B of chunks, its arena is ${arena} B`);
   assert.ok(m.memory!.handshakePeak.chunk > 0);
   assert.match(m.summary, /on XS/);

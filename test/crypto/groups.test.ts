@@ -7,7 +7,7 @@ import {
   createECDH, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, randomFillSync,
 } from 'node:crypto';
 import {
-  keyExchangeFor, secp256r1Group, secp384r1Group, secp521r1Group, x25519Group, x448Group,
+  keyExchangeFor, secp256r1Group, secp384r1Group, secp521r1Group, x25519Group, x25519LadderGroup, x448Group,
 } from '../../core/crypto/groups.js';
 import { NamedGroup } from '../../core/registry.js';
 import type { KeyExchange } from '../../core/crypto/types.js';
@@ -53,6 +53,9 @@ test('X25519: RFC 7748 section 5.2 vectors and iterations', () => {
   for (const [k, u, out] of X25519_VECTORS) assert.equal(toHex(x25519Group.shared(hex(k), hex(u))), out);
   assert.equal(iterate(x25519Group, 9, 1), '422c8e7a6227d7bca1350b3e2bb7279f7897b87bb6854b783c60e80311ae3079');
   assert.equal(iterate(x25519Group, 9, 1000), '684cf59ba83309552800ef566f2f4d3c1c3887c49360e3875f2eb94d99532c51');
+  // The ladder-only group of the client-psk profile.
+  for (const [k, u, out] of X25519_VECTORS) assert.equal(toHex(x25519LadderGroup.shared(hex(k), hex(u))), out);
+  assert.equal(iterate(x25519LadderGroup, 9, 1), '422c8e7a6227d7bca1350b3e2bb7279f7897b87bb6854b783c60e80311ae3079');
 });
 
 test('X448: RFC 7748 section 5.2 vectors and one iteration', () => {
@@ -77,6 +80,7 @@ test('X25519 and X448: RFC 7748 section 6 Diffie-Hellman', () => {
       '3eb7a829b0cd20f5bcfc0b599b6feccf6da4627107bdb0d4f345b43027d8b972fc3e34fb4232a13ca706dcb57aec3dae07bdc1c67bf33609',
       '07fff4181ac6cc95ec1c16a94a0f74d12da232ce40a77552281d282bb60c0b56fd2464c335543936521c24403085d59a449a5037514a879d'],
   ];
+  cases.push([x25519LadderGroup, ...(cases[0].slice(1) as [string, string, string, string, string])]);
   for (const [g, aPriv, aPub, bPriv, bPub, k] of cases) {
     const alice = g.generate(fixed(hex(aPriv)));
     const bob = g.generate(fixed(hex(bPriv)));
@@ -88,7 +92,7 @@ test('X25519 and X448: RFC 7748 section 6 Diffie-Hellman', () => {
 });
 
 test('X25519 and X448: agree with node:crypto on random keys', () => {
-  for (const [g, kind] of [[x25519Group, 'x25519'], [x448Group, 'x448']] as const) {
+  for (const [g, kind] of [[x25519Group, 'x25519'], [x25519LadderGroup, 'x25519'], [x448Group, 'x448']] as const) {
     for (let i = 0; i < 5; i++) {
       const ours = g.generate(random);
       assert.equal(ours.pub.length, g.publicLen);
@@ -118,13 +122,15 @@ test('X25519 and X448: low-order and malformed peer keys give null', () => {
     for (let i = 0; i < len; i++) b[i] = Number((x >> BigInt(8 * i)) & 0xffn);
     return b;
   };
-  // u = 0, 1, p-1, and the non-canonical encodings p and p+1 of 0 and 1.
-  for (const u of [0n, 1n, p25519 - 1n, p25519, p25519 + 1n]) assert.equal(x25519Group.shared(priv, le(u, 32)), null, 'u=' + u);
-  // RFC 7748 section 7's order-8 points for Curve25519.
-  assert.equal(x25519Group.shared(priv, hex('e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800')), null);
-  assert.equal(x25519Group.shared(priv, hex('5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157')), null);
-  assert.equal(x25519Group.shared(priv, new Uint8Array(31)), null);
-  assert.equal(x25519Group.shared(priv, new Uint8Array(33)), null);
+  for (const g of [x25519Group, x25519LadderGroup]) {
+    // u = 0, 1, p-1, and the non-canonical encodings p and p+1 of 0 and 1.
+    for (const u of [0n, 1n, p25519 - 1n, p25519, p25519 + 1n]) assert.equal(g.shared(priv, le(u, 32)), null, 'u=' + u);
+    // RFC 7748 section 7's order-8 points for Curve25519.
+    assert.equal(g.shared(priv, hex('e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800')), null);
+    assert.equal(g.shared(priv, hex('5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157')), null);
+    assert.equal(g.shared(priv, new Uint8Array(31)), null);
+    assert.equal(g.shared(priv, new Uint8Array(33)), null);
+  }
   const priv448 = x448Group.generate(random).priv;
   const p448 = (1n << 448n) - (1n << 224n) - 1n;
   for (const u of [0n, 1n, p448 - 1n, p448, p448 + 1n]) assert.equal(x448Group.shared(priv448, le(u, 56)), null, 'u=' + u);

@@ -230,7 +230,10 @@ for (const mfl of [512, 1024] as const) {
     const cctx = clientContext({ maxFragmentLength: mfl });
     const client = cctx.newConnection();
     const server = serverContext().newConnection();
-    assert.ok(client.arenaBytes < serverContext().newConnection().arenaBytes - 2 * (16384 - mfl));
+    // Both record buffers shrink by the difference (the output less a few more records' overhead).
+    const full = clientContext().arenaLayout();
+    assert.equal(full.inBuf - client.arenaLayout.inBuf, 16384 - mfl);
+    assert.ok(full.outBuf - client.arenaLayout.outBuf > 16384 - mfl - 256);
     assert.deepEqual(handshake(client, server), [0, 0]);
     assert.equal(client.negotiated()!.maxFragment, mfl);
     assert.equal(server.negotiated()!.maxFragment, mfl);
@@ -283,13 +286,6 @@ test('post-handshake client authentication', () => {
   assert.equal(server.negotiated()!.peerCertificates.length, 1);
   assert.ok(logs.some((l) => l.includes('post-handshake client authentication done')));
   assert.equal(exchange(client, server, 'authenticated later'), 'authenticated later');
-});
-
-test('post-handshake auth needs the client to have offered it', () => {
-  const client = clientContext().newConnection();
-  const server = serverContext().newConnection();
-  assert.deepEqual(handshake(client, server), [0, 0]);
-  assert.equal(server.requestClientCertificate(), ErrorCode.BAD_STATE);
 });
 
 test('KeyUpdate flood is refused; automatic KeyUpdate after N records', () => {

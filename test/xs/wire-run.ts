@@ -24,7 +24,7 @@ export interface RunOptions {
 }
 
 /** 32-bit xorshift, seeded per side and case: the same bytes on every engine. */
-function seeded(seed: number): (dst: Uint8Array) => void {
+export function seeded(seed: number): (dst: Uint8Array) => void {
   let x = (seed * 2654435761) >>> 0 || 1;
   return (dst) => {
     for (let i = 0; i < dst.length; i++) {
@@ -205,7 +205,7 @@ export function runWire(lib: Lib, pki: Pki, o: RunOptions, out: (line: string) =
   const first = run('ticket issue', pair({}, {}));
   stream(first.server, first.client, first.down, first.up, 1, 16, seed++); // the client reads the tickets
   const session = first.client.getSession();
-  const again = connect(first.client.context, first.server.context);
+  const again = connect(first.client.context as Microtls.Context, first.server.context as Microtls.Context);
   if (!session || again.client.setSession(session) !== 0) out('resume: no session');
   else run('resume', again);
 

@@ -1,0 +1,78 @@
+// ServerConnection: the connection core with the server handshake machine,
+// and what only a server does: accept(), 0-RTT data taken in, post-handshake
+// client authentication. Also what a server Context shares among its
+// connections: the ticket sealing keys and the 0-RTT replay guard.
+import type { ContextOptions, Io, Settings } from '../config.js';
+import { Alert, ErrorCode, Status, fail } from '../errors.js';
+import { ServerHandshake, serverBounds, type ServerCredentials } from '../handshake/server.js';
+import { ReplayGuard } from '../session/replay.js';
+import { TicketKeys } from '../session/ticket.js';
+import { arenaLayout, type ArenaLayout } from './arena.js';
+import { Connection } from './connection.js';
+
+/** The arena a server connection of this configuration gets (BAD_CONFIG when it cannot work). */
+export function serverLayout(c: ServerCredentials): ArenaLayout {
+  const b = serverBounds(c);
+  return arenaLayout(c.settings, b.flight, b.message);
+}
+
+export class ServerConnection extends Connection {
+  protected readonly handshake: ServerHandshake;
+
+  constructor(credentials: ServerCredentials, io: Io | null = null) {
+    super(credentials, io, serverLayout(credentials));
+    this.handshake = new ServerHandshake(this, credentials);
+  }
+
+  /** Server handshake step: 0 when done, WANT_READ / WANT_WRITE, Status.EARLY_DATA, or a negative error code. */
+  override accept(): number {
+    return this.drive(true);
+  }
+
+  /**
+   * Takes 0-RTT data (accept() answers Status.EARLY_DATA when some is
+   * waiting). n > 0 bytes, or WANT_READ when none is waiting.
+   */
+  override readEarlyData(dst: Uint8Array, off = 0, len = dst.length - off): number {
+    if (this.failure) return this.failure.code;
+    return this.takeEarlyData(dst, off, len);
+  }
+
+  /** After the handshake: post-handshake client authentication (the client must have offered it). 0, or an error. */
+  override requestClientCertificate(): number {
+    const sv = this.handshake;
+    if (this.failure) return this.failure.code;
+    if (!sv.done || this.closeSent) return this.misuse('requestClientCertificate() is for an open connection after the handshake');
+    const why = sv.whyNoClientCertificateRequest();
+    if (why) return this.misuse('requestClientCertificate(): ' + why);
+    try {
+      sv.requestClientCertificate();
+      this.flush();
+      return Status.OK;
+    } catch (e) {
+      return this.fatal(e);
+    }
+  }
+
+  protected override earlyRecord(len: number): boolean {
+    const sv = this.handshake;
+    if (!sv.readingEarlyData) return false;
+    if (len > sv.earlyDataBudget) fail(ErrorCode.EARLY_DATA_LIMIT, Alert.unexpected_message);
+    sv.earlyDataBudget -= len;
+    return true;
+  }
+}
+
+/** What a Context needs to make server connections (given by entry points with a server side). */
+export const serverConnections = {
+  connection: (credentials: ServerCredentials, io: Io | null): ServerConnection => new ServerConnection(credentials, io),
+  layout: serverLayout,
+  /** Ticket keys when tickets are on; the replay guard when 0-RTT is on. */
+  state(settings: Settings, options: ContextOptions): { ticketKeys: TicketKeys | null; replay: ReplayGuard | null } {
+    const replay = options.antiReplay ?? { capacity: 1024, windowMs: 10000 };
+    return {
+      ticketKeys: settings.tickets > 0 ? new TicketKeys(settings.crypto, settings.random, options.ticketKeys) : null,
+      replay: settings.maxEarlyData > 0 ? new ReplayGuard(replay.capacity, replay.windowMs) : null,
+    };
+  },
+};
