@@ -160,8 +160,9 @@ export class TlsClient {
     if (this.io.closed) this.close();
   }
 
+  /** Ends the socket once; never a closed one (Espruino would keep a closed socket it is asked to end). */
   private endSocket(): void {
-    if (this.socketEnded) return;
+    if (this.socketEnded || this.io.closed) return;
     this.socketEnded = true;
     this.socket.end();
   }
