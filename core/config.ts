@@ -78,6 +78,16 @@ export interface ContextOptions {
   middleboxCompat?: boolean;
   /** Largest handshake message accepted (default 16384 + 4). */
   maxHandshakeMessage?: number;
+  /**
+   * Server: largest ClientHello body accepted, apart from maxHandshakeMessage
+   * (256..131396). Default: maxHandshakeMessage when that is given (a device
+   * configuration keeps its small arena), else 66120: 2^16-1 bytes of
+   * extensions, 256 cipher suites and a session id, so every TLS 1.3 hello
+   * a client builds fits. A larger one is refused from its header with
+   * decode_error (HANDSHAKE_TOO_LARGE); one within the limit is parsed. The
+   * server's arena holds the larger of the two limits.
+   */
+  maxClientHello?: number;
   /** Debug log: one line per event, state names like "connect state: CLIENT_HELLO_SENT". */
   debug?: (line: string) => void;
   /** NSS key log lines: "CLIENT_HANDSHAKE_TRAFFIC_SECRET <client_random> <secret>". */
@@ -194,6 +204,7 @@ export interface Settings {
   serverName: string | null;
   middleboxCompat: boolean;
   maxHandshakeMessage: number;
+  maxClientHello: number;
   debug: ((line: string) => void) | null;
   keyLog: ((line: string) => void) | null;
   pskClient: ((serverName: string | null) => ExternalPsk | null) | null;

@@ -18,7 +18,7 @@ import { Writer } from '../bytes/writer.js';
 import type { Credentials, Io, Negotiated, Settings } from '../config.js';
 import { Alert, ErrorCode, Status, TlsFailure, alertName, fail } from '../errors.js';
 import type { Handshake, HandshakeHost } from '../handshake/handshake.js';
-import { ContentType, handshakeName } from '../registry.js';
+import { ContentType, HandshakeType, handshakeName } from '../registry.js';
 import { RecordLayer } from '../record/layer.js';
 import { recordLimit, type ArenaLayout } from './arena.js';
 import { moveToFront } from '../bytes/copy.js';
@@ -57,6 +57,7 @@ export abstract class Connection implements HandshakeHost {
   private refused: TlsFailure | null = null;
   private alertSent = -1;
   private peerClosed = false;
+  private ccsReceived = false;
   protected closeSent = false;
   private appOff = 0;
   private appLen = 0;
@@ -256,6 +257,9 @@ export abstract class Connection implements HandshakeHost {
       this.flush();
       return this.records.outLength > 0 && this.io ? Status.WANT_WRITE : Status.OK;
     } catch (e) {
+      // A peer that sent close_notify may close its socket at once: our answer not
+      // reaching it loses nothing, so the connection still ends cleanly.
+      if (this.peerClosed && e instanceof TlsFailure && e.code === ErrorCode.IO_ERROR) return Status.OK;
       return this.fatal(e);
     }
   }
@@ -458,13 +462,20 @@ export abstract class Connection implements HandshakeHost {
   private onHandshakeRecord(buf: Uint8Array, off: number, len: number): void {
     if (len === 0) fail(ErrorCode.EMPTY_RECORD, Alert.unexpected_message, 'empty handshake record');
     const hs = this.hsIn;
-    if (this.hsInLen + len > hs.length) fail(ErrorCode.HANDSHAKE_TOO_LARGE, Alert.illegal_parameter);
+    // A message longer than we take has a length we cannot accept: decode_error (RFC 8446 6.2).
+    if (this.hsInLen + len > hs.length) fail(ErrorCode.HANDSHAKE_TOO_LARGE, Alert.decode_error);
     hs.set(buf.subarray(off, off + len), this.hsInLen);
     this.hsInLen += len;
     let at = 0;
     while (this.hsInLen - at >= 4) {
       const bodyLen = (hs[at + 1] << 16) | (hs[at + 2] << 8) | hs[at + 3];
-      if (bodyLen + 4 > hs.length) fail(ErrorCode.HANDSHAKE_TOO_LARGE, Alert.illegal_parameter, handshakeName(hs[at]) + ' of ' + bodyLen + ' bytes');
+      // A ClientHello has its own limit (the server's buffer holds the larger of the two).
+      const hello = hs[at] === HandshakeType.client_hello;
+      const limit = hello ? this.settings.maxClientHello : this.settings.maxHandshakeMessage;
+      if (bodyLen > limit || bodyLen + 4 > hs.length) {
+        fail(ErrorCode.HANDSHAKE_TOO_LARGE, Alert.decode_error, handshakeName(hs[at]) + ' of ' + bodyLen + ' bytes, limit ' +
+          Math.min(limit, hs.length - 4) + (hello ? ' (maxClientHello)' : ' (maxHandshakeMessage)'));
+      }
       if (this.hsInLen - at < 4 + bodyLen) break;
       const msg = hs.subarray(at, at + 4 + bodyLen);
       at += 4 + bodyLen;
@@ -481,6 +492,8 @@ export abstract class Connection implements HandshakeHost {
   }
 
   private onAlert(buf: Uint8Array, off: number, len: number): void {
+    // RFC 8446 5.1: only application data may come in zero-length fragments.
+    if (len === 0) fail(ErrorCode.EMPTY_RECORD, Alert.unexpected_message, 'empty alert record');
     if (len !== 2) fail(ErrorCode.DECODE_ERROR, Alert.decode_error, 'alert record of ' + len + ' bytes');
     const desc = buf[off + 1];
     this.log('received alert ' + alertName(desc) + (buf[off] === ALERT_FATAL ? ' (fatal)' : ''));
@@ -494,11 +507,12 @@ export abstract class Connection implements HandshakeHost {
   }
 
   private onChangeCipherSpec(buf: Uint8Array, off: number, len: number): void {
-    // RFC 8446 5: a single 0x01 byte between the first ClientHello and the peer's Finished is
-    // ignored; anything else is fatal.
-    if (len !== 1 || buf[off] !== 1 || this.handshake.done || this.handshake.state === 'START') {
+    // RFC 8446 5, D.4: one record of a single 0x01 byte between the first ClientHello and the
+    // peer's Finished is ignored; anything else, a second one included, is fatal.
+    if (len !== 1 || buf[off] !== 1 || this.handshake.done || this.handshake.state === 'START' || this.ccsReceived) {
       fail(ErrorCode.UNEXPECTED_CCS, Alert.unexpected_message);
     }
+    this.ccsReceived = true;
   }
 
   private writeAlert(level: number, desc: number): void {

@@ -42,6 +42,13 @@ export interface SideFactory {
 /** Records under one key before we send KeyUpdate: 2^24, within every TLS 1.3 AEAD's limit (RFC 8446 5.5). */
 const KEY_UPDATE_AFTER = 16777216;
 const MAX_TICKET_LIFETIME = 604800;
+/**
+ * The default ClientHello limit: legacy_version, random, a 32-byte session
+ * id, 256 cipher suites, the null compression method and 2^16-1 bytes of
+ * extensions (RFC 8446 4.1.2). The largest any hello can be is 131396.
+ */
+const DEFAULT_MAX_CLIENT_HELLO = 2 + 32 + 33 + 2 + 2 * 256 + 2 + 2 + 0xffff;
+const MAX_CLIENT_HELLO = 2 + 32 + 33 + 2 + 0xfffe + 1 + 255 + 2 + 0xffff;
 
 /**
  * C: the connection class newConnection() answers (entry points narrow it
@@ -91,6 +98,9 @@ export class Context<C extends Connection = Connection> implements Credentials {
     if (mfl !== null && [512, 1024, 2048, 4096].indexOf(mfl) < 0) bad('maxFragmentLength must be 512, 1024, 2048 or 4096');
     const rsl = o.recordSizeLimit ?? null;
     if (rsl !== null && !(rsl >= 64 && rsl <= 16384)) bad('recordSizeLimit must be 64..16384');
+    // A configuration that bounds its messages (a device) keeps that bound for the ClientHello too.
+    const maxClientHello = o.maxClientHello ?? Math.min(MAX_CLIENT_HELLO, Math.max(256, o.maxHandshakeMessage ?? DEFAULT_MAX_CLIENT_HELLO));
+    if (!(maxClientHello >= 256 && maxClientHello <= MAX_CLIENT_HELLO)) bad('maxClientHello must be 256..' + MAX_CLIENT_HELLO);
     const lifetime = o.ticketLifetime ?? 7200;
     if (!(lifetime > 0 && lifetime <= MAX_TICKET_LIFETIME)) bad('ticketLifetime must be 1..604800 seconds');
     if (modes.length === 0) bad('empty pskModes');
@@ -112,6 +122,7 @@ export class Context<C extends Connection = Connection> implements Credentials {
       serverName: o.serverName ?? null,
       middleboxCompat: o.middleboxCompat ?? true,
       maxHandshakeMessage: o.maxHandshakeMessage ?? 16384 + 4,
+      maxClientHello: maxClientHello,
       debug: o.debug ?? null,
       keyLog: o.keyLog ?? null,
       pskClient: o.pskClient ?? null,

@@ -3,7 +3,7 @@
 // the codec of each extension body. Parsers take a Reader over
 // extension_data and return views into the message; writers write the body
 // between startExtension() and Writer.end16().
-import type { Reader } from '../bytes/reader.js';
+import { Reader } from '../bytes/reader.js';
 import type { Writer } from '../bytes/writer.js';
 import { Alert, ErrorCode, decodeError, fail } from '../errors.js';
 import { ExtensionType as X, extensionName } from '../registry.js';
@@ -96,20 +96,30 @@ export type ExtensionVisitor = (type: number, body: Reader) => void;
 /**
  * Walks the block `Extension extensions<0..2^16-1>` at r for the message
  * ctx (one Ctx flag) and visits each recognized extension; bytes the
- * visitor leaves unread are decode_error. Enforces RFC 8446 4.2: no duplicates, the
- * table above, pre_shared_key last in a ClientHello, unknown extensions per
- * IGNORES_UNKNOWN. With ctx 0 only framing and duplicates are checked and
- * every extension is visited as is (a TLS 1.2 ServerHello).
+ * visitor leaves unread are decode_error. The framing of the whole block is
+ * decoded before any value is judged, so a corrupted length is decode_error
+ * and never a value error on misaligned bytes. Then RFC 8446 4.2: no
+ * duplicates, the table above, pre_shared_key last in a ClientHello,
+ * unknown extensions per IGNORES_UNKNOWN. With ctx 0 only framing and
+ * duplicates are checked and every extension is visited as is (a TLS 1.2
+ * ServerHello).
  */
 export function walkExtensions(r: Reader, ctx: number, visit: ExtensionVisitor): void {
   const block = r.sub16('extensions');
   const types = new Uint16Array(block.remaining >> 2);
+  const start = block.offset;
   let n = 0;
-  let unknown = -1;
   while (block.remaining > 0) {
-    const type = block.u16('extension type');
-    const body = block.sub16('extension_data');
-    types[n++] = type;
+    types[n++] = block.u16('extension type');
+    block.skip(block.u16('extension_data length'), 'extension_data');
+  }
+  const dup = findDuplicate(types, n);
+  if (dup >= 0) illegal('duplicate extension ' + extensionName(dup));
+  const walk = new Reader(block.buf, start, block.end);
+  let unknown = -1;
+  while (walk.remaining > 0) {
+    const type = walk.u16();
+    const body = walk.sub16();
     if (ctx === 0) {
       visit(type, body);
       continue;
@@ -120,12 +130,10 @@ export function walkExtensions(r: Reader, ctx: number, visit: ExtensionVisitor):
       continue;
     }
     if ((allowed & ctx) === 0) illegal(extensionName(type) + ' not allowed in ' + ctxNames[ctx]);
-    if (type === X.pre_shared_key && ctx === CH && block.remaining !== 0) illegal('pre_shared_key is not the last extension');
+    if (type === X.pre_shared_key && ctx === CH && walk.remaining !== 0) illegal('pre_shared_key is not the last extension');
     visit(type, body);
     if (body.remaining !== 0) decodeError('trailing bytes in ' + extensionName(type));
   }
-  const dup = findDuplicate(types, n);
-  if (dup >= 0) illegal('duplicate extension ' + extensionName(dup));
   if (unknown >= 0 && (ctx & IGNORES_UNKNOWN) === 0) {
     fail(ErrorCode.UNSUPPORTED_EXTENSION, Alert.unsupported_extension, extensionName(unknown) + ' in ' + ctxNames[ctx]);
   }
@@ -204,6 +212,11 @@ export function parseKeyShareEntry(r: Reader): KeyShareEntry {
 export function writeKeyShareEntry(w: Writer, e: KeyShareEntry): void {
   w.u16(e.group);
   w.vec16(e.keyExchange);
+}
+
+/** RFC 8446 4.2.7 obsolete_RESERVED: 0x0001-0x0016, 0x001A-0x001C, 0xFF01-0xFF02 (TLS 1.2 and older curves). */
+export function isObsoleteGroup(g: number): boolean {
+  return (g >= 0x0001 && g <= 0x0016) || (g >= 0x001a && g <= 0x001c) || g === 0xff01 || g === 0xff02;
 }
 
 /** KeyShareClientHello: KeyShareEntry client_shares<0..2^16-1>, one per group at most. */

@@ -10,6 +10,7 @@ import {
   type KeyShareEntry,
   type OfferedPsks,
   parseAuthorities,
+  isObsoleteGroup,
   parseClientShares,
   parseCodes16,
   parseCodes8,
@@ -143,7 +144,6 @@ export function parseClientHello(body: Uint8Array): ClientHello {
   const cipherSuites = parseCodes16(r, 'cipher_suites');
   const compression = r.vec8('legacy_compression_methods');
   if (compression.length === 0) decodeError('empty legacy_compression_methods');
-  if (compression.length !== 1 || compression[0] !== 0) illegal('legacy_compression_methods is not [null]');
   const ext: ClientHelloExtensions = {};
   let bindersOffset = -1;
   // a ClientHello without extensions is a pre-TLS 1.3 one; the machine rejects its version
@@ -209,7 +209,27 @@ export function parseClientHello(body: Uint8Array): ClientHello {
     });
   }
   r.expectEnd('ClientHello');
+  // Values are judged only once the whole message decoded (a corrupted length is decode_error).
+  if (legacyVersion <= 0x0300) fail(ErrorCode.VERSION_MISMATCH, Alert.protocol_version, 'legacy_version ' + legacyVersion.toString(16) + ' (RFC 8446 D.5)');
+  if (compression.length !== 1 || compression[0] !== 0) illegal('legacy_compression_methods is not [null]');
+  checkGroups(ext);
   return { legacyVersion, random, sessionId, cipherSuites, ext, bindersOffset };
+}
+
+/**
+ * RFC 8446 4.2.7: the obsolete_RESERVED groups must not be offered in TLS
+ * 1.3 (unknown code points are ignored); 4.2.8: each key share must be for
+ * a group in supported_groups. Both are illegal_parameter.
+ */
+function checkGroups(ext: ClientHelloExtensions): void {
+  const groups = ext.supportedGroups;
+  if (groups) for (const g of groups) if (isObsoleteGroup(g)) illegal('obsolete group ' + g + ' in supported_groups');
+  const shares = ext.keyShares;
+  if (!shares) return;
+  for (const e of shares) {
+    if (isObsoleteGroup(e.group)) illegal('key_share for obsolete group ' + e.group);
+    if (groups && groups.indexOf(e.group) < 0) illegal('key_share for group ' + e.group + ' not in supported_groups');
+  }
 }
 
 /**

@@ -71,7 +71,7 @@ export function serverBounds(c: ServerCredentials): { flight: number; message: n
   const request = s.verify !== 'none' ? 4 + 1 + 2 + 6 + 2 * s.signatureSchemes.length + authoritiesBound(c, 'CertificateRequest') : 0;
   const certificate = c.chain.length > 0 ? certificateFlightBound(c, s.ocspResponse ? s.ocspResponse.length : 0) : 0;
   const tickets = s.tickets * (4 + 4 + 4 + 2 + 2 + MAX_TICKET + 2 + 8);
-  return { flight: Math.max(hello + ee + request + certificate + 4 + 48, tickets), message: s.maxHandshakeMessage };
+  return { flight: Math.max(hello + ee + request + certificate + 4 + 48, tickets), message: Math.max(s.maxHandshakeMessage, s.maxClientHello) };
 }
 
 /** The PSK the server accepted. */
@@ -132,6 +132,8 @@ export class ServerHandshake extends Handshake<ServerState> {
   private handshakeTranscript: Transcript | null = null;
   /** 0-RTT bytes still accepted. */
   earlyDataBudget = 0;
+  /** Why choosePsk found no PSK, for the error when there is no certificate either. */
+  private whyNoPsk = '';
 
   constructor(
     host: HandshakeHost,
@@ -260,7 +262,7 @@ export class ServerHandshake extends Handshake<ServerState> {
   /** Our signature scheme for a certificate handshake: the first usable with our key that the client accepts. */
   private chooseSignatureScheme(ch: ClientHello): number {
     const auth = this.auth;
-    if (!auth.leaf || !auth.privateKey) fail(ErrorCode.NO_CREDENTIALS, Alert.handshake_failure, 'no usable PSK and no certificate');
+    if (!auth.leaf || !auth.privateKey) fail(ErrorCode.NO_CREDENTIALS, Alert.handshake_failure, 'no certificate, and ' + this.whyNoPsk);
     if (!ch.ext.signatureAlgorithms) fail(ErrorCode.MISSING_EXTENSION, Alert.missing_extension, 'signature_algorithms');
     const ours = ownSchemes(auth);
     const scheme = chooseScheme(ours, ch.ext.signatureAlgorithms);
@@ -382,7 +384,10 @@ export class ServerHandshake extends Handshake<ServerState> {
    */
   private choosePsk(msg: Uint8Array, ch: ClientHello): PskChoice | null {
     const offered = ch.ext.preSharedKey;
-    if (!offered) return null;
+    if (!offered) {
+      this.whyNoPsk = 'the client offers no PSK';
+      return null;
+    }
     const s = this.host.settings;
     const ctx = this.own;
     const modes = ch.ext.pskModes;
@@ -390,7 +395,9 @@ export class ServerHandshake extends Handshake<ServerState> {
     let mode: 'psk_ke' | 'psk_dhe_ke' | null = null;
     for (const m of s.pskModes) if (modes.indexOf(m === 'psk_ke' ? PSK_KE : PSK_DHE_KE) >= 0) { mode = m; break; }
     if (!mode) {
-      this.host.log('no PSK key exchange mode in common');
+      // RFC 8446 4.2.9: a mode the client did not list must not be used.
+      this.whyNoPsk = 'the client allows PSKs only in ' + modes.map(pskModeName).join(',') + ', we in ' + s.pskModes.join(',');
+      this.host.log('no PSK key exchange mode in common: ' + this.whyNoPsk);
       return null;
     }
     const now = s.now ? s.now() : 0;
@@ -448,8 +455,9 @@ export class ServerHandshake extends Handshake<ServerState> {
     if (why) {
       h.log('early data rejected: ' + why);
       this.earlyData = 'rejected';
-      // The client may already be sending it: skip it rather than fail (RFC 8446 4.2.10).
-      h.skipEarlyData(Math.max(s.maxEarlyData, 16384));
+      // The client may already be sending it: skip it rather than fail (RFC 8446 4.2.10). After a
+      // HelloRetryRequest the second ClientHello ends it: records that do not open are bad_record_mac.
+      h.skipEarlyData(retry ? 0 : Math.max(s.maxEarlyData, 16384));
       return false;
     }
     this.earlyData = 'accepted';
@@ -658,6 +666,11 @@ export class ServerHandshake extends Handshake<ServerState> {
     this.host.log('post-handshake client authentication done');
     return false;
   }
+}
+
+/** psk_key_exchange_modes code (RFC 8446 4.2.9) by name. */
+function pskModeName(m: number): string {
+  return m === PSK_KE ? 'psk_ke' : m === PSK_DHE_KE ? 'psk_dhe_ke' : 'mode(' + m + ')';
 }
 
 function sameAlpn(a: Uint8Array | null, b: Uint8Array | null): boolean {

@@ -254,7 +254,7 @@ test('bad values of the session, PSK and extension flags: ERROR naming them (BAD
     [['client', '--psk-key', '00'], /--psk-identity and --psk-key go together/],
     [['server', '--psk-only'], /--psk-only needs --psk-identity and --psk-key/],
     [['server', '--max-early-data', '-1'], /bad --max-early-data '-1'|--max-early-data/],
-    [['client', '--record-size-limit', '20'], /bad --record-size-limit '20' \(64\.\.16384\)/],
+    [['client', '--record-size-limit', '20'], /bad --record-size-limit '20' \(65\.\.16385\)/],
     [['client', '--sess-in', '/nonexistent/session.bin'], /cannot read session \/nonexistent\/session\.bin/],
   ];
   for (const [args, message] of cases) {

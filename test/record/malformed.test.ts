@@ -55,11 +55,10 @@ test('fatal alert from the peer is reported with its name, and no alert is sent 
   assert.match(e.message, /handshake_failure/);
 });
 
-test('handshake message above the configured limit -> refused from its header', () => {
-  const conn = serverContext({ maxHandshakeMessage: 1024 }).newConnection();
+test('handshake message above the configured limit -> refused from its header with decode_error', () => {
+  const conn = serverContext({ maxClientHello: 1024 }).newConnection();
   // ClientHello header announcing 2000 bytes.
-  const [st] = feedServer([...rec(22, 4), 1, 0, 0x07, 0xd0], conn);
-  assert.equal(st, ErrorCode.HANDSHAKE_TOO_LARGE);
+  assert.deepEqual(feedServer([...rec(22, 4), 1, 0, 0x07, 0xd0], conn), [ErrorCode.HANDSHAKE_TOO_LARGE, Alert.decode_error]);
 });
 
 test('a message the state does not accept -> unexpected_message', () => {

@@ -11,7 +11,8 @@ import { flagCommand, type Values } from './command.js';
 import { clientContext } from './contexts.js';
 import { explain } from './errors.js';
 import { CLIENT_HELP } from './help.js';
-import { COMMON, PEER, endpointOf } from './options.js';
+import { withDeadline } from './deadline.js';
+import { COMMON, PEER, endpointOf, timeoutOf } from './options.js';
 import { err, out } from './output.js';
 import { READ_SIZE, clientSession, describeNegotiated, printReply } from './seed-protocol.js';
 import { saveSession, savedSession } from './session-file.js';
@@ -65,7 +66,7 @@ async function afterClientHandshake(conn: Connection, io: SocketIo, v: Values, e
     out('Sending the ' + (rest.length < early.length ? 'rest of the ' : '') + 'early data as normal data');
     await writeAll(conn, io, rest);
   }
-  return printReply(conn, io, new Uint8Array(READ_SIZE), out);
+  return printReply(conn, io, new Uint8Array(READ_SIZE), out, timeoutOf(v));
 }
 
 async function runClient(v: Values): Promise<number> {
@@ -95,7 +96,7 @@ async function runClient(v: Values): Promise<number> {
   let sent: number;
   try {
     ({ early, sent } = prepareClient(conn, v, session));
-    await handshake(conn, io);
+    await withDeadline(io, timeoutOf(v), 'handshake answer from the server', () => handshake(conn, io));
   } catch (e) {
     await closeSocket(io);
     throw explain('handshake failed', e);
@@ -110,7 +111,7 @@ async function runClient(v: Values): Promise<number> {
     if (await afterClientHandshake(conn, io, v, early, sent)) {
       await clientSession(conn, io, lines, out, () => {
         if (tty) process.stdout.write('Message to send: ');
-      });
+      }, timeoutOf(v));
     }
     if (typeof v['sess-out'] === 'string') await saveSession(conn, io, v['sess-out']);
     await close(conn, io);
@@ -125,5 +126,5 @@ async function runClient(v: Values): Promise<number> {
 }
 
 export const clientCommand = flagCommand({
-  name: 'client', summary: 'TLS 1.3 sample client', help: CLIENT_HELP, flags: FLAGS, run: runClient,
+  name: 'client', summary: 'TLS 1.3 sample client', help: CLIENT_HELP, flags: FLAGS, run: runClient, hints: 'client',
 });

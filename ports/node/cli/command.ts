@@ -23,6 +23,8 @@ export interface FlagCommand {
   /** parseArgs options; each command also takes -h/--help. */
   flags: NonNullable<ParseArgsConfig['options']>;
   run(values: Values): Promise<number>;
+  /** The side whose hints (./hints.ts) follow a failure's ERROR line. */
+  hints?: 'client' | 'server';
 }
 
 const HELP_FLAG = { help: { type: 'boolean', short: 'h' } } as const;
@@ -46,7 +48,7 @@ export function flagCommand(c: FlagCommand): Command {
       try {
         return await c.run(values);
       } catch (e) {
-        return report(e);
+        return report(e, c.hints ? { side: c.hints, flags: values } : undefined);
       }
     },
   };

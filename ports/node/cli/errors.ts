@@ -3,6 +3,7 @@
 // the CLI's own failures (bad flags are BAD_CONFIG, sockets IO_ERROR).
 import { ErrorCode, TlsFailure, errorName } from '../../../core/errors.js';
 import { MicrotlsError } from '../socket-io.js';
+import { hintFor, type HintContext } from './hints.js';
 import { err } from './output.js';
 
 /** A CLI failure with an engine error code. */
@@ -17,10 +18,12 @@ export function explain(what: string, e: unknown, code: number = ErrorCode.INTER
   return cliError(code, what + ': ' + (e instanceof Error ? e.message : String(e)));
 }
 
-/** Prints the ERROR line for a failure; returns the exit code 1. */
-export function report(e: unknown): number {
+/** Prints the ERROR line for a failure, and what to try when the hints know (by side and flags); returns the exit code 1. */
+export function report(e: unknown, hint?: HintContext): number {
   const x = e instanceof MicrotlsError ? e : explain('failed', e);
   err('ERROR: ' + x.message + ' (err ' + x.code + ', ' + x.name + ')');
+  const h = hint && hintFor(x, hint);
+  if (h) err('hint: ' + h);
   return 1;
 }
 

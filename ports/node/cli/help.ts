@@ -1,6 +1,7 @@
 // Help texts: the command list of `microtls --help` and the options of the
 // TLS commands (`microtls server --help` ...).
 import type { Command } from './command.js';
+import { DEFAULT_TIMEOUT_S } from './deadline.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from './options.js';
 
 /** `microtls --help`: every command of the table with its summary. */
@@ -32,7 +33,9 @@ export const SERVER_HELP = `usage: microtls server [options]
   --max-early-data N      accept up to N bytes of 0-RTT data (and say so in tickets)
   --alpn LIST             ALPN protocols in preference order, e.g. h2,http/1.1
   --servername NAME       refuse other SNI names (unrecognized_name)
-  --record-size-limit N   largest record plaintext we accept (64..16384)
+  --record-size-limit N   record_size_limit to send, as RFC 8449 counts it (65..16385:
+                          in TLS 1.3 the largest record plaintext we accept plus 1)
+  --timeout S             seconds to wait for a client's handshake (default ${DEFAULT_TIMEOUT_S}, 0: no limit)
   --ocsp FILE             DER OCSP response to staple for our certificate
   --keylog FILE           append NSS key log lines (for Wireshark) to FILE
   -v, --verbose           print the engine debug log to stderr
@@ -58,7 +61,10 @@ export const CLIENT_HELP = `usage: microtls client [options]
                           the handshake when the server did not take it)
   --alpn LIST             ALPN protocols to offer, e.g. h2,http/1.1
   --max-frag N            max_fragment_length: 512, 1024, 2048 or 4096
-  --record-size-limit N   largest record plaintext we accept (64..16384)
+  --record-size-limit N   record_size_limit to send, as RFC 8449 counts it (65..16385:
+                          in TLS 1.3 the largest record plaintext we accept plus 1)
+  --timeout S             seconds to wait for the server: handshake, each reply, the reply
+                          to 0-RTT data (default ${DEFAULT_TIMEOUT_S}, 0: no limit)
   --status                ask for the server's stapled OCSP response and require a good one
   --keylog FILE           append NSS key log lines (for Wireshark) to FILE
   -v, --verbose           print the engine debug log to stderr

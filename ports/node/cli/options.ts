@@ -8,6 +8,7 @@ import { keyLogFile, nodeRandom } from '../files.js';
 import type { Values } from './command.js';
 import { cliError } from './errors.js';
 import type { Print } from './output.js';
+import { DEFAULT_TIMEOUT_S } from './deadline.js';
 
 export const DEFAULT_PORT = 11111;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -25,6 +26,7 @@ export const COMMON = {
 export const PEER = {
   'psk-identity': { type: 'string' }, 'psk-key': { type: 'string' }, 'psk-only': { type: 'boolean' },
   alpn: { type: 'string' }, servername: { type: 'string' }, 'record-size-limit': { type: 'string' },
+  timeout: { type: 'string' },
 } as const;
 
 function nameList(v: Values, key: string, table: Readonly<Record<string, number>>, what: string): number[] | undefined {
@@ -43,6 +45,17 @@ export function intOption(v: Values, key: string, min: number, max: number): num
   const n = Number(s);
   if (!/^\d+$/.test(s) || n < min || n > max) throw cliError(ErrorCode.BAD_CONFIG, 'bad --' + key + " '" + s + "' (" + min + '..' + max + ')');
   return n;
+}
+
+/** --timeout in milliseconds (0: no bound). */
+export function timeoutOf(v: Values): number {
+  return (intOption(v, 'timeout', 0, 86400) ?? DEFAULT_TIMEOUT_S) * 1000;
+}
+
+/** --record-size-limit N, the RFC 8449 value (65..16385), as the engine's plaintext limit (one byte less in TLS 1.3). */
+function recordSizeLimitOf(v: Values): number | undefined {
+  const n = intOption(v, 'record-size-limit', 65, 16385);
+  return n === undefined ? undefined : n - 1;
 }
 
 /** --host and --port, with their defaults. */
@@ -92,6 +105,6 @@ export function baseOptions(side: 'client' | 'server', v: Values, debug: Print |
     keyLog: typeof v.keylog === 'string' ? keyLogFile(v.keylog) : undefined,
     pskModes: v['psk-only'] ? ['psk_ke'] : undefined,
     alpn: alpnOf(v),
-    recordSizeLimit: intOption(v, 'record-size-limit', 64, 16384),
+    recordSizeLimit: recordSizeLimitOf(v),
   };
 }

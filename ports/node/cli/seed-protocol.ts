@@ -5,6 +5,7 @@ import type { Connection } from '../../../core/engine/connection.js';
 import type { Negotiated } from '../../../core/engine/types.js';
 import { TLS12, TLS13, groupName, schemeName, suiteName } from '../../../core/registry.js';
 import { type SocketIo, close, errorFor, readSome, writeAll } from '../socket-io.js';
+import { withDeadline } from './deadline.js';
 import type { Print } from './output.js';
 
 export const REPLY = 'I hear ya fa shizzle!\n';
@@ -51,8 +52,8 @@ export async function serveConnection(conn: Connection, io: SocketIo, print: Pri
 }
 
 /** Reads the server's answer and prints it; false when the server closed instead. */
-export async function printReply(conn: Connection, io: SocketIo, buf: Uint8Array, print: Print): Promise<boolean> {
-  const n = await readSome(conn, io, buf);
+export async function printReply(conn: Connection, io: SocketIo, buf: Uint8Array, print: Print, ms = 0): Promise<boolean> {
+  const n = await withDeadline(io, ms, 'reply from the server', () => readSome(conn, io, buf));
   if (n === 0) {
     print('Server closed the connection');
     return false;
@@ -67,7 +68,7 @@ export async function printReply(conn: Connection, io: SocketIo, buf: Uint8Array
  * (K with update_requested) instead of data. The caller closes.
  */
 export async function clientSession(conn: Connection, io: SocketIo, lines: AsyncIterable<string> | Iterable<string>,
-  print: Print, prompt: () => void): Promise<void> {
+  print: Print, prompt: () => void, ms = 0): Promise<void> {
   const buf = new Uint8Array(READ_SIZE);
   prompt();
   for await (const line of lines) {
@@ -83,7 +84,7 @@ export async function clientSession(conn: Connection, io: SocketIo, lines: Async
       print('Sending break command');
       break;
     }
-    if (!(await printReply(conn, io, buf, print))) break;
+    if (!(await printReply(conn, io, buf, print, ms))) break;
     prompt();
   }
 }

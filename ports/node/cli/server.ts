@@ -7,7 +7,9 @@ import { flagCommand, type Values } from './command.js';
 import { serverContext, type PskUse } from './contexts.js';
 import { explain, report } from './errors.js';
 import { SERVER_HELP } from './help.js';
-import { COMMON, PEER, endpointOf } from './options.js';
+import { withDeadline } from './deadline.js';
+import { certificateWarning } from './hints.js';
+import { COMMON, PEER, endpointOf, timeoutOf } from './options.js';
 import { err, out } from './output.js';
 import { REPLY, chomp, describeNegotiated, serveConnection } from './seed-protocol.js';
 import { acceptQueue, listen } from './tcp.js';
@@ -23,6 +25,9 @@ async function runServer(v: Values): Promise<number> {
   const debug = v.verbose ? err : undefined;
   const pskUse: PskUse = { identity: null };
   const ctx = serverContext(v, debug, pskUse);
+  const warning = certificateWarning(ctx, typeof v.cert === 'string' ? v.cert : 'the demo certificate', Date.now());
+  if (warning) err(warning);
+  const ms = timeoutOf(v);
   const { host, port } = endpointOf(v);
   let server: Server;
   try {
@@ -42,7 +47,7 @@ async function runServer(v: Values): Promise<number> {
       pskUse.identity = null;
       try {
         const early: Uint8Array[] = [];
-        await handshake(conn, io, (d) => early.push(d));
+        await withDeadline(io, ms, 'handshake from the client', () => handshake(conn, io, (d) => early.push(d)));
         connected = true;
         const n = conn.negotiated()!;
         if (n.mode === 'psk' && pskUse.identity !== null) out('Identity: ' + pskUse.identity);
@@ -56,7 +61,7 @@ async function runServer(v: Values): Promise<number> {
       } catch (e) {
         ok = false;
         await closeSocket(io);
-        report(explain(connected ? 'connection failed' : 'handshake failed', e));
+        report(explain(connected ? 'connection failed' : 'handshake failed', e), { side: 'server', flags: v });
       }
       if (v.once) return ok ? 0 : 1;
     }
@@ -66,5 +71,5 @@ async function runServer(v: Values): Promise<number> {
 }
 
 export const serverCommand = flagCommand({
-  name: 'server', summary: 'TLS 1.3 sample server (seed book chapter 6.1)', help: SERVER_HELP, flags: FLAGS, run: runServer,
+  name: 'server', summary: 'TLS 1.3 sample server (seed book chapter 6.1)', help: SERVER_HELP, flags: FLAGS, run: runServer, hints: 'server',
 });
