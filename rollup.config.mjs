@@ -8,6 +8,7 @@
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { preloadSafe } from './scripts/preload-safe.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 /** Where build-dist puts tsc's output, the input of every bundle. */
@@ -33,7 +34,9 @@ export const targets = {
   // each profile with the ECMA-419 port. XS 13.3 fails on `new C()` in C's
   // own static initializer when C has instance fields (noble does it):
   // static fields are lowered.
+  // Moddable apps preload them: noble is made preload-safe (scripts/preload-safe.mjs).
   moddable: {
+    preloadSafe: true,
     entries: {
       full: [profiles.full, MODDABLE_PORT],
       'client-ecdhe': [profiles['client-ecdhe'], MODDABLE_PORT],
@@ -83,7 +86,7 @@ function entryPlugin(modules) {
 export function bundleOptions(target, profile) {
   return {
     input: ENTRY,
-    plugins: [entryPlugin(targets[target].entries[profile]), nodeResolve()],
+    plugins: [entryPlugin(targets[target].entries[profile]), nodeResolve(), ...(targets[target].preloadSafe ? [preloadSafe(SRC)] : [])],
     treeshake,
   };
 }

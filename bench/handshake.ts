@@ -2,14 +2,15 @@
 // mode), the microtls engine's CPU time per side in memory against the crypto
 // floor, and the handshake over loopback TCP with each end in its own process
 // (wall time, CPU per side), microtls and node:tls side by side.
-import type { CryptoProvider } from '../core/index.js';
+import type { Context, CryptoProvider } from '../core/index.js';
 import {
   CERTS, DEFAULT_CONFIG, SUITE_LABEL, changed, configLabel, configurations, loadProviders, microContextFor, modeOf,
-  type Config, type Selection,
+  type Config, type Mode, type ModeState, type Selection,
 } from './lib/configs.js';
 import type { ClientSample, EndpointSpec, ServerSample } from './lib/endpoint.js';
-import { cryptoFloor, type Floor } from './lib/floor.js';
+import { cryptoFloor, summarizeFloor, type Floor, type FloorRound } from './lib/floor.js';
 import { engineTimes, handshakeOnce, timer, type Wire } from './lib/inmemory.js';
+import { NODE_TLS, cpuPerHandshake, duplexRunners, type DuplexRunner } from './lib/duplex.js';
 import { machineInfo, machineLine, processCpuMs, type Machine } from './lib/machine.js';
 import { Endpoint } from './lib/processes.js';
 import { num, spread, table, times, writeResults } from './lib/report.js';
@@ -34,21 +35,51 @@ export interface HandshakeOptions {
 }
 
 export const METHOD = {
-  engine: 'In memory (sans-IO, one process): each connect()/accept() call timed with performance.now(), summed per side per handshake; ' +
-    'processCpuMs is process.cpuUsage() (user+system) over the loop divided by the count, both sides together.',
-  floor: 'The primitive operations the handshake needs per side, each timed alone with the same provider (fastest of several batches): ' +
+  engine: 'In memory (sans-IO, one process): the process CPU time (process.cpuUsage(), user+system, all threads, so garbage collection ' +
+    'counts) of each connect()/accept() call (and connection creation), summed per side per handshake. The handshakes run in rounds ' +
+    'interleaved with rounds of the crypto floor; per side, the engine figure is the median over the rounds of the round\'s mean ' +
+    'handshake, and the floor figure the median over the same rounds of the round\'s floor.',
+  floor: 'The primitive operations the handshake needs per side, each timed alone with the same provider and the same clock (one batch ' +
+    'of at least 1 ms per operation per round, CPU time per operation): ' +
     'with (EC)DHE a key pair and shared secret; with certificates the signature of each certificate of the peer chain and of its ' +
-    'CertificateVerify, and our CertificateVerify signature; the transcript hashed once plus 5-7 snapshots; 22 HMACs of the key schedule ' +
-    '(+4 with a PSK, +3 with 0-RTT); 4-5 AEAD key setups; sealing and opening the encrypted bytes (bench/lib/floor.ts). ' +
-    'Session tickets are left out. ratio = engine time / floor.',
+    'CertificateVerify, and our CertificateVerify signature; the transcript hashed once plus 5-7 snapshots; 23 HMACs of the key schedule ' +
+    '(+3 with a PSK, +3 with 0-RTT, +1 per session ticket); 4-5 AEAD key setups; sealing and opening the encrypted bytes; the server\'s ' +
+    'sealing of each ticket (and opening of one when resuming) (bench/lib/floor.ts). ratio = engine time / floor.',
   tcp: 'Loopback TCP (127.0.0.1), client and server each in its own forked process (2 cores: one each), one handshake at a time on a new ' +
     'connection closed before the next. wall: from the client TCP connect to the first application byte, which the server writes as soon as ' +
     'its handshake is done. cpu: process.cpuUsage() (user+system, all threads) of the endpoint process, client from TCP connect to that byte, ' +
     'server from TCP accept to writing it. engine: microtls connect()/accept() calls timed with performance.now() (includes socket writes). ' +
     'Servers send their default session tickets (2 each); clients resume only in the resumption and 0-RTT modes, with the newest ' +
     'ticket, and the first (full) handshake of such a series is a warm-up.',
+  duplex: 'One process, an in-memory duplex pair (stream.duplexPair) between client and server: node:tls (a TLSSocket on each end) and ' +
+    'microtls (the Node port\'s SocketIo and drive helpers on each end), from new connections to the server\'s first application byte ' +
+    'read by the client. cpu: process.cpuUsage() (user+system, all threads) over a batch of handshakes one after the other, per ' +
+    'handshake, both ends together; the implementations take turns batch by batch (interleaved rounds) and the figure is the median ' +
+    'over the rounds.',
+  speedups: 'How much cheaper a resumption (psk_dhe_ke) and an external-PSK (psk_ke) handshake are than the full one of the same suite: ' +
+    'microtls in memory (sans-IO, the engine CPU of both sides, as above), and node:tls and microtls over the duplex pair (as above); the modes take ' +
+    'turns in interleaved rounds, and each figure is the median over the rounds. microtls: a round runs as many handshakes of a mode as ' +
+    'take at least 5 ms of CPU (at least as many as for the full handshake). Every configuration and mode is warmed up for about 50 ms ' +
+    'of CPU (at most 100 handshakes) before it is measured.',
   spread: 'median (p10-p90) in ms.',
 };
+
+/** One implementation over the duplex pair: process CPU per handshake, both ends (median over the rounds), and each round's figure. */
+export interface DuplexResult {
+  cpuMs: number;
+  rounds: number[];
+}
+
+/** Full, resumption and psk_ke handshake CPU (both sides, ms) of one implementation, and the speed-ups. */
+export interface SpeedupResult {
+  impl: string;
+  transport: 'in memory' | 'duplex pair';
+  fullMs: number;
+  resumptionMs: number;
+  pskMs: number | null;
+  resumption: number | null;
+  psk: number | null;
+}
 
 export interface PairingResult {
   client: string;
@@ -62,9 +93,12 @@ export interface PairingResult {
 }
 
 export interface EngineResult {
+  /** Per side: every measured handshake (spread), and the median over the rounds of each round's mean (the figure against the floor). */
   client: Summary;
   server: Summary;
-  processCpuMs: number | null;
+  clientMs: number;
+  serverMs: number;
+  rounds: number;
   wire: Wire;
   arena: { client: number; server: number };
   floor: Floor;
@@ -77,6 +111,9 @@ export interface ConfigResult {
   label: string;
   engine: Record<string, EngineResult>;
   tcp: Record<string, PairingResult>;
+  /** node:tls and microtls per provider in one process over a duplex pair, and per provider microtls / node:tls. */
+  duplex: Record<string, DuplexResult>;
+  duplexRatio: Record<string, number | null>;
   /** Per provider: microtls over node:tls (both ends of each), and the mixed pairings' wall time over node:tls. */
   ratios: Record<string, { wall: number | null; clientCpu: number | null; serverCpu: number | null; microClientWall: number | null; microServerWall: number | null }>;
 }
@@ -87,10 +124,11 @@ export interface HandshakeResult {
   method: typeof METHOD;
   options: { n: number; tcpN: number; warmup: number; tcp: boolean; xsN: number | null; providers: string[] };
   configs: ConfigResult[];
+  speedups: SpeedupResult[];
   xs: XsResult;
 }
 
-const NODE = 'node:tls';
+const NODE = NODE_TLS;
 const micro = (provider: string): string => 'microtls/' + provider;
 export const pairingName = (client: string, server: string): string => `${client} → ${server}`;
 
@@ -158,24 +196,133 @@ async function tcpRuns(c: Config, providers: string[], o: HandshakeOptions, a: E
   return out;
 }
 
-/** In memory: engine time per side, the crypto floor, the arena, per provider. */
+/** Warm-up (ms of CPU) of each configuration and mode before it is measured, so a cheap mode's code is compiled as a full one's is. */
+const WARMUP_MS = 50;
+
+/** Handshakes of a configuration for about WARMUP_MS of CPU (at most 100); returns one handshake's CPU time (ms, both sides). */
+function warmUp(cctx: Context, sctx: Context, mode: Mode, state: ModeState): number {
+  const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+  const once = engineTimes(cctx, sctx, mode, 3, 0, processCpuMs, state);
+  const each = Math.max(0.01, (sum(once.client) + sum(once.server)) / 3);
+  engineTimes(cctx, sctx, mode, Math.min(100, Math.ceil(WARMUP_MS / each)), 0, processCpuMs, state);
+  return each;
+}
+
+/** Rounds of engine handshakes and floor batches for the in-memory measurements: at most n, at least one handshake per round. */
+export const roundsFor = (n: number): number => Math.min(n, 10);
+
+/**
+ * In memory, per provider: the engine's CPU time per side and the crypto
+ * floor in interleaved rounds (so load on the machine hits both alike), the
+ * arena.
+ */
 function engineRuns(c: Config, providers: Map<string, CryptoProvider>, o: HandshakeOptions): Record<string, EngineResult> {
   const out: Record<string, EngineResult> = {};
   const mode = modeOf(c.mode);
   for (const [name, provider] of providers) {
     const cctx = microContextFor('client', c, provider);
     const sctx = microContextFor('server', c, provider);
-    const t = engineTimes(cctx, sctx, mode, o.n, o.warmup, processCpuMs);
+    const state = {};
+    const { wire } = engineTimes(cctx, sctx, mode, 0, Math.max(1, o.warmup), processCpuMs, state);
+    warmUp(cctx, sctx, mode, state);
     const scheme = handshakeOnce(cctx, sctx, mode, {}, timer().meter).client.negotiated()!.signatureScheme;
-    const floor = cryptoFloor(name, provider, c, mode, cctx, sctx, t.wire, scheme);
-    const client = summarize(t.client);
-    const server = summarize(t.server);
+    const plan = cryptoFloor(provider, c, mode, cctx, sctx, wire, scheme);
+    // The default configuration carries the goals: at least 3 handshakes in each of 10 rounds.
+    const n = changed(c, DEFAULT_CONFIG).length === 0 ? Math.max(o.n, 30) : o.n;
+    const rounds = roundsFor(n);
+    const all = { client: [] as number[], server: [] as number[] };
+    const means = { client: [] as number[], server: [] as number[] };
+    const floors: FloorRound[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const k = Math.floor(n / rounds) + (r < n % rounds ? 1 : 0);
+      const t = engineTimes(cctx, sctx, mode, k, 0, processCpuMs, state);
+      for (const side of ['client', 'server'] as const) {
+        all[side].push(...t[side]);
+        means[side].push(t[side].reduce((a, b) => a + b, 0) / k);
+      }
+      floors.push(plan.round(processCpuMs));
+    }
+    const floor = summarizeFloor(plan, floors);
+    const clientMs = summarize(means.client).median;
+    const serverMs = summarize(means.server).median;
     out[name] = {
-      client, server, processCpuMs: t.processCpuMs, wire: t.wire,
+      client: summarize(all.client), server: summarize(all.server), clientMs, serverMs, rounds, wire,
       arena: { client: cctx.arenaLayout().total, server: sctx.arenaLayout().total },
       floor,
-      overFloor: { client: ratio(client.median, floor.clientMs), server: ratio(server.median, floor.serverMs) },
+      overFloor: { client: ratio(clientMs, floor.clientMs), server: ratio(serverMs, floor.serverMs) },
     };
+  }
+  return out;
+}
+
+/** Interleaved rounds of k handshakes per runner over the duplex pair: per key, the median over the rounds and each round's figure. */
+async function duplexRounds(runners: [string, DuplexRunner][], rounds: number, k: number, warmup: number): Promise<Record<string, DuplexResult>> {
+  for (const [, r] of runners) await cpuPerHandshake(r, Math.max(1, warmup));
+  const per: number[][] = runners.map(() => []);
+  for (let i = 0; i < rounds; i++) {
+    for (let j = 0; j < runners.length; j++) per[j].push(await cpuPerHandshake(runners[j][1], k));
+  }
+  const out: Record<string, DuplexResult> = {};
+  runners.forEach(([key], j) => (out[key] = { cpuMs: summarize(per[j]).median, rounds: per[j] }));
+  return out;
+}
+
+/** node:tls and microtls per provider over the duplex pair, one configuration. */
+async function duplexRuns(r: ConfigResult, providers: Map<string, CryptoProvider>, o: HandshakeOptions): Promise<void> {
+  const rounds = roundsFor(o.n);
+  const runners = duplexRunners(r.config, providers).map((x): [string, DuplexRunner] => [x.name, x]);
+  r.duplex = await duplexRounds(runners, rounds, Math.max(1, Math.round(o.n / rounds)), o.warmup);
+  for (const p of providers.keys()) r.duplexRatio[p] = ratio(r.duplex[micro(p)]?.cpuMs, r.duplex[NODE]?.cpuMs);
+}
+
+/** The least CPU (ms) of one measured batch of the speed-ups. */
+const SPEEDUP_BATCH_MS = 5;
+
+/**
+ * Speed-ups of resumption and psk_ke over the full handshake, in the
+ * default suite, group and certificate: microtls per provider in memory, and
+ * node:tls over the duplex pair, the modes in interleaved rounds.
+ */
+async function speedups(providers: Map<string, CryptoProvider>, o: HandshakeOptions): Promise<SpeedupResult[]> {
+  const rounds = roundsFor(o.n);
+  const k = Math.max(1, Math.round(o.n / rounds));
+  const config = (mode: string): Config => ({ ...DEFAULT_CONFIG, mode });
+  const out: SpeedupResult[] = [];
+  const result = (impl: string, transport: SpeedupResult['transport'], ms: Record<string, number[]>): SpeedupResult => {
+    const med = (m: string): number | null => (ms[m] ? summarize(ms[m]).median : null);
+    const full = med('full')!;
+    const res = med('resumption')!;
+    const psk = med('psk');
+    return { impl, transport, fullMs: full, resumptionMs: res, pskMs: psk, resumption: ratio(full, res), psk: ratio(full, psk) };
+  };
+  const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+  for (const [name, provider] of providers) {
+    const modes = ['full', 'resumption', 'psk'].map((m) => {
+      const cctx = microContextFor('client', config(m), provider);
+      const sctx = microContextFor('server', config(m), provider);
+      const state = {};
+      engineTimes(cctx, sctx, modeOf(m), 0, Math.max(1, o.warmup), processCpuMs, state);
+      // Cheap modes get larger batches (at least SPEEDUP_BATCH_MS of CPU), so each figure is a batch's mean as long as a full handshake's.
+      const batch = Math.max(k, Math.ceil(SPEEDUP_BATCH_MS / warmUp(cctx, sctx, modeOf(m), state)));
+      return { m, batch, run: () => engineTimes(cctx, sctx, modeOf(m), batch, 0, processCpuMs, state) };
+    });
+    const ms: Record<string, number[]> = {};
+    for (let i = 0; i < rounds; i++) {
+      for (const { m, batch, run } of modes) {
+        const t = run();
+        (ms[m] ??= []).push((sum(t.client) + sum(t.server)) / batch);
+      }
+    }
+    out.push(result(micro(name), 'in memory', ms));
+  }
+  // Every implementation over the duplex pair, the modes node:tls runs.
+  const modes = ['full', 'resumption', 'psk'].filter((m) => modeOf(m).node(config(m)));
+  const runners = modes.flatMap((m) => duplexRunners(config(m), providers).map((r): [string, DuplexRunner] => [r.name + '|' + m, r]));
+  const d = await duplexRounds(runners, rounds, k, o.warmup);
+  for (const impl of [NODE, ...[...providers.keys()].map(micro)]) {
+    const ms: Record<string, number[]> = {};
+    for (const m of modes) ms[m] = d[impl + '|' + m].rounds;
+    out.push(result(impl, 'duplex pair', ms));
   }
   return out;
 }
@@ -188,16 +335,24 @@ function engineRuns(c: Config, providers: Map<string, CryptoProvider>, o: Handsh
 export async function runHandshake(o: HandshakeOptions): Promise<HandshakeResult> {
   const providers = await loadProviders(o.providers);
   const names = [...providers.keys()];
-  const results: ConfigResult[] = configurations(o.selection).map((c) => ({ config: c, label: configLabel(c), engine: {}, tcp: {}, ratios: {} }));
+  const results: ConfigResult[] = configurations(o.selection)
+    .map((c) => ({ config: c, label: configLabel(c), engine: {}, tcp: {}, duplex: {}, duplexRatio: {}, ratios: {} }));
   for (const provider of providers.values()) {
-    engineTimes(microContextFor('client', DEFAULT_CONFIG, provider), microContextFor('server', DEFAULT_CONFIG, provider), modeOf('full'), 10, o.warmup);
+    engineTimes(microContextFor('client', DEFAULT_CONFIG, provider), microContextFor('server', DEFAULT_CONFIG, provider), modeOf('full'), 10, 1);
   }
   for (const r of results) {
     r.engine = engineRuns(r.config, providers, o);
     const e = r.engine[names[0]];
-    o.log(`handshake ${r.label}, in memory (${names[0]}): engine ${num(e.client.median)} + ${num(e.server.median)} ms, ` +
-      `floor ${num(e.floor.clientMs)} + ${num(e.floor.serverMs)} ms`);
+    o.log(`handshake ${r.label}, in memory (${names[0]}): engine CPU ${num(e.clientMs)} + ${num(e.serverMs)} ms, ` +
+      `floor ${num(e.floor.clientMs)} + ${num(e.floor.serverMs)} ms (${times(e.overFloor.client)} / ${times(e.overFloor.server)})`);
   }
+  for (const r of results) {
+    await duplexRuns(r, providers, o);
+    o.log(`handshake ${r.label}, duplex pair in one process: ` +
+      Object.entries(r.duplex).map(([k, d]) => `${k} ${num(d.cpuMs)} ms`).join(', ') + ' CPU per handshake');
+  }
+  const sp = await speedups(providers, o);
+  for (const x of sp) o.log(`handshake speed-ups, ${x.impl} (${x.transport}): resumption ${times(x.resumption)}, psk_ke ${times(x.psk)}`);
   if (o.tcp) {
     const a = Endpoint.start();
     const b = Endpoint.start();
@@ -230,6 +385,7 @@ export async function runHandshake(o: HandshakeOptions): Promise<HandshakeResult
     method: METHOD,
     options: { n: o.n, tcpN: o.tcpN, warmup: o.warmup, tcp: o.tcp, xsN: o.xsN, providers: names },
     configs: results,
+    speedups: sp,
     xs: o.xsN ? await xsHandshake(o.xsN, Math.min(o.warmup, 2)) : { status: 'skipped', summary: 'Not run (--no-xs).' },
   };
   writeResults(o.out, 'handshake', result, markdown(result), charts(result));
@@ -259,14 +415,23 @@ function markdown(r: HandshakeResult): string {
   md += `## Engine CPU in memory against the crypto floor\n\n${METHOD.engine}\n\n${METHOD.floor}\n\n`;
   for (const p of providers) {
     md += `### Provider ${p}\n\n`;
-    md += table(['configuration', 'client', 'server', 'client floor', 'server floor', 'client / floor', 'server / floor', 'process CPU', 'arena (client/server bytes)'],
+    md += table(['configuration', 'client (every handshake)', 'server (every handshake)', 'client', 'client floor', 'server', 'server floor',
+      'client / floor', 'server / floor', 'arena (client/server bytes)'],
       r.configs.map((x) => {
         const e = x.engine[p];
-        return [x.label, spread(e.client), spread(e.server), num(e.floor.clientMs), num(e.floor.serverMs),
-          times(e.overFloor.client), times(e.overFloor.server), num(e.processCpuMs), `${e.arena.client} / ${e.arena.server}`];
+        return [x.label, spread(e.client), spread(e.server), num(e.clientMs), num(e.floor.clientMs), num(e.serverMs), num(e.floor.serverMs),
+          times(e.overFloor.client), times(e.overFloor.server), `${e.arena.client} / ${e.arena.server}`];
       }));
     md += '\n';
   }
+  md += `## One process over a duplex pair, microtls beside node:tls\n\n${METHOD.duplex}\n\n`;
+  const impls = [NODE, ...providers.map(micro)];
+  md += table(['configuration', ...impls.map((i) => i + ' CPU'), ...providers.map((p) => `${micro(p)} / node:tls`)],
+    r.configs.map((x) => [x.label, ...impls.map((i) => num(x.duplex[i]?.cpuMs)), ...providers.map((p) => times(x.duplexRatio[p]))]));
+  md += `\n## Resumption and psk_ke against the full handshake\n\n${METHOD.speedups}\n\n`;
+  md += table(['implementation', 'measured', 'full', 'resumption', 'psk_ke', 'full / resumption', 'full / psk_ke'],
+    r.speedups.map((x) => [x.impl, x.transport, num(x.fullMs), num(x.resumptionMs), num(x.pskMs), times(x.resumption), times(x.psk)]));
+  md += '\n';
   if (r.options.tcp) {
     md += `## Loopback TCP, microtls beside node:tls\n\n${METHOD.tcp}\n\n`;
     for (const p of providers) {

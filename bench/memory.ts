@@ -4,8 +4,8 @@
 // state, writing and reading (the target is zero). The measurements run in
 // a child process with the V8 flags they need (lib/heap.ts).
 import { fork } from 'node:child_process';
-import type { Config, Selection, SuiteName } from './lib/configs.js';
-import { HEAP_FLAGS, METHOD, type HandshakeHeap, type HeapOptions, type HeapResult, type SteadyState } from './lib/heap.js';
+import type { Config, Selection } from './lib/configs.js';
+import { HEAP_FLAGS, METHOD, type HandshakeHeap, type HeapOptions, type HeapResult, type SteadyStateRow } from './lib/heap.js';
 import { machineInfo, machineLine, type Machine } from './lib/machine.js';
 import { num, table, writeResults } from './lib/report.js';
 import { xsMemory, type XsResult } from './xs.js';
@@ -26,7 +26,7 @@ export interface MemoryResult {
   method: typeof METHOD;
   options: { records: number; providers: string[] };
   configs: { config: Config; label: string; providers: Record<string, HandshakeHeap> }[];
-  steadyState: { suite: SuiteName; provider: string; write: SteadyState; read: SteadyState }[];
+  steadyState: SteadyStateRow[];
   xs: XsResult;
 }
 
@@ -73,8 +73,10 @@ const kb = (n: number): string => num(n / 1024) + ' KiB';
 function markdown(r: MemoryResult): string {
   let md = `# Memory benchmark\n\n${machineLine(r.machine)}\n\n`;
   md += `## Steady state: heap allocated per application record (1024 bytes, runs of ${r.options.records} records)\n\n${METHOD.steadyState}\n\n`;
-  md += table(['suite', 'provider', 'write B/record', 'read B/record', 'GCs seen (write/read)'],
-    r.steadyState.map((s) => [s.suite, s.provider, num(s.write.bytesPerRecord), num(s.read.bytesPerRecord), `${s.write.gcs}/${s.read.gcs}`]));
+  md += `${METHOD.apiFloor}\n\n`;
+  md += table(['suite', 'provider', 'write B/record', 'read B/record', 'GCs seen (write/read)', 'node:crypto API alone (write/read)'],
+    r.steadyState.map((s) => [s.suite, s.provider, num(s.write.bytesPerRecord), num(s.read.bytesPerRecord), `${s.write.gcs}/${s.read.gcs}`,
+      s.apiFloor ? `${num(s.apiFloor.write)} / ${num(s.apiFloor.read)}` : '–']));
   md += `\n## Per configuration: arena, heap allocated by one handshake, heap kept afterwards\n\n${METHOD.heap}\n\n`;
   for (const p of r.options.providers) {
     md += `### Provider ${p}\n\n`;

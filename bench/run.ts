@@ -1,16 +1,17 @@
-// npm run bench -- [handshake] [throughput] [memory] [options]: runs the
-// benches (all three by default) and writes JSON, Markdown and SVG into
+// npm run bench -- [handshake] [records] [throughput] [memory] [options]: runs
+// the benches (all four by default) and writes JSON, Markdown and SVG into
 // bench/results/ (or --out), then the summary of whatever results are there.
 import { parseArgs } from 'node:util';
 import { CERTS, GROUPS, MODES, PROVIDERS, SUITES, type CertName, type GroupName, type Selection, type SuiteName } from './lib/configs.js';
 import { defaultResultsDir } from './lib/report.js';
 import { runHandshake } from './handshake.js';
 import { runMemory } from './memory.js';
+import { runRecords } from './records.js';
 import { SIZES, runThroughput } from './throughput.js';
 import { writeSummary } from './summary.js';
 
-const HELP = `usage: npm run bench -- [handshake] [throughput] [memory] [options]
-  (no bench named: all three; results in bench/results/: NAME.json, NAME.md, charts as SVG, summary.md)
+const HELP = `usage: npm run bench -- [handshake] [records] [throughput] [memory] [options]
+  (no bench named: all four; results in bench/results/: NAME.json, NAME.md, charts as SVG, summary.md with the goals table)
   --quick          fewer repetitions, and --star
   --star           only the first configuration (the first of each list below: by default AES-128-GCM, x25519,
                    ECDSA P-256, full) and those differing from it in one dimension, not every combination
@@ -20,7 +21,8 @@ const HELP = `usage: npm run bench -- [handshake] [throughput] [memory] [options
   --cert LIST      server certificates (${Object.keys(CERTS).join(',')})
   --mode LIST      handshake modes (${MODES.map((m) => m.name).join(',')})
   --provider LIST  microtls crypto providers (${PROVIDERS.map((p) => p.name).join(',')})
-  --n N            in-memory handshakes per configuration and provider (default 30, quick 8)
+  --n N            handshakes per configuration and implementation in memory and over the duplex pair, in up to 10
+                   interleaved rounds (default 30, quick 8)
   --tcp-n N        loopback TCP handshakes per configuration and pairing (default 16, quick 6)
   --warmup N       warm-up handshakes before each measurement (default 4, quick 2)
   --no-tcp         handshake: in memory only, no loopback TCP comparison
@@ -28,6 +30,7 @@ const HELP = `usage: npm run bench -- [handshake] [throughput] [memory] [options
   --no-xs          leave XS out
   --sizes LIST     throughput message sizes in bytes (default ${SIZES.join(',')})
   --round-trips N  throughput round trips per size (default 100, quick 30)
+  --record-rounds N  records: interleaved rounds of record path and raw AEAD (default 15, quick 9)
   --records N      memory: application records per steady-state measurement (default 2000, quick 500)
   --out DIR        where to write the results (default bench/results)`;
 
@@ -49,6 +52,7 @@ const { values: v, positionals } = parseArgs({
     'no-xs': { type: 'boolean' },
     sizes: { type: 'string' },
     'round-trips': { type: 'string' },
+    'record-rounds': { type: 'string' },
     records: { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -60,7 +64,7 @@ if (v.help) {
   process.exit(0);
 }
 
-const BENCHES = ['handshake', 'throughput', 'memory'];
+const BENCHES = ['handshake', 'records', 'throughput', 'memory'];
 for (const p of positionals) if (!BENCHES.includes(p)) throw new Error(`unknown bench "${p}" (${BENCHES.join(', ')})\n${HELP}`);
 const benches = positionals.length > 0 ? positionals : BENCHES;
 
@@ -101,6 +105,9 @@ if (benches.includes('handshake')) {
     tcp: v['no-tcp'] !== true,
     xsN: v['no-xs'] ? null : count(v['xs-n'], quick ? 2 : 5, 'xs-n'),
   });
+}
+if (benches.includes('records')) {
+  await runRecords({ suites: selection.suites, providers, out, log, rounds: count(v['record-rounds'], quick ? 9 : 15, 'record-rounds') });
 }
 if (benches.includes('throughput')) {
   await runThroughput({

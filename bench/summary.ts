@@ -1,7 +1,8 @@
 // bench/results/summary.md: the headline figures from whichever result
-// files are there: the default handshake (X25519, ECDSA P-256,
-// AES-128-GCM) per provider beside node:tls with its crypto-floor ratio,
-// the other modes, steady-state allocation per record, round trips, XS.
+// files are there: the goals (each measured ratio beside its target), the
+// default handshake (X25519, ECDSA P-256, AES-128-GCM) per provider beside
+// node:tls with its crypto-floor ratio, the other modes, steady-state
+// allocation per record, the record path, round trips, XS.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG, changed, modeOf, type Config } from './lib/configs.js';
@@ -10,7 +11,9 @@ import { num, spread, table, times } from './lib/report.js';
 import { ratio } from '../ports/node/stats.js';
 import { pairingName, type HandshakeResult } from './handshake.js';
 import type { MemoryResult } from './memory.js';
+import type { RecordsResult } from './records.js';
 import type { ThroughputResult } from './throughput.js';
+import { SUITE_LABEL } from './lib/configs.js';
 
 function load<T>(dir: string, name: string): T | null {
   const p = join(dir, name + '.json');
@@ -20,15 +23,91 @@ function load<T>(dir: string, name: string): T | null {
 /** Whether c is the default configuration but for `key`. */
 const sameBut = (c: Config, key: keyof Config): boolean => changed(c, DEFAULT_CONFIG).every((k) => k === key);
 
+/** One goal: what is measured, the figure, the target and whether the figure meets it (null: not measured). */
+export interface Goal {
+  goal: string;
+  measured: string;
+  target: string;
+  pass: boolean | null;
+}
+
+/** JS heap one handshake allocated (client, server; KiB) with the noble provider before this work (main at 6e08877); the goal halves it. */
+export const HEAP_BEFORE_KIB = { client: 5619, server: 2494 };
+
+/** Every goal the results can tell, in the order of the issue: handshake CPU, node:tls, speed-ups, record path, allocation. */
+export function goals(hs: HandshakeResult | null, rec: RecordsResult | null, mem: MemoryResult | null): Goal[] {
+  const out: Goal[] = [];
+  const atMost = (goal: string, v: number | null | undefined, max: number, unit = 'x'): void => {
+    out.push({ goal, measured: unit === 'x' ? times(v) : num(v) + unit, target: `≤ ${num(max)}${unit}`, pass: v == null ? null : v <= max });
+  };
+  const atLeast = (goal: string, v: number | null | undefined, min: number | null | undefined, what = ''): void => {
+    out.push({ goal, measured: times(v), target: min == null ? '–' : `≥ ${times(min)}${what}`, pass: v == null || min == null ? null : v >= min });
+  };
+  const head = hs?.configs.find((x) => changed(x.config, DEFAULT_CONFIG).length === 0);
+  if (hs && head) {
+    const noble = head.engine['noble'];
+    if (noble) {
+      atMost('full handshake, noble: engine / crypto floor, client (CPU in memory)', noble.overFloor.client, 1.15);
+      atMost('full handshake, noble: engine / crypto floor, server (CPU in memory)', noble.overFloor.server, 1.15);
+    }
+    if (head.duplexRatio?.['node-crypto'] !== undefined) {
+      atMost('full handshake, node-crypto / node:tls (CPU, one process, duplex pair)', head.duplexRatio['node-crypto'], 1.5);
+    }
+    // psk_ke: the engine's own speed-up (in memory); resumption: against node:tls's, both over the duplex pair (no target in the issue).
+    const nodeTls = hs.speedups?.find((x) => x.impl === 'node:tls');
+    for (const x of hs.speedups ?? []) {
+      if (x.transport === 'in memory') atLeast(`psk_ke, ${x.impl}: full / psk_ke (CPU in memory)`, x.psk, 20);
+    }
+    for (const x of hs.speedups ?? []) {
+      if (x.impl !== 'node:tls' && x.transport === 'duplex pair') {
+        atLeast(`resumption, ${x.impl}: full / psk_dhe_ke (CPU, duplex pair)`, x.resumption, nodeTls?.resumption, ' (node:tls\'s)');
+      }
+    }
+  }
+  for (const r of rec?.rows ?? []) {
+    atLeast(`16 KB records, ${r.provider} ${SUITE_LABEL[r.suite]}: record path / raw AEAD throughput`, r.ratio, 0.85);
+  }
+  for (const m of mem?.steadyState ?? []) {
+    const name = `bytes per 1 KB record, ${m.provider} ${SUITE_LABEL[m.suite]} (write / read)`;
+    const worst = Math.max(m.write.bytesPerRecord, m.read.bytesPerRecord);
+    if (m.apiFloor) {
+      const ok = m.write.bytesPerRecord <= 1.1 * m.apiFloor.write && m.read.bytesPerRecord <= 1.1 * m.apiFloor.read;
+      out.push({ goal: name, measured: `${num(m.write.bytesPerRecord)} / ${num(m.read.bytesPerRecord)}`,
+        target: `≤ 1.1 × node:crypto's API alone (${num(m.apiFloor.write)} / ${num(m.apiFloor.read)})`, pass: ok });
+    } else {
+      out.push({ goal: name, measured: `${num(m.write.bytesPerRecord)} / ${num(m.read.bytesPerRecord)}`, target: '< 16 (no object per record)', pass: worst < 16 });
+    }
+  }
+  const d = mem?.configs.find((x) => changed(x.config, DEFAULT_CONFIG).length === 0)?.providers['noble'];
+  if (d) {
+    for (const side of ['client', 'server'] as const) {
+      const kib = d.allocated[side] / 1024;
+      out.push({ goal: `JS heap per full handshake, noble, ${side} (was ${HEAP_BEFORE_KIB[side]} KiB)`, measured: num(kib) + ' KiB',
+        target: `≤ ${num(HEAP_BEFORE_KIB[side] / 2)} KiB`, pass: kib <= HEAP_BEFORE_KIB[side] / 2 });
+    }
+  }
+  return out;
+}
+
 /** Writes summary.md into dir from the JSON results there; false when there are none. */
 export function writeSummary(dir: string): boolean {
   const hs = load<HandshakeResult>(dir, 'handshake');
   const tp = load<ThroughputResult>(dir, 'throughput');
   const mem = load<MemoryResult>(dir, 'memory');
-  if (!hs && !tp && !mem) return false;
+  const rec = load<RecordsResult>(dir, 'records');
+  if (!hs && !tp && !mem && !rec) return false;
   let md = '# Benchmark summary\n\n';
-  const machine = hs?.machine ?? tp?.machine ?? mem?.machine;
+  const machine = hs?.machine ?? rec?.machine ?? tp?.machine ?? mem?.machine;
   if (machine) md += machineLine(machine) + '\n\n';
+  const g = goals(hs, rec, mem);
+  if (g.length > 0) {
+    const passed = g.filter((x) => x.pass === true).length;
+    md += `## Goals\n\n${passed} of ${g.length} goals met. Ratios of process CPU time measured in interleaved rounds (handshake.md, ` +
+      'records.md and memory.md give the method and every figure); load averages at the start of each bench: ' +
+      [hs, rec, mem].filter((x) => x).map((x) => `${x!.bench} ${x!.machine.loadAverage}`).join(', ') + '.\n\n';
+    md += table(['goal', 'measured', 'target', 'result'], g.map((x) => [x.goal, x.measured, x.target, x.pass === null ? '–' : x.pass ? 'pass' : 'FAIL']));
+    md += '\n';
+  }
 
   if (hs) {
     const NODE = 'node:tls';
@@ -42,7 +121,7 @@ export function writeSummary(dir: string): boolean {
         const e = head.engine[p];
         const mm = head.tcp[pairingName('microtls/' + p, 'microtls/' + p)];
         rows.push([`microtls (${p})`, spread(mm?.wallMs), spread(mm?.clientCpuMs), spread(mm?.serverCpuMs),
-          `${num(e.client.median)} / ${num(e.server.median)}`, `${times(e.overFloor.client)} / ${times(e.overFloor.server)}`,
+          `${num(e.clientMs)} / ${num(e.serverMs)}`, `${times(e.overFloor.client)} / ${times(e.overFloor.server)}`,
           times(ratio(mm?.wallMs.median, nn?.wallMs.median))]);
       }
       if (nn) rows.push(['node:tls (OpenSSL)', spread(nn.wallMs), spread(nn.clientCpuMs), spread(nn.serverCpuMs), '–', '–', '1x']);
@@ -54,7 +133,7 @@ export function writeSummary(dir: string): boolean {
       md += '## Other handshake modes (same suite, group and certificate)\n\n';
       md += table(['mode', 'provider', 'engine client / server', 'wall µtls↔µtls', 'wall node↔node'],
         others.flatMap((x) => hs.options.providers.map((p) => [modeOf(x.config.mode).label, p,
-          `${num(x.engine[p].client.median)} / ${num(x.engine[p].server.median)}`,
+          `${num(x.engine[p].clientMs)} / ${num(x.engine[p].serverMs)}`,
           spread(x.tcp[pairingName('microtls/' + p, 'microtls/' + p)]?.wallMs), spread(x.tcp[pairingName(NODE, NODE)]?.wallMs)])));
       md += '\n';
     }
@@ -72,6 +151,12 @@ export function writeSummary(dir: string): boolean {
         `one handshake allocates ${num(h.allocated.client / 1024)} KiB (client) and ${num(h.allocated.server / 1024)} KiB (server) of JS heap ` +
         `(${mem.options.providers[0]} provider); see memory.md.\n`;
     }
+    md += '\n';
+  }
+  if (rec) {
+    md += '## Record path against the raw AEAD (16 KB records, in memory)\n\n';
+    md += table(['suite', 'provider', 'record path µs', 'raw AEAD µs', 'raw / record path'],
+      rec.rows.map((x) => [SUITE_LABEL[x.suite], x.provider, num(x.recordUs), num(x.rawUs), times(x.ratio)]));
     md += '\n';
   }
   if (tp) {

@@ -37,7 +37,7 @@ export interface Transcript {
   server: Event[];
 }
 
-function seeded(seed: number): (dst: Uint8Array) => void {
+export function seeded(seed: number): (dst: Uint8Array) => void {
   let x = seed >>> 0 || 1;
   return (dst) => {
     for (let i = 0; i < dst.length; i++) {
@@ -47,13 +47,13 @@ function seeded(seed: number): (dst: Uint8Array) => void {
   };
 }
 
-function fromHex(hex: string): Uint8Array {
+export function fromHex(hex: string): Uint8Array {
   const b = new Uint8Array(hex.length / 2);
   for (let i = 0; i < b.length; i++) b[i] = parseInt(hex.substr(2 * i, 2), 16);
   return b;
 }
 
-function toHex(b: Uint8Array, n: number): string {
+export function toHex(b: Uint8Array, n: number): string {
   let s = '';
   for (let i = 0; i < n; i++) s += (b[i] < 16 ? '0' : '') + b[i].toString(16);
   return s;

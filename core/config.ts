@@ -5,7 +5,8 @@
 // their configuration from here without importing the engine.
 import type { CryptoProvider, PrivateKey, Verifier } from './crypto/types.js';
 import type { Certificate } from './x509/certificate.js';
-import type { ChainOptions } from './x509/chain.js';
+import type { ChainOptions, Revocation } from './x509/chain.js';
+import type { Crl } from './x509/crl.js';
 
 /**
  * Certificate support (X.509 parsing and validation), plugged in by
@@ -23,8 +24,12 @@ export interface CertificateSupport {
    * path it built (leaf ... anchor); throws a TlsFailure naming what failed.
    */
   verifyChain(chain: Certificate[], anchors: Certificate[], opts: ChainOptions): Certificate[];
+  /** The CRLs in a buffer: PEM with one or more "X509 CRL" blocks, or one DER. Absent (with crlRevocation): no CRLs. */
+  readCrls?(data: Uint8Array | string): Crl[];
+  /** The revocation check verifyChain makes over these CRLs at `now`; `required`: an issuer without one fails. */
+  crlRevocation?(crls: Crl[], now: number | null, required: boolean): Revocation;
   /** Checks a stapled OCSP response for leaf (issued by issuer); throws on a bad, revoked or stale one. Absent: no OCSP. */
-  checkOcspResponse?(response: Uint8Array, leaf: Certificate, issuer: Certificate, opts: { verifier: Verifier; now: number | null }): void;
+  checkOcspResponse?(response: Uint8Array, leaf: Certificate, issuer: Certificate, opts: { verifier: Verifier; now: number | null; minRsaBits?: number }): void;
 }
 
 /** Transport callbacks (IO-callback mode). Both never block. */
@@ -63,6 +68,13 @@ export interface ContextOptions {
   cipherSuites?: number[];
   /** NamedGroup codes in preference order; a client sends a key_share for the first. */
   groups?: number[];
+  /**
+   * Build the groups' precomputed base-point tables when the Context is created
+   * (faster key shares; on XS ~100-250 KB per curve, kept for good). Without it
+   * no table is ever built: never on demand, whatever a peer offers. Default:
+   * true in the full profile, false in the device profiles.
+   */
+  curveTables?: boolean;
   /** SignatureScheme codes we accept (and, for our own key, may use) in preference order. */
   signatureSchemes?: number[];
   /**
@@ -72,6 +84,15 @@ export interface ContextOptions {
   verify?: VerifyMode;
   /** Maximum chain length below the trust anchor (default 9). */
   verifyDepth?: number;
+
+  // --- certificate validation limits and revocation (core/x509/chain.ts) ---
+  /** Smallest RSA key accepted in a peer's path, anchors included (default 2048; 1024 at the lowest). */
+  minRsaBits?: number;
+  /** Signature verifications one chain validation may spend while building paths (default 100). */
+  maxChainSignatures?: number;
+  /** Refuse a peer certificate whose issuer has no CRL loaded with loadCrlBuffer() (default false). */
+  crlRequired?: boolean;
+
   /** Client: server name for SNI and hostname verification. */
   serverName?: string;
   /** Client: send a dummy ChangeCipherSpec for middlebox compatibility (default true). */
@@ -201,6 +222,10 @@ export interface Settings {
   signatureSchemes: number[];
   verify: VerifyMode;
   verifyDepth: number;
+  /** Chain validation limits and revocation; null: core/x509's defaults. */
+  minRsaBits: number | null;
+  maxChainSignatures: number | null;
+  crlRequired: boolean;
   serverName: string | null;
   middleboxCompat: boolean;
   maxHandshakeMessage: number;
@@ -232,6 +257,8 @@ export interface Settings {
 export interface Credentials {
   readonly settings: Settings;
   readonly anchors: Certificate[];
+  /** CRLs checked during chain validation (loadCrlBuffer). */
+  readonly crls: Crl[];
   readonly chain: Uint8Array[];
   readonly leaf: Certificate | null;
   readonly privateKey: PrivateKey | null;

@@ -115,6 +115,14 @@ export const ErrorCode = {
   CERT_REVOKED: -315,
   BAD_OCSP_RESPONSE: -316,
   OCSP_REQUIRED: -317,
+  CERT_NAME_CONSTRAINTS: -318,
+  CERT_WEAK_KEY: -319,
+  CERT_CA_AS_LEAF: -320,
+  CERT_PROFILE: -321,
+  CHAIN_BUDGET_EXCEEDED: -322,
+  BAD_CRL: -323,
+  CRL_NOT_CURRENT: -324,
+  CRL_REQUIRED: -325,
   // API and configuration
   BAD_CONFIG: -401,
   BAD_KEY: -402,
@@ -181,9 +189,17 @@ function messageOf(name: ErrorName): string {
     case 'CERT_UNKNOWN_CRITICAL_EXT': return 'certificate has an unknown critical extension';
     case 'CERT_UNSUPPORTED_KEY': return 'certificate key type not supported';
     case 'NO_CLOCK': return 'no clock: set now() or declare noClock to skip validity dates';
-    case 'CERT_REVOKED': return 'certificate revoked (OCSP)';
+    case 'CERT_REVOKED': return 'certificate revoked';
     case 'BAD_OCSP_RESPONSE': return 'OCSP response invalid';
     case 'OCSP_REQUIRED': return 'OCSP response required but none was stapled';
+    case 'CERT_NAME_CONSTRAINTS': return 'certificate name outside the name constraints';
+    case 'CERT_WEAK_KEY': return 'certificate key too weak';
+    case 'CERT_CA_AS_LEAF': return 'CA certificate used as end-entity';
+    case 'CERT_PROFILE': return 'certificate violates the RFC 5280 profile';
+    case 'CHAIN_BUDGET_EXCEEDED': return 'signature budget (maxChainSignatures) spent';
+    case 'BAD_CRL': return 'CRL invalid or unsupported';
+    case 'CRL_NOT_CURRENT': return 'CRL expired or not yet valid';
+    case 'CRL_REQUIRED': return 'CRL required but missing';
     case 'BAD_CONFIG': return 'invalid configuration';
     case 'BAD_KEY': return 'invalid or unsupported key';
     case 'BAD_STATE': return 'call not valid in this connection state';

@@ -18,6 +18,7 @@ export type Side = 'client' | 'server';
 const defaults: ProfileDefaults = {
   crypto: nobleProvider,
   certificates: x509Support,
+  curveTables: true,
   cipherSuites: [CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256],
   groups: [NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1, NamedGroup.secp521r1, NamedGroup.x448],
   signatureSchemes: [

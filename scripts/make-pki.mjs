@@ -1,4 +1,5 @@
-// Makes the project's test PKI in build/pki/ with the openssl CLI.
+// Makes the project's test PKI in build/pki/ with the openssl CLI, then the
+// path-validation chains in build/pki/validation/ (make-validation-pki.mjs).
 // Idempotent: does nothing when every file is there, otherwise rebuilds the
 // whole set in a temporary directory and renames it into place, so test
 // files running in parallel never see a half-written PKI.
@@ -229,3 +230,6 @@ if (!complete()) {
 } else {
   refreshOcsp();
 }
+
+// The path-validation chains (build/pki/validation), after the PKI they live in.
+await import('./make-validation-pki.mjs');

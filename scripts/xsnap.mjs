@@ -8,12 +8,16 @@
 // gc() also restarts the peak counters at the live size, so a peak covers
 // one phase; and gc(true) / gc(false) turns on / off a collection before
 // every allocation (XS's mxStress), so the peak is the largest live size
-// rather than live data plus garbage not yet collected. Binaries are cached
-// in node_modules/.cache/microtls-xsnap/ and rebuilt when missing (~20-60 s).
+// rather than live data plus garbage not yet collected. It also has
+// fixHeap() (below): the heap stops growing and the stack is shortened, to
+// check the ESP32 budget (test/xs/budget.test.ts). Binaries are cached in
+// node_modules/.cache/microtls-xsnap/ (the report variant under a name that
+// follows its patch) and rebuilt when missing (~20-60 s).
 //
 //   node scripts/xsnap.mjs            build both if missing, print their paths
 //   node scripts/xsnap.mjs FILE.mjs   run a module (FILE.js: a script) on XS
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -25,7 +29,7 @@ const cache = join(root, 'node_modules', '.cache', 'microtls-xsnap');
 
 const VARIANTS = {
   plain: { dir: join(cache, 'plain'), defines: '', patch: null },
-  report: { dir: join(cache, 'report'), defines: ' -DmxReport=1 -DmxStress=1', patch: reportSources },
+  report: { dir: null, defines: ' -DmxReport=1 -DmxStress=1', patch: reportSources },
 };
 
 /** The report variant's changes to xsnap.c (see the top of this file). */
@@ -48,8 +52,56 @@ function reportSources(c) {
     '\tthe->peakChunksSize = the->currentChunksSize;',
     '\tthe->peakHeapCount = the->currentHeapCount;',
     '}',
+    FIX_HEAP,
   ].join('\n'));
-  return '#include "xsAll.h"\n' + c; // the machine's fields
+  const define = '\txsResult = xsNewHostFunction(xs_gc, 1);\n\txsDefine(xsGlobal, xsID("gc"), xsResult, xsDontEnum);';
+  if (!c.includes(define)) throw new Error('xsnap.c: gc definition not found');
+  c = c.replace(define, define + '\n\txsResult = xsNewHostFunction(xs_fixHeap, 1);\n\txsDefine(xsGlobal, xsID("fixHeap"), xsResult, xsDontEnum);');
+  return '#include "xsAll.h"\nvoid xs_fixHeap(txMachine* the);\n' + c; // the machine's fields
+}
+
+/**
+ * The report variant's change to xsnapPlatform.c: an abort (memory full,
+ * stack overflow) first gives back the stack fixHeap() shortened and flushes
+ * what was printed, so the run ends with its output and the reason.
+ */
+function abortSources(c) {
+  const head = 'void fxAbort(txMachine* the, int status)\n{\n';
+  if (!c.includes(head)) throw new Error('xsnapPlatform.c: fxAbort not found');
+  return c.replace(head, 'extern txSlot* gxStackBottom;\n' + head +
+    '\tif (gxStackBottom) the->stackBottom = gxStackBottom;\n\tfflush(stdout);\n');
+}
+
+/**
+ * fixHeap(stackSlots): collects garbage, then the heap never grows again (as
+ * in a fixed ESP32 heap: an allocation that does not fit aborts with "memory
+ * full") and calls deeper than stackSlots from the stack's top abort with
+ * "stack overflow"; fixHeap(0) gives the whole stack back (XS frees it from
+ * its original bottom at exit). Returns [free chunk bytes, free slots];
+ * fixHeap() without an argument only collects and returns them. The caller sizes the free space
+ * to its budget by holding filler objects (test/xs/budget-session.ts).
+ */
+const FIX_HEAP = `
+txSlot* gxStackBottom = NULL; /* the allocated stack, freed by XS at exit (see abortSources) */
+void xs_fixHeap(xsMachine* the)
+{
+\tif (!gxStackBottom)
+\t\tgxStackBottom = the->stackBottom;
+\tif ((xsToInteger(xsArgc) > 0) && (xsTypeOf(xsArg(0)) == xsIntegerType)) {
+\t\ttxInteger stack = xsToInteger(xsArg(0));
+\t\tthe->stackBottom = stack > 0 ? the->stackTop - stack : gxStackBottom;
+\t}
+\txsCollectGarbage();
+\tthe->minimumChunksSize = 0;
+\tthe->minimumHeapCount = 0;
+\txsResult = xsNewArray(2);
+\txsSetAt(xsResult, xsInteger(0), xsInteger(the->maximumChunksSize - the->currentChunksSize));
+\txsSetAt(xsResult, xsInteger(1), xsInteger(the->maximumHeapCount - the->currentHeapCount));
+}`;
+
+// A variant's binaries live under a name that changes with its patch, so an edit here rebuilds it.
+for (const [name, v] of Object.entries(VARIANTS)) {
+  if (v.dir === null) v.dir = join(cache, name + '-' + createHash('sha256').update(v.patch.toString() + FIX_HEAP + abortSources.toString() + v.defines).digest('hex').slice(0, 8));
 }
 
 /** Path of a built binary ('plain' or 'report'); builds it first when missing. */
@@ -76,6 +128,8 @@ function build(v, bin) {
     cpSync(sources, tlsDir, { recursive: true });
     const main = join(tlsDir, 'xsnap.c');
     writeFileSync(main, v.patch(readFileSync(main, 'utf8')));
+    const platform = join(tlsDir, 'xsnapPlatform.c');
+    writeFileSync(platform, abortSources(readFileSync(platform, 'utf8')));
   }
   // BUILD_DIR keeps objects out of the package; TLS_DIR points at the sources
   // (a patched copy for the report variant); CC carries the extra defines

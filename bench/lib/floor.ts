@@ -8,16 +8,18 @@
 // chain (checked with its issuer's key) and of the peer's CertificateVerify,
 // and our own CertificateVerify signature when we have a certificate; the
 // transcript hashed once, with 5 running-hash snapshots (+1 with client
-// certificates, +1 for a PSK binder); 22 HMACs in the key schedule (3
-// HKDF-Extract, 17 HKDF-Expand-Label: 7 Derive-Secret, 8 keys and IVs, 2
-// finished keys, plus the 2 Finished MACs), +4 with a PSK (binder key,
-// binder finished key and MAC, resumption secret), +3 with 0-RTT (early
-// traffic secret, key, IV); 4 AEAD key setups (+1 with 0-RTT); sealing our
-// encrypted bytes and opening the peer's. Session tickets are left out.
+// certificates, +1 for a PSK binder); 23 HMACs in the key schedule (3
+// HKDF-Extract, 18 HKDF-Expand-Label: 7 Derive-Secret, the resumption
+// secret, 8 keys and IVs, 2 finished keys, plus the 2 Finished MACs), +3
+// with a PSK (binder key, binder finished key and MAC), +3 with 0-RTT (early
+// traffic secret, key, IV), +1 per session ticket (its PSK, on both sides);
+// 4 AEAD key setups (+1 with 0-RTT); sealing our encrypted bytes and opening
+// the peer's; the server seals each ticket's state and, resuming, opens one.
 import { performance } from 'node:perf_hooks';
+import { summarize } from '../../ports/node/stats.js';
 import type { Certificate } from '../../core/x509/certificate.js';
 import { bytesEqual } from '../../core/x509/der.js';
-import { hkdfExpand } from '../../core/crypto/hkdf.js';
+import { Hkdf } from '../../core/crypto/hkdf.js';
 import { schemeAlgorithm, schemeAllowedInCertificateVerify } from '../../core/crypto/schemes.js';
 import { ownSchemes } from '../../core/handshake/authentication.js';
 import type { CryptoProvider, HashName, PrivateKey, PublicKey, SignatureAlgorithm } from '../../core/crypto/types.js';
@@ -29,57 +31,81 @@ export interface FloorOp {
   side: 'client' | 'server';
   op: string;
   count: number;
-  /** Time of one operation (ms): the fastest of repeated batches. */
+  /** Time of one operation (ms): the median over the rounds of a batch's time per operation. */
   msEach: number;
 }
 
 export interface Floor {
+  /** Per side: the median over the rounds of the round's sum of count x time of each operation. */
   clientMs: number;
   serverMs: number;
   ops: FloorOp[];
 }
 
-const random = (d: Uint8Array): void => {
-  for (let i = 0; i < d.length; i++) d[i] = (Math.random() * 256) | 0;
-};
+/** One round of a floor: each side's sum, and the time of each operation (ms) by name. */
+export interface FloorRound {
+  client: number;
+  server: number;
+  each: Record<string, number>;
+}
 
-/**
- * Time of one call (ms): batches long enough for the clock, at least 5 of
- * them, about 60 ms in all; the fastest batch counts, as other work on the
- * machine can only add time (and a floor is a lower bound).
- */
-function timeOp(fn: () => void): number {
+/** A batch of calls that takes at least 1 ms of wall time, so the clock's resolution does not matter. */
+function batchSize(fn: () => void): number {
   fn();
   fn();
   let k = 1;
   for (;;) {
     const t = performance.now();
     for (let i = 0; i < k; i++) fn();
-    if (performance.now() - t >= 0.5 || k >= 1 << 16) break;
+    if (performance.now() - t >= 1 || k >= 1 << 16) return k;
     k *= 4;
   }
-  let best = Infinity;
-  const end = performance.now() + 60;
-  for (let samples = 0; samples < 5 || (performance.now() < end && samples < 50); samples++) {
-    const t = performance.now();
-    for (let i = 0; i < k; i++) fn();
-    best = Math.min(best, (performance.now() - t) / k);
-  }
-  return best;
 }
 
-/** Operation times by provider and operation, shared by every configuration of a run. */
-const cache = new Map<string, number>();
+/**
+ * The operations of one configuration's floor, each runnable. Each round
+ * (round()) times every operation once, as a batch, on the clock it is
+ * given; interleaved with the engine's handshakes, rounds see the same
+ * machine as the engine does, and the floor is summarised the same way
+ * (the median over the rounds).
+ */
+export class FloorPlan {
+  readonly ops: { side: 'client' | 'server'; op: string; count: number }[] = [];
+  private readonly runs = new Map<string, { fn: () => void; k: number }>();
 
-function timed(provider: string, op: string, make: () => () => void): number {
-  const key = provider + '|' + op;
-  let ms = cache.get(key);
-  if (ms === undefined) {
-    ms = timeOp(make());
-    cache.set(key, ms);
+  add(side: 'client' | 'server', op: string, count: number, make: () => () => void): void {
+    this.ops.push({ side, op, count });
+    if (!this.runs.has(op)) {
+      const fn = make();
+      this.runs.set(op, { fn, k: batchSize(fn) });
+    }
   }
-  return ms;
+
+  round(clock: () => number): FloorRound {
+    const each: Record<string, number> = {};
+    for (const [op, { fn, k }] of this.runs) {
+      const t = clock();
+      for (let i = 0; i < k; i++) fn();
+      each[op] = (clock() - t) / k;
+    }
+    const total = (side: 'client' | 'server'): number =>
+      this.ops.filter((o) => o.side === side).reduce((sum, o) => sum + o.count * each[o.op], 0);
+    return { client: total('client'), server: total('server'), each };
+  }
 }
+
+/** The floor over rounds: the median of each operation and of each side's sum. */
+export function summarizeFloor(plan: FloorPlan, rounds: FloorRound[]): Floor {
+  const med = (xs: number[]): number => summarize(xs).median;
+  return {
+    clientMs: med(rounds.map((r) => r.client)),
+    serverMs: med(rounds.map((r) => r.server)),
+    ops: plan.ops.map((o) => ({ ...o, msEach: med(rounds.map((r) => r.each[o.op])) })),
+  };
+}
+
+/** About the size of a ticket's sealed state (format, suite, PSK, age_add, times, limits). */
+const TICKET_STATE = 72;
 
 const hashOf = (suite: string): HashName => (suite === 'TLS_AES_256_GCM_SHA384' ? 'sha384' : 'sha256');
 
@@ -99,17 +125,17 @@ function chainChecks(chain: Certificate[], anchors: Certificate[]): { alg: Signa
 }
 
 /**
- * The floor of one configuration. `serverScheme` is the scheme of the
+ * The floor plan of one configuration. `serverScheme` is the scheme of the
  * server's CertificateVerify as negotiated (null without certificates); the
  * client's, with a client certificate, is its first own scheme allowed there.
  */
 export function cryptoFloor(
-  providerName: string, p: CryptoProvider, c: Config, mode: Mode, cctx: Context, sctx: Context, wire: Wire, serverScheme: number | null,
-): Floor {
-  const ops: FloorOp[] = [];
-  const add = (side: 'client' | 'server', op: string, count: number, make: () => () => void): void => {
-    ops.push({ side, op, count, msEach: timed(providerName, op, make) });
-  };
+  p: CryptoProvider, c: Config, mode: Mode, cctx: Context, sctx: Context, wire: Wire, serverScheme: number | null,
+): FloorPlan {
+  const plan = new FloorPlan();
+  // The contexts' own random source, as the engine uses it for key pairs and signatures.
+  const random = cctx.settings.random;
+  const add = (side: 'client' | 'server', op: string, count: number, make: () => () => void): void => plan.add(side, op, count, make);
   const both = (op: string, count: number, make: () => () => void): void => {
     add('client', op, count, make);
     add('server', op, count, make);
@@ -168,7 +194,26 @@ export function cryptoFloor(
   both(`${hash.name} transcript snapshot`, 5 + (mode.clientCert ? 1 : 0) + (mode.psk ? 1 : 0), () => () => running.clone().digestInto(out));
   const prk = new Uint8Array(hash.outputLen).fill(7);
   const info = new Uint8Array(2 + 1 + 6 + 12 + 1 + hash.outputLen);
-  both(`HMAC-${hash.name} (HKDF step)`, 22 + (mode.psk ? 4 : 0) + (mode.earlyData ? 3 : 0), () => () => hkdfExpand(hash, prk, info, hash.outputLen, out));
+  const hkdf = new Hkdf(hash);
+  // Both sides derive the resumption secret, and a ticket's PSK per NewSessionTicket (the server to seal it, the client on receipt).
+  const tickets = sctx.settings.tickets;
+  both(`HMAC-${hash.name} (HKDF step)`, 23 + tickets + (mode.psk ? 3 : 0) + (mode.earlyData ? 3 : 0), () => () => hkdf.expand(prk, info, hash.outputLen, out));
+
+  // The server seals each ticket's state (AES-256-GCM, session/ticket.ts) and, resuming, opens the one offered.
+  const ticketAead = p.aead(CipherSuite.TLS_AES_256_GCM_SHA384)!.create(new Uint8Array(32).fill(9));
+  const ticket = new Uint8Array(TICKET_STATE + 16);
+  const ticketNonce = new Uint8Array(12);
+  const ticketName = new Uint8Array(16);
+  if (tickets > 0) add('server', `ticket seal (AES-256-GCM, ${TICKET_STATE} bytes)`, tickets, () => () => ticketAead.seal(ticketNonce, ticketName, ticket, 0, TICKET_STATE));
+  if (mode.psk && mode.negotiated === 'resumed') {
+    const sealed = new Uint8Array(ticket.length);
+    ticketAead.seal(ticketNonce, ticketName, sealed, 0, TICKET_STATE);
+    const work = new Uint8Array(sealed.length);
+    add('server', `ticket open (AES-256-GCM, ${TICKET_STATE} bytes)`, 1, () => () => {
+      work.set(sealed);
+      if (!ticketAead.open(ticketNonce, ticketName, work, 0, TICKET_STATE)) throw new Error('floor: ticket open failed');
+    });
+  }
 
   // Record protection of the encrypted part of the handshake.
   const aead = p.aead(CipherSuite[c.suite])!;
@@ -190,8 +235,5 @@ export function cryptoFloor(
   };
   protect('client', wire.client, wire.server);
   protect('server', wire.server, wire.client);
-
-  const total = (side: 'client' | 'server'): number =>
-    ops.filter((o) => o.side === side).reduce((s, o) => s + o.count * o.msEach, 0);
-  return { clientMs: total('client'), serverMs: total('server'), ops };
+  return plan;
 }

@@ -2,6 +2,7 @@
 // with --expose-gc and --no-concurrent-sweeping (heap-worker.ts): with
 // concurrent sweeping, heap use read right after a full GC drifts by a few
 // hundred KB from one GC to the next, more than a connection keeps.
+import { createCipheriv, createDecipheriv, type CipherGCMTypes } from 'node:crypto';
 import { GCProfiler, getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { Status, type ArenaLayout, type Context, type CryptoProvider } from '../../core/index.js';
 import type { Connection } from '../../core/engine/connection.js';
@@ -13,19 +14,29 @@ import { handshakeOnce, timer, type Meter } from './inmemory.js';
 import { num } from './report.js';
 import { summarize } from '../../ports/node/stats.js';
 
-export const HEAP_FLAGS = ['--expose-gc', '--no-concurrent-sweeping'];
+/**
+ * A young generation large enough (64 MB semi-spaces) that no scavenge runs
+ * inside one measured handshake: a collection there frees garbage made
+ * before the call too, which would be counted against whichever side
+ * happened to trigger it.
+ */
+export const HEAP_FLAGS = ['--expose-gc', '--no-concurrent-sweeping', '--min-semi-space-size=64', '--max-semi-space-size=64'];
 
 export const METHOD = {
   heap: 'Node heap, in a process run with ' + HEAP_FLAGS.join(' ') + ': "used" is the sum of v8.getHeapSpaceStatistics() ' +
     'space_used_size over every space but compiled code, plus external memory (ArrayBuffer contents, v8.getHeapStatistics().external_memory). ' +
     'Allocated = used after less used before, plus what each garbage collection in between freed (a GCProfiler around the reading gives ' +
-    'every collection\'s before/after use), less the cost of an empty measurement. After 3 warm-up handshakes, each engine call of one ' +
-    'handshake (connection creation, connect(), accept()) is measured so and summed per side. Kept: the drop in used (after full GCs) when ' +
+    'every collection\'s before/after use), less the cost of an empty measurement. After 5 warm-up handshakes, 5 handshakes each after a full collection: each engine call of a ' +
+    'handshake (connection creation, connect(), accept()) is measured so and summed per side, the median of the 5 per side. Kept: the drop in used (after full GCs) when ' +
     'the server connection, then the client connection, is let go; median of 3 handshakes.',
-  steadyState: 'In memory, after the handshake and a warm-up of 3N records: application records of 1024 bytes written (write() then ' +
+  steadyState: 'In memory, after the handshake and a warm-up of 3N records (at least 5000): application records of 1024 bytes written (write() then ' +
     'takeOutput(), output dropped) or read (receive() of records the peer made beforehand, then read()), 5 runs of N records after a full GC ' +
     'each; allocated (as above) in the median run, divided by N. A one-off (a late JIT compilation) lands in one run, an allocation per ' +
     'record in all. A subarray view per record would show as ~100 bytes.',
+  apiFloor: 'For node-crypto, the least node:crypto\'s one-shot cipher API allocates per record, measured the same way: a bare loop of ' +
+    'createCipheriv, setAAD, update, final, getAuthTag (write) and createDecipheriv, setAuthTag, setAAD, update, final (read) on a ' +
+    '1024-byte record in a larger buffer (update() gets a view of it, as a provider working in place on a record must give it), with ' +
+    'no option objects.',
 };
 
 export interface HandshakeHeap {
@@ -53,10 +64,19 @@ export interface HeapOptions {
   records: number;
 }
 
+export interface SteadyStateRow {
+  suite: SuiteName;
+  provider: string;
+  write: SteadyState;
+  read: SteadyState;
+  /** node-crypto: what the bare node:crypto API allocates per record (write, read), else null. */
+  apiFloor: { write: number; read: number } | null;
+}
+
 export interface HeapResult {
   providers: string[];
   configs: { config: Config; label: string; providers: Record<string, HandshakeHeap> }[];
-  steadyState: { suite: SuiteName; provider: string; write: SteadyState; read: SteadyState }[];
+  steadyState: SteadyStateRow[];
 }
 
 /** A full collection; the second one makes sure the ArrayBuffer contents the first freed are counted as freed. */
@@ -121,12 +141,25 @@ function heapMeter(bracket: number): { meter: Meter; bytes: { client: number; se
   return m;
 }
 
+/** Handshakes before the measured ones: the first ones after a context is made also allocate the JIT's feedback. */
+const WARM_HANDSHAKES = 5;
+const MEASURED_HANDSHAKES = 5;
+
 function handshakeHeap(c: Config, cctx: Context, sctx: Context): HandshakeHeap {
   const mode = modeOf(c.mode);
   const state = {};
-  for (let i = 0; i < 3; i++) handshakeOnce(cctx, sctx, mode, state, timer().meter);
-  const h = heapMeter(bracketCost());
-  handshakeOnce(cctx, sctx, mode, state, h.meter);
+  for (let i = 0; i < WARM_HANDSHAKES; i++) handshakeOnce(cctx, sctx, mode, state, timer().meter);
+  const bracket = bracketCost();
+  const each = { client: [] as number[], server: [] as number[] };
+  let gcs = 0;
+  for (let i = 0; i < MEASURED_HANDSHAKES; i++) {
+    const h = heapMeter(bracket);
+    gc();
+    handshakeOnce(cctx, sctx, mode, state, h.meter);
+    each.client.push(h.bytes.client);
+    each.server.push(h.bytes.server);
+    gcs += h.gcs;
+  }
   const kept = { client: [] as number[], server: [] as number[] };
   for (let round = 0; round < 3; round++) {
     const pair: { client: Connection | null; server: Connection | null } = handshakeOnce(cctx, sctx, mode, state, timer().meter);
@@ -143,24 +176,32 @@ function handshakeHeap(c: Config, cctx: Context, sctx: Context): HandshakeHeap {
   }
   return {
     arena: { client: cctx.arenaLayout(), server: sctx.arenaLayout() },
-    allocated: h.bytes,
+    allocated: { client: summarize(each.client).median, server: summarize(each.server).median },
     retained: { client: summarize(kept.client).median, server: summarize(kept.server).median },
-    gcs: h.gcs,
+    gcs,
   };
 }
 
 const RECORD = 1024;
 const RUNS = 5;
-/** Warm-up runs: V8 moves a hot loop through its compiler tiers over the first few thousand iterations. */
+/**
+ * Warm-up: V8 moves a hot loop through its compiler tiers over the first few
+ * thousand iterations, so at least WARM_RECORDS records (as the allocation
+ * test), and at least WARM_RUNS runs.
+ */
 const WARM_RUNS = 3;
+const WARM_RECORDS = 5000;
+
+/** Warm-up runs of n records. */
+const warmRuns = (n: number): number => Math.max(WARM_RUNS, Math.ceil(WARM_RECORDS / n));
 
 /**
- * Heap allocated per record: after WARM_RUNS warm-up runs, RUNS runs of n
+ * Heap allocated per record: after the warm-up runs, RUNS runs of n
  * records each; the median run over n. A one-off (a late JIT compilation)
  * lands in one run, an allocation per record in all of them.
  */
 function perRecord(n: number, run: (n: number) => void): SteadyState {
-  for (let i = 0; i < WARM_RUNS; i++) run(n);
+  for (let i = 0; i < warmRuns(n); i++) run(n);
   const bracket = bracketCost();
   const runs: number[] = [];
   let gcs = 0;
@@ -190,7 +231,7 @@ function steadyState(suite: SuiteName, crypto: CryptoProvider, n: number): { wri
 
   // Records for the reader, made beforehand by the peer: for the warm-up and every run.
   const r = pair();
-  const total = (WARM_RUNS + RUNS) * n;
+  const total = (warmRuns(n) + RUNS) * n;
   const wire = new Uint8Array(total * (RECORD + 64));
   let wireLen = 0;
   for (let i = 0; i < total; i++) {
@@ -214,6 +255,49 @@ function steadyState(suite: SuiteName, crypto: CryptoProvider, n: number): { wri
   return { write, read };
 }
 
+const NODE_CIPHER: Record<SuiteName, CipherGCMTypes | 'chacha20-poly1305'> = {
+  TLS_AES_128_GCM_SHA256: 'aes-128-gcm',
+  TLS_AES_256_GCM_SHA384: 'aes-256-gcm',
+  TLS_CHACHA20_POLY1305_SHA256: 'chacha20-poly1305',
+};
+
+/**
+ * Bytes per record of node:crypto's one-shot AEAD API itself, used in place
+ * on a record in a larger buffer as a provider must (a view of the record's
+ * bytes for update()): the least a provider on this API can allocate.
+ */
+function nodeApiFloor(suite: SuiteName, n: number): { write: number; read: number } {
+  const alg = NODE_CIPHER[suite] as CipherGCMTypes;
+  const key = Buffer.alloc(alg === 'aes-128-gcm' ? 16 : 32, 3);
+  const nonce = Buffer.alloc(12, 1);
+  const aad = Buffer.alloc(5, 23);
+  const record = Buffer.alloc(5 + RECORD + 16, 0x61);
+  const seal = (): Buffer => {
+    const c = createCipheriv(alg, key, nonce);
+    c.setAAD(aad);
+    const out = c.update(record.subarray(5, 5 + RECORD));
+    c.final();
+    c.getAuthTag().copy(record, 5 + RECORD);
+    return out;
+  };
+  const sealed = seal();
+  const tag = Buffer.from(record.subarray(5 + RECORD));
+  const open = (): void => {
+    const d = createDecipheriv(alg, key, nonce);
+    d.setAuthTag(tag);
+    d.setAAD(aad);
+    d.update(sealed.subarray(0, RECORD));
+    d.final();
+  };
+  const write = perRecord(n, (k) => {
+    for (let i = 0; i < k; i++) seal();
+  });
+  const read = perRecord(n, (k) => {
+    for (let i = 0; i < k; i++) open();
+  });
+  return { write: write.bytesPerRecord, read: read.bytesPerRecord };
+}
+
 /** Every measurement of the memory bench; `log` gets a line per configuration. */
 export async function measureHeap(o: HeapOptions, log: (line: string) => void): Promise<HeapResult> {
   const providers = await loadProviders(o.providers);
@@ -228,12 +312,14 @@ export async function measureHeap(o: HeapOptions, log: (line: string) => void): 
     log(`memory ${entry.label}: arena ${h.arena.client.total} / ${h.arena.server.total} B, ` +
       `handshake allocates ${h.allocated.client} / ${h.allocated.server} B, keeps ${h.retained.client} / ${h.retained.server} B`);
   }
-  const steady: HeapResult['steadyState'] = [];
+  const steady: SteadyStateRow[] = [];
   for (const suite of o.selection.suites) {
     for (const [name, crypto] of providers) {
       const s = steadyState(suite, crypto, o.records);
-      steady.push({ suite, provider: name, ...s });
-      log(`memory steady state ${suite} ${name}: write ${num(s.write.bytesPerRecord)} B/record, read ${num(s.read.bytesPerRecord)} B/record`);
+      const apiFloor = name === 'node-crypto' ? nodeApiFloor(suite, o.records) : null;
+      steady.push({ suite, provider: name, ...s, apiFloor });
+      log(`memory steady state ${suite} ${name}: write ${num(s.write.bytesPerRecord)} B/record, read ${num(s.read.bytesPerRecord)} B/record` +
+        (apiFloor ? ` (node:crypto API alone: ${num(apiFloor.write)} / ${num(apiFloor.read)})` : ''));
     }
   }
   return { providers: [...providers.keys()], configs, steadyState: steady };

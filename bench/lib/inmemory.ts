@@ -81,13 +81,18 @@ function acceptDroppingEarlyData(server: Connection): number {
 /** Runs one engine call of one side (connection creation, connect(), accept()) and accounts for it; returns the call's result. */
 export type Meter = <T>(side: 'client' | 'server', call: () => T) => T;
 
-/** A Meter adding up each side's time in ms (performance.now() around each call). */
-export function timer(): { meter: Meter; ms: { client: number; server: number } } {
+/** A clock in ms: wall time (performance.now()) or, where the platform tells it, the process's CPU time. */
+export type Clock = () => number;
+
+const wallClock: Clock = () => performance.now();
+
+/** A Meter adding up each side's time in ms on `clock` (read around each call). */
+export function timer(clock: Clock = wallClock): { meter: Meter; ms: { client: number; server: number } } {
   const ms = { client: 0, server: 0 };
   const meter: Meter = <T>(side: 'client' | 'server', call: () => T): T => {
-    const t = performance.now();
+    const t = clock();
     const r = call();
-    ms[side] += performance.now() - t;
+    ms[side] += clock() - t;
     return r;
   };
   return { meter, ms };
@@ -131,27 +136,24 @@ export function handshakeOnce(cctx: Context, sctx: Context, mode: Mode, state: M
 export interface EngineTimes {
   client: number[];
   server: number[];
-  /** CPU time of the whole loop per handshake, both sides together (ms), where the platform tells it. */
-  processCpuMs: number | null;
   wire: Wire;
 }
 
 /**
- * `warmup` (at least one) unmeasured handshakes, the last of them counting
- * the wire bytes, then n measured ones; `cpuMs` reads the process's CPU time
- * (ms) where there is such a thing.
+ * `warmup` unmeasured handshakes (the last of them counts the wire bytes;
+ * with none, the wire stays at zero), then n measured ones, each side's calls
+ * timed on `clock`. `state` carries a mode's session from call to call.
  */
-export function engineTimes(cctx: Context, sctx: Context, mode: Mode, n: number, warmup: number, cpuMs: (() => number) | null = null): EngineTimes {
-  const state: ModeState = {};
+export function engineTimes(
+  cctx: Context, sctx: Context, mode: Mode, n: number, warmup: number, clock: Clock = wallClock, state: ModeState = {},
+): EngineTimes {
   const emptyFlight = (): Flight => ({ plainHandshake: 0, encrypted: 0, encryptedRecords: 0 });
   const wire: Wire = { client: emptyFlight(), server: emptyFlight() };
-  for (let i = 1; i < warmup; i++) handshakeOnce(cctx, sctx, mode, state, timer().meter);
-  handshakeOnce(cctx, sctx, mode, state, timer().meter, wire);
+  for (let i = 0; i < warmup; i++) handshakeOnce(cctx, sctx, mode, state, timer().meter, i === warmup - 1 ? wire : null);
   const client: number[] = [];
   const server: number[] = [];
-  const cpu0 = cpuMs?.() ?? 0;
   for (let i = 0; i < n; i++) {
-    const t = timer();
+    const t = timer(clock);
     const { client: conn } = handshakeOnce(cctx, sctx, mode, state, t.meter);
     const got = conn.negotiated()!.mode;
     if (got !== mode.negotiated) throw new Error(`${got} handshake in mode ${mode.name}`);
@@ -159,5 +161,5 @@ export function engineTimes(cctx: Context, sctx: Context, mode: Mode, n: number,
     client.push(t.ms.client);
     server.push(t.ms.server);
   }
-  return { client, server, processCpuMs: cpuMs ? (cpuMs() - cpu0) / n : null, wire };
+  return { client, server, wire };
 }

@@ -3,17 +3,27 @@
 // (XS has no crypto.getRandomValues).
 import { pow } from '@noble/curves/abstract/modular.js';
 import { montgomery } from '@noble/curves/abstract/montgomery.js';
-import { x25519 } from '@noble/curves/ed25519.js';
-import { x448 } from '@noble/curves/ed448.js';
+import { ed25519, x25519 } from '@noble/curves/ed25519.js';
+import { ed448, x448 } from '@noble/curves/ed448.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { NamedGroup } from '../registry.js';
+import { buildTables, withoutTables } from './curve-tables.js';
 import type { KeyExchange } from './types.js';
 
-/** X25519/X448 (RFC 7748): keys are raw u-coordinates; an all-zero secret is refused (RFC 8446 7.4.2). */
-function montgomeryGroup(group: number, curve: typeof x25519, len: number): KeyExchange {
+type Base = Parameters<typeof withoutTables>[0];
+
+/**
+ * X25519/X448 (RFC 7748): keys are raw u-coordinates; an all-zero secret is
+ * refused (RFC 8446 7.4.2). noble's x25519 and x448 compute public keys on
+ * the twin Edwards curve: that curve's base point is the one with (or
+ * without) tables; a ladder-only curve has none.
+ */
+function montgomeryGroup(group: number, curve: typeof x25519, len: number, base: Base | null): KeyExchange {
+  if (base) withoutTables(base);
   return {
     group,
     publicLen: len,
+    precompute: base ? () => buildTables(base) : undefined,
     generate(random) {
       const priv = new Uint8Array(len); // clamped by the ladder itself
       random(priv);
@@ -41,9 +51,11 @@ function montgomeryGroup(group: number, curve: typeof x25519, len: number): KeyE
 function weierstrassGroup(group: number, curve: typeof p256): KeyExchange {
   const publicLen = curve.lengths.publicKeyUncompressed as number;
   const seedLen = curve.lengths.seed as number;
+  withoutTables(curve.Point.BASE);
   return {
     group,
     publicLen,
+    precompute: () => buildTables(curve.Point.BASE),
     generate(random) {
       // A seed 1.5 times the order's size maps to a scalar in [1, n-1] with negligible bias.
       const seed = new Uint8Array(seedLen);
@@ -64,11 +76,12 @@ function weierstrassGroup(group: number, curve: typeof p256): KeyExchange {
   };
 }
 
-export const x25519Group: KeyExchange = montgomeryGroup(NamedGroup.x25519, x25519, 32);
-export const x448Group: KeyExchange = montgomeryGroup(NamedGroup.x448, x448, 56);
-export const secp256r1Group: KeyExchange = weierstrassGroup(NamedGroup.secp256r1, p256);
-export const secp384r1Group: KeyExchange = weierstrassGroup(NamedGroup.secp384r1, p384);
-export const secp521r1Group: KeyExchange = weierstrassGroup(NamedGroup.secp521r1, p521);
+// Pure: a bundle without a group drops its curve too.
+export const x25519Group: KeyExchange = /* @__PURE__ */ montgomeryGroup(NamedGroup.x25519, x25519, 32, ed25519.Point.BASE);
+export const x448Group: KeyExchange = /* @__PURE__ */ montgomeryGroup(NamedGroup.x448, x448, 56, ed448.Point.BASE);
+export const secp256r1Group: KeyExchange = /* @__PURE__ */ weierstrassGroup(NamedGroup.secp256r1, p256);
+export const secp384r1Group: KeyExchange = /* @__PURE__ */ weierstrassGroup(NamedGroup.secp384r1, p384);
+export const secp521r1Group: KeyExchange = /* @__PURE__ */ weierstrassGroup(NamedGroup.secp521r1, p521);
 
 /** The key exchange for a NamedGroup code, or undefined for one not supported. */
 export function keyExchangeFor(group: number): KeyExchange | undefined {
@@ -90,7 +103,7 @@ const P25519 = BigInt('0x7ffffffffffffffffffffffffffffffffffffffffffffffffffffff
  * generation costs a second ladder, and a bundle without Ed25519 saves the
  * Edwards curve code (the client-psk profile).
  */
-export const x25519LadderGroup: KeyExchange = montgomeryGroup(NamedGroup.x25519, /* @__PURE__ */ montgomery({
+export const x25519LadderGroup: KeyExchange = /* @__PURE__ */ montgomeryGroup(NamedGroup.x25519, /* @__PURE__ */ montgomery({
   P: P25519,
   type: 'x25519',
   adjustScalarBytes(b: Uint8Array): Uint8Array {
@@ -100,4 +113,4 @@ export const x25519LadderGroup: KeyExchange = montgomeryGroup(NamedGroup.x25519,
     return b;
   },
   powPminus2: (x: bigint): bigint => pow(x, P25519 - BigInt(2), P25519),
-}), 32);
+}), 32, null);

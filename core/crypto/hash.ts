@@ -1,12 +1,13 @@
-// SHA-2 for the transcript hash, HMAC and HKDF. noble's hash instances already
-// have the HashState shape (update/digestInto/clone), so they are returned as is.
-import { sha256 as nobleSha256, sha384 as nobleSha384, sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
+// SHA-2 for the transcript hash, HMAC and HKDF (sha2.ts: states already have
+// the HashState shape, cloneInto() included, so HMAC and the transcript reuse
+// their states; they are returned as is).
+import { sha256 as sha256Function, sha384 as sha384Function, sha512 as sha512Function } from './sha2.js';
 import type { Hash, HashName, HashState } from './types.js';
 
 function wrap(name: HashName, h: { outputLen: number; blockLen: number; create(): HashState }): Hash {
   return { name, outputLen: h.outputLen, blockLen: h.blockLen, create: () => h.create() };
 }
 
-export const sha256: Hash = wrap('sha256', nobleSha256);
-export const sha384: Hash = wrap('sha384', nobleSha384);
-export const sha512: Hash = wrap('sha512', nobleSha512);
+export const sha256: Hash = wrap('sha256', sha256Function);
+export const sha384: Hash = wrap('sha384', sha384Function);
+export const sha512: Hash = wrap('sha512', sha512Function);

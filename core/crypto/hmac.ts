@@ -1,32 +1,52 @@
-// HMAC (RFC 2104) over any Hash, so a provider with native SHA plugs in.
-import type { Hash, HashState } from './types.js';
+// HMAC (RFC 2104) over any Hash, so a provider with native SHA plugs in; a
+// provider with native HMAC too (Hash.mac) is used as it is.
+import type { Hash, HashState, MacState } from './types.js';
 
 /**
- * HMAC with the key absorbed once: the inner and outer states after the padded
- * key block are kept and cloned per message, so one Hmac serves many messages
- * (HKDF-Expand, Finished, binders). After digestInto it is ready for the next
- * message under the same key.
+ * HMAC with the key absorbed once: the inner and outer states after the
+ * padded key block are kept and copied per message, so one Hmac serves many
+ * messages (HKDF-Expand, Finished, binders), and setKey() moves it to another
+ * key. With a hash that has cloneInto(), the states are made once and
+ * neither a message nor a new key allocates.
  */
-export class Hmac {
+export class Hmac implements MacState {
   readonly outputLen: number;
-  private readonly inner: HashState;
-  private readonly outer: HashState;
+  private readonly hash: Hash;
+  private readonly block: Uint8Array;
   private readonly innerDigest: Uint8Array;
+  private inner: HashState;
+  private outer: HashState;
   private running: HashState;
+  /** With cloneInto(): a state that absorbed nothing (to start over from) and one for the outer hash of each message. */
+  private readonly empty: HashState | null;
+  private readonly scratch: HashState | null;
 
   constructor(hash: Hash, key: Uint8Array) {
+    this.hash = hash;
     this.outputLen = hash.outputLen;
-    const block = new Uint8Array(hash.blockLen);
+    this.block = new Uint8Array(hash.blockLen);
+    this.innerDigest = new Uint8Array(hash.outputLen);
+    this.inner = hash.create();
+    this.outer = hash.create();
+    this.running = hash.create();
+    const reusable = this.inner.cloneInto !== undefined;
+    this.empty = reusable ? hash.create() : null;
+    this.scratch = reusable ? hash.create() : null;
+    this.setKey(key);
+  }
+
+  setKey(key: Uint8Array): void {
+    const block = this.block;
     // Keys longer than the block are hashed first; shorter ones are zero-padded.
-    if (key.length > block.length) hash.create().update(key).digestInto(block);
+    block.fill(0);
+    if (key.length > block.length) this.hash.create().update(key).digestInto(block);
     else block.set(key);
     for (let i = 0; i < block.length; i++) block[i] ^= 0x36;
-    this.inner = hash.create().update(block);
+    this.inner = this.fresh(this.inner).update(block);
     for (let i = 0; i < block.length; i++) block[i] ^= 0x36 ^ 0x5c;
-    this.outer = hash.create().update(block);
+    this.outer = this.fresh(this.outer).update(block);
     block.fill(0);
-    this.innerDigest = new Uint8Array(hash.outputLen);
-    this.running = this.inner.clone();
+    this.running = this.copy(this.inner, this.running);
   }
 
   update(data: Uint8Array): this {
@@ -37,14 +57,32 @@ export class Hmac {
   /** Writes the MAC into out[0, outputLen) and starts a new message. */
   digestInto(out: Uint8Array): void {
     this.running.digestInto(this.innerDigest);
-    this.outer.clone().update(this.innerDigest).digestInto(out);
-    this.running = this.inner.clone();
+    const outer = this.scratch ? this.copy(this.outer, this.scratch) : this.outer.clone();
+    outer.update(this.innerDigest).digestInto(out);
+    this.running = this.copy(this.inner, this.running);
   }
+
+  /** `state` reset to the empty hash (a new state without cloneInto). */
+  private fresh(state: HashState): HashState {
+    return this.empty ? this.copy(this.empty, state) : this.hash.create();
+  }
+
+  /** A copy of `from`: into `to` where the hash can, else a new clone. */
+  private copy(from: HashState, to: HashState): HashState {
+    if (!from.cloneInto) return from.clone();
+    from.cloneInto(to);
+    return to;
+  }
+}
+
+/** HMAC under key for many messages: the provider's own when it has one, else built from its hash states. */
+export function macFor(hash: Hash, key: Uint8Array): MacState {
+  return hash.mac ? hash.mac(key) : new Hmac(hash, key);
 }
 
 /** HMAC(key, msg) into out (a new array of hash.outputLen bytes when absent). */
 export function hmac(hash: Hash, key: Uint8Array, msg: Uint8Array, out?: Uint8Array): Uint8Array {
   const res = out ?? new Uint8Array(hash.outputLen);
-  new Hmac(hash, key).update(msg).digestInto(res);
+  macFor(hash, key).update(msg).digestInto(res);
   return res;
 }

@@ -1,7 +1,7 @@
 // RSA signatures on BigInt (RFC 8017): RSASSA-PSS for TLS 1.3 handshake
 // signatures and RSASSA-PKCS1-v1_5 for certificate signatures. Runs only
 // during the handshake, so it allocates freely; hashing via @noble/hashes.
-import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { sha256, sha384, sha512 } from './sha2.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
 import { constantTimeEqual } from './ct.js';
 import type { HashName, PrivateKey, PublicKey } from './types.js';

@@ -1,8 +1,6 @@
 // Signature verification and signing for every algorithm TLS 1.3 and X.509
 // use. (Which TLS scheme means which algorithm and fits which key: schemes.ts.)
-import { ed25519 } from '@noble/curves/ed25519.js';
-import { ed448 } from '@noble/curves/ed448.js';
-import { p256, p384, p521 } from '@noble/curves/nist.js';
+import { ed25519, ed448, p256, p384, p521 } from './curves.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
 import { hashFunctions, rsaPkcs1Sign, rsaPkcs1Verify, rsaPssSign, rsaPssVerify } from './rsa.js';
 import type { PrivateKey, PublicKey, SignatureAlgorithm } from './types.js';

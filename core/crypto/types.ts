@@ -13,6 +13,21 @@ export interface HashState {
   digestInto(out: Uint8Array): void;
   /** An independent copy of the running state (for transcript snapshots). */
   clone(): HashState;
+  /**
+   * Copies this state into `to`, a state of the same Hash, without
+   * allocating; where a provider has it, HMAC and the transcript reuse their
+   * states instead of cloning new ones.
+   */
+  cloneInto?(to: HashState): void;
+}
+
+/** A MAC under one key for many messages: after digestInto it is ready for the next message. */
+export interface MacState {
+  update(data: Uint8Array): MacState;
+  /** Writes the MAC into out[0, outputLen) and starts a new message. */
+  digestInto(out: Uint8Array): void;
+  /** Starts over under another key (a key schedule reuses one MAC for all its steps). */
+  setKey(key: Uint8Array): void;
 }
 
 export interface Hash {
@@ -20,6 +35,12 @@ export interface Hash {
   readonly outputLen: number;
   readonly blockLen: number;
   create(): HashState;
+  /**
+   * HMAC under `key` where the provider has its own (a native one is much
+   * cheaper than HMAC built from hash states); without it core/crypto/hmac.ts
+   * builds HMAC from create().
+   */
+  mac?(key: Uint8Array): MacState;
 }
 
 /**
@@ -59,6 +80,8 @@ export interface KeyExchange {
    * all-zero X25519/X448 result).
    */
   shared(priv: Uint8Array, peerPub: Uint8Array): Uint8Array | null;
+  /** Builds this group's precomputed tables now, when it has any (Context option curveTables). */
+  precompute?(): void;
 }
 
 /** Public keys as the X.509 layer hands them to signature verification. */

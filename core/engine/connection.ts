@@ -21,7 +21,7 @@ import type { Handshake, HandshakeHost } from '../handshake/handshake.js';
 import { ContentType, HandshakeType, handshakeName } from '../registry.js';
 import { RecordLayer } from '../record/layer.js';
 import { recordLimit, type ArenaLayout } from './arena.js';
-import { moveToFront } from '../bytes/copy.js';
+import { RangeCopier, moveToFront } from '../bytes/copy.js';
 
 export type { ArenaLayout };
 
@@ -50,6 +50,8 @@ export abstract class Connection implements HandshakeHost {
   private readonly hsIn: Uint8Array;
   private hsInLen = 0;
   private readonly oneByte = new Uint8Array(1);
+  private readonly copyIn = new RangeCopier();
+  private readonly copyOut = new RangeCopier();
   private readonly alertBuf = new Uint8Array(2);
   private msgStart = 0;
   protected failure: TlsFailure | null = null;
@@ -157,9 +159,7 @@ export abstract class Connection implements HandshakeHost {
     if (this.appLen > 0) return 0;
     const r = this.records;
     const n = Math.min(len, r.inSpace());
-    const buf = r.inBuf;
-    const at = r.inWriteOffset;
-    for (let i = 0; i < n; i++) buf[at + i] = src[off + i];
+    this.copyIn.copy(r.inBuf, r.inWriteOffset, src, off, n);
     r.received(n);
     return n;
   }
@@ -200,9 +200,7 @@ export abstract class Connection implements HandshakeHost {
   /** Copies pending application data out. */
   private takeApp(dst: Uint8Array, off: number, len: number): number {
     const n = len < this.appLen ? len : this.appLen;
-    const buf = this.records.inBuf;
-    const from = this.appOff;
-    for (let i = 0; i < n; i++) dst[off + i] = buf[from + i];
+    this.copyOut.copy(dst, off, this.records.inBuf, this.appOff, n);
     this.appOff += n;
     this.appLen -= n;
     return n;

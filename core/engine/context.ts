@@ -7,6 +7,7 @@ import { constantTimeEqual } from '../crypto/ct.js';
 import type { PrivateKey, PublicKey } from '../crypto/types.js';
 import { ErrorCode, Alert, fail } from '../errors.js';
 import type { Certificate } from '../x509/certificate.js';
+import type { Crl } from '../x509/crl.js';
 import { asciiBytes } from '../bytes/ascii.js';
 import type { ReplayGuard } from '../session/replay.js';
 import type { TicketKeys } from '../session/ticket.js';
@@ -42,6 +43,7 @@ export interface SideFactory {
 /** Records under one key before we send KeyUpdate: 2^24, within every TLS 1.3 AEAD's limit (RFC 8446 5.5). */
 const KEY_UPDATE_AFTER = 16777216;
 const MAX_TICKET_LIFETIME = 604800;
+const NO_CRLS = 'no CRL support in this build (the full entry point has it)';
 /**
  * The default ClientHello limit: legacy_version, random, a 32-byte session
  * id, 256 cipher suites, the null compression method and 2^16-1 bytes of
@@ -58,6 +60,8 @@ export class Context<C extends Connection = Connection> implements Credentials {
   readonly settings: Settings;
   /** Trust anchors. */
   readonly anchors: Certificate[] = [];
+  /** CRLs checked during chain validation. */
+  readonly crls: Crl[] = [];
   /** Our chain as DER, leaf first, and the parsed leaf. */
   chain: Uint8Array[] = [];
   leaf: Certificate | null = null;
@@ -94,10 +98,16 @@ export class Context<C extends Connection = Connection> implements Credentials {
     if (suites.length === 0 || (groups.length === 0 && (o.side === 'server' || o.certificates || modes.indexOf('psk_dhe_ke') >= 0))) {
       bad('empty suite or group list');
     }
+    // Tables now or never: a peer's ClientHello must not trigger their construction.
+    if (o.curveTables) for (const g of groups) crypto.group(g)!.precompute?.();
     const mfl = o.maxFragmentLength ?? null;
     if (mfl !== null && [512, 1024, 2048, 4096].indexOf(mfl) < 0) bad('maxFragmentLength must be 512, 1024, 2048 or 4096');
     const rsl = o.recordSizeLimit ?? null;
     if (rsl !== null && !(rsl >= 64 && rsl <= 16384)) bad('recordSizeLimit must be 64..16384');
+    // Below 1024 bits RSA is broken outright: no configuration goes there.
+    if (o.minRsaBits !== undefined && !(o.minRsaBits >= 1024 && o.minRsaBits <= 8192)) bad('minRsaBits must be 1024..8192');
+    if (o.maxChainSignatures !== undefined && !(o.maxChainSignatures >= 1 && o.maxChainSignatures <= 10000)) bad('maxChainSignatures must be 1..10000');
+    if (o.crlRequired && !o.certificates?.crlRevocation) bad(NO_CRLS);
     // A configuration that bounds its messages (a device) keeps that bound for the ClientHello too.
     const maxClientHello = o.maxClientHello ?? Math.min(MAX_CLIENT_HELLO, Math.max(256, o.maxHandshakeMessage ?? DEFAULT_MAX_CLIENT_HELLO));
     if (!(maxClientHello >= 256 && maxClientHello <= MAX_CLIENT_HELLO)) bad('maxClientHello must be 256..' + MAX_CLIENT_HELLO);
@@ -119,6 +129,9 @@ export class Context<C extends Connection = Connection> implements Credentials {
       signatureSchemes: (o.signatureSchemes ?? []).concat(),
       verify,
       verifyDepth: o.verifyDepth ?? 9,
+      minRsaBits: o.minRsaBits ?? null,
+      maxChainSignatures: o.maxChainSignatures ?? null,
+      crlRequired: o.crlRequired ?? false,
       serverName: o.serverName ?? null,
       middleboxCompat: o.middleboxCompat ?? true,
       maxHandshakeMessage: o.maxHandshakeMessage ?? 16384 + 4,
@@ -154,6 +167,18 @@ export class Context<C extends Connection = Connection> implements Credentials {
     const n = this.anchors.length;
     for (const der of x509.readCertificates(data)) this.anchors.push(x509.parseCertificate(der));
     this.refit(() => (this.anchors.length = n));
+  }
+
+  /**
+   * Adds certificate revocation lists (PEM with one or more "X509 CRL"
+   * blocks, or one DER CRL). Each is checked, when a path is validated, for
+   * the certificates its issuer signed: signature by that issuer, and
+   * thisUpdate..nextUpdate against the clock. Indirect, delta and
+   * partitioned CRLs are refused here (BAD_CRL).
+   */
+  loadCrlBuffer(data: Uint8Array | string): void {
+    const readCrls = this.x509().readCrls ?? bad(NO_CRLS);
+    for (const crl of readCrls(data)) this.crls.push(crl);
   }
 
   /** Sets our certificate chain (PEM with one or more certificates, leaf first, or one DER). */

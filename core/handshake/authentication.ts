@@ -80,17 +80,28 @@ export function checkPeerChain(
   const s = context.settings;
   if (s.verify === 'none') return chain[0];
   const now = s.now ? s.now() : null;
-  const path = x509.verifyChain(chain, context.anchors, {
-    verifier: s.crypto,
-    now,
-    depth: s.verifyDepth,
-    purpose,
-    hostname: hostname ?? undefined,
-  });
+  const stats = { signatures: 0 };
+  const crlRevocation = x509.crlRevocation;
+  let path: Certificate[];
+  try {
+    path = x509.verifyChain(chain, context.anchors, {
+      verifier: s.crypto,
+      now,
+      depth: s.verifyDepth,
+      purpose,
+      hostname: hostname ?? undefined,
+      minRsaBits: s.minRsaBits ?? undefined,
+      maxSignatures: s.maxChainSignatures ?? undefined,
+      revocation: crlRevocation && (context.crls.length > 0 || s.crlRequired) ? crlRevocation(context.crls, now, s.crlRequired) : undefined,
+      stats,
+    });
+  } finally {
+    s.debug?.('chain: ' + stats.signatures + ' signature verification(s)');
+  }
   // (A Context with `ocsp` on has OCSP support: checked when it is made.)
   const checkOcsp = x509.checkOcspResponse;
   if (purpose === 'serverAuth' && s.ocsp !== 'off' && checkOcsp) {
-    if (ocspResponse) checkOcsp(ocspResponse, path[0], path[1] ?? path[0], { verifier: s.crypto, now });
+    if (ocspResponse) checkOcsp(ocspResponse, path[0], path[1] ?? path[0], { verifier: s.crypto, now, minRsaBits: s.minRsaBits ?? undefined });
     else if (s.ocsp === 'require') fail(ErrorCode.OCSP_REQUIRED, Alert.bad_certificate_status_response);
   }
   return chain[0];

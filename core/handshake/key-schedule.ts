@@ -4,8 +4,7 @@
 // KeyUpdate and ticket PSKs.
 import { Alert, ErrorCode, fail } from '../errors.js';
 import { asciiBytes } from '../bytes/ascii.js';
-import { hkdfExpand, hkdfExtract } from '../crypto/hkdf.js';
-import { hmac } from '../crypto/hmac.js';
+import { Hkdf, hkdfExpand } from '../crypto/hkdf.js';
 import type { Hash } from '../crypto/types.js';
 
 const TLS13_PREFIX = asciiBytes('tls13 ');
@@ -35,6 +34,28 @@ function misuse(detail: string): never {
   fail(ErrorCode.INTERNAL, Alert.internal_error, 'key schedule: ' + detail);
 }
 
+/** Largest HkdfLabel: uint16 length, then label and context of up to 255 bytes each with their length bytes. */
+const MAX_HKDF_LABEL = 2 + 1 + 255 + 1 + 255;
+
+/**
+ * Writes struct { uint16 length; opaque label<7..255>; opaque context<0..255>; } HkdfLabel
+ * ("tls13 " + label) into dst; returns its length.
+ */
+function hkdfLabel(dst: Uint8Array, label: Uint8Array, context: Uint8Array, length: number): number {
+  const labelLen = TLS13_PREFIX.length + label.length;
+  if (labelLen > 255 || context.length > 255 || !(length >= 0 && length <= 0xffff)) {
+    misuse('HKDF-Expand-Label argument out of range');
+  }
+  dst[0] = length >>> 8;
+  dst[1] = length & 0xff;
+  dst[2] = labelLen;
+  dst.set(TLS13_PREFIX, 3);
+  dst.set(label, 3 + TLS13_PREFIX.length);
+  dst[3 + labelLen] = context.length;
+  dst.set(context, 4 + labelLen);
+  return 4 + labelLen + context.length;
+}
+
 /**
  * HKDF-Expand-Label(Secret, Label, Context, Length): `label` is the ASCII
  * label without the "tls13 " prefix.
@@ -47,19 +68,8 @@ export function hkdfExpandLabel(
   length: number,
   out?: Uint8Array,
 ): Uint8Array {
-  const labelLen = TLS13_PREFIX.length + label.length;
-  if (labelLen > 255 || context.length > 255 || !(length >= 0 && length <= 0xffff)) {
-    misuse('HKDF-Expand-Label argument out of range');
-  }
-  // struct { uint16 length; opaque label<7..255>; opaque context<0..255>; } HkdfLabel
-  const info = new Uint8Array(4 + labelLen + context.length);
-  info[0] = length >>> 8;
-  info[1] = length & 0xff;
-  info[2] = labelLen;
-  info.set(TLS13_PREFIX, 3);
-  info.set(label, 3 + TLS13_PREFIX.length);
-  info[3 + labelLen] = context.length;
-  info.set(context, 4 + labelLen);
+  const info = new Uint8Array(4 + TLS13_PREFIX.length + label.length + context.length);
+  hkdfLabel(info, label, context, length);
   return hkdfExpand(hash, secret, info, length, out);
 }
 
@@ -89,6 +99,9 @@ const DONE = 4;
  */
 export class KeySchedule {
   readonly hash: Hash;
+  /** One HKDF (its MAC and scratch) and one HkdfLabel buffer for every step. */
+  private readonly hkdf: Hkdf;
+  private readonly info = new Uint8Array(MAX_HKDF_LABEL);
   private readonly secret: Uint8Array;
   private readonly tmp: Uint8Array;
   private readonly zeros: Uint8Array;
@@ -98,6 +111,7 @@ export class KeySchedule {
   constructor(hash: Hash) {
     const n = hash.outputLen;
     this.hash = hash;
+    this.hkdf = new Hkdf(hash);
     this.secret = new Uint8Array(n);
     this.tmp = new Uint8Array(n);
     this.zeros = new Uint8Array(n);
@@ -108,7 +122,7 @@ export class KeySchedule {
   /** Early Secret = HKDF-Extract(0, PSK), with HashLen zeros when there is no PSK. */
   early(psk: Uint8Array | null): void {
     if (this.stage !== NONE) misuse('early secret twice');
-    hkdfExtract(this.hash, this.zeros, psk ?? this.zeros, this.secret);
+    this.hkdf.extract(this.zeros, psk ?? this.zeros, this.secret);
     this.stage = EARLY;
   }
 
@@ -177,13 +191,13 @@ export class KeySchedule {
 
   /** finished_key = HKDF-Expand-Label(BaseKey, "finished", "", Hash.length). */
   finishedKey(baseKey: Uint8Array, out?: Uint8Array): Uint8Array {
-    return hkdfExpandLabel(this.hash, baseKey, FINISHED, EMPTY, this.hash.outputLen, out);
+    return this.expandLabel(baseKey, FINISHED, EMPTY, this.hash.outputLen, out);
   }
 
   /** verify_data = HMAC(finished_key(baseKey), transcriptHash); also the PSK binder. */
   verifyData(baseKey: Uint8Array, transcriptHash: Uint8Array, out: Uint8Array): Uint8Array {
     this.finishedKey(baseKey, this.tmp);
-    hmac(this.hash, this.tmp, transcriptHash, out);
+    this.hkdf.hmac(this.tmp, transcriptHash, out);
     this.tmp.fill(0);
     return out;
   }
@@ -194,7 +208,7 @@ export class KeySchedule {
    */
   nextApplicationTrafficSecret(secret: Uint8Array, out?: Uint8Array): Uint8Array {
     const res = out ?? new Uint8Array(this.hash.outputLen);
-    hkdfExpandLabel(this.hash, secret, TRAFFIC_UPD, EMPTY, this.hash.outputLen, this.tmp);
+    this.expandLabel(secret, TRAFFIC_UPD, EMPTY, this.hash.outputLen, this.tmp);
     res.set(this.tmp);
     this.tmp.fill(0);
     return res;
@@ -202,26 +216,32 @@ export class KeySchedule {
 
   /** The write key ("key", keyLen bytes) and IV ("iv", 12 bytes) of a traffic secret. */
   trafficKeys(secret: Uint8Array, keyLen: number, out: { key: Uint8Array; iv: Uint8Array }): void {
-    hkdfExpandLabel(this.hash, secret, KEY, EMPTY, keyLen, out.key);
-    hkdfExpandLabel(this.hash, secret, IV, EMPTY, IV_LENGTH, out.iv);
+    this.expandLabel(secret, KEY, EMPTY, keyLen, out.key);
+    this.expandLabel(secret, IV, EMPTY, IV_LENGTH, out.iv);
   }
 
   /** The PSK of a ticket: HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length). */
   resumptionPsk(resumptionMasterSecret: Uint8Array, ticketNonce: Uint8Array, out?: Uint8Array): Uint8Array {
-    return hkdfExpandLabel(this.hash, resumptionMasterSecret, RESUMPTION, ticketNonce, this.hash.outputLen, out);
+    return this.expandLabel(resumptionMasterSecret, RESUMPTION, ticketNonce, this.hash.outputLen, out);
   }
 
   private derive(stage: number, label: Uint8Array, transcriptHash: Uint8Array, out?: Uint8Array): Uint8Array {
     if (this.stage !== stage) misuse('secret derived at the wrong stage');
     if (transcriptHash.length !== this.hash.outputLen) misuse('transcript hash length');
-    return deriveSecret(this.hash, this.secret, label, transcriptHash, out);
+    return this.expandLabel(this.secret, label, transcriptHash, this.hash.outputLen, out);
+  }
+
+  /** HKDF-Expand-Label with this schedule's HKDF and label buffer. */
+  private expandLabel(secret: Uint8Array, label: Uint8Array, context: Uint8Array, length: number, out?: Uint8Array): Uint8Array {
+    const info = this.info;
+    return this.hkdf.expand(secret, info.subarray(0, hkdfLabel(info, label, context, length)), length, out);
   }
 
   /** secret = HKDF-Extract(Derive-Secret(secret, "derived", ""), ikm), in place. */
   private nextStage(from: number, ikm: Uint8Array): void {
     if (this.stage !== from) misuse('stage out of order');
-    deriveSecret(this.hash, this.secret, DERIVED, this.emptyHash, this.tmp);
-    hkdfExtract(this.hash, this.tmp, ikm, this.secret);
+    this.expandLabel(this.secret, DERIVED, this.emptyHash, this.hash.outputLen, this.tmp);
+    this.hkdf.extract(this.tmp, ikm, this.secret);
     this.tmp.fill(0);
     this.stage = from + 1;
   }

@@ -17,6 +17,8 @@ export class Transcript {
   private h: Hash | null = null;
   private state: HashState | null = null;
   private held: Uint8Array | null = null;
+  /** Where digests are finished when the hash copies states without allocating (cloneInto). */
+  private scratch: HashState | null = null;
   // The held message hashed under a PSK's hash by digestWith().
   private spec: HashState | null = null;
   private specName = '';
@@ -48,8 +50,15 @@ export class Transcript {
 
   /** Writes Transcript-Hash(messages so far) into out; the running state goes on. */
   digest(out: Uint8Array): Uint8Array {
-    if (!this.state) misuse('digest before the hash is known');
-    this.state.clone().digestInto(out);
+    const state = this.state;
+    if (!state || !this.h) misuse('digest before the hash is known');
+    if (state.cloneInto) {
+      const copy = (this.scratch ??= this.h.create());
+      state.cloneInto(copy);
+      copy.digestInto(out);
+    } else {
+      state.clone().digestInto(out);
+    }
     return out;
   }
 

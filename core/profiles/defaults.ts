@@ -10,6 +10,7 @@ export interface ProfileDefaults {
   groups?: number[];
   signatureSchemes?: number[];
   pskModes?: PskMode[];
+  curveTables?: boolean;
 }
 
 export function withDefaults(options: ContextOptions, d: ProfileDefaults): ContextOptions {
@@ -20,5 +21,6 @@ export function withDefaults(options: ContextOptions, d: ProfileDefaults): Conte
   if (!o.groups && d.groups) o.groups = d.groups;
   if (!o.signatureSchemes && d.signatureSchemes) o.signatureSchemes = d.signatureSchemes;
   if (!o.pskModes && d.pskModes) o.pskModes = d.pskModes;
+  if (o.curveTables === undefined) o.curveTables = d.curveTables ?? false;
   return o;
 }

@@ -6,7 +6,7 @@ import type { Aead } from '../crypto/types.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
 import { ContentType } from '../registry.js';
 import { MAX_CIPHERTEXT_FRAGMENT, RecordProtection } from './protection.js';
-import { moveToFront } from '../bytes/copy.js';
+import { RangeCopier, moveToFront } from '../bytes/copy.js';
 
 export const HEADER = 5;
 /** Largest plaintext fragment (RFC 8446 5.1). */
@@ -36,6 +36,9 @@ export class RecordLayer {
   contentType = 0;
   payloadOff = 0;
   payloadLen = 0;
+
+  private readonly copyIn = new RangeCopier();
+  private readonly copyOut = new RangeCopier();
 
   constructor(
     readonly inBuf: Uint8Array,
@@ -181,7 +184,7 @@ export class RecordLayer {
     if (!this.room(len)) return false;
     const buf = this.outBuf;
     const rec = this.outEnd;
-    buf.set(len === src.length && off === 0 ? src : src.subarray(off, off + len), rec + HEADER);
+    this.copyIn.copy(buf, rec + HEADER, src, off, len);
     if (this.writeEncrypted && type !== ContentType.change_cipher_spec) {
       this.outEnd = rec + this.write.seal(buf, rec, type, len, 0);
     } else {
@@ -195,27 +198,19 @@ export class RecordLayer {
     return true;
   }
 
-  /**
-   * Writes application data from src[off, off+len) as one record without any
-   * temporary view: the plaintext is copied straight into the record.
-   */
+  /** Writes application data from src[off, off+len) as one record: the plaintext is copied straight into the record. */
   writeAppRecord(src: Uint8Array, off: number, len: number): boolean {
     if (!this.room(len)) return false;
-    const buf = this.outBuf;
     const rec = this.outEnd;
-    const at = rec + HEADER;
-    if (off === 0 && len === src.length) buf.set(src, at);
-    else for (let i = 0; i < len; i++) buf[at + i] = src[off + i];
-    this.outEnd = rec + this.write.seal(buf, rec, ContentType.application_data, len, 0);
+    this.copyIn.copy(this.outBuf, rec + HEADER, src, off, len);
+    this.outEnd = rec + this.write.seal(this.outBuf, rec, ContentType.application_data, len, 0);
     return true;
   }
 
   /** Copies up to len pending output bytes into dst[off..] and consumes them. */
   takeOutput(dst: Uint8Array, off: number, len: number): number {
     const n = Math.min(len, this.outEnd - this.outStart);
-    const buf = this.outBuf;
-    const from = this.outStart;
-    for (let i = 0; i < n; i++) dst[off + i] = buf[from + i];
+    this.copyOut.copy(dst, off, this.outBuf, this.outStart, n);
     this.outStart += n;
     return n;
   }

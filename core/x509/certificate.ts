@@ -59,14 +59,32 @@ export interface Certificate {
   readonly keyUsage: number | null;
   /** ExtKeyUsage flags; null when the extension is absent. */
   readonly extKeyUsage: number | null;
-  /** Whether a subjectAltName extension is present, and its dNSName / iPAddress entries (4 or 16 bytes). */
+  /** Whether a subjectAltName extension is present, and its dNSName / iPAddress (4 or 16 bytes) / rfc822Name entries. */
   readonly hasSubjectAltName: boolean;
   readonly dnsNames: Uint8Array[];
   readonly ipAddresses: Uint8Array[];
+  readonly emails: Uint8Array[];
   readonly subjectKeyId: Uint8Array | null;
   readonly authorityKeyId: Uint8Array | null;
+  /** Criticality of basicConstraints and authorityKeyIdentifier (profile rules, RFC 5280 4.2.1.1 and 4.2.1.9). */
+  readonly basicConstraintsCritical: boolean;
+  readonly authorityKeyIdCritical: boolean;
+  /** nameConstraints (RFC 5280 4.2.1.10); null when absent. */
+  readonly nameConstraints: NameConstraints | null;
   /** OID of the first critical extension this stack does not process (validation rejects it). */
   readonly unknownCriticalExtension: Uint8Array | null;
+}
+
+/** A GeneralName: its context tag number (1 rfc822Name, 2 dNSName, 4 directoryName, 7 iPAddress, ...) and content view. */
+export interface GeneralName {
+  readonly type: number;
+  readonly value: Uint8Array;
+}
+
+/** permittedSubtrees and excludedSubtrees (empty when absent). */
+export interface NameConstraints {
+  readonly permitted: GeneralName[];
+  readonly excluded: GeneralName[];
 }
 
 export const OID_CN = oid('2.5.4.3');
@@ -88,6 +106,7 @@ export const OID_EXT_KEY_USAGE = oid('2.5.29.37');
 export const OID_SUBJECT_ALT_NAME = oid('2.5.29.17');
 export const OID_SUBJECT_KEY_ID = oid('2.5.29.14');
 export const OID_AUTHORITY_KEY_ID = oid('2.5.29.35');
+export const OID_NAME_CONSTRAINTS = oid('2.5.29.30');
 export const OID_EKU_SERVER = oid('1.3.6.1.5.5.7.3.1');
 export const OID_EKU_CLIENT = oid('1.3.6.1.5.5.7.3.2');
 export const OID_EKU_ANY = oid('2.5.29.37.0');
@@ -182,8 +201,21 @@ export function readSignatureAlgorithm(d: Der, end: number): SignatureAlgorithm 
   return alg;
 }
 
-/** A Name: returns its first commonName ('' if none) and leaves the whole Name as d.buf[start, d.pos). */
-function readName(d: Der, end: number): string {
+/**
+ * The end of a signed structure (certificate, CRL): signatureAlgorithm,
+ * which must repeat the TBS one byte for byte, and the signature BIT STRING.
+ */
+export function readSignature(d: Der, end: number, innerAlg: Uint8Array): { signatureAlgorithm: SignatureAlgorithm | null; signature: Uint8Array } {
+  const at = d.pos;
+  const signatureAlgorithm = readSignatureAlgorithm(d, end);
+  if (!bytesEqual(innerAlg, d.buf.subarray(at, d.pos))) d.fail('signature algorithm differs from the TBS one');
+  const signature = d.bitString(end);
+  d.close(end);
+  return { signatureAlgorithm, signature };
+}
+
+/** A Name: returns its first commonName ('' if none) and leaves the whole Name as d.buf[start, d.pos). Also used for CRLs. */
+export function readName(d: Der, end: number): string {
   const nameEnd = d.sequence(end);
   let cn = '';
   let found = false;
@@ -214,8 +246,12 @@ interface Extensions {
   hasSubjectAltName: boolean;
   dnsNames: Uint8Array[];
   ipAddresses: Uint8Array[];
+  emails: Uint8Array[];
   subjectKeyId: Uint8Array | null;
   authorityKeyId: Uint8Array | null;
+  basicConstraintsCritical: boolean;
+  authorityKeyIdCritical: boolean;
+  nameConstraints: NameConstraints | null;
   unknownCriticalExtension: Uint8Array | null;
 }
 
@@ -239,8 +275,14 @@ function readExtKeyUsage(d: Der, end: number, x: Extensions): void {
   x.extKeyUsage = flags;
 }
 
+const SAN_EMAIL = ctx(1, false);
 const SAN_DNS = ctx(2, false);
 const SAN_IP = ctx(7, false);
+
+function ascii(d: Der, v: Uint8Array, what: string): Uint8Array {
+  for (let i = 0; i < v.length; i++) if (v[i] >= 0x80) d.fail('non-ASCII ' + what);
+  return v;
+}
 
 function readSubjectAltName(d: Der, end: number, x: Extensions): void {
   const s = d.sequence(end);
@@ -248,17 +290,58 @@ function readSubjectAltName(d: Der, end: number, x: Extensions): void {
   while (d.pos < s) {
     const tag = d.peek(s);
     if (tag === SAN_DNS) {
-      const name = d.content(SAN_DNS, s);
-      for (let i = 0; i < name.length; i++) if (name[i] >= 0x80) d.fail('non-ASCII dNSName');
-      x.dnsNames.push(name);
+      x.dnsNames.push(ascii(d, d.content(SAN_DNS, s), 'dNSName'));
     } else if (tag === SAN_IP) {
       const ip = d.content(SAN_IP, s);
       if (ip.length !== 4 && ip.length !== 16) d.fail('iPAddress of length ' + ip.length);
       x.ipAddresses.push(ip);
+    } else if (tag === SAN_EMAIL) {
+      x.emails.push(ascii(d, d.content(SAN_EMAIL, s), 'rfc822Name'));
     } else {
       d.skip(s);
     }
   }
+}
+
+/**
+ * GeneralSubtrees: each GeneralSubtree is a GeneralName with minimum 0 and
+ * no maximum (RFC 5280 4.2.1.10 says so; anything else is refused). Tag
+ * bits are kept as the type: [4] directoryName is constructed (EXPLICIT).
+ */
+function readSubtrees(d: Der, end: number): GeneralName[] {
+  const out: GeneralName[] = [];
+  while (d.pos < end) {
+    const sub = d.sequence(end);
+    const tag = d.peek(sub);
+    if (tag < 0 || (tag & 0xc0) !== 0x80) d.fail('GeneralSubtree without a GeneralName');
+    const value = d.content(tag, sub);
+    if (tag === ctx(4, true)) {
+      // directoryName: a whole Name, checked here so that matching never meets a malformed one.
+      const valueEnd = d.pos;
+      d.pos = d.start;
+      readName(d, valueEnd);
+      d.close(valueEnd);
+    }
+    if (tag === SAN_IP && value.length !== 8 && value.length !== 32) d.fail('iPAddress constraint of length ' + value.length);
+    if (tag === SAN_DNS || tag === SAN_EMAIL) ascii(d, value, 'name constraint');
+    if (d.pos < sub) d.fail('GeneralSubtree with minimum or maximum');
+    out.push({ type: tag & 0x1f, value });
+  }
+  return out;
+}
+
+function readNameConstraints(d: Der, end: number, x: Extensions): void {
+  const s = d.sequence(end);
+  let permitted: GeneralName[] = [];
+  let excluded: GeneralName[] = [];
+  let e = d.explicit(0, s);
+  if (e >= 0) permitted = readSubtrees(d, e);
+  e = d.explicit(1, s);
+  if (e >= 0) excluded = readSubtrees(d, e);
+  d.close(s);
+  // RFC 5280: at least one of the two is present.
+  if (permitted.length === 0 && excluded.length === 0) d.fail('empty nameConstraints');
+  x.nameConstraints = { permitted, excluded };
 }
 
 function readAuthorityKeyId(d: Der, end: number, x: Extensions): void {
@@ -267,7 +350,8 @@ function readAuthorityKeyId(d: Der, end: number, x: Extensions): void {
   while (d.pos < s) d.skip(s); // authorityCertIssuer, authorityCertSerialNumber
 }
 
-const KNOWN = [OID_BASIC_CONSTRAINTS, OID_KEY_USAGE, OID_EXT_KEY_USAGE, OID_SUBJECT_ALT_NAME, OID_SUBJECT_KEY_ID, OID_AUTHORITY_KEY_ID];
+const KNOWN = [OID_BASIC_CONSTRAINTS, OID_KEY_USAGE, OID_EXT_KEY_USAGE, OID_SUBJECT_ALT_NAME, OID_SUBJECT_KEY_ID, OID_AUTHORITY_KEY_ID,
+  OID_NAME_CONSTRAINTS];
 
 /** Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension. */
 function readExtensions(d: Der, end: number, x: Extensions): void {
@@ -285,12 +369,19 @@ function readExtensions(d: Der, end: number, x: Extensions): void {
       seen |= 1 << k;
     }
     switch (k) {
-      case 0: readBasicConstraints(d, value, x); break;
+      case 0:
+        readBasicConstraints(d, value, x);
+        x.basicConstraintsCritical = critical;
+        break;
       case 1: x.keyUsage = d.bitFlags(value); break;
       case 2: readExtKeyUsage(d, value, x); break;
       case 3: readSubjectAltName(d, value, x); break;
       case 4: x.subjectKeyId = d.octetString(value); break;
-      case 5: readAuthorityKeyId(d, value, x); break;
+      case 5:
+        readAuthorityKeyId(d, value, x);
+        x.authorityKeyIdCritical = critical;
+        break;
+      case 6: readNameConstraints(d, value, x); break;
       default:
         if (critical && x.unknownCriticalExtension === null) x.unknownCriticalExtension = id;
         d.pos = value;
@@ -340,8 +431,9 @@ export function parseCertificate(der: Uint8Array): Certificate {
 
   const x: Extensions = {
     ca: null, pathLen: null, keyUsage: null, extKeyUsage: null,
-    hasSubjectAltName: false, dnsNames: [], ipAddresses: [],
-    subjectKeyId: null, authorityKeyId: null, unknownCriticalExtension: null,
+    hasSubjectAltName: false, dnsNames: [], ipAddresses: [], emails: [],
+    subjectKeyId: null, authorityKeyId: null, basicConstraintsCritical: false, authorityKeyIdCritical: false,
+    nameConstraints: null, unknownCriticalExtension: null,
   };
   if (version >= 2) {
     // issuerUniqueID [1], subjectUniqueID [2]: obsolete, skipped.
@@ -357,18 +449,15 @@ export function parseCertificate(der: Uint8Array): Certificate {
   }
   d.close(tbsEnd);
 
-  at = d.pos;
-  const signatureAlgorithm = readSignatureAlgorithm(d, certEnd);
-  if (!bytesEqual(innerAlg, der.subarray(at, d.pos))) d.fail('signature algorithm differs from the TBS one');
-  const signature = d.bitString(certEnd);
-  d.close(certEnd);
-
+  const { signatureAlgorithm, signature } = readSignature(d, certEnd, innerAlg);
   return {
     der, tbs, version, serial, signatureAlgorithm, signature,
     issuer, subject, issuerCN, subjectCN, notBefore, notAfter, spki, publicKey,
     ca: x.ca, pathLen: x.pathLen, keyUsage: x.keyUsage, extKeyUsage: x.extKeyUsage,
-    hasSubjectAltName: x.hasSubjectAltName, dnsNames: x.dnsNames, ipAddresses: x.ipAddresses,
+    hasSubjectAltName: x.hasSubjectAltName, dnsNames: x.dnsNames, ipAddresses: x.ipAddresses, emails: x.emails,
     subjectKeyId: x.subjectKeyId, authorityKeyId: x.authorityKeyId,
+    basicConstraintsCritical: x.basicConstraintsCritical, authorityKeyIdCritical: x.authorityKeyIdCritical,
+    nameConstraints: x.nameConstraints,
     unknownCriticalExtension: x.unknownCriticalExtension,
   };
 }

@@ -1,9 +1,7 @@
 // Public keys (SubjectPublicKeyInfo, RFC 5280/3279/5480/8410/4055) and
 // private keys: PKCS#8 (RFC 5208/5958), SEC1 EC (RFC 5915), PKCS#1 RSA
 // (RFC 8017), as PEM or DER.
-import { ed25519 } from '@noble/curves/ed25519.js';
-import { ed448 } from '@noble/curves/ed448.js';
-import { p256, p384, p521 } from '@noble/curves/nist.js';
+import { ed25519, ed448, p256, p384, p521 } from '../crypto/curves.js';
 import type { PrivateKey, PublicKey } from '../crypto/types.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
 import { Der, Tag, bytesEqual, ctx, oid, oidToString } from './der.js';

@@ -131,3 +131,36 @@ export function matchesHostname(cert: Certificate, host: string): boolean {
   for (let k = 0; k < cert.dnsNames.length; k++) if (matchDnsName(cert.dnsNames[k], host)) return true;
   return false;
 }
+
+/**
+ * Whether bytes are a dNSName in preferred name syntax (RFC 5280 4.2.1.6,
+ * RFC 1034 3.5): labels of 1..63 letters, digits and inner hyphens, at most
+ * 253 bytes, no trailing dot, a last label that is not all digits (that is
+ * an IP address), and (when `wildcard`) "*" only as the whole left-most
+ * label. Underscores are refused as RFC 5280 and the CA/Browser Forum
+ * require (rustls-webpki lets them through for compatibility).
+ */
+export function isDnsName(v: Uint8Array, wildcard: boolean): boolean {
+  if (v.length === 0 || v.length > 253) return false;
+  let start = 0;
+  if (wildcard && v[0] === 0x2a) {
+    if (v.length < 3 || v[1] !== 0x2e) return false;
+    start = 2;
+  }
+  let label = 0;
+  let numeric = true;
+  for (let i = start; i <= v.length; i++) {
+    const c = i < v.length ? v[i] : 0x2e;
+    if (c === 0x2e) {
+      if (label === 0 || label > 63 || v[i - 1] === 0x2d || (numeric && i === v.length)) return false;
+      label = 0;
+      numeric = true;
+      continue;
+    }
+    const digit = c >= 0x30 && c <= 0x39;
+    if (!digit && !(c >= 0x41 && c <= 0x5a) && !(c >= 0x61 && c <= 0x7a) && !(c === 0x2d && label > 0)) return false;
+    if (!digit) numeric = false;
+    label++;
+  }
+  return true;
+}

@@ -4,12 +4,13 @@
 // views; only the SingleResponse whose CertID names the leaf is kept. The
 // signer is the issuer itself or a responder certificate carried in the
 // response that the issuer signed for id-kp-OCSPSigning (4.2.2.2).
-import { sha1 } from '@noble/hashes/legacy.js';
-import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { sha1, sha256, sha384, sha512 } from '../crypto/sha2.js';
 import type { Verifier } from '../crypto/types.js';
 import { Alert, ErrorCode, TlsFailure, fail } from '../errors.js';
 import { ExtKeyUsage, KeyUsage, parseCertificate, readSignatureAlgorithm, type Certificate } from './certificate.js';
 import { label } from './chain.js';
+import { CRL_REASON } from './crl.js';
+import { DEFAULT_MIN_RSA_BITS, checkKeyStrength } from './profile.js';
 import { Der, Tag, bytesEqual, ctx, oid, oidToString } from './der.js';
 
 export interface OcspOptions {
@@ -18,6 +19,8 @@ export interface OcspOptions {
   now: number | null;
   /** How old thisUpdate may be when the response has no nextUpdate (default 7 days). */
   maxAgeMs?: number;
+  /** Smallest RSA key of a delegated responder (default 2048, as for the path). */
+  minRsaBits?: number;
 }
 
 /** Clock skew tolerated between the responder and this device. */
@@ -37,8 +40,6 @@ const CERT_ID_HASHES: [Uint8Array, (m: Uint8Array) => Uint8Array][] = [
 ];
 
 const RESPONSE_STATUS = ['successful', 'malformedRequest', 'internalError', 'tryLater', '4', 'sigRequired', 'unauthorized'];
-const CRL_REASON = ['unspecified', 'keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded',
-  'cessationOfOperation', 'certificateHold', '7', 'removeFromCRL', 'privilegeWithdrawn', 'aACompromise'];
 
 const GOOD = ctx(0, false);
 const REVOKED = ctx(1, true);
@@ -167,6 +168,7 @@ function checkDelegate(r: Certificate, issuer: Certificate, opts: OcspOptions): 
   if (r.extKeyUsage === null || (r.extKeyUsage & ExtKeyUsage.ocspSigning) === 0) bad(name + ' lacks extended key usage OCSPSigning');
   if (r.keyUsage !== null && (r.keyUsage & KeyUsage.digitalSignature) === 0) bad(name + ' does not allow digitalSignature');
   if (r.unknownCriticalExtension !== null) bad(name + ' has unknown critical extension ' + oidToString(r.unknownCriticalExtension));
+  checkKeyStrength(r, name, opts.minRsaBits ?? DEFAULT_MIN_RSA_BITS);
   if (opts.now !== null && (opts.now < r.notBefore || opts.now > r.notAfter)) {
     bad(name + ' is valid ' + new Date(r.notBefore).toISOString() + ' .. ' + new Date(r.notAfter).toISOString());
   }

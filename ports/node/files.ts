@@ -13,6 +13,11 @@ export function readPemOrDer(path: string): Uint8Array | string {
   return new Uint8Array(data.buffer, data.byteOffset, data.length);
 }
 
+/** Adds the CRLs in a PEM (one or more "X509 CRL" blocks) or DER file. */
+export function loadCrlFile(ctx: Context, path: string): void {
+  ctx.loadCrlBuffer(readPemOrDer(path));
+}
+
 /** Adds the trust anchors in a PEM (one or more certificates) or DER file. */
 export function loadVerifyFile(ctx: Context, path: string): void {
   ctx.loadVerifyBuffer(readPemOrDer(path));

@@ -5,17 +5,22 @@
 //
 // Unlike the core AEADs this one is not allocation-free per record: node's
 // ciphers are one-shot objects, so every seal/open creates a Cipher and a
-// result Buffer that is copied back into the caller's buffer. ECDSA signing
-// takes its nonce from OpenSSL rather than from `random`.
+// result Buffer that is copied back into the caller's buffer (bench/memory
+// sets this beside what node:crypto's API alone allocates). ECDSA signing
+// takes its nonce, and X25519/X448 their key pairs, from OpenSSL rather than
+// from `random`. OpenSSL key objects are made once per key and kept as long
+// as the key (keys.ts objects for certificates and our own key, key pairs
+// until their shared secret).
 import {
-  constants, createCipheriv, createDecipheriv, createECDH, createHash, createPrivateKey, createPublicKey,
-  diffieHellman, sign as nodeSign, verify as nodeVerify,
-  type CipherCCMTypes, type CipherGCMTypes, type Hash as NodeHash, type JsonWebKey, type KeyObject,
+  KeyObject, constants, createCipheriv, createDecipheriv, createECDH, createHash, createPrivateKey, createPublicKey,
+  createHmac, diffieHellman, generateKeyPairSync, sign as nodeSign, verify as nodeVerify,
+  type CipherCCMTypes, type CipherGCMTypes, type ECDH, type Hash as NodeHash, type Hmac as NodeHmac, type JsonWebKey,
 } from 'node:crypto';
+import { RangeCopier } from '../../core/bytes/copy.js';
 import { Alert, ErrorCode, fail } from '../../core/errors.js';
 import { CipherSuite, NamedGroup } from '../../core/registry.js';
 import type {
-  Aead, AeadState, CryptoProvider, Hash, HashName, HashState, KeyExchange, PrivateKey, PublicKey, SignatureAlgorithm,
+  Aead, AeadState, CryptoProvider, Hash, HashName, HashState, KeyExchange, MacState, PrivateKey, PublicKey, SignatureAlgorithm,
 } from '../../core/crypto/types.js';
 
 // --- hashes ---
@@ -37,8 +42,34 @@ class NodeHashState implements HashState {
   }
 }
 
+/** OpenSSL's HMAC; node's Hmac objects are single-use, so each message gets a new one under the kept key. */
+class NodeMac implements MacState {
+  private key: Buffer;
+  private h: NodeHmac | null = null;
+
+  constructor(private readonly name: HashName, key: Uint8Array) {
+    this.key = Buffer.from(key); // a copy: the caller may erase its key
+  }
+
+  setKey(key: Uint8Array): void {
+    this.key.fill(0);
+    this.key = Buffer.from(key);
+    this.h = null;
+  }
+
+  update(data: Uint8Array): MacState {
+    (this.h ??= createHmac(this.name, this.key)).update(data);
+    return this;
+  }
+
+  digestInto(out: Uint8Array): void {
+    out.set((this.h ?? createHmac(this.name, this.key)).digest());
+    this.h = null;
+  }
+}
+
 function nodeHash(name: HashName, outputLen: number, blockLen: number): Hash {
-  return { name, outputLen, blockLen, create: () => new NodeHashState(createHash(name)) };
+  return { name, outputLen, blockLen, create: () => new NodeHashState(createHash(name)), mac: (key) => new NodeMac(name, key) };
 }
 
 const hashes: Record<HashName, Hash> = {
@@ -51,11 +82,25 @@ const hashes: Record<HashName, Hash> = {
 
 type Algorithm = CipherGCMTypes | CipherCCMTypes | 'chacha20-poly1305';
 
+/**
+ * node's ciphers are one-shot objects: each record takes a new Cipher and
+ * update() returns its output in a new Buffer, copied back into the caller's
+ * buffer. Nothing else is allocated per record: the option objects and a
+ * buffer for the tag to check are made once, and the view of the record's
+ * data is kept while records stay at the same place in the buffer.
+ */
 class NodeAeadState implements AeadState {
   private readonly key: Buffer;
+  private readonly options: { authTagLength: number };
+  private readonly ccm: boolean;
+  private readonly data = new RangeCopier();
+  private readonly tag: Buffer;
 
   constructor(private readonly algorithm: Algorithm, private readonly tagLen: number, key: Uint8Array) {
     this.key = Buffer.from(key);
+    this.options = { authTagLength: tagLen };
+    this.ccm = algorithm.endsWith('-ccm');
+    this.tag = Buffer.alloc(tagLen);
   }
 
   rekey(key: Uint8Array): void {
@@ -66,22 +111,26 @@ class NodeAeadState implements AeadState {
   seal(nonce: Uint8Array, aad: Uint8Array, buf: Uint8Array, off: number, len: number): void {
     this.check(nonce, buf, off, len);
     // The union of node's cipher overloads: every algorithm here takes authTagLength.
-    const c = createCipheriv(this.algorithm as CipherGCMTypes, this.key, nonce, { authTagLength: this.tagLen });
-    c.setAAD(aad, { plaintextLength: len }); // plaintextLength is required by CCM, ignored by the others
-    buf.set(c.update(buf.subarray(off, off + len)), off);
+    const c = createCipheriv(this.algorithm as CipherGCMTypes, this.key, nonce, this.options);
+    if (this.ccm) c.setAAD(aad, { plaintextLength: len }); // CCM needs the length first
+    else c.setAAD(aad);
+    buf.set(c.update(this.data.range(buf, off, len)), off);
     c.final();
     buf.set(c.getAuthTag(), off + len);
   }
 
   open(nonce: Uint8Array, aad: Uint8Array, buf: Uint8Array, off: number, len: number): boolean {
     this.check(nonce, buf, off, len);
-    const d = createDecipheriv(this.algorithm as CipherGCMTypes, this.key, nonce, { authTagLength: this.tagLen });
-    d.setAuthTag(buf.subarray(off + len, off + len + this.tagLen));
-    d.setAAD(aad, { plaintextLength: len });
+    const d = createDecipheriv(this.algorithm as CipherGCMTypes, this.key, nonce, this.options);
+    const tag = this.tag;
+    for (let i = 0; i < tag.length; i++) tag[i] = buf[off + len + i];
+    d.setAuthTag(tag);
+    if (this.ccm) d.setAAD(aad, { plaintextLength: len });
+    else d.setAAD(aad);
     let plain: Buffer;
     try {
       // final() throws on a bad tag (CCM's update() then also returns no plaintext).
-      plain = d.update(buf.subarray(off, off + len));
+      plain = d.update(this.data.range(buf, off, len));
       d.final();
     } catch {
       return false;
@@ -116,32 +165,51 @@ const aeads: Record<number, Aead> = {
   [CipherSuite.TLS_AES_128_CCM_8_SHA256]: nodeAead('aes-128-ccm', 16, 8),
 };
 
-// --- key exchange ---
+// --- key exchange: each key pair's OpenSSL object made once, used for its one shared secret ---
 
 /**
- * X25519/X448: raw keys wrapped in the fixed DER prefixes of PKCS#8 and SPKI
- * (RFC 8410), the one form node imports without the public half.
+ * The OpenSSL objects of the key pairs generate() made, by their private
+ * key's bytes, until shared() uses them: a key pair is ephemeral (one secret
+ * per handshake), so shared() takes its object out and nothing outlives the
+ * handshake here. A private key it does not know (made elsewhere) is
+ * imported instead.
  */
-function montgomeryGroup(group: number, len: number, pkcs8Prefix: string, spkiPrefix: string): KeyExchange {
-  const privDer = (priv: Uint8Array) => Buffer.concat([Buffer.from(pkcs8Prefix, 'hex'), priv]);
-  const pubDer = (pub: Uint8Array) => Buffer.concat([Buffer.from(spkiPrefix, 'hex'), pub]);
+const ephemeral = new WeakMap<Uint8Array, KeyObject | ECDH>();
+
+function takeEphemeral(priv: Uint8Array): KeyObject | ECDH | undefined {
+  const k = ephemeral.get(priv);
+  ephemeral.delete(priv);
+  return k;
+}
+
+/**
+ * X25519/X448. OpenSSL makes the key pair (raw private bytes go in only as
+ * PKCS#8 DER, several times slower than a new pair), and its JWK export gives
+ * both halves' raw bytes; the peer's key goes in as JWK. A private key made
+ * elsewhere is imported through the fixed PKCS#8 prefix (RFC 8410).
+ */
+function montgomeryGroup(group: number, type: 'x25519' | 'x448', len: number, pkcs8Prefix: string): KeyExchange {
+  const crv = type === 'x25519' ? 'X25519' : 'X448';
+  const raw = (b64url: string | undefined): Uint8Array => new Uint8Array(Buffer.from(b64url ?? '', 'base64url'));
   return {
     group,
     publicLen: len,
-    generate(random) {
-      const priv = new Uint8Array(len); // clamped by the ladder itself
-      random(priv);
-      const spki = createPublicKey(createPrivateKey({ key: privDer(priv), format: 'der', type: 'pkcs8' }))
-        .export({ format: 'der', type: 'spki' });
-      return { priv, pub: new Uint8Array(spki.subarray(spki.length - len)) };
+    generate() {
+      const { privateKey } = type === 'x25519' ? generateKeyPairSync('x25519') : generateKeyPairSync('x448');
+      const jwk = privateKey.export({ format: 'jwk' });
+      const priv = raw(jwk.d);
+      ephemeral.set(priv, privateKey);
+      return { priv, pub: raw(jwk.x) };
     },
     shared(priv, peerPub) {
       if (peerPub.length !== len) return null;
+      const own = takeEphemeral(priv);
       let secret: Buffer;
       try {
         secret = diffieHellman({
-          privateKey: createPrivateKey({ key: privDer(priv), format: 'der', type: 'pkcs8' }),
-          publicKey: createPublicKey({ key: pubDer(peerPub), format: 'der', type: 'spki' }),
+          privateKey: own instanceof KeyObject ? own
+            : createPrivateKey({ key: Buffer.concat([Buffer.from(pkcs8Prefix, 'hex'), priv]), format: 'der', type: 'pkcs8' }),
+          publicKey: createPublicKey({ key: { kty: 'OKP', crv, x: b64u(peerPub) }, format: 'jwk' }),
         });
       } catch {
         return null; // OpenSSL refuses an all-zero result (a low-order peer key)
@@ -173,13 +241,20 @@ function ecdhGroup(group: number, curve: string, size: number): KeyExchange {
           continue;
         }
       }
+      ephemeral.set(priv, ecdh);
       return { priv, pub: new Uint8Array(ecdh.getPublicKey()) };
     },
     shared(priv, peerPub) {
       if (peerPub.length !== 1 + 2 * size || peerPub[0] !== 0x04) return null;
+      const own = takeEphemeral(priv);
       try {
-        const ecdh = createECDH(curve);
-        ecdh.setPrivateKey(priv);
+        let ecdh: ECDH;
+        if (own === undefined || own instanceof KeyObject) {
+          ecdh = createECDH(curve);
+          ecdh.setPrivateKey(priv);
+        } else {
+          ecdh = own;
+        }
         return new Uint8Array(ecdh.computeSecret(peerPub));
       } catch {
         return null;
@@ -189,16 +264,16 @@ function ecdhGroup(group: number, curve: string, size: number): KeyExchange {
 }
 
 const groups: Record<number, KeyExchange> = {
-  [NamedGroup.x25519]: montgomeryGroup(NamedGroup.x25519, 32, '302e020100300506032b656e04220420', '302a300506032b656e032100'),
-  [NamedGroup.x448]: montgomeryGroup(NamedGroup.x448, 56, '3046020100300506032b656f043a0438', '3042300506032b656f033900'),
+  [NamedGroup.x25519]: montgomeryGroup(NamedGroup.x25519, 'x25519', 32, '302e020100300506032b656e04220420'),
+  [NamedGroup.x448]: montgomeryGroup(NamedGroup.x448, 'x448', 56, '3046020100300506032b656f043a0438'),
   [NamedGroup.secp256r1]: ecdhGroup(NamedGroup.secp256r1, 'prime256v1', 32),
   [NamedGroup.secp384r1]: ecdhGroup(NamedGroup.secp384r1, 'secp384r1', 48),
   [NamedGroup.secp521r1]: ecdhGroup(NamedGroup.secp521r1, 'secp521r1', 66),
 };
 
-// --- signatures: KeyObjects from the X.509 layer's keys through JWK ---
+// --- signatures: KeyObjects from the X.509 layer's keys through JWK, once per key ---
 
-const b64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
+const b64u = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('base64url');
 
 function bigintB64u(x: bigint): string {
   const hex = x.toString(16);
@@ -211,7 +286,17 @@ function ecPoint(curve: string, point: Uint8Array): JsonWebKey {
   return { kty: 'EC', crv: curve, x: b64u(point.subarray(1, 1 + size)), y: b64u(point.subarray(1 + size)) };
 }
 
+/**
+ * KeyObjects by the key they were made from: our own key lives as long as
+ * its Context and is imported once; a certificate's public key once per
+ * parsed certificate (a trust anchor's once per Context, a peer's once per
+ * handshake).
+ */
+const keyObjects = new WeakMap<PublicKey | PrivateKey, KeyObject>();
+
 function publicKeyObject(key: PublicKey): KeyObject {
+  let ko = keyObjects.get(key);
+  if (ko) return ko;
   let jwk: JsonWebKey;
   switch (key.kind) {
     case 'rsa': jwk = { kty: 'RSA', n: bigintB64u(key.n), e: bigintB64u(key.e) }; break;
@@ -219,10 +304,14 @@ function publicKeyObject(key: PublicKey): KeyObject {
     case 'ed25519': jwk = { kty: 'OKP', crv: 'Ed25519', x: b64u(key.key) }; break;
     case 'ed448': jwk = { kty: 'OKP', crv: 'Ed448', x: b64u(key.key) }; break;
   }
-  return createPublicKey({ key: jwk, format: 'jwk' });
+  ko = createPublicKey({ key: jwk, format: 'jwk' });
+  keyObjects.set(key, ko);
+  return ko;
 }
 
 function privateKeyObject(key: PrivateKey): KeyObject {
+  let ko = keyObjects.get(key);
+  if (ko) return ko;
   let jwk: JsonWebKey;
   switch (key.kind) {
     case 'rsa':
@@ -235,7 +324,9 @@ function privateKeyObject(key: PrivateKey): KeyObject {
     case 'ed25519': jwk = { kty: 'OKP', crv: 'Ed25519', x: b64u(key.key), d: b64u(key.seed) }; break;
     case 'ed448': jwk = { kty: 'OKP', crv: 'Ed448', x: b64u(key.key), d: b64u(key.seed) }; break;
   }
-  return createPrivateKey({ key: jwk, format: 'jwk' });
+  ko = createPrivateKey({ key: jwk, format: 'jwk' });
+  keyObjects.set(key, ko);
+  return ko;
 }
 
 /** Whether the key's type is the one the algorithm needs (a PSS-only RSA key never makes PKCS#1 signatures). */

@@ -1,7 +1,8 @@
 // bench/handshake runs with tiny counts and writes well-formed JSON, Markdown
 // and SVG: every configuration has engine times, a crypto floor that
-// follows the mode, and loopback TCP rows for microtls and node:tls in each
-// pairing. No timing is asserted.
+// follows the mode, node:tls and microtls over a duplex pair in one process,
+// and loopback TCP rows for microtls and node:tls in each pairing; the
+// speed-ups of resumption and psk_ke. No timing is asserted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runHandshake, type HandshakeResult } from '../../bench/handshake.js';
@@ -13,7 +14,7 @@ test('handshake bench: full and resumption, in memory and over loopback TCP', { 
   assert.ok(providers.includes('noble'));
   await runHandshake({
     selection: { suites: ['TLS_AES_128_GCM_SHA256'], groups: ['x25519'], certs: ['ecdsa-p256'], modes: ['full', 'resumption'], star: false },
-    providers, n: 2, tcpN: 2, warmup: 1, tcp: true, xsN: null, out, log: () => undefined,
+    providers, n: 3, tcpN: 2, warmup: 1, tcp: true, xsN: null, out, log: () => undefined,
   });
   const r = readJson<HandshakeResult>(out, 'handshake');
   assert.equal(r.bench, 'handshake');
@@ -26,8 +27,10 @@ test('handshake bench: full and resumption, in memory and over loopback TCP', { 
   for (const c of r.configs) {
     for (const p of providers) {
       const e = c.engine[p];
-      assert.equal(e.client.n, 2);
-      assert.ok(e.client.median > 0 && e.server.median > 0, `${c.label} ${p} engine times`);
+      // The default configuration (full) carries the goals: 30 handshakes in 10 rounds whatever n says.
+      assert.equal(e.client.n, c.config.mode === 'full' ? 30 : 3);
+      assert.equal(e.rounds, c.config.mode === 'full' ? 10 : 3);
+      assert.ok(e.client.median > 0 && e.server.median > 0 && e.clientMs > 0 && e.serverMs > 0, `${c.label} ${p} engine times`);
       assert.ok(e.wire.client.plainHandshake > 0 && e.wire.server.encrypted > 0, 'wire bytes');
       assert.ok(e.arena.client > 0 && e.arena.server > 0);
       assert.ok(e.floor.clientMs > 0 && e.floor.serverMs > 0);
@@ -42,6 +45,9 @@ test('handshake bench: full and resumption, in memory and over loopback TCP', { 
       }
       assert.ok(e.overFloor.client! > 0 && e.overFloor.server! > 0);
     }
+    assert.deepEqual(Object.keys(c.duplex), ['node:tls', ...providers.map((p) => 'microtls/' + p)]);
+    for (const [name, d] of Object.entries(c.duplex)) assert.ok(d.cpuMs > 0 && d.rounds.length === 3, name);
+    for (const p of providers) assert.ok(c.duplexRatio[p]! > 0);
     assert.deepEqual(Object.keys(c.tcp).sort(), pairings.slice().sort());
     for (const [name, t] of Object.entries(c.tcp)) {
       assert.deepEqual(t.errors, [], name);
@@ -53,12 +59,18 @@ test('handshake bench: full and resumption, in memory and over loopback TCP', { 
     }
     for (const p of providers) assert.ok(c.ratios[p].wall! > 0 && c.ratios[p].microClientWall! > 0);
   }
+  const micro = providers.map((p) => 'microtls/' + p);
+  assert.deepEqual(r.speedups.map((x) => `${x.impl} ${x.transport}`),
+    [...micro.map((m) => m + ' in memory'), ...['node:tls', ...micro].map((m) => m + ' duplex pair')]);
+  for (const x of r.speedups) assert.ok(x.fullMs > 0 && x.resumption! > 0 && x.psk! > 0, x.impl);
   assert.equal(r.xs.status, 'skipped'); // xsN: null (test/bench/xs.test.ts runs XS)
 
   const md = readText(out, 'handshake.md');
   assert.match(md, /^# Handshake benchmark/);
   for (const c of r.configs) assert.ok(md.includes(c.label), c.label);
   assert.match(md, /\| client → server \| wall \|/);
+  assert.match(md, /## One process over a duplex pair/);
+  assert.match(md, /\| implementation \| measured \| full \| resumption \| psk_ke \|/);
   assert.deepEqual(chartSeries(out, 'handshake.svg').sort(), pairings.slice().sort());
   const p = providers[0];
   assert.deepEqual(chartSeries(out, 'handshake-cpu.svg'),

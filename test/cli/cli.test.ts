@@ -123,6 +123,22 @@ test('server --require-client-cert: a client without a certificate fails, the ne
   await s.stop();
 });
 
+test('server --crl: a revoked client certificate is refused with certificate_revoked, a good one gets in', T, async () => {
+  const port = await freePort();
+  const s = cli('server', '--port', String(port), ...cliTestServer(), '--ca', pki('validation/root.crt'),
+    '--crl', pki('validation/crl-int.crl'), '--require-client-cert');
+  await s.waitFor('Waiting for a connection...');
+  const client = (name: string) => opensslClient(port, { cert: 'validation/' + name, chain: 'validation/' + name + '-ints.crt' });
+  const bad = client('crl-client-revoked');
+  await bad.waitFor(/alert certificate revoked/);
+  await s.waitFor(/^ERROR: handshake failed: .+"crl-client-revoked" revoked .+ \(err -315, CERT_REVOKED\)$/m);
+  const good = client('crl-client');
+  await s.waitFor('Client connected successfully');
+  good.write('not revoked\n');
+  await s.waitFor(/^Received: not revoked$/m);
+  await s.stop();
+});
+
 test('client --cert/--key authenticates to s_server -Verify 1; --insecure accepts an untrusted server', T, async () => {
   const srv = await opensslServer({ clientAuth: 'require' });
   const c = cli('client', '--port', String(srv.port), ...cliTestCa(), '--cert', pki('client-ed25519.crt'), '--key', pki('client-ed25519.key'));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { sha256, sha384, sha512 } from '../../core/crypto/hash.js';
 import { Hmac, hmac } from '../../core/crypto/hmac.js';
-import { hkdfExpand, hkdfExtract } from '../../core/crypto/hkdf.js';
+import { Hkdf, hkdfExpand, hkdfExtract } from '../../core/crypto/hkdf.js';
 import { TlsFailure } from '../../core/errors.js';
 import type { Hash } from '../../core/crypto/types.js';
 import { rfc4231, rfc5869 } from '../helpers/vectors.js';
@@ -51,6 +51,31 @@ test('HMAC: incremental, reused for several messages, output buffer, vs node:cry
         const want = createHmac(h.name, key).update(msg).digest('hex');
         assert.equal(hex(out.subarray(3)), want, h.name + ' key ' + keyLen + ' msg ' + n);
         assert.equal(hex(hmac(h, key, msg)), want);
+      }
+    }
+  }
+});
+
+test('HMAC and HKDF moved from key to key (setKey, one Hkdf for many steps) give what fresh ones give, vs node:crypto', () => {
+  for (const h of hashes) {
+    const mac = new Hmac(h, randomBytes(10));
+    const hkdf = new Hkdf(h);
+    for (const keyLen of [0, 32, h.blockLen + 1, 7, h.outputLen]) {
+      const key = randomBytes(keyLen);
+      mac.setKey(key);
+      for (const n of [0, 100]) {
+        const msg = randomBytes(n);
+        const out = new Uint8Array(h.outputLen);
+        mac.update(msg).digestInto(out);
+        assert.equal(hex(out), createHmac(h.name, key).update(msg).digest('hex'), h.name + ' key ' + keyLen);
+      }
+      const info = randomBytes(keyLen % 20);
+      for (const L of [12, h.outputLen, h.outputLen + 5]) {
+        const want = Buffer.from(hkdfSync(h.name, key, new Uint8Array(0), info, L)).toString('hex');
+        const prk = hkdf.extract(new Uint8Array(0), key);
+        assert.equal(hex(prk), hex(hkdfExtract(h, new Uint8Array(0), key)));
+        assert.equal(hex(hkdf.expand(prk, info, L)), want, h.name + ' L ' + L);
+        assert.equal(hex(hkdfExpand(h, prk, info, L)), want);
       }
     }
   }

@@ -2,7 +2,7 @@
 // a real TCP socket (ports/node), configured from the test PKI, with every
 // wait bounded so a broken engine fails a test instead of hanging it.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 import type { Connection } from '../../core/engine/connection.js';
 import { Context } from '../../core/index.js';
@@ -20,6 +20,8 @@ export interface MicroOptions extends Partial<ContextOptions> {
   session?: Uint8Array | null;
   /** Client: 0-RTT data written before the handshake (with a session that allows it). */
   earlyData?: string;
+  /** PKI files of CRLs to load (loadCrlBuffer). */
+  crls?: string[];
 }
 
 export interface MicroPeer {
@@ -36,9 +38,10 @@ export interface MicroPeer {
 
 /** A Context for one side, from the test PKI and the given options. */
 export function microContext(side: 'client' | 'server', o: MicroOptions): Context {
-  const { ca, cert, session, earlyData, ...rest } = o;
+  const { ca, cert, session, earlyData, crls, ...rest } = o;
   const ctx = new Context({ side, random: nodeRandom, now: Date.now, ...rest });
   if (ca !== null) loadVerifyFile(ctx, pki(ca ?? 'ca.crt'));
+  for (const crl of crls ?? []) ctx.loadCrlBuffer(readFileSync(pki(crl)));
   if (cert) {
     const chain = pki(cert + '-chain.crt');
     useCertificateFile(ctx, existsSync(chain) ? chain : pki(cert + '.crt'));

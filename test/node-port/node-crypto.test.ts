@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, test } from 'node:test';
+import { Hmac } from '../../core/crypto/hmac.js';
 import { nobleProvider } from '../../core/crypto/noble.js';
 import type { CryptoProvider, HashName, PrivateKey, PublicKey, SignatureAlgorithm } from '../../core/crypto/types.js';
 import type { Connection } from '../../core/engine/connection.js';
@@ -43,6 +44,30 @@ test('hashes agree with noble, incrementally and through clone()', () => {
     const full = b.create();
     for (const p of parts) full.update(p);
     assert.deepEqual(out(snapshot), out(full), 'clone() kept the state before the tail');
+  }
+});
+
+test('HMAC: node\'s own agrees with HMAC built from noble\'s hash states, message after message under one key', () => {
+  for (const name of ['sha256', 'sha384', 'sha512'] as HashName[]) {
+    const h = nodeCp.hash(name)!;
+    assert.ok(h.mac, 'node:crypto has native HMAC');
+    for (const keyLen of [0, 32, h.blockLen + 1]) {
+      const key = bytes(keyLen);
+      const native = h.mac(key);
+      const built = new Hmac(nobleProvider.hash(name)!, key);
+      key.fill(0); // the MAC keeps its own copy
+      for (const parts of [[bytes(0)], [bytes(1), bytes(100)], [bytes(h.blockLen), bytes(3)]]) {
+        const a = new Uint8Array(h.outputLen);
+        const b = new Uint8Array(h.outputLen);
+        for (const p of parts) {
+          native.update(p);
+          built.update(p);
+        }
+        native.digestInto(a);
+        built.digestInto(b);
+        assert.deepEqual(a, b, `${name}, ${keyLen}-byte key`);
+      }
+    }
   }
 });
 

@@ -204,8 +204,12 @@ test('v1 certificates, many SAN types, key ids, unknown and critical extensions'
   const c = compare(der, v1);
   assert.equal(c.dnsNames.length, 2);
   assert.equal(c.ipAddresses.length, 2);
+  assert.equal(c.emails.length, 1);
   assert.equal(c.extKeyUsage, ExtKeyUsage.clientAuth);
-  assert.equal(oidToString(c.unknownCriticalExtension!), '2.5.29.30'); // nameConstraints is not processed, so it counts as unknown
+  // nameConstraints is processed (so its criticality is fine): one permitted dNSName subtree.
+  assert.equal(c.unknownCriticalExtension, null);
+  assert.deepEqual(c.nameConstraints!.permitted.map((g) => [g.type, Buffer.from(g.value).toString()]), [[2, 'example']]);
+  assert.equal(c.nameConstraints!.excluded.length, 0);
 
   const crit = makeCert(dir, { name: 'crit', key: EC256, subj: '/CN=crit', issuer: 'v1', ext: '1.3.6.1.4.1.99999.1=critical,ASN1:NULL\n1.3.6.1.4.1.99999.2=critical,ASN1:NULL' });
   assert.equal(oidToString(compare(crit, v1).unknownCriticalExtension!), '1.3.6.1.4.1.99999.1');

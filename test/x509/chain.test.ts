@@ -59,6 +59,11 @@ before(() => {
   made['loop-b'] = parseCertificate(makeCert(dir, { name: 'loop-b', key: EC256, subj: '/CN=loop b', ext: CA, issuer: 'loop-a0' }));
   made['loop-a'] = parseCertificate(makeCert(dir, { name: 'loop-a', key: 'loop-a0', subj: '/CN=loop a', ext: CA, issuer: 'loop-b' }));
   mk('leaf-loop', LEAF, 'loop-a');
+  // Eight self-issued CAs with one key: each verifies every other, so paths are permutations.
+  made['same-0'] = parseCertificate(makeCert(dir, { name: 'same-0', key: EC256, subj: '/CN=same', ext: CA }));
+  for (let i = 1; i <= 8; i++) made['same-' + i] = parseCertificate(makeCert(dir, { name: 'same-' + i, key: 'same-0', subj: '/CN=same', ext: CA, issuer: 'same-0' }));
+  mk('leaf-same', LEAF, 'same-0');
+  made['same-bridge'] = parseCertificate(makeCert(dir, { name: 'same-bridge', key: EC256, subj: '/CN=same', ext: CA, issuer: ca }));
 });
 
 const verifiers: [string, Verifier][] = [['node:crypto', nodeVerifier], ['core verifySignature', { verify: verifySignature }]];
@@ -137,8 +142,18 @@ for (const [vname, verifier] of verifiers) {
       verifyChain(chain('server-ecdsa-chain.crt'), anchors, opts({ depth: 2 }));
       verifyChain([pki('server-rsa')], anchors, opts({ depth: 1 }));
       assertFails(() => verifyChain([pki('server-rsa')], anchors, opts({ depth: 0 })), 'CERT_CHAIN_TOO_LONG');
-      // Mutually issued CAs: the bounded loop ends at the depth limit.
-      assertFails(() => verifyChain([made['leaf-loop'], made['loop-a'], made['loop-b']], anchors, opts()), 'CERT_CHAIN_TOO_LONG');
+      // Mutually issued CAs that lead to no anchor by name: nothing is tried.
+      const stats = { signatures: 0 };
+      const loop = assertFails(() => verifyChain([made['leaf-loop'], made['loop-a'], made['loop-b']], anchors, opts({ stats })), 'UNKNOWN_CA');
+      assert.match(loop.message, /issuer "loop a" of "leaf-loop" not found \(no certificate with that name leads to a trust anchor\)/);
+      assert.equal(stats.signatures, 0);
+      // Mutually verifying certificates, one of that name issued by the anchor: every step down costs a
+      // verification, so the budget ends the search.
+      const same = [made['leaf-same'], made['same-bridge']];
+      for (let i = 0; i <= 8; i++) same.push(made['same-' + i]);
+      const spent = { signatures: 0 };
+      assertFails(() => verifyChain(same, anchors, opts({ stats: spent })), 'CHAIN_BUDGET_EXCEEDED');
+      assert.equal(spent.signatures, 100);
     });
 
     test('CA constraints on intermediates: CA flag, keyCertSign, pathLen, EKU, critical extensions', () => {

@@ -181,6 +181,7 @@ describe('OCSP responses made here', () => {
     const int = stem('intermediate');
     makeCert(dir, { name: 'responder-no-eku', key: EC256, subj: '/CN=responder without EKU', ext: 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature', issuer: int });
     makeCert(dir, { name: 'responder-any-eku', key: EC256, subj: '/CN=responder any EKU', ext: 'extendedKeyUsage=anyExtendedKeyUsage', issuer: int });
+    makeCert(dir, { name: 'responder-rsa1024', key: ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024'], subj: '/CN=responder rsa1024', ext: RESPONDER, issuer: int });
     makeCert(dir, { name: 'responder-no-digsig', key: EC256, subj: '/CN=responder keyEncipherment', ext: 'keyUsage=critical,keyEncipherment\nextendedKeyUsage=OCSPSigning', issuer: int });
     makeCert(dir, { name: 'responder-by-root', key: EC256, subj: '/CN=responder by root', ext: RESPONDER, issuer: stem('ca') });
     makeCert(dir, { name: 'responder-1day', key: EC256, subj: '/CN=short responder', ext: RESPONDER, issuer: int, days: 1 });
@@ -239,6 +240,9 @@ describe('OCSP responses made here', () => {
     bad(respond({ certs: cert, signer: join(dir, 'responder-no-eku'), ndays: 1 }), /lacks extended key usage OCSPSigning/);
     bad(respond({ certs: cert, signer: join(dir, 'responder-any-eku'), ndays: 1 }), /lacks extended key usage OCSPSigning/);
     bad(respond({ certs: cert, signer: join(dir, 'responder-no-digsig'), ndays: 1 }), /does not allow digitalSignature/);
+    const weak = respond({ certs: cert, signer: join(dir, 'responder-rsa1024'), ndays: 1 });
+    bad(weak, /responder "responder rsa1024" has a 1024-bit RSA key; at least 2048 bits required/);
+    check(weak, { minRsaBits: 1024 });
     bad(respond({ certs: cert, signer: join(dir, 'responder-by-root'), ndays: 1 }), /is not signed by the issuer/);
     bad(respond({ certs: cert, signer: stem('ocsp-responder'), ndays: 1, response: ['-resp_no_certs'] }), /neither the issuer/);
   });
@@ -321,7 +325,8 @@ test('mutated responses: only TlsFailure is thrown, and only unread bytes may ch
     }
     counts[outcome] = (counts[outcome] ?? 0) + 1;
     // Only unsigned bytes the check does not read may change unnoticed: ocsp-good.der's copy of the issuer in certs.
-    if (outcome === 'accepted') assert.equal(src, sources[0][0], 'seed ' + seed + ': a mutated response was accepted');
+    // (A byte set to the value it had is no mutation: with a freshly made PKI some seeds do that.)
+    if (outcome === 'accepted' && !Buffer.from(b).equals(Buffer.from(src))) assert.equal(src, sources[0][0], 'seed ' + seed + ': a mutated response was accepted');
   }
   assert.ok(counts[BAD] > 5000, JSON.stringify(counts));
 });

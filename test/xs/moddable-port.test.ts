@@ -59,16 +59,21 @@ test('TlsClient over a simulated ECMA-419 socket: same events on XS and Node', {
   assert.equal(nodeLines[nodeLines.length - 1], 'DONE');
 });
 
-test('Moddable manifests point at files that exist; the example parses', async () => {
+test('One Moddable manifest per profile, each mapping and preloading its own bundle; the example includes one', async () => {
   await prepare();
-  const lib = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
-  assert.ok(existsSync(join(root, lib.modules.microtls + '.js')), lib.modules.microtls);
-  for (const ext of ['.js', '.c']) assert.ok(existsSync(join(root, lib.modules['microtls/random'] + ext)), 'random' + ext);
-  for (const name of lib.preload) assert.ok(name in lib.modules, 'preloaded module ' + name + ' is mapped');
+  const profiles: Record<string, string> = { 'manifest.json': 'full', 'manifest_client-ecdhe.json': 'client-ecdhe', 'manifest_client-psk.json': 'client-psk' };
+  for (const [file, profile] of Object.entries(profiles)) {
+    const lib = JSON.parse(readFileSync(join(root, file), 'utf8'));
+    assert.equal(lib.modules.microtls, './dist/moddable/' + profile, file);
+    assert.ok(existsSync(join(root, lib.modules.microtls + '.js')), lib.modules.microtls);
+    for (const ext of ['.js', '.c']) assert.ok(existsSync(join(root, lib.modules['microtls/random'] + ext)), 'random' + ext);
+    assert.deepEqual([...lib.preload].sort(), ['microtls', 'microtls/random'], file + ': both modules preloaded');
+  }
   const appDir = join(root, 'ports', 'moddable', 'example');
   const app = JSON.parse(readFileSync(join(appDir, 'manifest.json'), 'utf8'));
-  assert.ok(app.include.some((p: string) => join(appDir, p) === join(root, 'manifest.json')), 'the app includes the library manifest');
-  assert.ok(existsSync(join(appDir, app.modules.microtls + '.js')), app.modules.microtls);
+  const included = app.include.map((p: string) => join(appDir, p)).filter((p: string) => Object.keys(profiles).some((f) => p === join(root, f)));
+  assert.deepEqual(included, [join(root, 'manifest_client-ecdhe.json')], 'the example includes exactly one profile manifest');
+  assert.equal(app.modules.microtls, undefined, 'the example does not map microtls itself (the included manifest decides)');
   const check = spawnSync(process.execPath, ['--check', join(appDir, 'main.js')], { encoding: 'utf8', input: '' });
   assert.equal(check.status, 0, check.stderr);
 });

@@ -20,6 +20,8 @@ const context = new Context({
 	now: clockSet ? Date.now : undefined,
 	noClock: !clockSet,
 	serverName: config.server,
+	// 1 KB records keep the connection inside the ESP32 heap (README: Moddable).
+	maxFragmentLength: config.maxFragmentLength ? Number(config.maxFragmentLength) : undefined,
 });
 context.loadVerifyBuffer(ca);
 

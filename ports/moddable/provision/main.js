@@ -41,6 +41,7 @@ else {
 		now: clockSet ? Date.now : undefined,
 		noClock: !clockSet,
 		serverName: config.server,
+		curveTables: false, // no precomputed curve tables on a device (100-250 KB each)
 	});
 	context.loadVerifyBuffer(ca);
 	context.useCertificateBuffer(certificate);

@@ -6,7 +6,7 @@ import { constantTimeEqual } from '../../../core/crypto/ct.js';
 import type { ContextOptions, VerifyMode } from '../../../core/engine/types.js';
 import { ErrorCode } from '../../../core/errors.js';
 import { Context } from '../../../core/index.js';
-import { loadVerifyFile, useCertificateFile, usePrivateKeyFile } from '../files.js';
+import { loadCrlFile, loadVerifyFile, useCertificateFile, usePrivateKeyFile } from '../files.js';
 import type { Values } from './command.js';
 import { orDemo } from './demo-pki.js';
 import { cliError, explain, load } from './errors.js';
@@ -63,6 +63,8 @@ export function serverContext(v: Values, debug: Print | undefined, pskUse: PskUs
     useCertificate(ctx, orDemo(v.cert, 'server-ecdsa-chain.crt'), orDemo(v.key, 'server-ecdsa.key'));
   }
   if (verify !== 'none' || typeof v.ca === 'string') loadCa(ctx, orDemo(v.ca, 'ca.crt'));
+  const crl = v.crl;
+  if (typeof crl === 'string') load('cannot load CRL ' + crl, () => loadCrlFile(ctx, crl));
   return ctx;
 }
 

@@ -22,6 +22,7 @@ export const SERVER_HELP = `usage: microtls server [options]
   --ca FILE               trust anchors for client certificates (default: demo PKI ca.crt)
   --verify-client         ask for a client certificate and verify it when sent
   --require-client-cert   ask for a client certificate and fail without one
+  --crl FILE              CRLs (PEM or DER) to check client certificates against
   --ciphers LIST          cipher suites, e.g. TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256
   --groups LIST           key exchange groups, e.g. x25519:secp256r1
   --sigalgs LIST          signature schemes, e.g. ecdsa_secp256r1_sha256:rsa_pss_rsae_sha256

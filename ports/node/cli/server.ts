@@ -17,7 +17,7 @@ import { acceptQueue, listen } from './tcp.js';
 const FLAGS = {
   ...COMMON, ...PEER,
   cert: { type: 'string' }, key: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' },
-  ca: { type: 'string' }, 'verify-client': { type: 'boolean' }, 'require-client-cert': { type: 'boolean' },
+  ca: { type: 'string' }, crl: { type: 'string' }, 'verify-client': { type: 'boolean' }, 'require-client-cert': { type: 'boolean' },
   once: { type: 'boolean' }, tickets: { type: 'string' }, 'max-early-data': { type: 'string' }, ocsp: { type: 'string' },
 } as const;
 

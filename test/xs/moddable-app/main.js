@@ -1,0 +1,84 @@
+// The device check app (test/xs/moddable-device.test.ts builds it with the
+// real Moddable tools, preloaded, in the ESP32 heap): `runs` TLS connections
+// one after another to an `openssl s_server -rev` on 127.0.0.1, each sending
+// `bytes` bytes as lines and checking that every line comes back reversed,
+// then closing. Certificates (the CA in module "ca") or, with config.psk, a
+// psk_ke AES-128-CCM client with 1 KB records. Prints "@ ..." lines, then
+// "DONE" or "FAIL ...".
+import TCP from "embedded:io/socket/tcp";
+import Timer from "timer";
+import config from "mc/config";
+import { CipherSuite, Context, TlsClient } from "microtls";
+import random from "microtls/random";
+import ca from "ca";
+
+const LINE = 1024; // bytes per line, "\n" included
+const runs = Number(config.runs);
+const bytes = Number(config.bytes);
+
+function hex(s) {
+	const out = new Uint8Array(s.length / 2);
+	for (let i = 0; i < out.length; i++) out[i] = parseInt(s.substr(2 * i, 2), 16);
+	return out;
+}
+
+function makeContext() {
+	const mfl = config.maxFragmentLength ? Number(config.maxFragmentLength) : undefined;
+	if (config.psk) {
+		const psk = { identity: new Uint8Array(ArrayBuffer.fromString(config.identity)), key: hex(config.psk) };
+		return new Context({
+			side: "client", random, verify: "none", maxFragmentLength: mfl,
+			pskClient: () => psk, pskModes: ["psk_ke"], groups: [],
+			cipherSuites: [CipherSuite.TLS_AES_128_CCM_SHA256],
+		});
+	}
+	const context = new Context({ side: "client", random, noClock: true, serverName: config.server, maxFragmentLength: mfl });
+	context.loadVerifyBuffer(ca);
+	return context;
+}
+
+/** Line i of the message: LINE - 1 letters then "\n". */
+function message() {
+	const out = new Uint8Array(bytes);
+	for (let i = 0; i < bytes; i++) out[i] = i % LINE === LINE - 1 ? 10 : 97 + ((i + (i / LINE | 0)) % 26);
+	return out;
+}
+
+const context = makeContext();
+trace("@ context\n");
+let done = 0;
+
+function run() {
+	const sent = message();
+	let got = 0;
+	let bad = false;
+	const started = Date.now();
+	new TlsClient({
+		TCP, context, address: config.address, port: Number(config.port),
+		onConnect(client) {
+			trace(`@ connected ${Date.now() - started} ms\n`);
+			client.write(sent);
+		},
+		onData(client, data) {
+			// openssl -rev sends each line back reversed (its "\n" stays last).
+			for (let i = 0; i < data.length; i++, got++) {
+				const k = got % LINE;
+				const want = k === LINE - 1 ? 10 : sent[got - k + LINE - 2 - k];
+				if (data[i] !== want) bad = true;
+			}
+			if (got >= bytes) {
+				trace(`@ echo ${bad || got !== bytes ? "mismatch" : "ok"} ${got}\n`);
+				client.close();
+			}
+		},
+		onClose() {
+			trace("@ closed\n");
+			if (++done < runs) Timer.set(run, 10); // after this client is gone
+			else trace("DONE\n");
+		},
+		onError(client, error) {
+			trace(`FAIL ${error.code} ${error.name}: ${error.message}\n`);
+		},
+	});
+}
+run();
