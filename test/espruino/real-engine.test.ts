@@ -67,7 +67,7 @@ async function onBoardInTurn(connections: DriverConnection[]): Promise<{ run: En
   }
   return runs;
 }
-const PER_PROCESS = 3;
+const PER_PROCESS = 2;
 
 /** Each side closing first in turn, the suites in turn. */
 function rounds(port: number, n: number): DriverConnection[] {
