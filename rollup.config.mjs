@@ -56,6 +56,10 @@ export const targets = {
     entries: { 'client-psk': ['ports/espruino/index.js'] },
     esbuild: { format: 'iife' },
     es5: true,
+    // Espruino hoists nothing: see scripts/espruino-hoist.mjs.
+    declareBeforeUse: true,
+    // Espruino keeps property names in RAM: private member names are shortened (build-dist.mjs).
+    shortPrivateNames: true,
   },
 };
 

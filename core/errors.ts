@@ -35,12 +35,18 @@ export const Alert = {
 } as const;
 export type AlertName = keyof typeof Alert;
 
-const alertNames: Record<number, string> = {};
-for (const k of Object.keys(Alert)) alertNames[(Alert as Record<string, number>)[k]] = k;
+/**
+ * The key of a value in a table, found by a scan (error paths only: a
+ * device keeps no reverse tables in memory for them), or undefined.
+ */
+function keyOf(table: Readonly<Record<string, number>>, value: number): string | undefined {
+  for (const k in table) if (table[k] === value) return k;
+  return undefined;
+}
 
 /** Name of an alert description, or "alert(N)" for one this stack does not know. */
 export function alertName(desc: number): string {
-  return alertNames[desc] ?? 'alert(' + desc + ')';
+  return keyOf(Alert, desc) ?? 'alert(' + desc + ')';
 }
 
 /** Status codes returned by non-blocking calls; negative values below -100 are errors. */
@@ -131,87 +137,90 @@ export const ErrorCode = {
 } as const;
 export type ErrorName = keyof typeof ErrorCode;
 
-const messages: Record<ErrorName, string> = {
-  RECORD_VERSION: 'record version error',
-  RECORD_OVERFLOW: 'record too large',
-  BAD_RECORD_MAC: 'record authentication failed (bad_record_mac)',
-  BAD_RECORD_TYPE: 'unknown record content type',
-  UNEXPECTED_CCS: 'unexpected change_cipher_spec record',
-  SEQUENCE_OVERFLOW: 'record sequence number exhausted',
-  EMPTY_RECORD: 'empty record not allowed here',
-  UNEXPECTED_MESSAGE: 'unexpected handshake message',
-  DECODE_ERROR: 'malformed message',
-  VERSION_MISMATCH: 'version mismatch: peer does not support TLS 1.3',
-  NO_SHARED_CIPHER: 'no cipher suite in common',
-  NO_SHARED_GROUP: 'no key exchange group in common',
-  NO_SHARED_SIGALG: 'no signature scheme in common',
-  ILLEGAL_PARAMETER: 'illegal parameter in handshake message',
-  BAD_FINISHED: 'Finished verify_data mismatch',
-  BAD_CERT_VERIFY: 'CertificateVerify signature failure',
-  MISSING_EXTENSION: 'required extension missing',
-  UNSUPPORTED_EXTENSION: 'extension not allowed in this message',
-  HANDSHAKE_TOO_LARGE: 'handshake message exceeds the configured limit',
-  BAD_KEY_SHARE: 'invalid key share',
-  DOWNGRADE_DETECTED: 'downgrade detected in ServerHello random',
-  HRR_NOT_ACCEPTABLE: 'HelloRetryRequest does not change anything or repeats',
-  CERTIFICATE_REQUIRED: 'peer certificate required but none was sent',
-  BAD_BINDER: 'PSK binder does not verify',
-  UNKNOWN_PSK_IDENTITY: 'no PSK for the offered identity',
-  NO_APPLICATION_PROTOCOL: 'no application protocol (ALPN) in common',
-  UNRECOGNIZED_NAME: 'server name not recognized',
-  EARLY_DATA_LIMIT: 'early data exceeds max_early_data_size',
-  KEY_UPDATE_FLOOD: 'too many KeyUpdate messages',
-  BAD_SESSION: 'saved session is malformed, expired or unusable',
-  NO_CREDENTIALS: 'no usable PSK and no certificate to authenticate with',
-  RECORD_LIMIT_REFUSED: 'peer accepted neither max_fragment_length nor record_size_limit, and our record buffer is smaller than 2^14',
-  CERT_PARSE: 'certificate parse error',
-  CERT_SIGNATURE: 'certificate signature failure',
-  UNKNOWN_CA: 'certificate issuer unknown (no trust anchor)',
-  CERT_EXPIRED: 'certificate expired',
-  CERT_NOT_YET_VALID: 'certificate not yet valid',
-  HOSTNAME_MISMATCH: 'certificate does not match the server name',
-  CERT_NOT_CA: 'issuer certificate is not a CA',
-  CERT_PATH_LEN: 'certificate path length constraint exceeded',
-  CERT_KEY_USAGE: 'certificate key usage does not allow this use',
-  CERT_EXT_KEY_USAGE: 'certificate extended key usage does not allow this use',
-  CERT_CHAIN_TOO_LONG: 'certificate chain exceeds the verify depth',
-  CERT_UNKNOWN_CRITICAL_EXT: 'certificate has an unknown critical extension',
-  CERT_UNSUPPORTED_KEY: 'certificate key type not supported',
-  NO_CLOCK: 'no clock: set now() or declare noClock to skip validity dates',
-  CERT_REVOKED: 'certificate revoked',
-  BAD_OCSP_RESPONSE: 'OCSP response invalid',
-  OCSP_REQUIRED: 'OCSP response required but none was stapled',
-  CERT_NAME_CONSTRAINTS: 'certificate name outside the name constraints',
-  CERT_WEAK_KEY: 'certificate key too weak',
-  CERT_CA_AS_LEAF: 'CA certificate used as end-entity',
-  CERT_PROFILE: 'certificate violates the RFC 5280 profile',
-  CHAIN_BUDGET_EXCEEDED: 'signature budget (maxChainSignatures) spent',
-  BAD_CRL: 'CRL invalid or unsupported',
-  CRL_NOT_CURRENT: 'CRL expired or not yet valid',
-  CRL_REQUIRED: 'CRL required but missing',
-  BAD_CONFIG: 'invalid configuration',
-  BAD_KEY: 'invalid or unsupported key',
-  BAD_STATE: 'call not valid in this connection state',
-  BUFFER_TOO_SMALL: 'buffer too small',
-  IO_ERROR: 'transport error',
-  CRYPTO_ERROR: 'cryptographic operation failed',
-  INTERNAL: 'internal error',
-  FATAL_ALERT_RECEIVED: 'received fatal alert',
-  CONNECTION_CLOSED: 'connection closed',
-};
-
-const codeNames: Record<number, ErrorName> = {};
-for (const k of Object.keys(ErrorCode) as ErrorName[]) codeNames[ErrorCode[k]] = k;
+/**
+ * The message of an error name. A switch rather than a table: on a device
+ * running its code from flash (Espruino) it takes no memory until it runs.
+ */
+function messageOf(name: ErrorName): string {
+  switch (name) {
+    case 'RECORD_VERSION': return 'record version error';
+    case 'RECORD_OVERFLOW': return 'record too large';
+    case 'BAD_RECORD_MAC': return 'record authentication failed (bad_record_mac)';
+    case 'BAD_RECORD_TYPE': return 'unknown record content type';
+    case 'UNEXPECTED_CCS': return 'unexpected change_cipher_spec record';
+    case 'SEQUENCE_OVERFLOW': return 'record sequence number exhausted';
+    case 'EMPTY_RECORD': return 'empty record not allowed here';
+    case 'UNEXPECTED_MESSAGE': return 'unexpected handshake message';
+    case 'DECODE_ERROR': return 'malformed message';
+    case 'VERSION_MISMATCH': return 'version mismatch: peer does not support TLS 1.3';
+    case 'NO_SHARED_CIPHER': return 'no cipher suite in common';
+    case 'NO_SHARED_GROUP': return 'no key exchange group in common';
+    case 'NO_SHARED_SIGALG': return 'no signature scheme in common';
+    case 'ILLEGAL_PARAMETER': return 'illegal parameter in handshake message';
+    case 'BAD_FINISHED': return 'Finished verify_data mismatch';
+    case 'BAD_CERT_VERIFY': return 'CertificateVerify signature failure';
+    case 'MISSING_EXTENSION': return 'required extension missing';
+    case 'UNSUPPORTED_EXTENSION': return 'extension not allowed in this message';
+    case 'HANDSHAKE_TOO_LARGE': return 'handshake message exceeds the configured limit';
+    case 'BAD_KEY_SHARE': return 'invalid key share';
+    case 'DOWNGRADE_DETECTED': return 'downgrade detected in ServerHello random';
+    case 'HRR_NOT_ACCEPTABLE': return 'HelloRetryRequest does not change anything or repeats';
+    case 'CERTIFICATE_REQUIRED': return 'peer certificate required but none was sent';
+    case 'BAD_BINDER': return 'PSK binder does not verify';
+    case 'UNKNOWN_PSK_IDENTITY': return 'no PSK for the offered identity';
+    case 'NO_APPLICATION_PROTOCOL': return 'no application protocol (ALPN) in common';
+    case 'UNRECOGNIZED_NAME': return 'server name not recognized';
+    case 'EARLY_DATA_LIMIT': return 'early data exceeds max_early_data_size';
+    case 'KEY_UPDATE_FLOOD': return 'too many KeyUpdate messages';
+    case 'BAD_SESSION': return 'saved session is malformed, expired or unusable';
+    case 'NO_CREDENTIALS': return 'no usable PSK and no certificate to authenticate with';
+    case 'RECORD_LIMIT_REFUSED': return 'peer accepted neither max_fragment_length nor record_size_limit, and our record buffer is smaller than 2^14';
+    case 'CERT_PARSE': return 'certificate parse error';
+    case 'CERT_SIGNATURE': return 'certificate signature failure';
+    case 'UNKNOWN_CA': return 'certificate issuer unknown (no trust anchor)';
+    case 'CERT_EXPIRED': return 'certificate expired';
+    case 'CERT_NOT_YET_VALID': return 'certificate not yet valid';
+    case 'HOSTNAME_MISMATCH': return 'certificate does not match the server name';
+    case 'CERT_NOT_CA': return 'issuer certificate is not a CA';
+    case 'CERT_PATH_LEN': return 'certificate path length constraint exceeded';
+    case 'CERT_KEY_USAGE': return 'certificate key usage does not allow this use';
+    case 'CERT_EXT_KEY_USAGE': return 'certificate extended key usage does not allow this use';
+    case 'CERT_CHAIN_TOO_LONG': return 'certificate chain exceeds the verify depth';
+    case 'CERT_UNKNOWN_CRITICAL_EXT': return 'certificate has an unknown critical extension';
+    case 'CERT_UNSUPPORTED_KEY': return 'certificate key type not supported';
+    case 'NO_CLOCK': return 'no clock: set now() or declare noClock to skip validity dates';
+    case 'CERT_REVOKED': return 'certificate revoked';
+    case 'BAD_OCSP_RESPONSE': return 'OCSP response invalid';
+    case 'OCSP_REQUIRED': return 'OCSP response required but none was stapled';
+    case 'CERT_NAME_CONSTRAINTS': return 'certificate name outside the name constraints';
+    case 'CERT_WEAK_KEY': return 'certificate key too weak';
+    case 'CERT_CA_AS_LEAF': return 'CA certificate used as end-entity';
+    case 'CERT_PROFILE': return 'certificate violates the RFC 5280 profile';
+    case 'CHAIN_BUDGET_EXCEEDED': return 'signature budget (maxChainSignatures) spent';
+    case 'BAD_CRL': return 'CRL invalid or unsupported';
+    case 'CRL_NOT_CURRENT': return 'CRL expired or not yet valid';
+    case 'CRL_REQUIRED': return 'CRL required but missing';
+    case 'BAD_CONFIG': return 'invalid configuration';
+    case 'BAD_KEY': return 'invalid or unsupported key';
+    case 'BAD_STATE': return 'call not valid in this connection state';
+    case 'BUFFER_TOO_SMALL': return 'buffer too small';
+    case 'IO_ERROR': return 'transport error';
+    case 'CRYPTO_ERROR': return 'cryptographic operation failed';
+    case 'INTERNAL': return 'internal error';
+    case 'FATAL_ALERT_RECEIVED': return 'received fatal alert';
+    case 'CONNECTION_CLOSED': return 'connection closed';
+  }
+}
 
 /** Stable name of an error code ("UNKNOWN_CA"), or "" when the code is not an error. */
 export function errorName(code: number): string {
-  return codeNames[code] ?? '';
+  return keyOf(ErrorCode, code) ?? '';
 }
 
 /** Human message of an error code. */
 export function errorMessage(code: number): string {
-  const n = codeNames[code];
-  return n ? messages[n] : 'unknown error ' + code;
+  const n = keyOf(ErrorCode, code) as ErrorName | undefined;
+  return n ? messageOf(n) : 'unknown error ' + code;
 }
 
 /**
@@ -227,10 +236,10 @@ export class TlsFailure {
     readonly detail = '',
     readonly received = false,
   ) {
-    this.name = codeNames[code] ?? 'INTERNAL';
+    this.name = (keyOf(ErrorCode, code) ?? 'INTERNAL') as ErrorName;
     this.message = received
-      ? messages.FATAL_ALERT_RECEIVED + ' ' + alertName(alert) + (detail ? ': ' + detail : '')
-      : messages[this.name] + (detail ? ': ' + detail : '');
+      ? messageOf('FATAL_ALERT_RECEIVED') + ' ' + alertName(alert) + (detail ? ': ' + detail : '')
+      : messageOf(this.name) + (detail ? ': ' + detail : '');
   }
   toString(): string {
     return this.message + ' (err ' + this.code + ', ' + this.name + ')';

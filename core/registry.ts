@@ -86,25 +86,19 @@ export const TLS12 = 0x0303;
 
 type Table = Readonly<Record<string, number>>;
 
-function reverse(t: Table): Record<number, string> {
-  const r: Record<number, string> = {};
-  for (const k of Object.keys(t)) r[t[k]] = k;
-  return r;
+/**
+ * The name of a code in a table, found by a scan: names are for logs and
+ * errors only, and a device keeps no reverse tables in memory for them.
+ */
+function nameOf(t: Table, code: number): string {
+  for (const k in t) if (t[k] === code) return k;
+  return '0x' + code.toString(16).padStart(4, '0');
 }
-const suiteNames = reverse(CipherSuite);
-const groupNames = reverse(NamedGroup);
-const schemeNames = reverse(SignatureScheme);
-const handshakeNames = reverse(HandshakeType);
-const extensionNames = reverse(ExtensionType);
-
-function nameOf(names: Record<number, string>, code: number): string {
-  return names[code] ?? '0x' + code.toString(16).padStart(4, '0');
-}
-export const suiteName = (c: number): string => nameOf(suiteNames, c);
-export const groupName = (c: number): string => nameOf(groupNames, c);
-export const schemeName = (c: number): string => nameOf(schemeNames, c);
-export const handshakeName = (c: number): string => nameOf(handshakeNames, c);
-export const extensionName = (c: number): string => nameOf(extensionNames, c);
+export const suiteName = (c: number): string => nameOf(CipherSuite, c);
+export const groupName = (c: number): string => nameOf(NamedGroup, c);
+export const schemeName = (c: number): string => nameOf(SignatureScheme, c);
+export const handshakeName = (c: number): string => nameOf(HandshakeType, c);
+export const extensionName = (c: number): string => nameOf(ExtensionType, c);
 
 /**
  * Parses a list of names separated by ':' or ',' against a table; returns

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { rollup } from '@rollup/wasm-node';
 import { SRC, bundleOptions, targets } from '../rollup.config.mjs';
+import { declareBeforeUse } from './espruino-hoist.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ts = createRequire(import.meta.url)('typescript');
@@ -27,7 +28,7 @@ function tsFiles(dir) {
   return out;
 }
 
-/** Compiles the entry points with tsconfig.json's options (plus Node types for ports/node) into SRC. */
+/** Compiles the entry points with tsconfig.json's options (plus Node types for ports/node) into SRC; returns the program. */
 function compile() {
   const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, {
     ...ts.sys,
@@ -51,6 +52,41 @@ function compile() {
     }));
   }
   if (result.emitSkipped) throw new Error('tsc emitted nothing');
+  return program;
+}
+
+const isPrivate = (n) => (ts.getCombinedModifierFlags(n) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !== 0;
+
+/**
+ * Names of private and protected class members that name nothing else: no
+ * public member, interface member, object literal key or string has the
+ * name, and every property access by it resolves (type checker) to such a
+ * member. Accessors are left out (ES5 lowering names them in strings).
+ * Espruino keeps every property name in RAM, a block more past 8
+ * characters, so its bundle shortens these (esbuild mangleProps).
+ */
+function privateOnlyNames(program) {
+  const checker = program.getTypeChecker();
+  const own = new Set();
+  const other = new Set();
+  const visit = (n) => {
+    const name = n.name && ts.isIdentifier(n.name) ? n.name.text : null;
+    if (ts.isPropertyDeclaration(n) || ts.isMethodDeclaration(n) || (ts.isParameter(n) && ts.isParameterPropertyDeclaration(n, n.parent))) {
+      if (name) (isPrivate(n) ? own : other).add(name);
+    } else if (ts.isGetAccessor(n) || ts.isSetAccessor(n) || ts.isPropertySignature(n) || ts.isMethodSignature(n) ||
+      ts.isPropertyAssignment(n) || ts.isShorthandPropertyAssignment(n) || ts.isBindingElement(n)) {
+      if (name) other.add(name);
+      if (ts.isBindingElement(n) && n.propertyName && ts.isIdentifier(n.propertyName)) other.add(n.propertyName.text);
+    } else if (ts.isPropertyAccessExpression(n)) {
+      const decls = checker.getSymbolAtLocation(n.name)?.declarations ?? [];
+      if (decls.length === 0 || !decls.every((d) => ts.isClassElement(d) || ts.isParameter(d)) || !decls.every(isPrivate)) other.add(n.name.text);
+    } else if (ts.isStringLiteralLike(n)) {
+      other.add(n.text);
+    }
+    ts.forEachChild(n, visit);
+  };
+  for (const f of program.getSourceFiles()) if (!f.isDeclarationFile && !f.fileName.includes('node_modules')) visit(f);
+  return [...own].filter((n) => !other.has(n)).sort();
 }
 
 /** dist/node: the compiled core/ and ports/node/ trees (JS and declarations). */
@@ -61,7 +97,7 @@ function distNode() {
 }
 
 /** Every profile of every target: rollup, then esbuild. Returns [{ target, profile, file }]. */
-async function bundles() {
+async function bundles(privateNames) {
   const made = [];
   for (const [target, t] of Object.entries(targets)) {
     const dir = join(root, 'dist', target);
@@ -72,7 +108,7 @@ async function bundles() {
       const { output } = await bundle.generate({ format: 'es' });
       await bundle.close();
       const file = join(dir, profile + '.js');
-      writeFileSync(file, await finish(output[0].code, t));
+      writeFileSync(file, await finish(output[0].code, t, privateNames));
       made.push({ target, profile, file });
     }
   }
@@ -84,20 +120,25 @@ async function bundles() {
  * lowers what esbuild cannot (default parameters, destructuring, rest/spread,
  * computed keys, classes, for-of, let/const in loop closures); its helpers
  * (__extends) go inside one more function scope so no global is added, and
- * esbuild minifies the ES5 result.
+ * esbuild minifies the ES5 result. A `declareBeforeUse` target (Espruino,
+ * which hoists nothing) finally gets every function declaration, and every
+ * var reachable before its declaration, moved to the top of its body
+ * (scripts/espruino-hoist.mjs), whatever the emitters wrote.
  */
-async function finish(code, t) {
+async function finish(code, t, privateNames) {
   const opts = { legalComments: 'none', charset: 'utf8' };
   if (!t.es5) return (await esbuild.transform(code, { ...t.esbuild, ...opts })).code;
-  const es2015 = (await esbuild.transform(code, { ...t.esbuild, target: 'es2015', ...opts })).code;
-  const es5 = ts.transpileModule(es2015, {
-    compilerOptions: { target: ts.ScriptTarget.ES5, module: ts.ModuleKind.None, removeComments: true },
+  const script = (await esbuild.transform(code, { ...t.esbuild, target: 'es2022', ...opts })).code;
+  const es5 = ts.transpileModule(script, {
+    compilerOptions: { target: ts.ScriptTarget.ES5, module: ts.ModuleKind.None, removeComments: true, useDefineForClassFields: false },
   }).outputText;
-  return (await esbuild.transform('(function () {\n' + es5 + '\n})();\n', { target: 'es5', minify: true, ...opts })).code;
+  const mangleProps = t.shortPrivateNames && privateNames.length > 0 ? new RegExp('^(?:' + privateNames.join('|') + ')$') : undefined;
+  const min = (await esbuild.transform('(function () {\n' + es5 + '\n})();\n', { target: 'es5', minify: true, mangleProps, ...opts })).code;
+  return t.declareBeforeUse ? declareBeforeUse(min) : min;
 }
 
 /** Everything the dist/ trees are made from. */
-const INPUTS = ['core', 'ports', 'rollup.config.mjs', 'scripts/build-dist.mjs', 'package-lock.json', 'tsconfig.json'];
+const INPUTS = ['core', 'ports', 'rollup.config.mjs', 'scripts/build-dist.mjs', 'scripts/espruino-hoist.mjs', 'scripts/espruino-check.mjs', 'package-lock.json', 'tsconfig.json'];
 
 function newest(p) {
   const st = statSync(p);
@@ -109,9 +150,9 @@ function newest(p) {
 
 /** Builds every dist/ tree; returns what it wrote. */
 export async function buildDist() {
-  compile();
+  const program = compile();
   distNode();
-  const made = await bundles();
+  const made = await bundles(privateOnlyNames(program));
   return made.map((b) => relative(root, b.file)).concat('dist/node/');
 }
 

@@ -8,7 +8,11 @@
 //
 // The parse is acorn's; scopes are resolved so that a local variable named
 // like a missing global is not reported, and so that the order-dependent
-// rules (no hoisting, one binding per for-loop) follow real bindings.
+// rules (no hoisting, one binding per for-loop) follow real bindings. The
+// hoisting rule looks at every body at every depth (a function declared
+// below its use, a var read before its declaration has run); it is a fast
+// first line: the proof is the bundle running on Espruino (test/espruino).
+// scripts/espruino-hoist.mjs uses the same analysis to rewrite a bundle.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -127,29 +131,33 @@ function isReference(id, parent, key) {
 
 // --- the analysis ---
 
-export function checkSource(code, file = '<input>') {
-  const findings = [];
-  let ast;
+/** Parses a script (or, failing that, a module); throws acorn's SyntaxError (with .loc) when neither parses. */
+export function parseScript(code) {
   try {
-    ast = parse(code, { ecmaVersion: 'latest', sourceType: 'script', locations: true, allowHashBang: true });
+    return parse(code, { ecmaVersion: 'latest', sourceType: 'script', locations: true, allowHashBang: true });
   } catch (scriptError) {
     try {
-      ast = parse(code, { ecmaVersion: 'latest', sourceType: 'module', locations: true });
+      return parse(code, { ecmaVersion: 'latest', sourceType: 'module', locations: true });
     } catch {
-      const loc = scriptError.loc || { line: 0, column: 0 };
-      return [{ file, line: loc.line, col: loc.column + 1, rule: 'parse', message: scriptError.message }];
+      throw scriptError;
     }
   }
-  const report = (node, rule, message) => {
-    findings.push({ file, line: node.loc.start.line, col: node.loc.start.column + 1, rule, message });
-  };
+}
 
-  // Pass 1: scopes and declarations. scopeOf maps scope-creating nodes to their scope.
+/**
+ * Scopes, bindings and resolved references of a parsed program. scopeOf
+ * maps scope-creating nodes to their scope; every binding is
+ * { name, kind, node, init, decl, assigned, scope } (a var also lists all
+ * its declarations: decls [{ id, decl }]); every reference
+ * { id, binding|null, parents: [{ node, __key }] }.
+ */
+export function analyze(ast) {
   const scopeOf = new Map();
-  const bindings = []; // every binding: { name, kind, node, init, decl, assigned, scope }
+  const bindings = [];
   const newBinding = (scope, id, kind, extra = {}) => {
     const b = scope.declare(id.name, { name: id.name, kind, node: id, assigned: 0, scope, ...extra });
     if (b.node === id) bindings.push(b);
+    if (kind === 'var') (b.decls || (b.decls = [])).push({ id, decl: extra.decl });
     return b;
   };
   const declareIn = (node, scope) => {
@@ -186,16 +194,12 @@ export function checkSource(code, file = '<input>') {
   };
   // Function and class declarations belong to the enclosing scope, variable
   // declarations to theirs: declareIn runs on the node in the scope it sits in.
-  const buildRoot = (root) => {
-    const s = new Scope(null, root, true);
-    scopeOf.set(root, s);
-    for (const [c] of children(root)) build(c, s);
-    return s;
-  };
-  buildRoot(ast);
+  const root = new Scope(null, ast, true);
+  scopeOf.set(ast, root);
+  for (const [c] of children(ast)) build(c, root);
 
-  // Pass 2: resolve references (and count assignments) with a parent chain.
-  const refs = []; // { id, binding|null, parents: [...] }
+  // Resolve references (and count assignments) with a parent chain.
+  const refs = [];
   const visit = (node, parents, scope) => {
     const s = scopeOf.get(node) || scope;
     const parent = parents[parents.length - 1];
@@ -216,7 +220,23 @@ export function checkSource(code, file = '<input>') {
       parents.pop();
     }
   };
-  visit(ast, [], scopeOf.get(ast));
+  visit(ast, [], root);
+  return { scopeOf, bindings, refs };
+}
+
+export function checkSource(code, file = '<input>') {
+  const findings = [];
+  let ast;
+  try {
+    ast = parseScript(code);
+  } catch (e) {
+    const loc = e.loc || { line: 0, column: 0 };
+    return [{ file, line: loc.line, col: loc.column + 1, rule: 'parse', message: e.message }];
+  }
+  const report = (node, rule, message) => {
+    findings.push({ file, line: node.loc.start.line, col: node.loc.start.column + 1, rule, message });
+  };
+  const { scopeOf, bindings, refs } = analyze(ast);
 
   // --- rules on single nodes ---
   const walk = (node, parent, key) => {
@@ -451,77 +471,151 @@ function inheritedStatic(classes, c, name) {
   return false;
 }
 
-/**
- * No hoisting: code that runs while a script loads (the program, and the
- * bodies of functions invoked on the spot, like a bundle's iife) must not
- * reach a function declared further down that body, directly or through
- * the functions it calls.
- */
-function hoistingRule(ast, scopeOf, refs, report) {
-  const iifeBody = (n) => {
-    if (n.type !== 'CallExpression') return null;
-    let c = n.callee;
-    if (c.type === 'MemberExpression' && !c.computed && (c.property.name === 'call' || c.property.name === 'apply')) c = c.object;
-    return c.type === 'FunctionExpression' || c.type === 'ArrowFunctionExpression' ? c : null;
-  };
-  // References made while a node runs, not inside functions defined there (IIFEs do run).
-  const immediateRefs = (node, out) => {
-    if (isFunction(node)) return out;
-    if (node.type === 'ClassBody') {
-      for (const m of node.body) {
-        if (m.computed) immediateRefs(m.key, out);
-        if (m.type === 'PropertyDefinition' && m.static && m.value) immediateRefs(m.value, out);
-        if (m.type === 'StaticBlock') immediateRefs(m, out);
-      }
-      return out;
+// --- no hoisting ---
+
+const iifeFunction = (n) => {
+  if (n.type !== 'CallExpression') return null;
+  let c = n.callee;
+  if (c.type === 'MemberExpression' && !c.computed && (c.property.name === 'call' || c.property.name === 'apply')) c = c.object;
+  return c.type === 'FunctionExpression' || c.type === 'ArrowFunctionExpression' ? c : null;
+};
+
+/** References made while a node runs, not inside functions defined there (IIFEs do run). */
+function immediateRefs(node, out) {
+  if (isFunction(node)) return out;
+  if (node.type === 'ClassBody') {
+    for (const m of node.body) {
+      if (m.computed) immediateRefs(m.key, out);
+      if (m.type === 'PropertyDefinition' && m.static && m.value) immediateRefs(m.value, out);
+      if (m.type === 'StaticBlock') immediateRefs(m, out);
     }
-    const f = iifeBody(node);
-    if (f) {
-      if (f.body.type === 'BlockStatement') for (const st of f.body.body) immediateRefs(st, out);
-      else immediateRefs(f.body, out);
-      for (const a of node.arguments) immediateRefs(a, out);
-      return out;
-    }
-    if (node.type === 'Identifier') out.push(node);
-    for (const [c] of children(node)) immediateRefs(c, out);
     return out;
+  }
+  const f = iifeFunction(node);
+  if (f) {
+    if (f.body.type === 'BlockStatement') for (const st of f.body.body) immediateRefs(st, out);
+    else immediateRefs(f.body, out);
+    for (const a of node.arguments) immediateRefs(a, out);
+    return out;
+  }
+  if (node.type === 'Identifier') out.push(node);
+  for (const [c] of children(node)) immediateRefs(c, out);
+  return out;
+}
+
+/**
+ * Every statement list: the program, each function body, block and switch
+ * case, at any depth. { node, stmts, scope (where its function declarations
+ * bind), fnScope (set for a program or function body: where its vars bind) }.
+ */
+export function statementLists(ast, scopeOf) {
+  const lists = [{ node: ast, stmts: ast.body, scope: scopeOf.get(ast), fnScope: scopeOf.get(ast) }];
+  const walk = (n) => {
+    for (const [c, key] of children(n)) {
+      if (c.type === 'BlockStatement') {
+        const body = isFunction(n) && key === 'body';
+        lists.push({ node: c, stmts: c.body, scope: scopeOf.get(c), fnScope: body ? scopeOf.get(n) : null });
+      } else if (c.type === 'SwitchCase') {
+        lists.push({ node: c, stmts: c.consequent, scope: scopeOf.get(n), fnScope: null });
+      }
+      walk(c);
+    }
   };
+  walk(ast);
+  return lists;
+}
+
+const contains = (outer, inner) => outer.start <= inner.start && inner.end <= outer.end;
+
+/** Whether running statement st always runs the variable declaration decl inside it. */
+const runsDeclaration = (st, decl) => st === decl ||
+  (st.type === 'ForStatement' && st.init === decl) ||
+  ((st.type === 'ForInStatement' || st.type === 'ForOfStatement') && st.left === decl);
+
+/**
+ * Espruino binds a function declaration, and creates a var, only when
+ * execution reaches it, in every body at every depth. The hazards:
+ * - a statement that reaches (directly, or by calling a function declared
+ *   above) a function declared further down its list;
+ * - a var used where its declaration has not run yet: a statement before it
+ *   (directly or through such calls), code outside the block that declares
+ *   it, or a declaration that runs only on some paths (if, loop body, ...).
+ * Returns [{ kind: 'function' | 'var', id (the reference), binding, via, list }].
+ */
+export function hoistingHazards(ast, scopeOf, refs) {
   const refOf = new Map(refs.map((r) => [r.id, r]));
-  const bodies = [];
-  const collect = (n) => {
-    const f = iifeBody(n);
-    if (f && f.body.type === 'BlockStatement') bodies.push(f);
-    if (!isFunction(n) || n === ast) for (const [c] of children(n)) collect(c);
+  const lists = statementLists(ast, scopeOf);
+  const hazards = [];
+  // Each statement's list and index, and each node's parent, to find where a node sits.
+  const home = new Map();
+  for (const list of lists) list.stmts.forEach((st, i) => home.set(st, { list, i, st }));
+  const parentOf = new Map();
+  for (const n of allNodes(ast)) for (const [c] of children(n)) parentOf.set(c, n);
+  /** The statement of `list` that holds node, and whether a function (not an iife) lies between. */
+  const placeIn = (node, list) => {
+    let deferred = false;
+    for (let n = node; n; n = parentOf.get(n)) {
+      if (isFunction(n) && !(parentOf.get(n) && iifeFunction(parentOf.get(n)) === n)) deferred = true;
+      const h = home.get(n);
+      if (h && h.list === list) return { i: h.i, deferred };
+    }
+    return null;
   };
-  bodies.push(ast);
-  for (const st of ast.body) collect(st);
-  for (const owner of bodies) {
-    const stmts = owner === ast ? ast.body : owner.body.body;
-    // Declarations in a function's body block live in that block's scope.
-    const scope = scopeOf.get(owner === ast ? ast : owner.body);
-    // Where each function of this body is declared, and what running it references right away.
+  /** Where each declaration of a var runs: the innermost statement holding it. */
+  const declHomes = new Map();
+  const homesOf = (b) => {
+    if (!declHomes.has(b)) {
+      declHomes.set(b, b.decls.map((d) => {
+        let n = d.decl;
+        while (!home.has(n)) n = parentOf.get(n);
+        return { ...home.get(n), decl: d.decl, id: d.id };
+      }));
+    }
+    return declHomes.get(b);
+  };
+  /**
+   * A reference is safe after a declaration that always runs, in the same
+   * list (in a closure, anywhere in it), or inside the loop whose head declares it.
+   */
+  const declaredAt = (b, id) => homesOf(b).some((h) => {
+    const loop = parentOf.get(h.decl);
+    if (loop && runsDeclaration(loop, h.decl) && contains(loop, id) && id.start > h.id.end) return true;
+    if (!runsDeclaration(h.st, h.decl)) return false;
+    const at = placeIn(id, h.list);
+    return at !== null && (at.i > h.i || at.deferred || (at.i === h.i && id.start > h.id.end));
+  });
+  for (const r of refs) {
+    const b = r.binding;
+    // (A pattern's names resolve like references: the declared names themselves are not.)
+    if (b && b.kind === 'var' && !b.decls.some((d) => d.id === r.id) && !declaredAt(b, r.id)) hazards.push({ kind: 'var', id: r.id, binding: b, via: '' });
+  }
+  for (const list of lists) {
     const position = new Map();
-    stmts.forEach((st, i) => { if (st.type === 'FunctionDeclaration') position.set(scope.names.get(st.id.name), { i, st }); });
+    list.stmts.forEach((st, i) => { if (st.type === 'FunctionDeclaration') position.set(list.scope.names.get(st.id.name), { i, st }); });
+    if (position.size === 0) continue;
     const callRefs = new Map();
     const refsOfFunction = (b) => {
-      if (!callRefs.has(b)) {
-        callRefs.set(b, []);
-        const st = position.get(b).st;
-        callRefs.set(b, st.body.body.flatMap((x) => immediateRefs(x, [])));
-      }
+      if (!callRefs.has(b)) callRefs.set(b, position.get(b).st.body.body.flatMap((x) => immediateRefs(x, [])));
       return callRefs.get(b);
     };
-    stmts.forEach((st, i) => {
+    list.stmts.forEach((st, i) => {
       if (st.type === 'FunctionDeclaration') return;
       const seen = new Set();
       const check = (ids, via) => {
         for (const id of ids) {
           const r = refOf.get(id);
           const b = r && r.binding;
-          if (!b || !position.has(b) || seen.has(b)) continue;
+          if (!b || seen.has(b)) continue;
           seen.add(b);
+          if (b.kind === 'var') {
+            // Reached through a call: declared in this list, but only further down.
+            const here = via ? homesOf(b).filter((h) => h.list === list) : [];
+            if (here.length > 0 && here.every((h) => h.i >= i)) hazards.push({ kind: 'var', id, binding: b, via });
+            continue;
+          }
+          if (!position.has(b)) continue;
           if (position.get(b).i > i) {
-            report(id, 'hoisting', 'function ' + b.name + ' is declared further down' + (via ? ' (reached through ' + via + ')' : '') + ': Espruino does not hoist, move the declaration up');
+            hazards.push({ kind: 'function', id, binding: b, via });
             continue;
           }
           // A function declared above that is called now runs its own references now.
@@ -531,6 +625,20 @@ function hoistingRule(ast, scopeOf, refs, report) {
       };
       check(immediateRefs(st, []), '');
     });
+  }
+  return hazards;
+}
+
+/** Reports each hoisting hazard (one finding per reference). */
+function hoistingRule(ast, scopeOf, refs, report) {
+  const seen = new Set();
+  for (const h of hoistingHazards(ast, scopeOf, refs)) {
+    if (seen.has(h.id)) continue;
+    seen.add(h.id);
+    const via = h.via ? ' (reached through ' + h.via + ')' : '';
+    report(h.id, 'hoisting', h.kind === 'function'
+      ? 'function ' + h.binding.name + ' is declared further down' + via + ': Espruino does not hoist, move the declaration up'
+      : 'var ' + h.binding.name + ' is used where its declaration has not run' + via + ': Espruino creates a var only when it runs, declare it first');
   }
 }
 

@@ -3,8 +3,9 @@
 // here and no TLS bundle carries them. The forward cipher and its key
 // schedule are aes.ts's; decryption uses the equivalent inverse cipher (FIPS
 // 197 5.3.5) with its own T-tables, built at load like aes.ts's.
+import { readBE32 } from '../bytes/be32.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
-import { Aes, SBOX, readBE32 } from './aes.js';
+import { Aes, SBOX } from './aes.js';
 
 /** Multiplication in GF(2^8) modulo x^8 + x^4 + x^3 + x + 1. */
 function gmul(a: number, b: number): number {

@@ -2,7 +2,8 @@
 // (RFC 8446 5.3, RFC 6655): 12-byte nonce, so a 3-byte length/counter field
 // (L = 3), and 16- or 8-byte tags. In place, on the shared AES block function.
 import { Alert, ErrorCode, fail } from '../errors.js';
-import { Aes, readBE32 } from './aes.js';
+import { readBE32 } from '../bytes/be32.js';
+import { Aes } from './aes.js';
 import { constantTimeEqual } from './ct.js';
 import type { Aead, AeadState } from './types.js';
 

@@ -5,6 +5,7 @@
 // Table lookups are indexed by secret data, as in every table-based AES: fine
 // for the engines this targets (no shared cache with attackers), noted here
 // because it is not constant-time on a multi-tenant CPU.
+import { readBE32 } from '../bytes/be32.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
 
 export const SBOX = new Uint8Array(256);
@@ -39,11 +40,6 @@ const T3 = new Uint32Array(256);
     T2[i] = ((s << 24) | (s3 << 16) | (s2 << 8) | s) >>> 0;
     T3[i] = ((s << 24) | (s << 16) | (s3 << 8) | s2) >>> 0;
   }
-}
-
-/** Reads a big-endian 32-bit word at buf[p]. */
-export function readBE32(buf: Uint8Array, p: number): number {
-  return ((buf[p] << 24) | (buf[p + 1] << 16) | (buf[p + 2] << 8) | buf[p + 3]) >>> 0;
 }
 
 function subWord(t: number): number {

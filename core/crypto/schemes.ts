@@ -20,26 +20,33 @@ function scheme(type: SignatureAlgorithm['type'], hash: SignatureAlgorithm['hash
   return { alg: { type, hash }, key, certificateVerify: type !== 'rsa-pkcs1' };
 }
 
-const SCHEMES: Record<number, SchemeInfo> = {
-  [S.rsa_pkcs1_sha256]: scheme('rsa-pkcs1', 'sha256', 'rsae'),
-  [S.rsa_pkcs1_sha384]: scheme('rsa-pkcs1', 'sha384', 'rsae'),
-  [S.rsa_pkcs1_sha512]: scheme('rsa-pkcs1', 'sha512', 'rsae'),
-  [S.ecdsa_secp256r1_sha256]: scheme('ecdsa', 'sha256', 'P-256'),
-  [S.ecdsa_secp384r1_sha384]: scheme('ecdsa', 'sha384', 'P-384'),
-  [S.ecdsa_secp521r1_sha512]: scheme('ecdsa', 'sha512', 'P-521'),
-  [S.rsa_pss_rsae_sha256]: scheme('rsa-pss', 'sha256', 'rsae'),
-  [S.rsa_pss_rsae_sha384]: scheme('rsa-pss', 'sha384', 'rsae'),
-  [S.rsa_pss_rsae_sha512]: scheme('rsa-pss', 'sha512', 'rsae'),
-  [S.ed25519]: scheme('ed25519', null, 'ed25519'),
-  [S.ed448]: scheme('ed448', null, 'ed448'),
-  [S.rsa_pss_pss_sha256]: scheme('rsa-pss', 'sha256', 'pss'),
-  [S.rsa_pss_pss_sha384]: scheme('rsa-pss', 'sha384', 'pss'),
-  [S.rsa_pss_pss_sha512]: scheme('rsa-pss', 'sha512', 'pss'),
-};
+/**
+ * What a scheme code means, or undefined. A switch rather than a table: on a
+ * device running its code from flash it takes no memory until it runs.
+ */
+function schemeInfo(code: number): SchemeInfo | undefined {
+  switch (code) {
+    case S.rsa_pkcs1_sha256: return scheme('rsa-pkcs1', 'sha256', 'rsae');
+    case S.rsa_pkcs1_sha384: return scheme('rsa-pkcs1', 'sha384', 'rsae');
+    case S.rsa_pkcs1_sha512: return scheme('rsa-pkcs1', 'sha512', 'rsae');
+    case S.ecdsa_secp256r1_sha256: return scheme('ecdsa', 'sha256', 'P-256');
+    case S.ecdsa_secp384r1_sha384: return scheme('ecdsa', 'sha384', 'P-384');
+    case S.ecdsa_secp521r1_sha512: return scheme('ecdsa', 'sha512', 'P-521');
+    case S.rsa_pss_rsae_sha256: return scheme('rsa-pss', 'sha256', 'rsae');
+    case S.rsa_pss_rsae_sha384: return scheme('rsa-pss', 'sha384', 'rsae');
+    case S.rsa_pss_rsae_sha512: return scheme('rsa-pss', 'sha512', 'rsae');
+    case S.ed25519: return scheme('ed25519', null, 'ed25519');
+    case S.ed448: return scheme('ed448', null, 'ed448');
+    case S.rsa_pss_pss_sha256: return scheme('rsa-pss', 'sha256', 'pss');
+    case S.rsa_pss_pss_sha384: return scheme('rsa-pss', 'sha384', 'pss');
+    case S.rsa_pss_pss_sha512: return scheme('rsa-pss', 'sha512', 'pss');
+  }
+  return undefined;
+}
 
 /** The algorithm of a TLS SignatureScheme code, or null for one this stack does not know. */
 export function schemeAlgorithm(code: number): SignatureAlgorithm | null {
-  const info = SCHEMES[code];
+  const info = schemeInfo(code);
   return info ? info.alg : null;
 }
 
@@ -49,7 +56,7 @@ export function schemeAlgorithm(code: number): SignatureAlgorithm | null {
  * rsa_pss_pss_* an RSASSA-PSS (pssOnly) key.
  */
 export function schemeMatchesKey(code: number, key: PublicKey | PrivateKey): boolean {
-  const info = SCHEMES[code];
+  const info = schemeInfo(code);
   if (!info) return false;
   switch (key.kind) {
     case 'ec':
@@ -63,6 +70,6 @@ export function schemeMatchesKey(code: number, key: PublicKey | PrivateKey): boo
 
 /** Whether a known scheme may sign a TLS 1.3 CertificateVerify (every one but rsa_pkcs1_*). */
 export function schemeAllowedInCertificateVerify(code: number): boolean {
-  const info = SCHEMES[code];
+  const info = schemeInfo(code);
   return info !== undefined && info.certificateVerify;
 }

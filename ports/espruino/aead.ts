@@ -12,7 +12,7 @@
 // else is allocated after the first record.
 import { Alert, ErrorCode, fail } from '../../core/errors.js';
 import { constantTimeEqual } from '../../core/crypto/ct.js';
-import { GcmState, type BlockCipher } from '../../core/crypto/aes-gcm.js';
+import { GcmState, type BlockCipher } from '../../core/crypto/gcm.js';
 import type { Aead, AeadState } from '../../core/crypto/types.js';
 import type { EspruinoCrypto } from './espruino.js';
 

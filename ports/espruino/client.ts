@@ -3,14 +3,27 @@
 // close_notify), 'error' ({ code, name, message, alert }), 'close'; write()
 // and end(). Every socket event runs step(), which moves the engine as far as
 // it can go without blocking.
+//
+// Closing: Espruino's sockets have no half-close (socket.end() closes both
+// ways once the send buffer drains), so the socket is ended only when both
+// close_notify alerts have crossed: ours sent and the server's read. Ending
+// it right after sending ours would drop the server's answer and read as a
+// truncation. A server that does not answer within CLOSE_WAIT_MS is cut off.
 import type { Connection } from '../../core/engine/connection.js';
 import type { Context } from '../../core/engine/context.js';
 import { Status, alertName } from '../../core/errors.js';
-import { espruinoContext, type EspruinoTlsOptions } from './config.js';
+import { espruinoContext, requireBuiltin, type EspruinoTlsOptions } from './config.js';
 import type { EspruinoCrypto, EspruinoE, EspruinoNet, EspruinoSocket } from './espruino.js';
 import { NetIo } from './net-io.js';
 
 declare const E: EspruinoE;
+declare const setTimeout: (f: () => void, ms: number) => unknown;
+declare const clearTimeout: (id: unknown) => void;
+
+/** How long the socket stays open for the server's close_notify after ours. */
+const CLOSE_WAIT_MS = 2000;
+/** Largest 'data' event, in bytes. */
+const READ_CHUNK = 256;
 
 export interface TlsError {
   code: number;
@@ -33,6 +46,9 @@ export class TlsClient {
   private secure = false;
   private ending = false;
   private shutdownDone = false;
+  private peerClosed = false;
+  private socketEnded = false;
+  private closeTimer: unknown = null;
   private finished = false;
   private stepping = false;
   private again = false;
@@ -43,7 +59,8 @@ export class TlsClient {
     this.conn = context.newConnection(this.io);
     // A view at byteOffset 1: for a whole Uint8Array at offset 0, E.toString returns its
     // backing store itself, which the next read would overwrite under the listener.
-    this.readBuf = new Uint8Array(this.conn.records.inBuf.length + 1).subarray(1);
+    // Small: a record arrives as several 'data' events rather than costing a record's worth of RAM.
+    this.readBuf = new Uint8Array(READ_CHUNK + 1).subarray(1);
     this.step(); // queues the ClientHello (Espruino sends it once connected)
   }
 
@@ -65,7 +82,7 @@ export class TlsClient {
     this.step();
   }
 
-  /** Sends close_notify after the queued data, then closes the socket. */
+  /** Sends close_notify after the queued data, then closes the socket once the server's close_notify is in. */
   end(): void {
     this.ending = true;
     this.step();
@@ -103,12 +120,15 @@ export class TlsClient {
       if (n > 0) {
         this.emit('data', E.toString(this.readBuf.subarray(0, n)));
       } else if (n === 0) {
-        if (!this.ending) {
+        if (!this.peerClosed) {
+          this.peerClosed = true;
           this.ending = true; // answer the server's close_notify with ours
           this.emit('end');
         }
         break;
       } else if (n < -100) {
+        // The transport closing after our close_notify loses nothing the application still wants.
+        if (this.shutdownDone && this.io.closed) break;
         return this.fail(n);
       } else {
         break;
@@ -130,28 +150,43 @@ export class TlsClient {
       if (r < -100) return this.fail(r);
       if (r === Status.OK) {
         this.shutdownDone = true;
-        this.socket.end();
+        if (!this.peerClosed) {
+          const self = this;
+          this.closeTimer = setTimeout(function () { self.closeTimer = null; self.endSocket(); }, CLOSE_WAIT_MS);
+        }
       }
     }
+    if (this.shutdownDone && this.peerClosed) this.endSocket();
     if (this.io.closed) this.close();
+  }
+
+  /** Ends the socket once; never a closed one (Espruino would keep a closed socket it is asked to end). */
+  private endSocket(): void {
+    if (this.socketEnded || this.io.closed) return;
+    this.socketEnded = true;
+    this.socket.end();
   }
 
   private fail(code: number): void {
     const e = this.conn.lastError();
     const alert = e ? (e.alertReceived >= 0 ? e.alertReceived : e.alertSent) : -1;
+    // An alert answering our ClientHello is the server refusing the PSK (OpenSSL says illegal_parameter for a wrong key).
+    const refused = !this.secure && e && e.alertReceived >= 0 ? ': the server refused the PSK handshake (check the identity, the key, and that it takes this PSK mode)' : '';
     this.emit('error', {
       code,
       name: e ? e.name : '',
-      message: e ? e.message : 'error ' + code,
+      message: (e ? e.message : 'error ' + code) + refused,
       alert: alert >= 0 ? alertName(alert) : '',
     });
-    this.socket.end();
+    this.endSocket();
     this.close();
   }
 
   private close(): void {
     if (this.finished) return;
     this.finished = true;
+    if (this.closeTimer !== null) clearTimeout(this.closeTimer);
+    this.closeTimer = null;
     this.emit('close');
   }
 }
@@ -167,6 +202,9 @@ export interface ConnectOptions extends EspruinoTlsOptions {
 
 /** Connects to host:port and starts the PSK handshake; onSecure runs when it is done. */
 export function connect(options: ConnectOptions, onSecure?: () => void): TlsClient {
+  requireBuiltin(options.net && options.net.connect, 'require("net").connect');
+  requireBuiltin(E.toUint8Array, 'E.toUint8Array');
+  requireBuiltin(E.toString, 'E.toString');
   const context = espruinoContext(options.crypto, options);
   const client = new TlsClient(context, options.net.connect({ host: options.host, port: options.port }));
   if (onSecure) client.on('secure', onSecure);

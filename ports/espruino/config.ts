@@ -3,6 +3,7 @@
 // (TLS_AES_128_CCM_8_SHA256, TLS_AES_128_CCM_SHA256), psk_ke unless
 // psk_dhe_ke is asked for (an X25519 exchange costs seconds in interpreted
 // JS), and record buffers sized by max_fragment_length.
+import { Alert, ErrorCode, fail } from '../../core/errors.js';
 import { ClientContext as Context } from '../../core/profiles/client.js';
 import type { ContextOptions, ExternalPsk, PskMode } from '../../core/engine/types.js';
 import { CipherSuite, NamedGroup } from '../../core/registry.js';
@@ -63,13 +64,27 @@ function asciiBytes(s: string): Uint8Array {
   return out;
 }
 
+/**
+ * Fails with BAD_CONFIG naming a built-in this firmware lacks: found when
+ * the context is made rather than as an internal error mid-handshake (AES,
+ * for one, exists only on builds with the 'TLS' or 'AES' library).
+ */
+export function requireBuiltin(present: unknown, name: string): void {
+  if (typeof present !== 'function') fail(ErrorCode.BAD_CONFIG, Alert.internal_error, name + ' is missing on this board (firmware built without it)');
+}
+
 /** Engine options for the Espruino client profile. */
 export function espruinoOptions(crypto: EspruinoCrypto, o: EspruinoTlsOptions): ContextOptions {
   const p = o.psk;
+  const hash = p.hash || 'sha256';
+  requireBuiltin(crypto && crypto.AES && crypto.AES.encrypt, 'require("crypto").AES');
+  requireBuiltin(crypto && crypto.SHA256, 'require("crypto").SHA256');
+  if (hash === 'sha384') requireBuiltin(crypto.SHA384, 'require("crypto").SHA384');
+  if (!o.random) requireBuiltin(E.hwRand, 'E.hwRand');
   const psk: ExternalPsk = {
     identity: typeof p.identity === 'string' ? asciiBytes(p.identity) : p.identity,
     key: typeof p.key === 'string' ? hexBytes(p.key) : p.key,
-    hash: p.hash || 'sha256',
+    hash: hash,
   };
   const modes: PskMode[] = o.dhe ? ['psk_dhe_ke'] : ['psk_ke'];
   return {
@@ -80,6 +95,7 @@ export function espruinoOptions(crypto: EspruinoCrypto, o: EspruinoTlsOptions): 
     serverName: o.serverName,
     cipherSuites: o.cipherSuites || [CipherSuite.TLS_AES_128_CCM_8_SHA256, CipherSuite.TLS_AES_128_CCM_SHA256],
     groups: [NamedGroup.x25519],
+    signatureSchemes: [], // PSK only: no certificate to verify, so no list to keep per connection
     pskClient: function () { return psk; },
     pskModes: modes,
     maxFragmentLength: o.maxFragmentLength || 1024,

@@ -2,8 +2,10 @@
 // elements mod 2^255 - 19 as sixteen 16-bit limbs in Float64Arrays (the
 // representation of TweetNaCl), where every product and sum stays an exact
 // integer below 2^53. The ladder is RFC 7748 section 5's, with a constant
-// sequence of operations and arithmetic-mask swaps. Scratch elements are
-// allocated once, so a key exchange allocates only its 32-byte result.
+// sequence of operations and arithmetic-mask swaps. The ladder's scratch
+// (one Float64Array, views for each element) is allocated per call: a key
+// exchange happens once per handshake, and so nothing of it stays in a
+// device's memory between handshakes, and no module state changes.
 import { NamedGroup } from '../../core/registry.js';
 import type { KeyExchange } from '../../core/crypto/types.js';
 
@@ -39,11 +41,8 @@ function sub(o: Fe, a: Fe, b: Fe): void {
   for (let i = 0; i < 16; i++) o[i] = a[i] - b[i];
 }
 
-const product = new Float64Array(31);
-
-/** o = a * b; o may be a or b. */
-function mul(o: Fe, a: Fe, b: Fe): void {
-  const t = product;
+/** o = a * b, with t (31 limbs) as scratch; o may be a or b. */
+function mul(o: Fe, a: Fe, b: Fe, t: Float64Array): void {
   t.fill(0);
   for (let i = 0; i < 16; i++) {
     const ai = a[i];
@@ -56,12 +55,12 @@ function mul(o: Fe, a: Fe, b: Fe): void {
 }
 
 /** o = a^(p-2) = 1/a (Fermat); o may be a. */
-function invert(o: Fe, a: Fe, scratch: Fe): void {
+function invert(o: Fe, a: Fe, scratch: Fe, t: Float64Array): void {
   scratch.set(a);
   // p - 2 = 2^255 - 21: every bit set from 254 down to 0 but bits 4 and 2.
   for (let i = 253; i >= 0; i--) {
-    mul(scratch, scratch, scratch);
-    if (i !== 2 && i !== 4) mul(scratch, scratch, a);
+    mul(scratch, scratch, scratch, t);
+    if (i !== 2 && i !== 4) mul(scratch, scratch, a, t);
   }
   o.set(scratch);
 }
@@ -103,13 +102,15 @@ A24[1] = 1;
 const BASE = new Uint8Array(32);
 BASE[0] = 9;
 
-// Ladder state and temporaries, reused by every call.
-const x1 = fe(), x2 = fe(), z2 = fe(), x3 = fe(), z3 = fe();
-const ta = fe(), taa = fe(), tb = fe(), tbb = fe(), te = fe(), tc = fe(), td = fe();
-const k = new Uint8Array(32);
-
 /** X25519(scalar, u) into out (RFC 7748 5). */
 export function scalarMult(out: Uint8Array, scalar: Uint8Array, u: Uint8Array): void {
+  // Ladder state and temporaries: twelve field elements and mul's 31-limb product.
+  const scratch = new Float64Array(12 * 16 + 31);
+  const el = (i: number): Fe => scratch.subarray(16 * i, 16 * i + 16);
+  const x1 = el(0), x2 = el(1), z2 = el(2), x3 = el(3), z3 = el(4);
+  const ta = el(5), taa = el(6), tb = el(7), tbb = el(8), te = el(9), tc = el(10), td = el(11);
+  const prod = scratch.subarray(192);
+  const k = new Uint8Array(32);
   k.set(scalar);
   k[0] &= 248;
   k[31] = (k[31] & 127) | 64;
@@ -128,30 +129,31 @@ export function scalarMult(out: Uint8Array, scalar: Uint8Array, u: Uint8Array): 
     cswap(z2, z3, swap);
     swap = bit;
     add(ta, x2, z2); // A
-    mul(taa, ta, ta); // AA
+    mul(taa, ta, ta, prod); // AA
     sub(tb, x2, z2); // B
-    mul(tbb, tb, tb); // BB
+    mul(tbb, tb, tb, prod); // BB
     sub(te, taa, tbb); // E
     add(tc, x3, z3); // C
     sub(td, x3, z3); // D
-    mul(td, td, ta); // DA
-    mul(tc, tc, tb); // CB
+    mul(td, td, ta, prod); // DA
+    mul(tc, tc, tb, prod); // CB
     add(x3, td, tc);
-    mul(x3, x3, x3); // x3 = (DA + CB)^2
+    mul(x3, x3, x3, prod); // x3 = (DA + CB)^2
     sub(z3, td, tc);
-    mul(z3, z3, z3);
-    mul(z3, z3, x1); // z3 = x1 * (DA - CB)^2
-    mul(x2, taa, tbb); // x2 = AA * BB
-    mul(z2, A24, te);
+    mul(z3, z3, z3, prod);
+    mul(z3, z3, x1, prod); // z3 = x1 * (DA - CB)^2
+    mul(x2, taa, tbb, prod); // x2 = AA * BB
+    mul(z2, A24, te, prod);
     add(z2, z2, taa);
-    mul(z2, z2, te); // z2 = E * (AA + a24 * E)
+    mul(z2, z2, te, prod); // z2 = E * (AA + a24 * E)
   }
   cswap(x2, x3, swap);
   cswap(z2, z3, swap);
-  invert(z2, z2, ta);
-  mul(x2, x2, z2);
+  invert(z2, z2, ta, prod);
+  mul(x2, x2, z2, prod);
   pack(out, x2, ta, tb);
   k.fill(0);
+  scratch.fill(0);
 }
 
 /** The x25519 group for key_share: random 32-byte private keys; an all-zero shared secret is refused (RFC 8446 7.4.2). */

@@ -127,7 +127,7 @@ export function errorFor(conn: Connection, code: number): MicrotlsError {
  * sleeping on socket events in between. Throws a MicrotlsError on an error
  * code or when the transport is gone while the engine still wants to read.
  */
-async function drive(conn: Connection, io: SocketIo, step: () => number): Promise<number> {
+export async function drive(conn: Connection, io: SocketIo, step: () => number): Promise<number> {
   for (;;) {
     const before = io.buffered;
     const r = step();

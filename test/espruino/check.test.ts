@@ -3,7 +3,7 @@
 // that Espruino runs must pass. Then the command line on files.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -53,6 +53,17 @@ const FLAGGED: [string, string, string[]][] = [
   ['a function declared above calls one declared below',
     'function a() { return b(); }\nvar x = a();\nfunction b() { return 1; }', ['hoisting@1:23']],
   ['inside a bundle iife', '(() => {\n  start();\n  function start() {}\n})();', ['hoisting@2:3']],
+  // Espruino hoists in no body at any depth, whether or not the function runs while the script loads.
+  ['a call before the declaration in a function body (depth 1)', 'function outer() {\n  inner();\n  function inner() {}\n}',
+    ['hoisting@2:3']],
+  ['TypeScript ES5 class lowering: __extends and the constructor, in an iife in an iife (depth 2)',
+    '(function () {\n  var C = (function (_super) {\n    __extends(C, _super);\n    function C() {}\n    return C;\n  })(B);\n' +
+    '  function __extends() {}\n})();', ['hoisting@3:5', 'hoisting@3:15']],
+  ['a call before the declaration in a block of a function in a function in a function (depth 3)',
+    'function a() {\n  return function b() {\n    return function c() {\n      if (x) {\n        d();\n        function d() {}\n      }\n' +
+    '    };\n  };\n}', ['hoisting@5:9']],
+  ['a var declared in a block and read after it', 'function f(c) {\n  if (c) { var t = 1; }\n  return t;\n}', ['hoisting@3:10']],
+  ['a var assigned before its declaration (Espruino makes a global)', 'function f() {\n  x = 1;\n  var x;\n}', ['hoisting@2:3']],
   ['closure capturing a for-let binding', 'for (let i = 0; i < 3; i++) later.push(() => i);', ['loop-closure@1:40']],
   ['closure capturing a for-of const binding', 'for (const k of keys) handlers[k] = function () { return k; };', ['loop-closure@1:37']],
   ['slice on a typed array', 'var u = new Uint8Array(4); var c = u.slice(1);', ['slice@1:38']],
@@ -80,6 +91,9 @@ const PASSING: [string, string][] = [
   ['a for-let loop without closures', 'for (let i = 0; i < 3; i++) total += i;'],
   ['a for-var loop with a closure (one binding in every engine)', 'for (var i = 0; i < 3; i++) fs.push(function () { return i; });'],
   ['functions declared before they run', 'function helper() { return 1; }\nvar x = helper();\n(function () { function inner() {} inner(); })();'],
+  ['vars of loop heads, read in the loop and after it',
+    'function f(a) {\n  for (var i = 0; i < a.length; i++) for (var j = 0, k = a[i]; j < k; j++) use(i, j, k);\n  return i;\n}'],
+  ['a var read by a function declared above it, called after it', 'function f() {\n  function g() { return n; }\n  var n = 1;\n  return g();\n}'],
   ['a later function used only inside another function', 'function a() { return b(); }\nfunction b() { return 1; }\nsetTimeout(a, 10);'],
   ['static methods called on the class that defines them', 'class A { static make() {} }\nclass B extends A { static build() { return A.make(); } }\nA.make();'],
   ['Math.floor, Math.max, Object.keys, Array.isArray', 'Math.floor(x); Math.max(a, b); Object.keys(o); Array.isArray(a);'],
@@ -108,4 +122,12 @@ test('command line: file:line:col: rule: message, exit 1 on findings and 0 when 
   const r2 = spawnSync(process.execPath, [script, good], { encoding: 'utf8', cwd: dir });
   assert.equal(r2.status, 0, r2.stdout + r2.stderr);
   assert.match(r2.stdout, /0 findings in 1 file/);
+});
+
+test('dist/espruino/client-psk.js passes (the build ends with scripts/espruino-hoist.mjs)', async (t) => {
+  const dist = (await import(pathToFileURL(join(packageRoot(), 'scripts', 'build-dist.mjs')).href)) as { ensureDist(): Promise<void> };
+  await dist.ensureDist();
+  const findings = checkSource(readFileSync(join(packageRoot(), 'dist', 'espruino', 'client-psk.js'), 'utf8'));
+  for (const f of findings.slice(0, 20)) t.diagnostic(f.line + ':' + f.col + ' ' + f.rule + ': ' + f.message);
+  assert.equal(findings.length, 0);
 });

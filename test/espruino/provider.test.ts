@@ -12,6 +12,7 @@ import { CipherSuite, NamedGroup } from '../../core/registry.js';
 import { espruinoProvider } from '../../ports/espruino/crypto.js';
 import type { EspruinoCrypto } from '../../ports/espruino/espruino.js';
 import { scalarMult, x25519 } from '../../ports/espruino/x25519.js';
+import { engine, runScript, tail } from './engine.js';
 import { espruinoBuiltins, nodeHost } from './env.js';
 
 const host = nodeHost();
@@ -20,6 +21,34 @@ const provider = espruinoProvider(crypto);
 const bytes = (n: number) => new Uint8Array(randomBytes(n));
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const unhex = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
+
+/** The model's answers and the real interpreter's to the same calls (ECB of 20 bytes, CBC of 20, CTR with an IV, SHA-2 of views). */
+const PROBES = `
+var c = require('crypto');
+function hex(b) { if (b === undefined) return 'undefined'; var u = new Uint8Array(b), s = ''; for (var i = 0; i < u.length; i++) s += (u[i] < 16 ? '0' : '') + u[i].toString(16); return s; }
+var key = new Uint8Array(16), data = new Uint8Array(40), iv = new Uint8Array(16);
+for (var i = 0; i < 40; i++) data[i] = (i * 73 + 5) & 255;
+for (var j = 0; j < 16; j++) { key[j] = j * 11; iv[j] = 255 - j; }
+report({
+  ecb: hex(c.AES.encrypt(data.subarray(0, 20), key, { mode: 'ECB' })),
+  cbc20: hex(c.AES.encrypt(data.subarray(0, 20), key, { mode: 'CBC' })),
+  cbc32: hex(c.AES.encrypt(data.subarray(0, 32), key, { mode: 'CBC', iv: iv })),
+  ctr: hex(c.AES.encrypt(data.subarray(0, 16), key, { mode: 'CTR', iv: iv })),
+  sha256: hex(c.SHA256(data.subarray(3, 9))),
+  sha384: hex(c.SHA384(data.subarray(7, 40)))
+});`;
+
+const board = engine('ESPRUINO_12K_BIN');
+
+test('the model answers as the real interpreter does', { skip: board.skip, timeout: 30000 }, async () => {
+  const run = await runScript(board.bin!, [PROBES], 20000);
+  const modelled = { lines: [] as string[] };
+  const model = espruinoBuiltins({ ...nodeHost(modelled.lines) }).modules.crypto;
+  const expected = new Function('require', 'report', 'Uint8Array', 'let r; ' + PROBES.replace('report({', 'r = ({') + ' return r;')(
+    () => model, () => undefined, Uint8Array) as Record<string, string>;
+  assert.deepEqual(run.reports[0], expected, tail(run));
+  assert.equal(expected.cbc20, 'undefined');
+});
 
 test('the modelled native AES behaves as Espruino documents it', () => {
   const key = bytes(16);

@@ -1,28 +1,23 @@
 // The Espruino client profile (ports/espruino) in this process, on the
 // modelled built-ins: PSK handshakes in memory against the microtls server
-// for each suite and both key exchange modes, then the Espruino TLS socket
-// over the modelled net module against a microtls server and
-// `openssl s_server -psk` on 127.0.0.1.
+// for each suite and both key exchange modes, with data of several records
+// both ways, and the arena's size. Over the network, the same profile runs
+// bundled on the real interpreter (real-engine.test.ts).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { Connection } from '../../core/engine/connection.js';
 import { Status } from '../../core/errors.js';
 import { CipherSuite, NamedGroup } from '../../core/registry.js';
-import { connect, type TlsError } from '../../ports/espruino/client.js';
 import { espruinoContext } from '../../ports/espruino/config.js';
-import type { EspruinoCrypto, EspruinoNet } from '../../ports/espruino/espruino.js';
+import type { EspruinoCrypto } from '../../ports/espruino/espruino.js';
 import { handshake, random } from '../engine/pair.js';
-import { cleanup, opensslServer, within } from '../helpers/peers.js';
 import { espruinoBuiltins, nodeHost } from './env.js';
-import { IDENTITY, KEY_HEX, listenPsk, pskServerContext } from './psk-peer.js';
-
-after(cleanup);
+import { IDENTITY, KEY_HEX, pskServerContext } from './psk-peer.js';
 
 const builtins = espruinoBuiltins(nodeHost());
 (globalThis as { E?: unknown }).E = builtins.E; // the Espruino global the port's socket code uses
 const crypto = builtins.modules.crypto as EspruinoCrypto;
-const net = builtins.modules.net as EspruinoNet;
 
 const psk = { identity: IDENTITY, key: KEY_HEX };
 
@@ -99,57 +94,4 @@ test('the arena follows max_fragment_length: smaller fragments, smaller arena', 
   const at = (mfl: 512 | 1024 | 4096) => espruinoContext(crypto, { psk, maxFragmentLength: mfl, random }).newConnection().arenaBytes;
   assert.ok(at(512) < at(1024) && at(1024) < at(4096));
   assert.ok(at(1024) < 16384, 'arena of ' + at(1024) + ' bytes');
-});
-
-interface Run {
-  reply: string;
-  events: string[];
-  error: TlsError | null;
-}
-
-/** Connects the Espruino TLS socket, sends one line, collects the reply line, ends. */
-function espruinoExchange(port: number, line: string, dhe = false, cipherSuites?: number[]): Promise<Run> {
-  const run: Run = { reply: '', events: [], error: null };
-  return within(new Promise<Run>((resolve) => {
-    const c = connect({ host: '127.0.0.1', port, net, crypto, psk, dhe, cipherSuites }, () => {
-      run.events.push('secure');
-      c.write(line + '\n');
-    });
-    c.on('data', (d) => {
-      run.reply += d;
-      if (run.reply.indexOf('\n') >= 0) c.end();
-    });
-    c.on('end', () => run.events.push('end'));
-    c.on('error', (e) => {
-      run.error = e;
-      run.events.push('error');
-    });
-    c.on('close', () => {
-      run.events.push('close');
-      resolve(run);
-    });
-  }), 10000, 'Espruino TLS exchange');
-}
-
-test('Espruino TLS socket over the modelled net module against a microtls server', { timeout: 20000 }, async () => {
-  const srv = await listenPsk();
-  const run = await espruinoExchange(srv.port, 'hello from espruino', true);
-  assert.equal(run.error, null);
-  assert.equal(run.reply, 'microtls heard: hello from espruino\n');
-  assert.equal(run.events[0], 'secure');
-  assert.equal(run.events[run.events.length - 1], 'close');
-  assert.equal(await within(srv.closed, 5000, 'server end'), 0, 'the server read our close_notify');
-});
-
-test('Espruino TLS socket against openssl s_server -psk (CCM_8, psk_ke and psk_dhe_ke)', { timeout: 20000 }, async () => {
-  for (const dhe of [false, true]) {
-    const srv = await opensslServer({
-      cert: undefined, chain: undefined, ciphersuites: 'TLS_AES_128_CCM_8_SHA256',
-      extra: ['-nocert', '-psk', KEY_HEX, '-psk_identity', IDENTITY, '-allow_no_dhe_kex'],
-    });
-    const run = await espruinoExchange(srv.port, 'hello openssl', dhe, [CipherSuite.TLS_AES_128_CCM_8_SHA256]);
-    assert.equal(run.error, null, JSON.stringify(run.error) + '\n' + srv.output());
-    assert.equal(run.reply, 'lssnepo olleh\n');
-    await srv.stop();
-  }
 });

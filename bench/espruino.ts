@@ -1,0 +1,167 @@
+// npm run bench:espruino: dist/espruino/client-psk.js on the real Espruino
+// interpreter (test/espruino/engine.ts), against openssl s_server -psk on
+// 127.0.0.1, written to bench/results/espruino.{json,md}:
+//   - memory on espruino-12k (12,000 blocks, code in place as from a board's
+//     flash): blocks once the bundle is loaded, at the peak of one psk_ke
+//     connection (max_fragment_length 1024), after its close, and after each
+//     of three connections in a row; the same figures on the stock CLI
+//     (code copied into RAM; its blocks are bigger);
+//   - CPU time per handshake on the host build (stock): a run of N connections less
+//     a run that only loads the bundle, by process CPU time (bash `times`).
+// Memory is read with process.memory(), which collects garbage first; the
+// peak is sampled at every engine state change (the debug hook) and socket
+// event, so it is the largest live figure at those points.
+// ESPRUINO_12K_BIN / ESPRUINO_BIN name the binaries (default: ../shared/tools/espruino).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CipherSuite } from '../core/registry.js';
+import { packageRoot } from '../ports/node/files.js';
+import { cleanup, opensslServer } from '../test/helpers/peers.js';
+import { driver, type DriverConnection, type DriverReport } from '../test/espruino/driver.js';
+import { espruinoBundle, runScript, type EngineRun } from '../test/espruino/engine.js';
+import { IDENTITY, KEY_HEX } from '../test/espruino/psk-peer.js';
+import { machineInfo, machineLine } from './lib/machine.js';
+import { defaultResultsDir, num, table, writeResults } from './lib/report.js';
+
+const SHARED = join(packageRoot(), '..', 'shared', 'tools', 'espruino');
+const binary = (variable: string, file: string): string | null => {
+  const p = process.env[variable] || join(SHARED, file);
+  return existsSync(p) ? p : null;
+};
+
+const SUITES: [string, number][] = [
+  ['TLS_AES_128_CCM_8_SHA256', CipherSuite.TLS_AES_128_CCM_8_SHA256],
+  ['TLS_AES_128_CCM_SHA256', CipherSuite.TLS_AES_128_CCM_SHA256],
+  ['TLS_AES_128_GCM_SHA256', CipherSuite.TLS_AES_128_GCM_SHA256],
+];
+const TARGETS = { loaded: 4500, peak: 1500, free: 6000, drift: 50 };
+/** Connections per suite for the CPU figure. */
+const CPU_N = 10;
+const PSK = { identity: IDENTITY, key: KEY_HEX };
+
+interface MemoryFigures {
+  binary: string;
+  blockSize: number;
+  total: number;
+  /** Blocks in use once the bundle is loaded (and require("net"), require("crypto") made). */
+  loaded: number;
+  /** Per connection: blocks before, at the sampled peak, with the connection secure, after close. */
+  connections: { before: number; peak: number; secure: number; after: number; arena: number }[];
+}
+
+/** Runs the bundle and `connections` with memory sampling; the reports and the load figure. */
+async function memoryRun(bin: string, bundle: string, port: number, n: number): Promise<MemoryFigures> {
+  const conns: DriverConnection[] = Array.from({ length: n }, () => ({ port, psk: PSK, size: 100, close: 'client' }));
+  // The application's own modules are required before the first figure, as an application would hold them.
+  const run = await runScript(bin, [bundle, 'require("net"); require("crypto");', driver(conns, true),
+    'report({ memory: process.memory() });'], 60000);
+  const reports = expectReports(run, n);
+  const loaded = run.reports.find((r) => typeof r.loaded === 'number')!.loaded as number;
+  const memory = run.reports.find((r) => r.memory)!.memory as { blocksize: number; total: number };
+  return {
+    binary: bin, blockSize: memory.blocksize, total: memory.total, loaded,
+    connections: reports.map((r) => ({ before: r.before, peak: r.peak, secure: r.secure, after: r.after, arena: r.arena })),
+  };
+}
+
+function expectReports(run: EngineRun, n: number): DriverReport[] {
+  const reports = run.reports.filter((r) => typeof r.i === 'number') as unknown as DriverReport[];
+  const bad = reports.find((r) => r.error || r.thrown);
+  if (reports.length !== n || bad) throw new Error('Espruino run failed: ' + JSON.stringify(bad ?? run.reports) + '\n' + run.output.slice(-2000));
+  return reports;
+}
+
+async function cpuRun(bin: string, bundle: string, conns: DriverConnection[]): Promise<number> {
+  const run = await runScript(bin, [bundle, driver(conns)], 300000);
+  expectReports(run, conns.length);
+  return run.cpuMs;
+}
+
+async function main(): Promise<void> {
+  const board = binary('ESPRUINO_12K_BIN', 'espruino-12k');
+  const stock = binary('ESPRUINO_BIN', 'espruino');
+  const out = process.argv[2] ?? defaultResultsDir();
+  if (!board || !stock) {
+    console.log('bench:espruino skipped: set ESPRUINO_12K_BIN and ESPRUINO_BIN (or put ../shared/tools/espruino beside the checkout)');
+    return;
+  }
+  const bundle = await espruinoBundle();
+  const total = CPU_N * SUITES.length + 1 + 3 + 1;
+  const srv = await opensslServer({
+    nocert: true, naccept: total, ciphersuites: SUITES.map((s) => s[0]).join(':'),
+    extra: ['-psk', KEY_HEX, '-psk_identity', IDENTITY, '-allow_no_dhe_kex'],
+  });
+  try {
+    const onBoard = await memoryRun(board, bundle, srv.port, 3);
+    const onStock = await memoryRun(stock, bundle, srv.port, 1);
+    // CPU on the stock build: its store grows, so the count of connections is not bounded by the 12,000 blocks.
+    const idle = await cpuRun(stock, bundle, []);
+    const cpu: Record<string, number> = {};
+    for (const [name, code] of SUITES) {
+      const ms = await cpuRun(stock, bundle, Array.from({ length: CPU_N }, () => ({ port: srv.port, psk: PSK, suites: [code], size: 100, close: 'client' }) as DriverConnection));
+      cpu['psk_ke ' + name] = (ms - idle) / CPU_N;
+    }
+    cpu['psk_dhe_ke TLS_AES_128_CCM_8_SHA256'] = (await cpuRun(stock, bundle, [{ port: srv.port, psk: PSK, dhe: true, size: 100, close: 'client' }])) - idle;
+    report(out, { onBoard, onStock, cpu, loadCpuMs: idle, bundleBytes: Buffer.byteLength(bundle) });
+  } finally {
+    await srv.stop();
+    await cleanup();
+  }
+}
+
+const signed = (n: number): string => (n >= 0 ? '+' : '') + n;
+
+function report(out: string, r: { onBoard: MemoryFigures; onStock: MemoryFigures; cpu: Record<string, number>; loadCpuMs: number; bundleBytes: number }): void {
+  const b = r.onBoard;
+  const start = b.connections[0].before;
+  const first = b.connections[0];
+  const peak = first.peak - start;
+  const free = b.total - b.loaded - peak;
+  const drift = b.connections.map((c) => c.after - start);
+  const steady = b.connections.every((c) => Math.abs(c.after - first.after) <= TARGETS.drift);
+  const ok = (v: boolean) => (v ? 'met' : '**not met**');
+  const s = r.onStock;
+  const md = `# Espruino: the client-psk bundle on the real interpreter
+
+${machineLine(machineInfo())}
+
+dist/espruino/client-psk.js (${r.bundleBytes.toLocaleString('en')} bytes) on Espruino 2v29 (Linux builds, ../shared/tools/espruino),
+against openssl s_server -psk over 127.0.0.1, psk_ke, max_fragment_length 1024, a 100-byte line each way.
+Blocks from process.memory().usage (after a garbage collection); the peak is sampled at every engine state
+change and socket event. Command: \`npm run bench:espruino\`.
+
+## Memory on espruino-12k (${b.total.toLocaleString('en')} blocks of ${b.blockSize} bytes, code in place as from flash)
+
+${table(['figure', 'blocks', 'target', ''], [
+    ['loaded (bundle in place, net and crypto required)', String(b.loaded), '<= ' + TARGETS.loaded, ok(b.loaded <= TARGETS.loaded)],
+    ['peak of one psk_ke connection, above the loaded figure', '+' + peak, '<= +' + TARGETS.peak, ok(peak <= TARGETS.peak)],
+    ['free for the application at that peak', String(free), '>= ' + TARGETS.free, ok(free >= TARGETS.free)],
+    ...b.connections.map((_, i) => ['after close of connection ' + (i + 1) + ' (vs. before the first)', signed(drift[i]),
+      'within ' + TARGETS.drift, ok(Math.abs(drift[i]) <= TARGETS.drift)]),
+    ...b.connections.slice(1).map((c, i) => ['after close of connection ' + (i + 2) + ' (vs. after the first)', signed(c.after - first.after),
+      'within ' + TARGETS.drift, ok(Math.abs(c.after - first.after) <= TARGETS.drift)]),
+  ])}
+Of the peak, the connection's arena is ${first.arena.toLocaleString('en')} bytes (about ${Math.ceil(first.arena / b.blockSize)} blocks); the rest is
+the connection's objects (context, handshake state, record protection) and what the handshake allocates on the way.
+Per connection (blocks): ${b.connections.map((c, i) => `#${i + 1} before ${c.before}, peak ${c.peak}, secure ${c.secure}, after ${c.after}`).join('; ')}.
+${steady ? `What the first connection leaves is paid once: Espruino creates its built-in prototypes (typed arrays,
+string and array methods) and the net module's state on first use (a plain net connection alone keeps 40
+blocks); every later connection returns to the figure after the first.` : `**Each connection leaves blocks behind** (connections 2 and 3 do not return to the figure after the first).`}
+
+## Memory on the stock CLI (${s.total.toLocaleString('en')} blocks of ${s.blockSize} bytes, code copied into RAM)
+
+Loaded: ${s.loaded} blocks (${num(s.loaded * s.blockSize / 1024)} KiB); one connection peaks at +${s.connections[0].peak - s.connections[0].before} blocks.
+Copied into RAM the bundle alone takes more than 12,000 of these larger blocks, so it cannot fit a 12,000-block
+board that way: run it from Storage (README).
+
+## CPU time per handshake (the stock Linux build on this host)
+
+Process CPU time of ${CPU_N} connections less a run that only loads the bundle (${num(r.loadCpuMs)} ms); psk_dhe_ke once.
+
+${table(['handshake', 'CPU ms'], Object.entries(r.cpu).map(([k, v]) => [k, num(v)]))}`;
+  const written = writeResults(out, 'espruino', { machine: machineInfo(), targets: TARGETS, ...r }, md);
+  console.log(md);
+  console.log('wrote ' + written.join(', '));
+}
+
+await main();

@@ -1,0 +1,132 @@
+// The script that drives the Espruino bundle on the real interpreter
+// (after the bundle, see engine.ts): PSK connections one after the other,
+// each sending one line and reading the reply, then closing, with a
+// report per connection. Plain ES5 text: it runs on Espruino as written.
+
+/** One connection of a driver run. */
+export interface DriverConnection {
+  port: number;
+  psk: { identity: string; key: string };
+  /** psk_dhe_ke (X25519) instead of psk_ke. */
+  dhe?: boolean;
+  /** Cipher suite codes offered (default: the profile's). */
+  suites?: number[];
+  /** Length of the line sent, newline excluded (line(size) below). */
+  size: number;
+  /** Who sends close_notify first: the client (end()), or the server (asked with the line "CLOSE"). */
+  close: 'client' | 'server';
+  /** Built-ins the connection is configured without: 'crypto.AES', 'crypto.SHA256', 'E.hwRand', ... */
+  hide?: string[];
+}
+
+/** What the driver reports for each connection. */
+export interface DriverReport {
+  i: number;
+  /** 'secure', 'end' (the server's close_notify), 'error', 'close', in the order they came. */
+  events: string[];
+  reply: string;
+  error: { code: number; name: string; message: string; alert: string } | null;
+  /** An exception from microtls.connect() (configuration errors). */
+  thrown: { code: number; name: string; message: string } | null;
+  /** process.memory().usage: before connecting, when secure, at the most during the handshake, after close. */
+  before: number;
+  secure: number;
+  peak: number;
+  after: number;
+  /** The connection's arena (Connection.arenaBytes). */
+  arena: number;
+}
+
+const PATTERN = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** The line a connection of `size` sends (the driver builds the same). */
+export function line(size: number): string {
+  let s = '';
+  while (s.length < size) s += PATTERN;
+  return s.substring(0, size);
+}
+
+/**
+ * The driver for `connections`. With `sample`, memory is read (after a
+ * garbage collection) at every engine state change, for the peak figure.
+ */
+export function driver(connections: DriverConnection[], sample = false): string {
+  return `
+var RUNS = ${JSON.stringify(connections)};
+var SAMPLE = ${sample};
+function mem() { return process.memory().usage; }
+function line(size) {
+  var s = '';
+  while (s.length < size) s += ${JSON.stringify(PATTERN)};
+  return s.substring(0, size);
+}
+// A module with some members hidden (built-in members are not enumerable: they are named here).
+function without(obj, prefix, names, hide) {
+  var copy = {};
+  var hid = false;
+  for (var n = 0; n < names.length; n++) {
+    if (hide.indexOf(prefix + names[n]) < 0) copy[names[n]] = obj[names[n]];
+    else hid = true;
+  }
+  return hid ? copy : obj;
+}
+function run(i) {
+  if (i >= RUNS.length) {
+    report({ done: true, usage: mem() });
+    return;
+  }
+  var r = RUNS[i];
+  var hide = r.hide || [];
+  var out = { i: i, events: [], reply: '', error: null, thrown: null, before: mem(), secure: 0, peak: 0, after: 0, arena: 0 };
+  out.peak = out.before;
+  var saved = {};
+  for (var h = 0; h < hide.length; h++) {
+    if (hide[h].indexOf('E.') === 0) { saved[hide[h]] = E[hide[h].substring(2)]; E[hide[h].substring(2)] = undefined; }
+  }
+  var c = null;
+  var asked = false;
+  try {
+    c = microtls.connect({
+      host: '127.0.0.1', port: r.port, psk: r.psk, dhe: r.dhe, cipherSuites: r.suites,
+      net: without(require('net'), 'net.', ['connect'], hide),
+      crypto: without(require('crypto'), 'crypto.', ['SHA256', 'SHA384', 'AES'], hide),
+      debug: SAMPLE ? function () { var u = mem(); if (u > out.peak) out.peak = u; } : undefined
+    }, function () {
+      out.events.push('secure');
+      out.secure = mem();
+      out.arena = c.conn.arenaBytes;
+      c.write(line(r.size) + '\\n');
+    });
+  } catch (e) {
+    out.thrown = { code: e.code, name: e.name, message: e.message };
+  }
+  for (var k in saved) E[k.substring(2)] = saved[k];
+  if (!c) {
+    report(out);
+    setTimeout(function () { run(i + 1); }, 1);
+    return;
+  }
+  c.on('data', function (d) {
+    out.reply += d;
+    if (!asked && out.reply.indexOf('\\n') >= 0) {
+      asked = true;
+      if (r.close === 'client') c.end(); else c.write('CLOSE\\n');
+    }
+  });
+  c.on('end', function () { out.events.push('end'); });
+  c.on('error', function (e) { out.events.push('error'); out.error = e; });
+  c.on('close', function () {
+    out.events.push('close');
+    c = null;
+    // Measured once the close has returned, so nothing of the connection is on the stack.
+    setTimeout(function () {
+      out.after = mem();
+      report(out);
+      run(i + 1);
+    }, 1);
+  });
+}
+report({ loaded: mem() });
+run(0);
+`;
+}
