@@ -9,20 +9,15 @@
 // Needs MICROTLS_MODDABLE (a writable copy of the SDK, set by .ci/run from
 // ../shared/tools/moddable) and xvfb-run; skipped with the reason otherwise.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { opensslServer, pki } from '../helpers/peers.js';
 import { PSK_HEX, PSK_IDENTITY, opensslPsk } from '../helpers/psk.js';
+import { mcconfig, missing, runApp } from './moddable-sdk.js';
 import { distReady, root } from './xs.js';
-
-const SDK = process.env.MICROTLS_MODDABLE ?? '';
-const missing = !SDK ? 'MICROTLS_MODDABLE is not set (a writable Moddable SDK; .ci/run sets it)'
-  : !existsSync(join(SDK, 'build', 'bin', 'lin', 'release', 'mcconfig')) ? 'no Moddable host tools in ' + SDK
-  : spawnSync('sh', ['-c', 'command -v xvfb-run'], { stdio: 'ignore' }).status !== 0 ? 'xvfb-run is not installed'
-  : null;
 
 /** Moddable's ESP32 targets' XS heap, and half of it for the PSK client (issue 11). */
 const ESP32 = { chunk: 78848, slots: 4928, stack: 512 };
@@ -32,17 +27,11 @@ const BYTES = 4096;
 
 interface Budget { chunk: number; slots: number; stack: number }
 
-function env(): NodeJS.ProcessEnv {
-  return { ...process.env, MODDABLE: SDK, PATH: join(SDK, 'build', 'bin', 'lin', 'release') + ':' + process.env.PATH };
-}
-
 /** Writes and builds the app for one profile; returns the path of its mc.so. */
 function build(name: string, profile: string, budget: Budget, config: Record<string, string | number>): string {
   const dir = join(tmpdir(), 'microtls-' + name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  // A fresh build: a changed mapping can leave a stale .xsb behind (tools README).
-  for (const d of ['tmp', 'bin']) rmSync(join(SDK, 'build', d, 'lin', 'mc', 'release', 'microtls-' + name), { recursive: true, force: true });
   const embed = spawnSync(process.execPath, [join(root, 'ports', 'moddable', 'example', 'embed-ca.mjs'), pki('ca.crt'), join(dir, 'ca.js')], { encoding: 'utf8' });
   assert.equal(embed.status, 0, embed.stderr);
   const manifest = {
@@ -63,29 +52,7 @@ function build(name: string, profile: string, budget: Budget, config: Record<str
     config: { address: '127.0.0.1', server: 'localhost', runs: RUNS, bytes: BYTES, ...config },
   };
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, '\t'));
-  const r = spawnSync('mcconfig', ['-m', '-p', 'lin', 'manifest.json'], { cwd: dir, env: env(), encoding: 'utf8', timeout: 600_000 });
-  assert.equal(r.status, 0, r.stdout + r.stderr);
-  return join(SDK, 'build', 'bin', 'lin', 'mc', 'release', 'microtls-' + name, 'mc.so');
-}
-
-/** Runs the app under Xvfb (stdbuf: its trace output line by line) until it prints DONE or FAIL or aborts (a release app never exits by itself). */
-function run(app: string, ms = 90_000): Promise<string> {
-  return new Promise((resolve) => {
-    const child = spawn('xvfb-run', ['-a', 'stdbuf', '-oL', 'mcsim', app], { env: env(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const stop = () => {
-      clearTimeout(timer);
-      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone already */ }
-    };
-    const timer = setTimeout(stop, ms);
-    const seen = (d: string) => {
-      out += d;
-      if (/^(DONE|FAIL)|XS abort/m.test(out)) stop();
-    };
-    child.stdout.setEncoding('utf8').on('data', seen);
-    child.stderr.setEncoding('utf8').on('data', seen);
-    child.on('close', () => resolve(out));
-  });
+  return mcconfig(dir, 'microtls-' + name, 600_000);
 }
 
 function assertCompleted(out: string): void {
@@ -101,7 +68,7 @@ async function device(t: TestContext, name: string, profile: string, budget: Bud
   const s = await opensslServer({ naccept: RUNS, ...server });
   try {
     const app = build(name, profile, budget, { ...config, port: s.port });
-    const out = await run(app);
+    const out = await runApp(app, /^(DONE|FAIL)/m);
     t.diagnostic(out.split('\n').filter((l) => l.startsWith('@ connected')).join('; '));
     return out;
   } finally {

@@ -7,29 +7,20 @@
 // Needs MICROTLS_MODDABLE (a writable Moddable SDK, set by .ci/run from
 // ../shared/tools/moddable) and xvfb-run; skipped with the reason otherwise.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import { certificatePem, createSelfSigned, generateKey, signCsr } from '../../core/profiles/crypto.js';
 import { cleanup, opensslServer, pki } from '../helpers/peers.js';
+import { SDK, mcconfig, missing, runApp } from './moddable-sdk.js';
 import { distReady, root } from './xs.js';
-
-const SDK = process.env.MICROTLS_MODDABLE ?? '';
-const missing = !SDK ? 'MICROTLS_MODDABLE is not set (a writable Moddable SDK; .ci/run sets it)'
-  : !existsSync(join(SDK, 'build', 'bin', 'lin', 'release', 'mcconfig')) ? 'no Moddable host tools in ' + SDK
-  : spawnSync('sh', ['-c', 'command -v xvfb-run'], { stdio: 'ignore' }).status !== 0 ? 'xvfb-run is not installed'
-  : null;
 
 const APP = join(root, 'ports', 'moddable', 'provision');
 const NAME = 'microtls-provision-test';
 const random = (d: Uint8Array): void => { randomFillSync(d); };
-
-function env(): NodeJS.ProcessEnv {
-  return { ...process.env, MODDABLE: SDK, PATH: join(SDK, 'build', 'bin', 'lin', 'release') + ':' + process.env.PATH };
-}
 
 /** The example's manifest with absolute paths, its own ca/certificate modules and Preference file, built; returns mc.so. */
 function build(dir: string, port: number): string {
@@ -46,33 +37,7 @@ function build(dir: string, port: number): string {
     config: { ...app.config, device: 'device-7', address: '127.0.0.1', port, server: 'localhost', sntp: '', file: { root: dir + '/' } },
   };
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, '\t'));
-  for (const d of ['tmp', 'bin']) rmSync(join(SDK, 'build', d, 'lin', 'mc', 'release', basename(dir)), { recursive: true, force: true });
-  const r = spawnSync('mcconfig', ['-m', '-p', 'lin', 'manifest.json'], { cwd: dir, env: env(), encoding: 'utf8', timeout: 900_000 });
-  assert.equal(r.status, 0, r.stdout + r.stderr);
-  return join(SDK, 'build', 'bin', 'lin', 'mc', 'release', basename(dir), 'mc.so');
-}
-
-/** Runs the app under Xvfb until `until` matches its output (or it aborts, or ms pass); the app never exits by itself. */
-function run(app: string, until: RegExp, ms = 90_000): Promise<string> {
-  return new Promise((resolve) => {
-    const child = spawn('xvfb-run', ['-a', 'stdbuf', '-oL', 'mcsim', app], { env: env(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const stop = () => {
-      clearTimeout(timer);
-      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone already */ }
-    };
-    const timer = setTimeout(stop, ms);
-    const seen = (d: Buffer) => {
-      out += d.toString();
-      if (until.test(out) || /XS abort|stack overflow|memory full/.test(out)) stop();
-    };
-    child.stdout.on('data', seen);
-    child.stderr.on('data', seen);
-    child.on('close', () => {
-      clearTimeout(timer);
-      resolve(out);
-    });
-  });
+  return mcconfig(dir, basename(dir));
 }
 
 test('Moddable provisioning: key made and kept on first boot, CSR signed, mutual TLS with openssl s_server -Verify 1', { skip: missing ?? false, timeout: 1_500_000 }, async () => {
@@ -90,7 +55,7 @@ test('Moddable provisioning: key made and kept on first boot, CSR signed, mutual
     writeFileSync(join(dir, 'device-ca.pem'), caPem);
     const srv = await opensslServer({ clientAuth: 'require', extra: ['-CAfile', join(dir, 'device-ca.pem'), '-verify_return_error'] });
 
-    const first = await run(build(dir, srv.port), /-----END CERTIFICATE REQUEST-----/);
+    const first = await runApp(build(dir, srv.port), /-----END CERTIFICATE REQUEST-----/);
     assert.match(first, /device key generated and stored\n/);
     assert.ok(readFileSync(join(dir, 'modpreferences.json'), 'utf8').includes('"key"'), 'the key is in Preference');
     const csr = /-----BEGIN CERTIFICATE REQUEST-----[\s\S]*?-----END CERTIFICATE REQUEST-----/.exec(first)![0];
@@ -98,7 +63,7 @@ test('Moddable provisioning: key made and kept on first boot, CSR signed, mutual
     writeFileSync(join(dir, 'device.pem'), certificatePem(cert));
     embed(join(dir, 'device.pem'), 'certificate.js');
 
-    const second = await run(build(dir, srv.port), /closed\n|TLS error/);
+    const second = await runApp(build(dir, srv.port), /closed\n|TLS error/);
     assert.match(second, /device key loaded\ncertificate installed\nmutual TLS connected as device-7\nreply: 7-ecived morf olleh/);
     await srv.waitFor(/Peer certificate: CN = device-7/);
     assert.ok(readFileSync(join(dir, 'modpreferences.json'), 'utf8').includes('"cert"'), 'the certificate is in Preference');
