@@ -6,7 +6,7 @@
 // The replay checks every return value and every output byte against the
 // recording. The XS side receives the bundle as an argument.
 import type * as Microtls from '../../core/index.js';
-import { fromHex, seeded, toHex } from '../../bench/xs-memory-run.js';
+import { makeContext, toHex } from '../../bench/xs-memory-run.js';
 
 type Lib = Pick<typeof Microtls, 'Context'>;
 type Connection = Microtls.Connection;
@@ -24,26 +24,14 @@ export interface BudgetJob {
 /** A client call with its return value and the bytes it output, or bytes handed to the client. */
 export type BudgetEvent = { op: string; ret: number; out: string } | { recv: string };
 
-const PSK_IDENTITY = new Uint8Array([100, 101, 118, 49]);
-
+/**
+ * The memory bench's context for one side, with the job's options on the client only (the
+ * server takes defaults, and the PSK modes and suites when the job has a PSK).
+ */
 export function budgetContext(lib: Lib, pki: Record<string, string>, role: 'client' | 'server', job: BudgetJob): Microtls.Context {
-  const o: Record<string, unknown> = { side: role, random: seeded(role === 'client' ? 1 : 2), now: () => job.now };
-  if (role === 'client') Object.assign(o, job.options);
-  if (job.pskHex) {
-    const psk = { identity: PSK_IDENTITY, key: fromHex(job.pskHex) };
-    if (role === 'client') Object.assign(o, { pskClient: () => psk, verify: 'none' });
-    else Object.assign(o, { pskServer: () => psk, pskModes: job.options.pskModes, cipherSuites: job.options.cipherSuites });
-  } else if (role === 'client') {
-    o.serverName = 'localhost';
-  }
-  const ctx = new lib.Context(o as unknown as Microtls.ContextOptions);
-  if (job.pskHex) return ctx;
-  if (role === 'client') ctx.loadVerifyBuffer(pki['ca.crt']);
-  else {
-    ctx.useCertificateBuffer(pki['server-ecdsa-chain.crt']);
-    ctx.usePrivateKeyBuffer(pki['server-ecdsa.key']);
-  }
-  return ctx;
+  const o = job.options as Partial<Microtls.ContextOptions>;
+  const options = role === 'client' ? o : job.pskHex ? { pskModes: o.pskModes, cipherSuites: o.cipherSuites } : {};
+  return makeContext(lib as Parameters<typeof makeContext>[0], pki, role, { now: job.now, pskHex: job.pskHex, options });
 }
 
 /**
