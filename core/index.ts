@@ -7,6 +7,7 @@ import { ClientConnection, clientConnections } from './engine/client-connection.
 import type { Connection } from './engine/connection.js';
 import { Context as EngineContext } from './engine/context.js';
 import { clientCertificates } from './handshake/client-certificates.js';
+import { tls12Client } from './handshake/tls12/client.js';
 import { ServerConnection, serverConnections } from './engine/server-connection.js';
 import { withDefaults, type ProfileDefaults } from './profiles/defaults.js';
 import { CipherSuite, NamedGroup, SignatureScheme as S } from './registry.js';
@@ -19,7 +20,14 @@ const defaults: ProfileDefaults = {
   crypto: nobleProvider,
   certificates: x509Support,
   curveTables: true,
-  cipherSuites: [CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256],
+  tls12: { client: tls12Client },
+  // TLS 1.3's, then TLS 1.2's ECDHE AEAD suites (the CCM and PSK ones on request).
+  cipherSuites: [
+    CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
+    CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, CipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+  ],
   groups: [NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1, NamedGroup.secp521r1, NamedGroup.x448],
   signatureSchemes: [
     S.ecdsa_secp256r1_sha256, S.ecdsa_secp384r1_sha384, S.ecdsa_secp521r1_sha512,
@@ -50,7 +58,7 @@ export { ClientConnection, ServerConnection };
 export type { CertificateSupport, ContextOptions, Io, Negotiated, VerifyMode } from './config.js';
 export { Alert, ErrorCode, Status, alertName, errorMessage, errorName } from './errors.js';
 export {
-  CipherSuite, NamedGroup, SignatureScheme,
+  CipherSuite, NamedGroup, SignatureScheme, Version,
   suiteName, groupName, schemeName, parseNameList,
 } from './registry.js';
 export type { CryptoProvider } from './crypto/types.js';

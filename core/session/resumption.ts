@@ -7,12 +7,12 @@ import { asciiBytes, asciiString } from '../bytes/ascii.js';
 import type { Reader } from '../bytes/reader.js';
 import type { Writer } from '../bytes/writer.js';
 import { Alert, ErrorCode, TlsFailure, fail } from '../errors.js';
-import { CipherSuite, suiteHash } from '../registry.js';
+import { CipherSuite, suiteHash, tls12Suite } from '../registry.js';
 
 export interface Resumable {
-  /** TLS 1.3 cipher suite the session was established with. */
+  /** Cipher suite the session was established with. */
   suite: number;
-  /** resumption PSK (RFC 8446 4.6.1), as long as the suite's hash. */
+  /** resumption PSK (RFC 8446 4.6.1), as long as the suite's hash; for a TLS 1.2 suite the 48-byte master secret. */
   psk: Uint8Array;
   /** ticket_lifetime in seconds (at most 7 days). */
   lifetime: number;
@@ -54,7 +54,7 @@ function check(s: Resumable, time: number): void {
   let known = false;
   for (const k of Object.keys(CipherSuite)) if ((CipherSuite as Record<string, number>)[k] === s.suite) known = true;
   if (!known) badSession('unknown cipher suite ' + s.suite);
-  if (s.psk.length !== (suiteHash(s.suite) === 'sha384' ? 48 : 32)) badSession('PSK length does not match the suite hash');
+  if (s.psk.length !== (tls12Suite(s.suite) || suiteHash(s.suite) === 'sha384' ? 48 : 32)) badSession('PSK length does not match the suite hash');
   if (!uint(s.lifetime, MAX_LIFETIME)) badSession('lifetime out of range');
   if (!uint(s.ageAdd, 0xffffffff)) badSession('ticket_age_add out of range');
   if (!uint(time, MAX_SAFE)) badSession('time out of range');

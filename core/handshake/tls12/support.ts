@@ -3,6 +3,7 @@
 // core/handshake/tls12), so a TLS 1.3-only build carries none of it. Types
 // only: this module holds no code.
 import type { Writer } from '../../bytes/writer.js';
+import type { Credentials } from '../../config.js';
 import type { Handshake, HandshakeHost } from '../handshake.js';
 import type { ServerHello } from '../messages.js';
 import type { Transcript } from '../transcript.js';
@@ -34,6 +35,10 @@ export interface Tls12Client {
   writeHelloExtensions(w: Writer, session: Tls12Session | null): void;
   /** Bytes writeHelloExtensions may write, for the arena. */
   helloExtensionsBound: number;
+  /** Bytes our TLS 1.2 flight adds to the TLS 1.3 one (the ClientKeyExchange), for the arena. */
+  flightBound: number;
+  /** Whether a saved session may be offered with this configuration now. */
+  usable(session: Tls12Session, c: Credentials): boolean;
   /** The legacy_session_id to send with a session (a session id to resume), or null for our own. */
   sessionId(session: Tls12Session): Uint8Array | null;
   /** The TLS 1.2 client machine, which handles the ServerHello (msg) next. */
