@@ -64,6 +64,9 @@ export interface ContextOptions {
   now?: () => number;
   /** Set true on a device without a clock: certificate dates are then not checked. */
   noClock?: boolean;
+  /** Lowest and highest protocol version (0x0303 TLS 1.2, 0x0304 TLS 1.3). */
+  minVersion?: number;
+  maxVersion?: number;
   /** Cipher suite codes in preference order. */
   cipherSuites?: number[];
   /** NamedGroup codes in preference order; a client sends a key_share for the first. */
@@ -217,6 +220,8 @@ export interface Settings {
   certificates: CertificateSupport | null;
   random: (dst: Uint8Array) => void;
   now: (() => number) | null;
+  minVersion: number;
+  maxVersion: number;
   cipherSuites: number[];
   groups: number[];
   signatureSchemes: number[];

@@ -9,6 +9,7 @@ import { ErrorCode, Alert, fail } from '../errors.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { Crl } from '../x509/crl.js';
 import { asciiBytes } from '../bytes/ascii.js';
+import { TLS13 } from '../registry.js';
 import type { ReplayGuard } from '../session/replay.js';
 import type { TicketKeys } from '../session/ticket.js';
 import type { CertificateSupport, ContextOptions, Credentials, Io, Settings } from '../config.js';
@@ -124,6 +125,8 @@ export class Context<C extends Connection = Connection> implements Credentials {
       random: o.random,
       // Whole milliseconds: ticket ages and saved sessions count in integers.
       now: clock ? () => Math.floor(clock()) : null,
+      minVersion: o.minVersion ?? TLS13,
+      maxVersion: o.maxVersion ?? TLS13,
       cipherSuites: suites.concat(),
       groups: groups.concat(),
       signatureSchemes: (o.signatureSchemes ?? []).concat(),

@@ -43,6 +43,7 @@ import type { KeyShareEntry } from './extensions.js';
 import { PSK_DHE_KE, PSK_KE, computeBinder } from './psk.js';
 import type { Transcript } from './transcript.js';
 import { copyBytes } from '../bytes/copy.js';
+import { selectVersion } from './version.js';
 
 /** Identities looked at in one ClientHello: a bound on the work a client can ask for. */
 const MAX_PSK_IDENTITIES = 4;
@@ -73,6 +74,13 @@ export function serverBounds(c: ServerCredentials): { flight: number; message: n
   const tickets = s.tickets * (4 + 4 + 4 + 2 + 2 + MAX_TICKET + 2 + 8);
   return { flight: Math.max(hello + ee + request + certificate + 4 + 48, tickets), message: Math.max(s.maxHandshakeMessage, s.maxClientHello) };
 }
+
+/**
+ * Hands a connection whose first ClientHello negotiated TLS 1.2 to the TLS
+ * 1.2 server machine (in builds that have it), with the credentials serving
+ * it (onServerName's choice) and the client's server name.
+ */
+export type Tls12Handover = (msg: Uint8Array, ch: ClientHello, auth: Credentials, serverName: string | null) => void;
 
 /** The PSK the server accepted. */
 interface PskChoice {
@@ -138,6 +146,7 @@ export class ServerHandshake extends Handshake<ServerState> {
   constructor(
     host: HandshakeHost,
     private readonly own: ServerCredentials,
+    private readonly tls12: Tls12Handover | null = null,
   ) {
     super(host, 'accept');
     this.auth = own;
@@ -201,11 +210,16 @@ export class ServerHandshake extends Handshake<ServerState> {
    */
   private onClientHello(msg: Uint8Array, ch: ClientHello): boolean {
     const retry = this.state === 'HELLO_RETRY_REQUEST_SENT';
-    const versions = ch.ext.supportedVersions;
-    if (!versions || versions.indexOf(TLS13) < 0) {
-      fail(ErrorCode.VERSION_MISMATCH, Alert.protocol_version, 'client does not offer TLS 1.3');
-    }
+    const s = this.host.settings;
+    const version = selectVersion(ch.legacyVersion, ch.ext.supportedVersions, s.minVersion, s.maxVersion);
+    if (retry && version !== TLS13) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'second ClientHello does not offer TLS 1.3');
     if (!retry) this.firstClientHello(ch);
+    if (version !== TLS13) {
+      // (selectVersion answers TLS 1.2 only when minVersion allows it, which needs a TLS 1.2 machine.)
+      const tls12 = this.tls12 ?? fail(ErrorCode.VERSION_MISMATCH, Alert.protocol_version, 'no TLS 1.2 in this build');
+      tls12(msg, ch, this.auth, this.serverName);
+      return false;
+    }
     const p = this.chooseParameters(msg, ch, retry);
     if (p.share === undefined) {
       this.sendHelloRetryRequest(msg, ch, p.suite, p.retryGroup);
