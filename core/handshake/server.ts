@@ -293,7 +293,7 @@ export class ServerHandshake extends Handshake<ServerState> {
       this.pskMode = psk.mode;
     }
     this.signatureScheme = p.scheme || null;
-    this.alpn = this.chooseAlpn(ch);
+    this.alpn = chooseAlpn(this.host.settings.alpn, ch.ext.alpn);
     this.host.log('negotiated ' + suiteName(p.suite) + (p.share ? ' with ' + groupName(p.share.group) : '') +
       (psk ? ' (' + this.mode + ', ' + psk.mode + ')' : ', signing with ' + schemeName(p.scheme)));
     return this.offeredEarlyData && this.acceptEarlyData(psk, retry);
@@ -478,15 +478,6 @@ export class ServerHandshake extends Handshake<ServerState> {
     this.earlyDataBudget = s.maxEarlyData;
     h.log('early data accepted (up to ' + s.maxEarlyData + ' bytes)');
     return true;
-  }
-
-  /** Our most preferred protocol the client offers (RFC 7301); none in common is fatal. */
-  private chooseAlpn(ch: ClientHello): Uint8Array | null {
-    const ours = this.host.settings.alpn;
-    const theirs = ch.ext.alpn;
-    if (!ours || !theirs) return null;
-    for (const p of ours) for (const q of theirs) if (constantTimeEqual(p, q)) return p;
-    return fail(ErrorCode.NO_APPLICATION_PROTOCOL, Alert.no_application_protocol, 'client offers ' + theirs.map(asciiString).join(','));
   }
 
   private encryptedExtensions(ch: ClientHello, early: boolean): EncryptedExtensions['ext'] {
@@ -682,6 +673,13 @@ export class ServerHandshake extends Handshake<ServerState> {
   }
 }
 
+/** Our most preferred protocol the client offers (RFC 7301); none in common is fatal. */
+export function chooseAlpn(ours: Uint8Array[] | null, theirs: Uint8Array[] | undefined): Uint8Array | null {
+  if (!ours || !theirs) return null;
+  for (const p of ours) for (const q of theirs) if (constantTimeEqual(p, q)) return p;
+  return fail(ErrorCode.NO_APPLICATION_PROTOCOL, Alert.no_application_protocol, 'client offers ' + theirs.map(asciiString).join(','));
+}
+
 /** psk_key_exchange_modes code (RFC 8446 4.2.9) by name. */
 function pskModeName(m: number): string {
   return m === PSK_KE ? 'psk_ke' : m === PSK_DHE_KE ? 'psk_dhe_ke' : 'mode(' + m + ')';
@@ -692,8 +690,8 @@ function sameAlpn(a: Uint8Array | null, b: Uint8Array | null): boolean {
   return constantTimeEqual(a, b);
 }
 
-/** An identity for the log: text when it is printable ASCII, else hex length. */
-function printable(id: Uint8Array): string {
+/** An identity for the log: text when it is printable ASCII, else its length. */
+export function printable(id: Uint8Array): string {
   for (let i = 0; i < id.length; i++) if (id[i] < 0x20 || id[i] > 0x7e) return '(' + id.length + ' bytes)';
   return '"' + asciiString(id) + '"';
 }
