@@ -7,6 +7,7 @@ import type { CryptoProvider, PrivateKey, Verifier } from './crypto/types.js';
 import type { Certificate } from './x509/certificate.js';
 import type { ChainOptions, Revocation } from './x509/chain.js';
 import type { Crl } from './x509/crl.js';
+import type { Tls12Support } from './handshake/tls12/support.js';
 
 /**
  * Certificate support (X.509 parsing and validation), plugged in by
@@ -31,6 +32,8 @@ export interface CertificateSupport {
   /** Checks a stapled OCSP response for leaf (issued by issuer); throws on a bad, revoked or stale one. Absent: no OCSP. */
   checkOcspResponse?(response: Uint8Array, leaf: Certificate, issuer: Certificate, opts: { verifier: Verifier; now: number | null; minRsaBits?: number }): void;
 }
+
+export type { Tls12Support };
 
 /** Transport callbacks (IO-callback mode). Both never block. */
 export interface Io {
@@ -58,16 +61,31 @@ export interface ContextOptions {
   crypto?: CryptoProvider;
   /** Certificate support (the full entry point defaults it to core/x509). */
   certificates?: CertificateSupport;
+  /**
+   * TLS 1.2 support (core/handshake/tls12), plugged in by the full entry
+   * point; a build without it (the device profiles) speaks TLS 1.3 only.
+   */
+  tls12?: Tls12Support;
+  /**
+   * Lowest and highest protocol version (Version.TLS12 = 0x0303,
+   * Version.TLS13 = 0x0304). Default: 0x0303..0x0304 with TLS 1.2 support,
+   * else 0x0304..0x0304.
+   */
+  minVersion?: number;
+  maxVersion?: number;
+  /**
+   * TLS 1.2: refuse a peer without extended_master_secret (RFC 7627) with
+   * handshake_failure (default true). false accepts one, with the weaker
+   * master secret (and no resumption of such a session).
+   */
+  requireExtendedMasterSecret?: boolean;
   /** Secure random bytes into dst. Required: core has no random source. */
   random: (dst: Uint8Array) => void;
   /** Current time in milliseconds since the epoch, for certificate validity. */
   now?: () => number;
   /** Set true on a device without a clock: certificate dates are then not checked. */
   noClock?: boolean;
-  /** Lowest and highest protocol version (0x0303 TLS 1.2, 0x0304 TLS 1.3). */
-  minVersion?: number;
-  maxVersion?: number;
-  /** Cipher suite codes in preference order. */
+  /** Cipher suite codes in preference order, TLS 1.3 and TLS 1.2 ones in one list. */
   cipherSuites?: number[];
   /** NamedGroup codes in preference order; a client sends a key_share for the first. */
   groups?: number[];
@@ -218,11 +236,17 @@ export interface Settings {
   side: 'client' | 'server';
   crypto: CryptoProvider;
   certificates: CertificateSupport | null;
-  random: (dst: Uint8Array) => void;
-  now: (() => number) | null;
+  tls12: Tls12Support | null;
+  /** Versions enabled (0x0303 / 0x0304); a TLS 1.2 version only with tls12 support. */
   minVersion: number;
   maxVersion: number;
+  requireExtendedMasterSecret: boolean;
+  random: (dst: Uint8Array) => void;
+  now: (() => number) | null;
+  /** The TLS 1.3 suites of the cipherSuites option, in order (empty when TLS 1.3 is off). */
   cipherSuites: number[];
+  /** The TLS 1.2 suites of the cipherSuites option, in order (empty when TLS 1.2 is off). */
+  tls12Suites: number[];
   groups: number[];
   signatureSchemes: number[];
   verify: VerifyMode;

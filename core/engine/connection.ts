@@ -45,8 +45,8 @@ export abstract class Connection implements HandshakeHost {
   /** Bytes of the arena, and how they are divided. */
   readonly arenaBytes: number;
   readonly arenaLayout: ArenaLayout;
-  /** The side's handshake machine (set by the subclass). */
-  protected abstract readonly handshake: Handshake;
+  /** The side's handshake machine (set by the subclass; a client's changes when the server chose TLS 1.2). */
+  protected abstract handshake: Handshake;
   private readonly hsIn: Uint8Array;
   private hsInLen = 0;
   private readonly oneByte = new Uint8Array(1);
@@ -130,6 +130,23 @@ export abstract class Connection implements HandshakeHost {
 
   setWriteKeys(aead: Aead, key: Uint8Array, iv: Uint8Array): void {
     this.records.setWriteKeys(aead, key, iv);
+  }
+
+  setReadKeys12(aead: Aead, key: Uint8Array, fixedIv: Uint8Array): void {
+    this.records.setReadKeys12(aead, key, fixedIv);
+  }
+
+  setWriteKeys12(aead: Aead, key: Uint8Array, fixedIv: Uint8Array): void {
+    this.records.setWriteKeys12(aead, key, fixedIv);
+  }
+
+  sendWarningAlert(description: number): void {
+    this.writeAlert(ALERT_WARNING, description);
+    this.log('sent warning alert ' + alertName(description));
+  }
+
+  handOver(next: Handshake): void {
+    this.handshake = next;
   }
 
   plaintextWrites(): void {
@@ -222,8 +239,8 @@ export abstract class Connection implements HandshakeHost {
       for (;;) {
         const room = r.writable();
         if (room === 0 || done === len) break;
-        // Move to a new key before the AEAD's usage limit (RFC 8446 5.5).
-        if (r.write.records >= this.settings.keyUpdateAfter) {
+        // Move to a new key before the AEAD's usage limit (RFC 8446 5.5; TLS 1.2 has no KeyUpdate).
+        if (r.write.records >= this.settings.keyUpdateAfter && this.handshake.keyUpdates) {
           this.handshake.sendKeyUpdate(false);
           continue;
         }
@@ -269,6 +286,7 @@ export abstract class Connection implements HandshakeHost {
   keyUpdate(requestUpdate = false): number {
     if (this.failure) return this.failure.code;
     if (!this.handshake.done || this.closeSent) return this.misuse('keyUpdate() is for an open connection after the handshake');
+    if (!this.handshake.keyUpdates) return this.misuse('keyUpdate() is for TLS 1.3 (TLS 1.2 has no KeyUpdate)');
     try {
       this.handshake.sendKeyUpdate(requestUpdate);
       this.flush();
@@ -506,11 +524,13 @@ export abstract class Connection implements HandshakeHost {
 
   private onChangeCipherSpec(buf: Uint8Array, off: number, len: number): void {
     // RFC 8446 5, D.4: one record of a single 0x01 byte between the first ClientHello and the
-    // peer's Finished is ignored; anything else, a second one included, is fatal.
-    if (len !== 1 || buf[off] !== 1 || this.handshake.done || this.handshake.state === 'START' || this.ccsReceived) {
+    // peer's Finished is ignored; anything else, a second one included, is fatal. TLS 1.2
+    // (RFC 5246 7.1): the one before the peer's Finished, which its machine acts on.
+    if (len !== 1 || buf[off] !== 1 || this.handshake.done || this.handshake.state === 'START' || this.ccsReceived || this.hsInLen > 0) {
       fail(ErrorCode.UNEXPECTED_CCS, Alert.unexpected_message);
     }
     this.ccsReceived = true;
+    this.handshake.changeCipherSpec();
   }
 
   private writeAlert(level: number, desc: number): void {

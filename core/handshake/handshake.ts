@@ -27,6 +27,13 @@ export interface HandshakeHost {
   sendChangeCipherSpec(): void;
   setReadKeys(aead: Aead, key: Uint8Array, iv: Uint8Array): void;
   setWriteKeys(aead: Aead, key: Uint8Array, iv: Uint8Array): void;
+  /** TLS 1.2: the key and fixed IV (4-byte salt or 12-byte IV) from the key block. */
+  setReadKeys12(aead: Aead, key: Uint8Array, fixedIv: Uint8Array): void;
+  setWriteKeys12(aead: Aead, key: Uint8Array, fixedIv: Uint8Array): void;
+  /** Sends a warning alert (TLS 1.2's no_renegotiation). */
+  sendWarningAlert(description: number): void;
+  /** Hands the connection over to another machine (the client's, once the server chose TLS 1.2). */
+  handOver(next: Handshake): void;
   /** Back to unprotected records (a client's second ClientHello after sending early data). */
   plaintextWrites(): void;
   /** Lowers the largest plaintext we put in a record (max_fragment_length, record_size_limit). */
@@ -51,6 +58,10 @@ export abstract class Handshake<S extends string = string> {
   state: S | 'START' = 'START';
   started = false;
   done = false;
+  /** The negotiated protocol version. */
+  version = TLS13;
+  /** Whether KeyUpdate exists (TLS 1.3): the connection sends one before the AEAD limits. */
+  keyUpdates = true;
   suite = 0;
   group: number | null = null;
   signatureScheme: number | null = null;
@@ -87,6 +98,17 @@ export abstract class Handshake<S extends string = string> {
   /** Post-handshake messages other than KeyUpdate; returns true if it changed the read keys. */
   protected abstract handlePostHandshake(type: number, msg: Uint8Array, body: Uint8Array): boolean;
 
+  /** Client: the session to resume next time, as bytes (getSession()); null when there is none. */
+  sessionBytes(): Uint8Array | null {
+    return null;
+  }
+
+  /**
+   * The peer's ChangeCipherSpec: nothing in TLS 1.3 (the connection checks
+   * the one compatibility record allowed); TLS 1.2 machines switch read keys.
+   */
+  changeCipherSpec(): void {}
+
   /** Handles one complete handshake message (msg includes the 4-byte header). */
   handle(type: number, msg: Uint8Array, body: Uint8Array): boolean {
     if (!this.done) return this.handleHandshake(type, msg, body);
@@ -96,7 +118,7 @@ export abstract class Handshake<S extends string = string> {
 
   negotiated(maxFragment: number): Negotiated {
     return {
-      version: TLS13,
+      version: this.version,
       cipherSuite: this.suite,
       group: this.group,
       signatureScheme: this.signatureScheme,

@@ -87,6 +87,12 @@ function writeU32(w: Writer, v: number): void {
   w.u32(v);
 }
 
+function nonEmptyVec8(r: Reader, what: string): Uint8Array {
+  const v = r.vec8(what);
+  if (v.length === 0) decodeError('empty ' + what);
+  return v;
+}
+
 /** legacy_session_id and its echo: opaque <0..32>. */
 function readSessionId(r: Reader, what: string): Uint8Array {
   const id = r.vec8(what);
@@ -118,6 +124,16 @@ export interface ClientHelloExtensions {
   earlyData?: boolean;
   /** Length of the padding extension (its zeros are not checked). */
   padding?: number;
+  /** TLS 1.2 (RFC 7627): extended_master_secret. */
+  extendedMasterSecret?: boolean;
+  /** TLS 1.2 (RFC 5746): renegotiation_info's renegotiated_connection. */
+  renegotiationInfo?: Uint8Array;
+  /** TLS 1.2 (RFC 5077): session_ticket's ticket (empty: the client asks for one). */
+  sessionTicket?: Uint8Array;
+  /** TLS 1.2 (RFC 8422 5.1.2): ec_point_formats. */
+  ecPointFormats?: Uint8Array;
+  /** Writes the extensions a client offering TLS 1.2 adds (tls12/messages.ts), before padding. */
+  writeTls12?: (w: Writer) => void;
   /** Always written last, as RFC 8446 4.2.11 requires. */
   preSharedKey?: OfferedPsks;
 }
@@ -199,6 +215,18 @@ export function parseClientHello(body: Uint8Array): ClientHello {
           ext.padding = b.remaining;
           b.skip(b.remaining);
           break;
+        case X.extended_master_secret:
+          ext.extendedMasterSecret = true;
+          break;
+        case X.renegotiation_info:
+          ext.renegotiationInfo = b.vec8('renegotiated_connection');
+          break;
+        case X.session_ticket:
+          ext.sessionTicket = b.bytes(b.remaining);
+          break;
+        case X.ec_point_formats:
+          ext.ecPointFormats = nonEmptyVec8(b, 'ec_point_format_list');
+          break;
         case X.pre_shared_key: {
           const psk = parseOfferedPsks(b);
           bindersOffset = psk.bindersOffset;
@@ -262,6 +290,7 @@ export function writeClientHello(w: Writer, ch: Omit<ClientHello, 'bindersOffset
   if (e.certificateAuthorities) put(w, X.certificate_authorities, writeAuthorities, e.certificateAuthorities);
   if (e.postHandshakeAuth) writeFlag(w, X.post_handshake_auth);
   if (e.recordSizeLimit !== undefined) put(w, X.record_size_limit, writeU16, e.recordSizeLimit);
+  if (e.writeTls12) e.writeTls12(w);
   if (e.padding !== undefined) put(w, X.padding, writePadding, e.padding);
   let binders = -1;
   if (e.preSharedKey) {
@@ -316,6 +345,11 @@ export interface ServerHello {
   cipherSuite: number;
   isHelloRetryRequest: boolean;
   ext: ServerHelloExtensions;
+  /**
+   * A hello without supported_versions (TLS 1.2 or older): its extension
+   * block, framing checked, for tls12/messages.ts to parse (null: none).
+   */
+  tls12Extensions?: Uint8Array | null;
 }
 
 function isHrrRandom(random: Uint8Array): boolean {
@@ -337,12 +371,15 @@ export function parseServerHello(body: Uint8Array): ServerHello {
   if (r.u8('legacy_compression_method') !== 0) illegal('legacy_compression_method is not null');
   const isHelloRetryRequest = isHrrRandom(random);
   const ext: ServerHelloExtensions = {};
+  let tls12Extensions: Uint8Array | null = null;
   if (r.remaining > 0) {
     const block = r.offset;
     let tls13 = false;
-    walkExtensions(r, 0, (type) => {
+    walkExtensions(r, 0, (type, b) => {
       if (type === X.supported_versions) tls13 = true;
+      b.skip(b.remaining);
     });
+    if (!tls13) tls12Extensions = body.subarray(block, r.offset);
     if (tls13) {
       walkExtensions(new Reader(body, block), isHelloRetryRequest ? Ctx.HRR : Ctx.SH, (type, b) => {
         switch (type) {
@@ -364,7 +401,7 @@ export function parseServerHello(body: Uint8Array): ServerHello {
     }
   }
   r.expectEnd('ServerHello');
-  return { legacyVersion, random, sessionIdEcho, cipherSuite, isHelloRetryRequest, ext };
+  return { legacyVersion, random, sessionIdEcho, cipherSuite, isHelloRetryRequest, ext, tls12Extensions };
 }
 
 export function writeServerHello(w: Writer, sh: ServerHello): void {

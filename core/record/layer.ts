@@ -1,4 +1,4 @@
-// The record layer (RFC 8446 section 5): framing, protection and the two
+// The record layer (RFC 8446 section 5, RFC 5246 6.2): framing, protection and the two
 // fixed buffers of a connection. Received bytes land in `inBuf` and are
 // decrypted in place; outgoing records are built in place in `outBuf`. Nothing
 // here allocates after construction.
@@ -89,7 +89,8 @@ export class RecordLayer {
     if (type < ContentType.change_cipher_spec || type > ContentType.application_data) {
       fail(ErrorCode.BAD_RECORD_TYPE, Alert.unexpected_message, 'content type ' + type);
     }
-    const protectedRecord = this.readEncrypted && type === ContentType.application_data;
+    // TLS 1.3 protects only under the outer type application_data; TLS 1.2 every record after ChangeCipherSpec.
+    const protectedRecord = this.readEncrypted && (type === ContentType.application_data || (this.read.tls12 && type !== ContentType.change_cipher_spec));
     const limit = protectedRecord ? this.maxReceive + 256 : this.maxReceive;
     if (len > (limit < MAX_CIPHERTEXT_FRAGMENT ? limit : MAX_CIPHERTEXT_FRAGMENT)) {
       fail(ErrorCode.RECORD_OVERFLOW, Alert.record_overflow, 'record of ' + len + ' bytes');
@@ -127,7 +128,7 @@ export class RecordLayer {
       this.contentType = type;
       this.payloadLen = len;
     }
-    this.payloadOff = off + HEADER;
+    this.payloadOff = off + HEADER + (protectedRecord ? this.read.prefix : 0);
     return true;
   }
 
@@ -136,10 +137,22 @@ export class RecordLayer {
     this.readEncrypted = true;
   }
 
+  /** TLS 1.2, at the peer's ChangeCipherSpec: the read key and fixed IV from the key block. */
+  setReadKeys12(aead: Aead, key: Uint8Array, fixedIv: Uint8Array): void {
+    this.read.setKeys12(aead, key, fixedIv);
+    this.readEncrypted = true;
+  }
+
   // --- outbound ---
 
   setWriteKeys(aead: Aead, key: Uint8Array, iv: Uint8Array): void {
     this.write.setKeys(aead, key, iv);
+    this.writeEncrypted = true;
+  }
+
+  /** TLS 1.2, after our ChangeCipherSpec: the write key and fixed IV from the key block. */
+  setWriteKeys12(aead: Aead, key: Uint8Array, fixedIv: Uint8Array): void {
+    this.write.setKeys12(aead, key, fixedIv);
     this.writeEncrypted = true;
   }
 
@@ -154,7 +167,7 @@ export class RecordLayer {
 
   /** Room for a record carrying `plainLen` bytes, compacting the pending output if needed. */
   private room(plainLen: number): boolean {
-    const need = HEADER + plainLen + (this.writeEncrypted ? 1 + this.write.tagLen : 0);
+    const need = HEADER + plainLen + (this.writeEncrypted ? this.write.overhead : 0);
     if (this.outStart === this.outEnd) this.outStart = this.outEnd = 0;
     if (this.outEnd + need <= this.outBuf.length) return true;
     if (this.outStart > 0 && this.outEnd - this.outStart + need <= this.outBuf.length) {
@@ -168,7 +181,7 @@ export class RecordLayer {
 
   /** Largest plaintext that fits in one more record now (0 when the output must drain first). */
   writable(): number {
-    const overhead = HEADER + (this.writeEncrypted ? 1 + this.write.tagLen : 0);
+    const overhead = HEADER + (this.writeEncrypted ? this.write.overhead : 0);
     if (this.outStart === this.outEnd) this.outStart = this.outEnd = 0;
     let free = this.outBuf.length - this.outEnd;
     if (free < overhead + this.maxFragment && this.outStart > 0) free += this.outStart;
@@ -184,8 +197,9 @@ export class RecordLayer {
     if (!this.room(len)) return false;
     const buf = this.outBuf;
     const rec = this.outEnd;
-    this.copyIn.copy(buf, rec + HEADER, src, off, len);
-    if (this.writeEncrypted && type !== ContentType.change_cipher_spec) {
+    const sealed = this.writeEncrypted && type !== ContentType.change_cipher_spec;
+    this.copyIn.copy(buf, rec + HEADER + (sealed ? this.write.prefix : 0), src, off, len);
+    if (sealed) {
       this.outEnd = rec + this.write.seal(buf, rec, type, len, 0);
     } else {
       buf[rec] = type;
@@ -202,7 +216,7 @@ export class RecordLayer {
   writeAppRecord(src: Uint8Array, off: number, len: number): boolean {
     if (!this.room(len)) return false;
     const rec = this.outEnd;
-    this.copyIn.copy(this.outBuf, rec + HEADER, src, off, len);
+    this.copyIn.copy(this.outBuf, rec + HEADER + this.write.prefix, src, off, len);
     this.outEnd = rec + this.write.seal(this.outBuf, rec, ContentType.application_data, len, 0);
     return true;
   }

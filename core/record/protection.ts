@@ -1,7 +1,14 @@
-// Record protection for one direction (RFC 8446 sections 5.2-5.4): AEAD over
-// TLSInnerPlaintext in place, the per-record nonce from the sequence number,
-// zero padding. seal() and open() allocate nothing: the nonce and the AAD are
-// fixed buffers of the instance.
+// Record protection for one direction: AEAD in place, the per-record nonce
+// from the sequence number. TLS 1.3 (RFC 8446 sections 5.2-5.4) seals a
+// TLSInnerPlaintext (content type and zero padding inside) under the outer
+// type application_data; TLS 1.2 (RFC 5246 6.2.3.3) seals the plaintext
+// under its own type, the additional data being
+// seq_num || type || version || length, with an 8-byte explicit nonce before
+// the ciphertext for AES-GCM and AES-CCM (RFC 5288 3, RFC 6655 3: the salt from
+// the key block, then the explicit part, which we set to the sequence number)
+// and none for ChaCha20-Poly1305 (RFC 7905 2: iv XOR seq, as in TLS 1.3).
+// seal() and open() allocate nothing: the nonce and the AAD are fixed
+// buffers of the instance.
 import { Alert, ErrorCode, fail } from '../errors.js';
 import { ContentType } from '../registry.js';
 import type { Aead, AeadState } from '../crypto/types.js';
@@ -12,6 +19,11 @@ export const MAX_INNER_PLAINTEXT = 16384 + 1;
 export const MAX_CIPHERTEXT_FRAGMENT = 16384 + 256;
 
 const HEADER = 5;
+/** TLS 1.2 AEAD additional data: seq_num(8) type(1) version(2) length(2). */
+const AAD12 = 13;
+/** TLS 1.2 explicit nonce of AES-GCM and AES-CCM (RFC 5288 3, RFC 6655 3). */
+const EXPLICIT_NONCE = 8;
+const ZERO_IV = new Uint8Array(12);
 const TWO_32 = 4294967296;
 // Sequence numbers are kept as one Number, exact below 2^53; refusing to go
 // past it is stricter than the 2^64 limit and unreachable in practice.
@@ -27,6 +39,9 @@ export class RecordProtection {
   private readonly iv = new Uint8Array(12);
   private readonly nonce = new Uint8Array(12);
   private readonly aad = new Uint8Array(HEADER);
+  /** TLS 1.2 record protection (setKeys12); null under TLS 1.3. Its AAD buffer is made then. */
+  private aad12: Uint8Array | null = null;
+  private explicit = 0;
 
   /** Records sealed or opened under the current key (the sequence number). */
   get records(): number {
@@ -36,6 +51,21 @@ export class RecordProtection {
   /** Bytes the AEAD adds after the inner plaintext; 0 before the first key. */
   get tagLen(): number {
     return this.tag;
+  }
+
+  /** Bytes between the record header and the plaintext: the TLS 1.2 explicit nonce, else 0. */
+  get prefix(): number {
+    return this.explicit;
+  }
+
+  /** Whether this is TLS 1.2 protection (setKeys12). */
+  get tls12(): boolean {
+    return this.aad12 !== null;
+  }
+
+  /** Bytes a protected record adds to its plaintext besides the header. */
+  get overhead(): number {
+    return this.aad12 ? this.explicit + this.tag : 1 + this.tag;
   }
 
   /**
@@ -52,6 +82,22 @@ export class RecordProtection {
     this.tag = aead.tagLen;
     this.iv.set(iv);
     this.seq = 0;
+    this.aad12 = null;
+    this.explicit = 0;
+  }
+
+  /**
+   * TLS 1.2: installs a write key and the fixed IV from the key block. A
+   * 4-byte IV is the salt of AES-GCM or AES-CCM: the nonce is salt ||
+   * explicit nonce, which we send as the sequence number, so sealing uses
+   * iv = salt || 0^8 XOR seq. A 12-byte IV is ChaCha20-Poly1305's.
+   */
+  setKeys12(aead: Aead, key: Uint8Array, fixedIv: Uint8Array): void {
+    const salt = fixedIv.length === 4;
+    this.setKeys(aead, key, salt ? ZERO_IV : fixedIv);
+    if (salt) this.iv.set(fixedIv);
+    this.aad12 = new Uint8Array(AAD12);
+    this.explicit = salt ? EXPLICIT_NONCE : 0;
   }
 
   /**
@@ -60,6 +106,7 @@ export class RecordProtection {
    * at recOff. Returns the whole record length.
    */
   seal(buf: Uint8Array, recOff: number, contentType: number, plainLen: number, padLen: number): number {
+    if (this.aad12) return this.seal12(buf, recOff, contentType, plainLen);
     const state = this.keyed();
     const off = recOff + HEADER;
     const innerLen = plainLen + 1 + padLen;
@@ -86,9 +133,56 @@ export class RecordProtection {
   }
 
   /**
+   * TLS 1.2: protects the plaintext at buf[recOff+5+prefix, +plainLen) under
+   * its own content type, writes the explicit nonce and the record header.
+   */
+  private seal12(buf: Uint8Array, recOff: number, contentType: number, plainLen: number): number {
+    const state = this.keyed();
+    const off = recOff + HEADER + this.explicit;
+    if (!(plainLen >= 0 && plainLen <= 16384)) fail(ErrorCode.RECORD_OVERFLOW, Alert.internal_error, 'seal: plaintext over 2^14 bytes');
+    const fragLen = this.explicit + plainLen + this.tag;
+    if (recOff < 0 || recOff + HEADER + fragLen > buf.length) {
+      fail(ErrorCode.BUFFER_TOO_SMALL, Alert.internal_error, 'seal: record does not fit the buffer');
+    }
+    const nonce = this.recordNonce();
+    // The explicit nonce is the sequence number: nonce[4, 12) under the zero-extended salt.
+    for (let i = 0; i < this.explicit; i++) buf[recOff + HEADER + i] = nonce[4 + i];
+    buf[recOff] = contentType;
+    buf[recOff + 1] = 3;
+    buf[recOff + 2] = 3;
+    buf[recOff + 3] = fragLen >>> 8;
+    buf[recOff + 4] = fragLen & 0xff;
+    state.seal(nonce, this.additionalData12(contentType, plainLen), buf, off, plainLen);
+    this.seq++;
+    return HEADER + fragLen;
+  }
+
+  /** seq_num || TLSCompressed.type || version || length (RFC 5246 6.2.3.3). */
+  private additionalData12(contentType: number, plainLen: number): Uint8Array {
+    const a = this.aad12 as Uint8Array;
+    const hi = Math.floor(this.seq / TWO_32);
+    const lo = this.seq - hi * TWO_32;
+    a[0] = hi >>> 24;
+    a[1] = (hi >>> 16) & 0xff;
+    a[2] = (hi >>> 8) & 0xff;
+    a[3] = hi & 0xff;
+    a[4] = lo >>> 24;
+    a[5] = (lo >>> 16) & 0xff;
+    a[6] = (lo >>> 8) & 0xff;
+    a[7] = lo & 0xff;
+    a[8] = contentType;
+    a[9] = 3;
+    a[10] = 3;
+    a[11] = plainLen >>> 8;
+    a[12] = plainLen & 0xff;
+    return a;
+  }
+
+  /**
    * Authenticates and decrypts the record whose header is at recOff and whose
    * fragment (fragmentLen bytes) follows it, in place. Returns the inner
-   * content type; the content is at recOff + 5, lastLength bytes long.
+   * content type (TLS 1.2: the record's type); the content is at
+   * recOff + 5 + prefix, lastLength bytes long.
    */
   open(buf: Uint8Array, recOff: number, fragmentLen: number): number {
     const type = this.tryOpen(buf, recOff, fragmentLen);
@@ -111,6 +205,7 @@ export class RecordProtection {
     if (fragmentLen > MAX_CIPHERTEXT_FRAGMENT) {
       fail(ErrorCode.RECORD_OVERFLOW, Alert.record_overflow, 'ciphertext over 2^14 + 256 bytes');
     }
+    if (this.aad12) return this.open12(state, buf, recOff, fragmentLen);
     // Shorter than tag + content type: it cannot be an authentic record.
     if (fragmentLen < tagLen + 1) {
       fail(ErrorCode.BAD_RECORD_MAC, Alert.bad_record_mac, 'ciphertext shorter than the tag');
@@ -134,6 +229,21 @@ export class RecordProtection {
     if (i < off) fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'record has no content type');
     this.lastLength = i - off;
     return buf[i];
+  }
+
+  /** TLS 1.2: the nonce from the salt and the received explicit part (or iv XOR seq), the AAD from the header. */
+  private open12(state: AeadState, buf: Uint8Array, recOff: number, fragmentLen: number): number {
+    const explicit = this.explicit;
+    const off = recOff + HEADER;
+    const plainLen = fragmentLen - explicit - this.tag;
+    if (plainLen < 0) fail(ErrorCode.BAD_RECORD_MAC, Alert.bad_record_mac, 'ciphertext shorter than the nonce and tag');
+    const nonce = this.recordNonce();
+    for (let i = 0; i < explicit; i++) nonce[4 + i] = buf[off + i];
+    const type = buf[recOff];
+    if (!state.open(nonce, this.additionalData12(type, plainLen), buf, off + explicit, plainLen)) return -1;
+    this.seq++;
+    this.lastLength = plainLen;
+    return type;
   }
 
   private keyed(): AeadState {
