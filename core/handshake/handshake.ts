@@ -59,7 +59,7 @@ export abstract class Handshake<S extends string = string> {
   started = false;
   done = false;
   /** The negotiated protocol version. */
-  version = TLS13;
+  version: number = TLS13;
   /** Whether KeyUpdate exists (TLS 1.3): the connection sends one before the AEAD limits. */
   keyUpdates = true;
   suite = 0;

@@ -1,7 +1,7 @@
 // The TLS 1.3 server handshake (RFC 8446 section 2, figures 1-4; 4.1-4.4),
 // with PSK, tickets and 0-RTT. Every state the machine enters (ServerState;
 // the debug log prints them as "accept state: NAME") and what it accepts:
-//   START                        ClientHello
+//   START                        ClientHello (one that negotiates TLS 1.2 goes to tls12/server.ts)
 //   HELLO_RETRY_REQUEST_SENT     the second ClientHello
 //   CLIENT_HELLO_RECEIVED        (passing: our ServerHello ... Finished go out)
 //   EARLY_DATA_ACCEPTED          0-RTT application data, EndOfEarlyData
@@ -14,7 +14,7 @@ import { constantTimeEqual } from '../crypto/ct.js';
 import type { Hash, PublicKey } from '../crypto/types.js';
 import type { Credentials } from '../config.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
-import { HandshakeType, TLS13, groupName, schemeName, suiteHash, suiteName } from '../registry.js';
+import { HandshakeType, TLS13, groupName, schemeName, suiteHash, suiteName, tls12Suite } from '../registry.js';
 import type { ReplayGuard } from '../session/replay.js';
 import { MAX_TICKET, ticketReplayId, type TicketKeys, type TicketState } from '../session/ticket.js';
 import {
@@ -25,6 +25,7 @@ import { Handshake, type HandshakeHost } from './handshake.js';
 import { KeySchedule } from './key-schedule.js';
 import {
   HRR_RANDOM,
+  checkGroups,
   parseCertificate as parseCertificateMessage,
   parseCertificateVerify,
   parseClientHello,
@@ -72,15 +73,9 @@ export function serverBounds(c: ServerCredentials): { flight: number; message: n
   const request = s.verify !== 'none' ? 4 + 1 + 2 + 6 + 2 * s.signatureSchemes.length + authoritiesBound(c, 'CertificateRequest') : 0;
   const certificate = c.chain.length > 0 ? certificateFlightBound(c, s.ocspResponse ? s.ocspResponse.length : 0) : 0;
   const tickets = s.tickets * (4 + 4 + 4 + 2 + 2 + MAX_TICKET + 2 + 8);
-  return { flight: Math.max(hello + ee + request + certificate + 4 + 48, tickets), message: Math.max(s.maxHandshakeMessage, s.maxClientHello) };
+  const tls12 = s.tls12?.server ? s.tls12.server.flightBound(c) : 0;
+  return { flight: Math.max(hello + ee + request + certificate + 4 + 48, tickets, tls12), message: Math.max(s.maxHandshakeMessage, s.maxClientHello) };
 }
-
-/**
- * Hands a connection whose first ClientHello negotiated TLS 1.2 to the TLS
- * 1.2 server machine (in builds that have it), with the credentials serving
- * it (onServerName's choice) and the client's server name.
- */
-export type Tls12Handover = (msg: Uint8Array, ch: ClientHello, auth: Credentials, serverName: string | null) => void;
 
 /** The PSK the server accepted. */
 interface PskChoice {
@@ -146,7 +141,6 @@ export class ServerHandshake extends Handshake<ServerState> {
   constructor(
     host: HandshakeHost,
     private readonly own: ServerCredentials,
-    private readonly tls12: Tls12Handover | null = null,
   ) {
     super(host, 'accept');
     this.auth = own;
@@ -215,11 +209,12 @@ export class ServerHandshake extends Handshake<ServerState> {
     if (retry && version !== TLS13) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'second ClientHello does not offer TLS 1.3');
     if (!retry) this.firstClientHello(ch);
     if (version !== TLS13) {
-      // (selectVersion answers TLS 1.2 only when minVersion allows it, which needs a TLS 1.2 machine.)
-      const tls12 = this.tls12 ?? fail(ErrorCode.VERSION_MISMATCH, Alert.protocol_version, 'no TLS 1.2 in this build');
-      tls12(msg, ch, this.auth, this.serverName);
+      // (selectVersion answers TLS 1.2 only when minVersion allows it, which the Context allows only with TLS 1.2 support.)
+      const tls12 = s.tls12?.server ?? fail(ErrorCode.VERSION_MISMATCH, Alert.protocol_version, 'no TLS 1.2 server in this build');
+      tls12.start(this.host, this.own, this.auth, this.serverName, msg, ch);
       return false;
     }
+    checkGroups(ch.ext);
     const p = this.chooseParameters(msg, ch, retry);
     if (p.share === undefined) {
       this.sendHelloRetryRequest(msg, ch, p.suite, p.retryGroup);
@@ -422,6 +417,8 @@ export class ServerHandshake extends Handshake<ServerState> {
       let hashName: 'sha256' | 'sha384' = 'sha256';
       let ticket: TicketState | null = null;
       if (ctx.ticketKeys) ticket = ctx.ticketKeys.open(id.identity, now);
+      // A TLS 1.2 ticket holds a master secret, no resumption PSK.
+      if (ticket && tls12Suite(ticket.suite)) ticket = null;
       if (ticket) {
         key = ticket.psk;
         hashName = suiteHash(ticket.suite);

@@ -53,7 +53,8 @@ function clientHint(e: HintInput, f: HintContext['flags']): string | null {
           '(--psk-only on both for psk_ke, on neither for psk_dhe_ke)';
       }
       return 'the server found nothing in common with our offer: none of our cipher suites, groups or signature schemes ' +
-        '(try --ciphers, --groups, --sigalgs); a TLS 1.2 server may offer only CBC or static RSA suites, which microtls does not';
+        '(try --ciphers, --groups, --sigalgs); a TLS 1.2 server may offer only CBC or static RSA suites, which microtls does not' +
+        (onlyVersion(f) ? '; or ' + versionHint('it does not take', f) : '');
     case Alert.illegal_parameter:
     case Alert.decrypt_error:
       if (psk) return 'the server may have refused our PSK binder: check that --psk-key is the key the server has for identity "' + f['psk-identity'] + '"';
