@@ -12,6 +12,7 @@ import { ServerConnection, serverConnections } from './engine/server-connection.
 import { withDefaults, type ProfileDefaults } from './profiles/defaults.js';
 import { CipherSuite, NamedGroup, SignatureScheme as S } from './registry.js';
 import { x509Support } from './x509/support.js';
+import { tls12Server } from './handshake/tls12/server.js';
 
 export type Side = 'client' | 'server';
 
@@ -20,10 +21,10 @@ const defaults: ProfileDefaults = {
   crypto: nobleProvider,
   certificates: x509Support,
   curveTables: true,
-  tls12: { client: tls12Client },
-  // TLS 1.3's, then TLS 1.2's ECDHE AEAD suites (the CCM and PSK ones on request).
+  tls12: { client: tls12Client, server: tls12Server },
   cipherSuites: [
     CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
+    // TLS 1.2: ECDHE with AEADs only (CCM and PSK suites on request).
     CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
     CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
     CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, CipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,

@@ -240,16 +240,16 @@ export function parseClientHello(body: Uint8Array): ClientHello {
   // Values are judged only once the whole message decoded (a corrupted length is decode_error).
   if (legacyVersion <= 0x0300) fail(ErrorCode.VERSION_MISMATCH, Alert.protocol_version, 'legacy_version ' + legacyVersion.toString(16) + ' (RFC 8446 D.5)');
   if (compression.length !== 1 || compression[0] !== 0) illegal('legacy_compression_methods is not [null]');
-  checkGroups(ext);
   return { legacyVersion, random, sessionId, cipherSuites, ext, bindersOffset };
 }
 
 /**
  * RFC 8446 4.2.7: the obsolete_RESERVED groups must not be offered in TLS
  * 1.3 (unknown code points are ignored); 4.2.8: each key share must be for
- * a group in supported_groups. Both are illegal_parameter.
+ * a group in supported_groups. Both are illegal_parameter. (A server checks
+ * once it chose TLS 1.3: a TLS 1.2 client may offer those groups.)
  */
-function checkGroups(ext: ClientHelloExtensions): void {
+export function checkGroups(ext: ClientHelloExtensions): void {
   const groups = ext.supportedGroups;
   if (groups) for (const g of groups) if (isObsoleteGroup(g)) illegal('obsolete group ' + g + ' in supported_groups');
   const shares = ext.keyShares;

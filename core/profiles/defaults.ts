@@ -6,7 +6,7 @@ import type { CertificateSupport, ContextOptions, PskMode, Tls12Support } from '
 export interface ProfileDefaults {
   crypto: CryptoProvider;
   certificates: CertificateSupport | null;
-  /** TLS 1.2 support (the full entry point); without it the profile speaks TLS 1.3 only. */
+  /** TLS 1.2 (the full entry point); absent: a TLS 1.3-only profile. */
   tls12?: Tls12Support;
   cipherSuites?: number[];
   groups?: number[];

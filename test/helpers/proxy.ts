@@ -2,7 +2,8 @@
 // noting each record's outer type and length per direction, and, once
 // armed, flips one bit in the next encrypted record (outer content type
 // application_data) going one way: the receiver must fail with
-// bad_record_mac.
+// bad_record_mac. editFirst() changes the first record going one way (a
+// ClientHello, say) with a function of the test's.
 import { connect as tcpConnect, createServer, type Socket } from 'node:net';
 import { register } from './peers.js';
 
@@ -12,6 +13,8 @@ export interface TamperProxy {
   port: number;
   /** Flip a bit in the next application_data record sent in this direction. */
   arm(dir: Direction): void;
+  /** Let edit change the first record (header included, in place) sent in this direction by the next connection. */
+  editFirst(dir: Direction, edit: (record: Buffer) => void): void;
   /** Records tampered with so far. */
   tampered(): number;
   /** The records forwarded in this direction so far (all connections). */
@@ -31,6 +34,7 @@ const APPLICATION_DATA = 23;
 /** Proxy on 127.0.0.1 to 127.0.0.1:targetPort (one or more connections). */
 export async function tamperProxy(targetPort: number): Promise<TamperProxy> {
   const armed: Record<Direction, boolean> = { toServer: false, toClient: false };
+  const edits: Record<Direction, ((record: Buffer) => void) | null> = { toServer: null, toClient: null };
   let count = 0;
   const seen: Record<Direction, RecordSeen[]> = { toServer: [], toClient: [] };
   const sockets = new Set<Socket>();
@@ -50,6 +54,12 @@ export async function tamperProxy(targetPort: number): Promise<TamperProxy> {
         const len = buf.readUInt16BE(p + 3);
         if (buf.length - p < 5 + len) break;
         seen[dir].push({ type: buf[p], length: len });
+        const edit = edits[dir];
+        if (edit) {
+          edits[dir] = null;
+          edit(buf.subarray(p, p + 5 + len));
+          count++;
+        }
         if (armed[dir] && buf[p] === APPLICATION_DATA && len > 0) {
           buf[p + 5] ^= 0x01;
           armed[dir] = false;
@@ -80,6 +90,7 @@ export async function tamperProxy(targetPort: number): Promise<TamperProxy> {
   return register<TamperProxy>({
     port: (server.address() as { port: number }).port,
     arm: (dir) => { armed[dir] = true; },
+    editFirst: (dir, edit) => { edits[dir] = edit; },
     tampered: () => count,
     records: (dir) => seen[dir].slice(),
     stop: () => {

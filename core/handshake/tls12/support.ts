@@ -5,7 +5,8 @@
 import type { Writer } from '../../bytes/writer.js';
 import type { Credentials } from '../../config.js';
 import type { Handshake, HandshakeHost } from '../handshake.js';
-import type { ServerHello } from '../messages.js';
+import type { ClientHello, ServerHello } from '../messages.js';
+import type { ServerCredentials } from '../server.js';
 import type { Transcript } from '../transcript.js';
 
 /** A saved TLS 1.2 session, opaque to everything but the TLS 1.2 machines. */
@@ -47,7 +48,20 @@ export interface Tls12Client {
   decodeSession(bytes: Uint8Array): Tls12Session | null;
 }
 
-/** TLS 1.2 support: the client side (and the server side, where a build has it). */
+/** What the TLS 1.3 server machine needs of the TLS 1.2 one (tls12/server.ts). */
+export interface Tls12Server {
+  /**
+   * Hands the connection over to the TLS 1.2 server machine, which answers
+   * the ClientHello (msg) that negotiated TLS 1.2; auth: the credentials
+   * serving it (onServerName's choice).
+   */
+  start(host: HandshakeHost, own: ServerCredentials, auth: Credentials, serverName: string | null, msg: Uint8Array, ch: ClientHello): void;
+  /** Bytes of the TLS 1.2 server's largest flight, for the arena. */
+  flightBound(c: ServerCredentials): number;
+}
+
+/** TLS 1.2 support: the client side and the server side, where a build has them. */
 export interface Tls12Support {
   client: Tls12Client | null;
+  server: Tls12Server | null;
 }
