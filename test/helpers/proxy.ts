@@ -3,7 +3,7 @@
 // armed, flips one bit in the next encrypted record (outer content type
 // application_data) going one way: the receiver must fail with
 // bad_record_mac. editFirst() changes the first record going one way (a
-// ClientHello, say) with a function of the test's.
+// ClientHello, say), or the first one it picks, with a function of the test's.
 import { connect as tcpConnect, createServer, type Socket } from 'node:net';
 import { register } from './peers.js';
 
@@ -13,8 +13,12 @@ export interface TamperProxy {
   port: number;
   /** Flip a bit in the next application_data record sent in this direction. */
   arm(dir: Direction): void;
-  /** Let edit change the first record (header included, in place) sent in this direction by the next connection. */
-  editFirst(dir: Direction, edit: (record: Buffer) => void): void;
+  /**
+   * Let edit change the first record (header included, in place) sent in this
+   * direction by the next connection; an edit that returns false passes the
+   * record on untouched and waits for the next one.
+   */
+  editFirst(dir: Direction, edit: (record: Buffer) => boolean | void): void;
   /** Records tampered with so far. */
   tampered(): number;
   /** The records forwarded in this direction so far (all connections). */
@@ -34,7 +38,7 @@ const APPLICATION_DATA = 23;
 /** Proxy on 127.0.0.1 to 127.0.0.1:targetPort (one or more connections). */
 export async function tamperProxy(targetPort: number): Promise<TamperProxy> {
   const armed: Record<Direction, boolean> = { toServer: false, toClient: false };
-  const edits: Record<Direction, ((record: Buffer) => void) | null> = { toServer: null, toClient: null };
+  const edits: Record<Direction, ((record: Buffer) => boolean | void) | null> = { toServer: null, toClient: null };
   let count = 0;
   const seen: Record<Direction, RecordSeen[]> = { toServer: [], toClient: [] };
   const sockets = new Set<Socket>();
@@ -55,9 +59,8 @@ export async function tamperProxy(targetPort: number): Promise<TamperProxy> {
         if (buf.length - p < 5 + len) break;
         seen[dir].push({ type: buf[p], length: len });
         const edit = edits[dir];
-        if (edit) {
+        if (edit && edit(buf.subarray(p, p + 5 + len)) !== false) {
           edits[dir] = null;
-          edit(buf.subarray(p, p + 5 + len));
           count++;
         }
         if (armed[dir] && buf[p] === APPLICATION_DATA && len > 0) {
