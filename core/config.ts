@@ -7,7 +7,6 @@ import type { CryptoProvider, PrivateKey, Verifier } from './crypto/types.js';
 import type { Certificate } from './x509/certificate.js';
 import type { ChainOptions, Revocation } from './x509/chain.js';
 import type { Crl } from './x509/crl.js';
-import type { Tls12Support } from './handshake/tls12/support.js';
 
 /**
  * Certificate support (X.509 parsing and validation), plugged in by
@@ -33,7 +32,18 @@ export interface CertificateSupport {
   checkOcspResponse?(response: Uint8Array, leaf: Certificate, issuer: Certificate, opts: { verifier: Verifier; now: number | null; minRsaBits?: number }): void;
 }
 
-export type { Tls12Support };
+/**
+ * TLS 1.2 support (core/handshake/tls12), plugged in by configuration; a
+ * build without it speaks TLS 1.3 only. The members of its two sides are
+ * declared in core/handshake/tls12/support.ts (which augments these
+ * interfaces), so this leaf module imports nothing from the handshake layer.
+ */
+export interface Tls12Support {
+  client: Tls12Client | null;
+  server: Tls12Server | null;
+}
+export interface Tls12Client {}
+export interface Tls12Server {}
 
 /** Transport callbacks (IO-callback mode). Both never block. */
 export interface Io {

@@ -7,6 +7,7 @@ import { ClientConnection, clientConnections } from './engine/client-connection.
 import type { Connection } from './engine/connection.js';
 import { Context as EngineContext } from './engine/context.js';
 import { clientCertificates } from './handshake/client-certificates.js';
+import { tls12Client } from './handshake/tls12/client.js';
 import { ServerConnection, serverConnections } from './engine/server-connection.js';
 import { withDefaults, type ProfileDefaults } from './profiles/defaults.js';
 import { CipherSuite, NamedGroup, SignatureScheme as S } from './registry.js';
@@ -20,7 +21,7 @@ const defaults: ProfileDefaults = {
   crypto: nobleProvider,
   certificates: x509Support,
   curveTables: true,
-  tls12: { client: null, server: tls12Server },
+  tls12: { client: tls12Client, server: tls12Server },
   cipherSuites: [
     CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
     // TLS 1.2: ECDHE with AEADs only (CCM and PSK suites on request).
@@ -58,7 +59,7 @@ export { ClientConnection, ServerConnection };
 export type { CertificateSupport, ContextOptions, Io, Negotiated, VerifyMode } from './config.js';
 export { Alert, ErrorCode, Status, alertName, errorMessage, errorName } from './errors.js';
 export {
-  CipherSuite, NamedGroup, SignatureScheme,
+  CipherSuite, NamedGroup, SignatureScheme, Version,
   suiteName, groupName, schemeName, parseNameList,
 } from './registry.js';
 export type { CryptoProvider } from './crypto/types.js';

@@ -71,7 +71,8 @@ export function clientBounds(c: Credentials, certs: ClientCertificates | null): 
   }
   const hello = Math.max(4 + 2 + 32 + 33 + 2 + 2 * (s.cipherSuites.length + s.tls12Suites.length) + 2 + 2 + ext, s.clientHelloPadding);
   // EndOfEarlyData, our Certificate and CertificateVerify (when a server asks), Finished.
-  const finished = 4 + (certs && s.certificates ? certs.flightBound(c) : 8) + 4 + 48;
+  // TLS 1.2: our Certificate, ClientKeyExchange, CertificateVerify and Finished, about the same.
+  const finished = 4 + (certs && s.certificates ? certs.flightBound(c) : 8) + 4 + 48 + (tls12 ? tls12.flightBound : 0);
   // Without certificate support or post-handshake authentication no Certificate or
   // CertificateRequest can come: the largest message is a NewSessionTicket, a
   // HelloRetryRequest or EncryptedExtensions.
@@ -80,7 +81,7 @@ export function clientBounds(c: Credentials, certs: ClientCertificates | null): 
 }
 
 /** True if `name` is an IPv4 or IPv6 literal (never sent as SNI, RFC 6066 3). */
-function isIpLiteral(name: string): boolean {
+export function isIpLiteral(name: string): boolean {
   return name.indexOf(':') >= 0 || /^[0-9.]+$/.test(name);
 }
 
@@ -168,7 +169,12 @@ export class ClientHandshake extends Handshake<ClientState> {
     s.random(this.random);
     this.clientRandom = this.random;
     const tls12 = this.offers12;
+    if (this.session12 && !(tls12 && tls12.usable(this.session12, this.host.credentials))) {
+      this.host.log('saved TLS 1.2 session not usable: full handshake');
+      this.session12 = null;
+    }
     const resumeId = tls12 && this.session12 ? tls12.sessionId(this.session12) : null;
+    if (this.session12) this.host.log('offering TLS 1.2 session (' + (resumeId ? 'session id' : 'ticket') + ')');
     if (resumeId) {
       this.sessionId = resumeId;
     } else if (s.middleboxCompat || tls12) {

@@ -7,7 +7,7 @@ import { asciiString } from '../bytes/ascii.js';
 import type { Aead, Hash } from '../crypto/types.js';
 import type { Credentials, Negotiated, PskMode, Settings } from '../config.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
-import { HandshakeType, TLS13, handshakeName, suiteHash } from '../registry.js';
+import { HandshakeType, TLS13, aeadSuite, handshakeName, suiteHash } from '../registry.js';
 import { KeySchedule } from './key-schedule.js';
 import { parseKeyUpdate, writeFinished, writeKeyUpdate } from './messages.js';
 import { Transcript } from './transcript.js';
@@ -76,7 +76,7 @@ export abstract class Handshake<S extends string = string> {
   // Fixed by the suite choice (setSuite) and the ServerHello / ClientHello that
   // starts the key schedule; read through suiteHash() and schedule().
   private hash: Hash | null = null;
-  private aead: Aead | null = null;
+  protected aead: Aead | null = null;
   protected keys: KeySchedule | null = null;
   /** The application traffic secrets, from the server Finished on (app()). */
   private appSecrets: { client: Uint8Array; server: Uint8Array } | null = null;
@@ -145,7 +145,7 @@ export abstract class Handshake<S extends string = string> {
   protected setSuite(suite: number): void {
     const crypto = this.host.settings.crypto;
     const hash = crypto.hash(suiteHash(suite));
-    const aead = crypto.aead(suite);
+    const aead = crypto.aead(aeadSuite(suite));
     if (!hash || !aead) return fail(ErrorCode.INTERNAL, Alert.internal_error, 'suite without provider');
     this.suite = suite;
     this.hash = hash;

@@ -349,7 +349,7 @@ export interface ServerHello {
    * A hello without supported_versions (TLS 1.2 or older): its extension
    * block, framing checked, for tls12/messages.ts to parse (null: none).
    */
-  tls12Extensions?: Uint8Array | null;
+  tls12Extensions?: Uint8Array;
 }
 
 function isHrrRandom(random: Uint8Array): boolean {
@@ -401,7 +401,9 @@ export function parseServerHello(body: Uint8Array): ServerHello {
     }
   }
   r.expectEnd('ServerHello');
-  return { legacyVersion, random, sessionIdEcho, cipherSuite, isHelloRetryRequest, ext, tls12Extensions };
+  const sh: ServerHello = { legacyVersion, random, sessionIdEcho, cipherSuite, isHelloRetryRequest, ext };
+  if (tls12Extensions) sh.tls12Extensions = tls12Extensions;
+  return sh;
 }
 
 export function writeServerHello(w: Writer, sh: ServerHello): void {

@@ -3,7 +3,8 @@
 // armed, flips one bit in the next encrypted record (outer content type
 // application_data) going one way: the receiver must fail with
 // bad_record_mac. editFirst() changes or replaces the first record going one
-// way (a ClientHello, say), onRecord() sees (and may replace) every record.
+// way (a ClientHello, say), or the first one it picks; onRecord() sees (and
+// may replace) every record.
 import { connect as tcpConnect, createServer, type Socket } from 'node:net';
 import { register } from './peers.js';
 
@@ -15,7 +16,8 @@ export interface TamperProxy {
   arm(dir: Direction): void;
   /**
    * Lets edit change the next record (header included, in place) sent in
-   * this direction, or return the bytes to send instead.
+   * this direction, or return the bytes to send instead; an edit that
+   * returns false passes the record on untouched and waits for the next one.
    */
   editFirst(dir: Direction, edit: Edit): void;
   /** Passes every record from now on through f (as editFirst does one). */
@@ -34,7 +36,7 @@ export interface RecordSeen {
   length: number;
 }
 
-type Edit = (record: Buffer) => Buffer | void;
+type Edit = (record: Buffer) => Buffer | false | void;
 
 const APPLICATION_DATA = 23;
 
@@ -63,9 +65,10 @@ export async function tamperProxy(targetPort: number): Promise<TamperProxy> {
         buf = buf.subarray(5 + len);
         seen[dir].push({ type: rec[0], length: len });
         const edit = edits[dir];
-        if (edit) {
+        const edited = edit ? edit(rec) : false;
+        if (edited !== false) {
           edits[dir] = null;
-          rec = edit(rec) ?? rec;
+          rec = edited ?? rec;
           count++;
         }
         if (watch) rec = watch(dir, rec) ?? rec;
