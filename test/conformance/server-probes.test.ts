@@ -341,13 +341,16 @@ test('microtls server over TCP: each probe class gets its alert, and the server 
 // --- TLS 1.2 hellos (RFC 5246 7.4.1.2, RFC 8446 4.1.3 and D, RFC 7627, RFC 5746, RFC 7507) ---
 
 const ECDHE_ECDSA_AES128_GCM = 0xc02b;
-/** A TLS 1.2 ClientHello (no supported_versions): ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, x25519, EMS, renegotiation_info. */
+/**
+ * A TLS 1.2 ClientHello (no supported_versions): ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, x25519 and secp256r1 (the
+ * curve of the server's certificate, RFC 8422 5.1), EMS, renegotiation_info.
+ */
 function hello12(o: { suites?: number[]; groups?: number[]; ems?: boolean; reneg?: number[]; legacyVersion?: number } = {}): HelloSpec {
   return {
     legacyVersion: o.legacyVersion ?? 0x0303,
     suites: o.suites ?? [ECDHE_ECDSA_AES128_GCM],
     extensions: [
-      supportedGroups(...(o.groups ?? [X25519])), signatureAlgorithms(...SCHEMES), ext(11, [1, 0]),
+      supportedGroups(...(o.groups ?? [X25519, SECP256R1])), signatureAlgorithms(...SCHEMES), ext(11, [1, 0]),
       ...(o.ems === false ? [] : [ext(23)]), ext(0xff01, v8(o.reneg ?? [])),
     ],
   };
@@ -381,6 +384,7 @@ test('TLS 1.2 hellos the server refuses, each with its alert', () => {
   assert.equal(hello(hello12({ suites: [ECDHE_ECDSA_AES128_GCM, 0x5600] })), 'inappropriate_fallback', 'TLS_FALLBACK_SCSV (RFC 7507)');
   assert.equal(hello(hello12({ suites: [0x002f, 0x0035, 0xc013, 0xc009] })), 'handshake_failure', 'CBC suites only');
   assert.equal(hello(hello12({ suites: [0x009c, 0x009d] })), 'handshake_failure', 'static RSA suites only');
+  assert.equal(hello(hello12({ groups: [X25519] })), 'handshake_failure', 'the certificate\'s curve not in supported_groups (RFC 8422 5.1)');
   for (const v of [0x0302, 0x0301]) assert.equal(hello(hello12({ legacyVersion: v })), 'protocol_version', 'TLS 1.' + (v - 0x0301));
   assert.equal(hello(hello12(), { minVersion: 0x0304 }), 'protocol_version', 'a TLS 1.3-only server');
   assert.equal(hello({}, { maxVersion: 0x0303 }), 'protocol_version', 'a TLS 1.3-only hello to a TLS 1.2-only server');
@@ -389,7 +393,7 @@ test('TLS 1.2 hellos the server refuses, each with its alert', () => {
 test('TLS 1.2 hellos the server takes: requireExtendedMasterSecret: false, and groups TLS 1.3 calls obsolete', () => {
   assert.equal(hello(hello12({ ems: false }), { requireExtendedMasterSecret: false }), 'ServerHello');
   // RFC 8446 4.2.7 holds for TLS 1.3 only: secp224r1 (0x0015) may be offered to a TLS 1.2 server.
-  assert.equal(hello(hello12({ groups: [0x0015, X25519] })), 'ServerHello');
+  assert.equal(hello(hello12({ groups: [0x0015, X25519, SECP256R1] })), 'ServerHello');
   assert.equal(hello(withGroups([0x0015, X25519], [[X25519, X25519_BASE]])), 'illegal_parameter', 'but not in a TLS 1.3 hello');
 });
 

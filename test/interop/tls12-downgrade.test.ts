@@ -7,11 +7,11 @@
 // side), and our client against node:tls and gnutls-serv held to TLS 1.2.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { connect as tcpConnect, createServer, type Socket } from 'node:net';
 import { after, test } from 'node:test';
 import { CipherSuite, TLS12, TLS13 } from '../../core/registry.js';
 import { exchange, failsWith, microConnect, microListen, readLine, send, shutdown } from '../helpers/microtls.js';
-import { cleanup, freePort, nodeTlsServer, opensslServer, pki, register, spawnProc } from '../helpers/peers.js';
+import { cleanup, freePort, nodeTlsServer, opensslServer, pki, spawnProc } from '../helpers/peers.js';
+import { tamperProxy } from '../helpers/proxy.js';
 
 after(cleanup);
 const T = { timeout: 20000 };
@@ -48,51 +48,14 @@ function stripSupportedVersions(rec: Buffer): Buffer {
   throw new Error('no supported_versions in the ClientHello');
 }
 
-/** A proxy to 127.0.0.1:target that sends the client's first record (its ClientHello) on without supported_versions. */
-async function downgradeProxy(target: number): Promise<{ port: number; stripped: () => boolean; stop: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let stripped = false;
-  const server = createServer((client) => {
-    sockets.add(client);
-    const upstream = tcpConnect({ host: '127.0.0.1', port: target });
-    sockets.add(upstream);
-    for (const s of [client, upstream]) s.on('error', () => undefined);
-    let first: Buffer | null = Buffer.alloc(0);
-    client.on('data', (d: Buffer) => {
-      if (!first) {
-        upstream.write(d);
-        return;
-      }
-      first = Buffer.concat([first, d]);
-      if (first.length < 5 || first.length < 5 + first.readUInt16BE(3)) return;
-      const recLen = 5 + first.readUInt16BE(3);
-      upstream.write(stripSupportedVersions(first.subarray(0, recLen)));
-      stripped = true;
-      if (first.length > recLen) upstream.write(first.subarray(recLen));
-      first = null;
-    });
-    upstream.on('data', (d: Buffer) => client.write(d));
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return register({
-    port: (server.address() as { port: number }).port,
-    stripped: () => stripped,
-    stop: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  });
-}
-
 test('downgrade: supported_versions stripped on the way to a TLS 1.2+1.3 s_server; our client sees the sentinel (illegal_parameter)', T, async () => {
   const srv = await opensslServer({ version: 'any', msg: true });
-  const proxy = await downgradeProxy(srv.port);
+  const proxy = await tamperProxy(srv.port);
   try {
+    proxy.editFirst('toServer', stripSupportedVersions);
     const e = await failsWith(microConnect(proxy.port), 'DOWNGRADE_DETECTED');
     assert.equal(e.alertSent, 47, 'illegal_parameter');
-    assert.ok(proxy.stripped());
+    assert.equal(proxy.tampered(), 1);
     await srv.waitExit();
     // s_server answered with TLS 1.2, the sentinel in its random, and got our alert.
     assert.match(srv.stdout(), />>> TLS 1\.2, Handshake \[length [0-9a-f]+\], ServerHello/);

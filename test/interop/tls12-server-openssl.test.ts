@@ -9,16 +9,15 @@
 import assert from 'node:assert/strict';
 import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { connect as tcpConnect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { CipherSuite, NamedGroup, SignatureScheme, TLS12 } from '../../core/registry.js';
 import { expectClose, microListen, readLine, send, shutdown, type MicroOptions, type MicroServer } from '../helpers/microtls.js';
 import {
-  cleanup, handshakeMessages, opensslClient, pki, pkiDer, register, serverHelloExtensions, type OpensslClientOptions,
+  cleanup, handshakeMessages, opensslClient, pki, pkiDer, serverHelloExtensions, type OpensslClientOptions,
 } from '../helpers/peers.js';
-import { tamperProxy } from '../helpers/proxy.js';
+import { tamperProxy, type TamperProxy } from '../helpers/proxy.js';
 
 after(cleanup);
 const T = { timeout: 20000 };
@@ -284,73 +283,43 @@ function prf256(secret: Buffer, label: string, seed: Buffer, n: number): Buffer 
 }
 
 /**
- * A proxy that re-seals the client's Finished (AES-128-GCM, RFC 5288) with
- * one bit of verify_data flipped, using the master secret s_client logs:
- * the record opens, and only the Finished check can catch it.
+ * Re-seals the client's Finished (AES-128-GCM, RFC 5288) going through the
+ * proxy with one bit of verify_data flipped, using the master secret
+ * s_client logs: the record opens, and only the Finished check can catch it.
  */
-async function finishedTamperProxy(target: number, keylog: string): Promise<{ port: number; tampered: () => boolean; stop: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
+function tamperFinished(proxy: TamperProxy, keylog: string): void {
   let clientRandom: Buffer | null = null;
   let serverRandom: Buffer | null = null;
-  let tampered = false;
-  const relay = (from: Socket, to: Socket, toServer: boolean) => {
-    let buf = Buffer.alloc(0);
-    let ccs = false;
-    from.on('data', (d: Buffer) => {
-      buf = Buffer.concat([buf, d]);
-      while (buf.length >= 5 && buf.length >= 5 + buf.readUInt16BE(3)) {
-        const rec = Buffer.from(buf.subarray(0, 5 + buf.readUInt16BE(3)));
-        buf = buf.subarray(rec.length);
-        if (rec[0] === 22 && !ccs && rec[5] === (toServer ? 1 : 2)) (toServer ? (clientRandom = rec.subarray(11, 43)) : (serverRandom = rec.subarray(11, 43)));
-        if (rec[0] === 20) ccs = true;
-        else if (rec[0] === 22 && ccs && toServer && clientRandom && serverRandom) {
-          const line = readFileSync(keylog, 'utf8').split('\n').find((l) => l.startsWith('CLIENT_RANDOM ' + clientRandom!.toString('hex')));
-          const master = Buffer.from(line!.split(' ')[2], 'hex');
-          const block = prf256(master, 'key expansion', Buffer.concat([serverRandom, clientRandom]), 40);
-          const nonce = Buffer.concat([block.subarray(32, 36), rec.subarray(5, 13)]);
-          const body = rec.subarray(13, rec.length - 16);
-          const aad = Buffer.concat([Buffer.alloc(8), Buffer.from([22, 3, 3, body.length >> 8, body.length & 0xff])]);
-          const d = createDecipheriv('aes-128-gcm', block.subarray(0, 16), nonce).setAAD(aad).setAuthTag(rec.subarray(rec.length - 16));
-          const plain = Buffer.concat([d.update(body), d.final()]);
-          plain[4] ^= 0x01; // the first byte of verify_data
-          const c = createCipheriv('aes-128-gcm', block.subarray(0, 16), nonce).setAAD(aad);
-          Buffer.concat([c.update(plain), c.final()]).copy(rec, 13);
-          c.getAuthTag().copy(rec, rec.length - 16);
-          tampered = true;
-        }
-        to.write(rec);
-      }
-    });
-    from.on('close', () => to.destroy());
-  };
-  const server = createServer((client) => {
-    const upstream = tcpConnect({ host: '127.0.0.1', port: target });
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => undefined);
-    }
-    relay(client, upstream, true);
-    relay(upstream, client, false);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return register({
-    port: (server.address() as { port: number }).port,
-    tampered: () => tampered,
-    stop: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+  let ccs = false;
+  proxy.onRecord((dir, rec) => {
+    if (rec[0] === 22 && rec[5] === 1 && dir === 'toServer') clientRandom = Buffer.from(rec.subarray(11, 43));
+    if (rec[0] === 22 && rec[5] === 2 && dir === 'toClient') serverRandom = Buffer.from(rec.subarray(11, 43));
+    if (rec[0] === 20 && dir === 'toServer') ccs = true;
+    if (rec[0] !== 22 || !ccs || dir !== 'toServer' || !clientRandom || !serverRandom) return;
+    ccs = false;
+    const line = readFileSync(keylog, 'utf8').split('\n').find((l) => l.startsWith('CLIENT_RANDOM ' + clientRandom!.toString('hex')));
+    const master = Buffer.from(line!.split(' ')[2], 'hex');
+    const block = prf256(master, 'key expansion', Buffer.concat([serverRandom, clientRandom]), 40);
+    const nonce = Buffer.concat([block.subarray(32, 36), rec.subarray(5, 13)]);
+    const body = rec.subarray(13, rec.length - 16);
+    const aad = Buffer.concat([Buffer.alloc(8), Buffer.from([22, 3, 3, body.length >> 8, body.length & 0xff])]);
+    const d = createDecipheriv('aes-128-gcm', block.subarray(0, 16), nonce).setAAD(aad).setAuthTag(rec.subarray(rec.length - 16));
+    const plain = Buffer.concat([d.update(body), d.final()]);
+    plain[4] ^= 0x01; // the first byte of verify_data
+    const c = createCipheriv('aes-128-gcm', block.subarray(0, 16), nonce).setAAD(aad);
+    Buffer.concat([c.update(plain), c.final()]).copy(rec, 13);
+    c.getAuthTag().copy(rec, rec.length - 16);
   });
 }
 
 test('TLS 1.2 tampered Finished: a client Finished re-sealed with one bit of verify_data changed gets decrypt_error', T, async () => {
   const { srv } = await server();
   const keylog = join(mkdtempSync(join(tmpdir(), 'microtls-')), 'keys.txt');
-  const proxy = await finishedTamperProxy(srv.port, keylog);
+  const proxy = await tamperProxy(srv.port);
   try {
+    tamperFinished(proxy, keylog);
     const cl = opensslClient(proxy.port, { version: '1.2', cipher: 'ECDHE-ECDSA-AES128-GCM-SHA256', extra: ['-keylogfile', keylog] });
     await assert.rejects(srv.accept(), /BAD_FINISHED/);
-    assert.ok(proxy.tampered());
     await cl.waitExit();
     assert.match(cl.output(), /alert decrypt error/);
   } finally {
