@@ -15,7 +15,7 @@ import { Alert, ErrorCode } from '../../core/errors.js';
 import { CipherSuite, NamedGroup, SignatureScheme, TLS12 } from '../../core/registry.js';
 import { MicrotlsError, readSome } from '../../ports/node/socket-io.js';
 import { exchange, failsWith, microConnect, shutdown, type MicroOptions } from '../helpers/microtls.js';
-import { cleanup, handshakeMessages, opensslServer, type OpensslServerOptions } from '../helpers/peers.js';
+import { cleanup, handshakeMessages, opensslServer, pki, type OpensslServerOptions } from '../helpers/peers.js';
 import { tamperProxy } from '../helpers/proxy.js';
 
 after(cleanup);
@@ -222,4 +222,39 @@ test('TLS 1.2 client answers HelloRequest with a no_renegotiation warning (opens
   assert.equal(e.name, 'FATAL_ALERT_RECEIVED');
   assert.equal(e.alertReceived, Alert.handshake_failure);
   await srv.waitExit();
+});
+
+test('TLS 1.2 client checks the OCSP response s_server staples in CertificateStatus (status_request)', T, async () => {
+  const srv = await server({ cert: 'server-ecdsa', chain: 'intermediate.crt', extra: ['-status_file', pki('ocsp-good.der')] });
+  const { states } = await run(srv.port, { ocsp: 'require' });
+  await srv.waitExit();
+  assert.ok(states.includes('CERTIFICATE_STATUS_RECEIVED'), states.join(' '));
+
+  const revoked = await server({ cert: 'server-revoked', chain: 'intermediate.crt', extra: ['-status_file', pki('ocsp-revoked.der')] });
+  const e = await failsWith(microConnect(revoked.port, { ocsp: 'request' }), 'CERT_REVOKED');
+  assert.equal(e.alertSent, Alert.certificate_revoked);
+  await revoked.waitFor(/alert certificate revoked/);
+
+  const none = await server({ cert: 'server-ecdsa', chain: 'intermediate.crt' });
+  const missing = await failsWith(microConnect(none.port, { ocsp: 'require' }), 'OCSP_REQUIRED');
+  assert.equal(missing.alertSent, Alert.bad_certificate_status_response);
+});
+
+test('TLS 1.2 client with max_fragment_length 1024: s_server agrees, records within 1024 both ways', T, async () => {
+  const srv = await server({ cert: 'server-ecdsa', chain: 'intermediate.crt' });
+  const proxy = await tamperProxy(srv.port);
+  const peer = await microConnect(proxy.port, { maxFragmentLength: 1024 });
+  const n = peer.conn.negotiated()!;
+  assert.equal(n.version, TLS12);
+  assert.equal(n.maxFragment, 1024);
+  const big = 'abcdefghij'.repeat(500);
+  assert.equal(await exchange(peer, big), [...big].reverse().join(''));
+  await shutdown(peer);
+  await srv.waitExit();
+  // Plaintext within 1024: an explicit nonce (8) and a tag (16) on top.
+  for (const dir of ['toServer', 'toClient'] as const) {
+    const records = proxy.records(dir);
+    assert.ok(records.every((r) => r.length <= 1024 + 24), dir + ': ' + records.map((r) => r.length).join(','));
+    assert.ok(records.some((r) => r.length === 1024 + 24), dir + ' sent full-size records');
+  }
 });
