@@ -61,7 +61,8 @@ export function readHandshake(r: Reader): HandshakeMessage {
   return { type, body: r.vec24(handshakeName(type)) };
 }
 
-function startMessage(w: Writer, type: number): number {
+/** Writes the message type and reserves the uint24 length; close with w.end24(mark). */
+export function startMessage(w: Writer, type: number): number {
   w.u8(type);
   return w.start24();
 }
@@ -74,7 +75,7 @@ function put<T>(w: Writer, type: number, write: (w: Writer, v: T) => void, v: T)
 }
 
 /** An extension with empty extension_data (acknowledgements and flags). */
-function writeFlag(w: Writer, type: number): void {
+export function writeFlag(w: Writer, type: number): void {
   w.u16(type);
   w.u16(0);
 }

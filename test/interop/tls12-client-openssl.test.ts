@@ -16,25 +16,15 @@ import { CipherSuite, NamedGroup, SignatureScheme, TLS12 } from '../../core/regi
 import { MicrotlsError, readSome } from '../../ports/node/socket-io.js';
 import { exchange, failsWith, microConnect, shutdown, type MicroOptions } from '../helpers/microtls.js';
 import { cleanup, handshakeMessages, opensslServer, pki, type OpensslServerOptions } from '../helpers/peers.js';
+import { TLS12_SUITES, type Suite } from '../helpers/tls12-suites.js';
 import { tamperProxy } from '../helpers/proxy.js';
 
 after(cleanup);
 const T = { timeout: 30000 };
 
-type Suite = keyof typeof CipherSuite;
 type Group = 'x25519' | 'secp256r1';
 
-/** Our suites with OpenSSL's names, and the certificate each needs. */
-const SUITES: [Suite, string, 'server-ecdsa' | 'server-rsa'][] = [
-  ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'ECDHE-ECDSA-AES128-GCM-SHA256', 'server-ecdsa'],
-  ['TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'server-ecdsa'],
-  ['TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'server-ecdsa'],
-  ['TLS_ECDHE_ECDSA_WITH_AES_128_CCM', 'ECDHE-ECDSA-AES128-CCM', 'server-ecdsa'],
-  ['TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8', 'ECDHE-ECDSA-AES128-CCM8', 'server-ecdsa'],
-  ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'server-rsa'],
-  ['TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'ECDHE-RSA-AES256-GCM-SHA384', 'server-rsa'],
-  ['TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256', 'ECDHE-RSA-CHACHA20-POLY1305', 'server-rsa'],
-];
+const SUITES = TLS12_SUITES;
 // OpenSSL's groups for each case: in TLS 1.2 its ECDSA certificate's curve must be one it may use too.
 const GROUPS: [Group, string, number[]][] = [
   ['x25519', 'X25519:P-256', [NamedGroup.x25519, NamedGroup.secp256r1]],

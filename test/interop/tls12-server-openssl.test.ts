@@ -17,25 +17,15 @@ import { expectClose, microListen, readLine, send, shutdown, type MicroOptions, 
 import {
   cleanup, handshakeMessages, opensslClient, pki, pkiDer, serverHelloExtensions, type OpensslClientOptions,
 } from '../helpers/peers.js';
+import { TLS12_SUITES, type Suite } from '../helpers/tls12-suites.js';
 import { tamperProxy, type TamperProxy } from '../helpers/proxy.js';
 
 after(cleanup);
 const T = { timeout: 20000 };
 
-type Suite = keyof typeof CipherSuite;
 type Group = 'x25519' | 'secp256r1';
 
-/** Our suites with OpenSSL's names, and the certificate each needs. */
-const SUITES: [Suite, string, 'server-ecdsa' | 'server-rsa'][] = [
-  ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'ECDHE-ECDSA-AES128-GCM-SHA256', 'server-ecdsa'],
-  ['TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'server-ecdsa'],
-  ['TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'server-ecdsa'],
-  ['TLS_ECDHE_ECDSA_WITH_AES_128_CCM', 'ECDHE-ECDSA-AES128-CCM', 'server-ecdsa'],
-  ['TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8', 'ECDHE-ECDSA-AES128-CCM8', 'server-ecdsa'],
-  ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'server-rsa'],
-  ['TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'ECDHE-RSA-AES256-GCM-SHA384', 'server-rsa'],
-  ['TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256', 'ECDHE-RSA-CHACHA20-POLY1305', 'server-rsa'],
-];
+const SUITES = TLS12_SUITES;
 // (In TLS 1.2 supported_groups also names the curves of the ECDSA keys a client verifies, RFC 8422 5.1: P-256 always.)
 const GROUPS: [Group, string][] = [['x25519', 'X25519:P-256'], ['secp256r1', 'P-256']];
 const ALL_SUITES = SUITES.map(([s]) => CipherSuite[s]);

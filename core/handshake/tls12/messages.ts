@@ -15,14 +15,10 @@ import {
   parseMaxFragmentLength, parseRecordSizeLimit, parseSelectedProtocol, startExtension, walkExtensions,
   writeMaxFragmentLength, writeProtocolNames,
 } from '../extensions.js';
+import { startMessage, writeFlag } from '../messages.js';
 
 function illegal(detail: string): never {
   return fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, detail);
-}
-
-function startMessage(w: Writer, type: number): number {
-  w.u8(type);
-  return w.start24();
 }
 
 /** ECPointFormat uncompressed (RFC 8422 5.1.2): the only one used, and required in every list. */
@@ -143,10 +139,10 @@ export function writeServerHello12(
     w.vec8(ext.renegotiationInfo);
     w.end16(m);
   }
-  if (ext.serverNameAck) flag(w, X.server_name);
-  if (ext.extendedMasterSecret) flag(w, X.extended_master_secret);
-  if (ext.sessionTicket) flag(w, X.session_ticket);
-  if (ext.statusRequest) flag(w, X.status_request);
+  if (ext.serverNameAck) writeFlag(w, X.server_name);
+  if (ext.extendedMasterSecret) writeFlag(w, X.extended_master_secret);
+  if (ext.sessionTicket) writeFlag(w, X.session_ticket);
+  if (ext.statusRequest) writeFlag(w, X.status_request);
   if (ext.ecPointFormats) {
     const m = startExtension(w, X.ec_point_formats);
     w.vec8(ext.ecPointFormats);
@@ -169,11 +165,6 @@ export function writeServerHello12(
   }
   w.end16(block);
   w.end24(msg);
-}
-
-function flag(w: Writer, type: number): void {
-  w.u16(type);
-  w.u16(0);
 }
 
 // Certificate (RFC 5246 7.4.2): ASN.1Cert certificate_list<0..2^24-1>, each <1..2^24-1>.
