@@ -69,7 +69,11 @@ function tls12SuiteOf(c: Config): { code: number; openssl: string } {
 /** TLS 1.2 only on both sides, the configuration's suite in its TLS 1.2 form. */
 const tls12 = {
   supports: (c: Config) => c.cert !== 'ed25519',
-  microOptions: (_side: 'client' | 'server', c: Config): Partial<ContextOptions> => ({ minVersion: TLS12, maxVersion: TLS12, cipherSuites: [tls12SuiteOf(c).code] }),
+  // (supported_groups also names the curve of the ECDSA certificate the client verifies, RFC 8422 5.1.)
+  microOptions: (_side: 'client' | 'server', c: Config): Partial<ContextOptions> => ({
+    minVersion: TLS12, maxVersion: TLS12, cipherSuites: [tls12SuiteOf(c).code],
+    groups: c.group === 'secp256r1' ? [NamedGroup.secp256r1] : [NamedGroup[c.group], NamedGroup.secp256r1],
+  }),
   nodeClientOptions: (c: Config): tls.ConnectionOptions => ({ minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: tls12SuiteOf(c).openssl }),
   nodeServerOptions: (c: Config): tls.TlsOptions => ({ minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: tls12SuiteOf(c).openssl }),
 };
