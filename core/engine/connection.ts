@@ -103,7 +103,10 @@ export abstract class Connection implements HandshakeHost {
   sendMessage(transcript = true): Uint8Array {
     const msg = this.out.buf.subarray(this.msgStart, this.out.offset);
     if (transcript) this.handshake.transcript.update(msg);
-    this.log('send ' + handshakeName(msg[0]) + ' (' + msg.length + ' bytes)');
+    // Not through log(): one method frame less on this connection (Espruino's lock count, see
+    // test/espruino/method-depth.test.ts), and no string built unless debugging.
+    const debug = this.settings.debug;
+    if (debug) debug('send ' + handshakeName(msg[0]) + ' (' + msg.length + ' bytes)');
     for (let off = 0; off < msg.length; ) {
       const n = Math.min(msg.length - off, this.records.maxFragment);
       if (!this.records.writeRecord(ContentType.handshake, msg, off, n)) {
