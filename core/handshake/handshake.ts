@@ -71,9 +71,8 @@ export abstract class Handshake<S extends string = string> {
   private appSecrets: { client: Uint8Array; server: Uint8Array } | null = null;
   protected resumptionSecret: Uint8Array | null = null;
   protected clientRandom: Uint8Array | null = null;
-  // Traffic key scratch for 128- and 256-bit keys, reused for every key change.
-  private readonly key16 = { key: new Uint8Array(16), iv: new Uint8Array(12) };
-  private readonly key32 = { key: new Uint8Array(32), iv: new Uint8Array(12) };
+  // Traffic key scratch, made for the suite's key length at the first key change and reused for every later one.
+  private trafficKey: { key: Uint8Array; iv: Uint8Array } | null = null;
 
   constructor(
     protected readonly host: HandshakeHost,
@@ -163,7 +162,8 @@ export abstract class Handshake<S extends string = string> {
     keys: KeySchedule = this.schedule(), aead: Aead | null = this.aead,
   ): void {
     if (!aead) return fail(ErrorCode.INTERNAL, Alert.internal_error, 'no cipher suite yet');
-    const k = aead.keyLen === 16 ? this.key16 : this.key32;
+    let k = this.trafficKey;
+    if (!k || k.key.length !== aead.keyLen) k = this.trafficKey = { key: new Uint8Array(aead.keyLen), iv: new Uint8Array(12) };
     keys.trafficKeys(secret, aead.keyLen, k);
     if (direction === 'read') this.host.setReadKeys(aead, k.key, k.iv);
     else this.host.setWriteKeys(aead, k.key, k.iv);
