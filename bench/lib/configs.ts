@@ -69,10 +69,22 @@ function tls12SuiteOf(c: Config): { code: number; openssl: string } {
 /** TLS 1.2 only on both sides, the configuration's suite in its TLS 1.2 form. */
 const tls12 = {
   supports: (c: Config) => c.cert !== 'ed25519',
-  microOptions: (_side: 'client' | 'server', c: Config): Partial<ContextOptions> => ({ minVersion: TLS12, maxVersion: TLS12, cipherSuites: [tls12SuiteOf(c).code] }),
-  nodeClientOptions: (c: Config): tls.ConnectionOptions => ({ minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: tls12SuiteOf(c).openssl }),
-  nodeServerOptions: (c: Config): tls.TlsOptions => ({ minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: tls12SuiteOf(c).openssl }),
+  // (supported_groups also names the curve of the ECDSA certificate the client verifies, RFC 8422 5.1.)
+  microOptions: (_side: 'client' | 'server', c: Config): Partial<ContextOptions> => ({
+    minVersion: TLS12, maxVersion: TLS12, cipherSuites: [tls12SuiteOf(c).code], groups: tls12Groups(c).map((g) => NamedGroup[g]),
+  }),
+  nodeClientOptions: (c: Config): tls.ConnectionOptions => nodeTls12(c),
+  nodeServerOptions: (c: Config): tls.TlsOptions => nodeTls12(c),
 };
+
+/** The configuration's group, then secp256r1 (the curve of the ECDSA certificate). */
+function tls12Groups(c: Config): GroupName[] {
+  return c.group === 'secp256r1' ? ['secp256r1'] : [c.group, 'secp256r1'];
+}
+
+function nodeTls12(c: Config): tls.SecureContextOptions {
+  return { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: tls12SuiteOf(c).openssl, ecdhCurve: tls12Groups(c).map((g) => OPENSSL_GROUP[g]).join(':') };
+}
 
 export const MODES: Mode[] = [
   FULL_MODE,

@@ -107,6 +107,28 @@ test('microtls client <-> microtls server: break, then the server takes the next
   await s.stop();
 });
 
+test('microtls client --tls1_2 <-> microtls server: Protocol: TLSv1.2 on both sides, and --sess-out/--sess-in resume it', T, async () => {
+  const port = String(await freePort());
+  const sess = join(mkdtempSync(join(tmpdir(), 'microtls-')), 'sess.bin');
+  const s = cli('server', '--port', port);
+  await s.waitFor('Waiting for a connection...');
+  const c1 = cli('client', '--port', port, '--tls1_2', '--sess-out', sess);
+  c1.write('one\n');
+  await c1.waitFor(/^Received: I hear ya fa shizzle!$/m);
+  c1.endInput();
+  assert.equal(await c1.waitExit(), 0, c1.output());
+  assert.equal(c1.stdout(), 'Send to 127.0.0.1(127.0.0.1)\nProtocol: TLSv1.2\nReceived: I hear ya fa shizzle!\nEnd of TLS Client\n');
+  const c2 = cli('client', '--port', port, '--tls1_2', '--sess-in', sess);
+  c2.write('two\n');
+  await c2.waitFor(/^Received: I hear ya fa shizzle!$/m);
+  c2.endInput();
+  assert.equal(await c2.waitExit(), 0, c2.output());
+  assert.match(c2.stdout(), /^Resuming session\nProtocol: TLSv1\.2\nSession is reused$/m);
+  await s.waitFor(/Received: two\nClosed the connection\n/);
+  assert.equal((s.stdout().match(/^Protocol: TLSv1\.2$/gm) ?? []).length, 2);
+  await s.stop();
+});
+
 test('server --require-client-cert: a client without a certificate fails, the next one with a certificate gets in', T, async () => {
   const port = await freePort();
   const s = cli('server', '--port', String(port), ...cliTestServer(), ...cliTestCa(), '--require-client-cert');

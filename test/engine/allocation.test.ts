@@ -56,7 +56,7 @@ function measure(run: (n: number) => void): { bytes: number; gcs: number } {
   return best;
 }
 
-/** TLS 1.2 records: an explicit nonce and the sequence number in the additional data (GCM, CCM), or none (ChaCha20). */
+/** TLS 1.2 records: an explicit nonce and the sequence number in the additional data (GCM), or no explicit nonce (ChaCha20). */
 const TLS12_ONLY = { minVersion: TLS12, maxVersion: TLS12 };
 const suites: [string, number, Partial<ContextOptions>][] = [
   ['AES-128-GCM', CipherSuite.TLS_AES_128_GCM_SHA256, {}],
@@ -71,7 +71,6 @@ const suites: [string, number, Partial<ContextOptions>][] = [
 for (const [name, suite, versions] of suites) {
   test(`sans-IO: ${RECORDS} records each way allocate nothing (${name})`, () => {
     const client = clientContext({ cipherSuites: [suite], ...versions }).newConnection();
-    // The server offers the suite too (CCM_8 is not among its defaults).
     const server = serverContext({ cipherSuites: [suite] }).newConnection();
     assert.deepEqual(handshake(client, server), [0, 0]);
     assert.equal(client.negotiated()?.version, versions.minVersion ?? TLS13);

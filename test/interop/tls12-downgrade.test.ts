@@ -93,9 +93,9 @@ const PAIRS: [string, number, string][] = [
 ];
 for (const [name, suite, cert] of PAIRS) {
   test(`microtls client <-> microtls server over TLS 1.2: ${name}, then a resumption with the ticket`, T, async () => {
-    const srv = await microListen({ cert });
+    const opts = { maxVersion: TLS12, cipherSuites: [suite] };
+    const srv = await microListen({ cert, cipherSuites: [suite] });
     try {
-      const opts = { maxVersion: TLS12, cipherSuites: [suite] };
       const c1P = microConnect(srv.port, opts);
       const s1 = await srv.accept();
       const c1 = await c1P;

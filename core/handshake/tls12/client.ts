@@ -190,8 +190,8 @@ export class Tls12ClientHandshake extends Handshake<State> {
 
   /** Seals the message written since beginMessage(); the connection adds it to the transcript. */
   private send(): void {
-    const msg = this.host.sendMessage();
-    if (this.messages) this.messages.push(copyBytes(msg));
+    if (this.messages) this.messages.push(copyBytes(this.host.stagedMessage()));
+    this.host.sendMessage();
   }
 
   start(): void {

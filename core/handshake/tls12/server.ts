@@ -540,8 +540,8 @@ export class Tls12ServerHandshake extends Handshake<Tls12ServerState> {
 
   /** Seals the message written since beginMessage() and records it. */
   private send(): void {
-    const msg = this.host.sendMessage(false);
-    this.record(msg);
+    this.record(this.host.stagedMessage());
+    this.host.sendMessage(false);
   }
 
   private cipher(): Aead {

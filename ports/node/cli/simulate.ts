@@ -75,6 +75,9 @@ export function simulateOptions(args: string[]): { fleet: FleetOptions; json: st
   profile(v['device-profile'] ?? 'default');
   const version = v.version ?? '1.3';
   if (version !== '1.2' && version !== '1.3') throw new Error('--version must be 1.2 or 1.3');
+  if (version === '1.2' && kind !== 'psk' && profile(v['device-profile'] ?? 'default').tls12Suites.length === 0) {
+    throw new Error('device profile ' + v['device-profile'] + ' has no TLS 1.2 suite (no EdDSA in TLS 1.2 here)');
+  }
   const seed = v.seed ?? '1';
   if (!/^\d+$/.test(seed) || Number(seed) > 0xffffffff) throw new Error('--seed must be an integer 0..4294967295');
   const read = (path: string): string => {

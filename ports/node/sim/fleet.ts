@@ -13,7 +13,7 @@ import { Status, alertName } from '../../../core/errors.js';
 import { Context } from '../../../core/index.js';
 import { DONE, type Loop, type Task } from '../../../core/loop/scheduler.js';
 import { wakeOnReady } from '../../../core/loop/transport.js';
-import { CipherSuite, TLS12, TLS13, groupName, suiteName } from '../../../core/registry.js';
+import { CipherSuite, NamedGroup, TLS12, TLS13, groupName, suiteName } from '../../../core/registry.js';
 import { EventQueue, simLoop } from './events.js';
 import { Link, type LinkConfig } from './link.js';
 import { Prng } from './prng.js';
@@ -98,9 +98,6 @@ export function runFleet(o: FleetOptions): FleetResult {
   const serverProfile = profile(o.serverProfile);
   const deviceProfile = profile(o.deviceProfile);
   const tls12 = o.version === TLS12;
-  if (tls12 && o.kind !== 'psk' && deviceProfile.tls12Suites.length === 0) {
-    throw new Error('device profile ' + o.deviceProfile + ' has no TLS 1.2 suite (TLS 1.2 has no EdDSA suites here)');
-  }
   let epoch = 0;
   // Whole ms like Date.now() (the engine stores ticket times as integers).
   const now = () => Math.floor(epoch + events.now);
@@ -141,7 +138,8 @@ export function runFleet(o: FleetOptions): FleetResult {
       cipherSuites: tls12 ? (o.kind === 'psk' ? [CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256] : deviceProfile.tls12Suites) : deviceProfile.cipherSuites,
       minVersion: o.version ?? TLS13,
       maxVersion: o.version ?? TLS13,
-      groups: deviceProfile.groups,
+      // In TLS 1.2 supported_groups also names the curves of the ECDSA certificates a client verifies (RFC 8422 5.1).
+      groups: tls12 ? serverPreference(deviceProfile.groups, [NamedGroup.secp256r1, NamedGroup.secp384r1]) : deviceProfile.groups,
       signatureSchemes: deviceProfile.signatureSchemes,
       pskClient: o.kind === 'psk' ? () => ({ identity: asciiBytes('device-' + i), key: pskKey(i) }) : undefined,
     });
