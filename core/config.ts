@@ -41,6 +41,8 @@ export interface CertificateSupport {
 export interface Tls12Support {
   client: Tls12Client | null;
   server: Tls12Server | null;
+  /** The TLS 1.3 suite code whose AEAD a TLS 1.2 suite uses, or null for no TLS 1.2 suite it knows. */
+  aeadSuite(code: number): number | null;
 }
 export interface Tls12Client {}
 export interface Tls12Server {}

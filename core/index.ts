@@ -8,6 +8,7 @@ import type { Connection } from './engine/connection.js';
 import { Context as EngineContext } from './engine/context.js';
 import { clientCertificates } from './handshake/client-certificates.js';
 import { tls12Client } from './handshake/tls12/client.js';
+import { aeadSuite } from './handshake/tls12/suites.js';
 import { ServerConnection, serverConnections } from './engine/server-connection.js';
 import { withDefaults, type ProfileDefaults } from './profiles/defaults.js';
 import { CipherSuite, NamedGroup, SignatureScheme as S } from './registry.js';
@@ -21,7 +22,7 @@ const defaults: ProfileDefaults = {
   crypto: nobleProvider,
   certificates: x509Support,
   curveTables: true,
-  tls12: { client: tls12Client, server: tls12Server },
+  tls12: { client: tls12Client, server: tls12Server, aeadSuite },
   cipherSuites: [
     CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
     // TLS 1.2: ECDHE with AEADs only (CCM and PSK suites on request).

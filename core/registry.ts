@@ -73,36 +73,9 @@ export const CipherSuite = {
   TLS_PSK_WITH_AES_128_CCM_8: 0xc0a8,
 } as const;
 
-/** How a TLS 1.2 suite authenticates its key exchange: an ECDSA or RSA certificate, or a pre-shared key. */
-export type Tls12KeyExchange = 'ecdhe_ecdsa' | 'ecdhe_rsa' | 'psk';
-
-/**
- * A TLS 1.2 suite's key exchange, and the TLS 1.3 suite with the same AEAD
- * and hash: providers look AEADs up by TLS 1.3 code, and the PRF hash is the
- * suite's hash (SHA-256 for the CCM suites, RFC 6655 and 7251). null for a
- * code that is not a TLS 1.2 suite we know.
- */
-export function tls12Suite(code: number): { kx: Tls12KeyExchange; aead: number } | null {
-  const C = CipherSuite;
-  switch (code) {
-    case C.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: return { kx: 'ecdhe_ecdsa', aead: C.TLS_AES_128_GCM_SHA256 };
-    case C.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: return { kx: 'ecdhe_ecdsa', aead: C.TLS_AES_256_GCM_SHA384 };
-    case C.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: return { kx: 'ecdhe_ecdsa', aead: C.TLS_CHACHA20_POLY1305_SHA256 };
-    case C.TLS_ECDHE_ECDSA_WITH_AES_128_CCM: return { kx: 'ecdhe_ecdsa', aead: C.TLS_AES_128_CCM_SHA256 };
-    case C.TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8: return { kx: 'ecdhe_ecdsa', aead: C.TLS_AES_128_CCM_8_SHA256 };
-    case C.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: return { kx: 'ecdhe_rsa', aead: C.TLS_AES_128_GCM_SHA256 };
-    case C.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: return { kx: 'ecdhe_rsa', aead: C.TLS_AES_256_GCM_SHA384 };
-    case C.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: return { kx: 'ecdhe_rsa', aead: C.TLS_CHACHA20_POLY1305_SHA256 };
-    case C.TLS_PSK_WITH_AES_128_GCM_SHA256: return { kx: 'psk', aead: C.TLS_AES_128_GCM_SHA256 };
-    case C.TLS_PSK_WITH_AES_128_CCM_8: return { kx: 'psk', aead: C.TLS_AES_128_CCM_8_SHA256 };
-  }
-  return null;
-}
-
-/** The TLS 1.3 suite whose AEAD and hash a suite uses: itself for a TLS 1.3 suite. */
-export function aeadSuite(code: number): number {
-  const s = tls12Suite(code);
-  return s ? s.aead : code;
+/** Whether a suite code is a TLS 1.3 one (0x13xx, RFC 8446 B.4); the others here are TLS 1.2's (tls12/suites.ts). */
+export function isTls13Suite(code: number): boolean {
+  return code >> 8 === 0x13;
 }
 
 export const NamedGroup = {
@@ -132,7 +105,9 @@ export const SignatureScheme = {
 
 /** The hash of each suite (its name's last part; the PRF hash of a TLS 1.2 suite). */
 export function suiteHash(suite: number): 'sha256' | 'sha384' {
-  return aeadSuite(suite) === CipherSuite.TLS_AES_256_GCM_SHA384 ? 'sha384' : 'sha256';
+  const C = CipherSuite;
+  return suite === C.TLS_AES_256_GCM_SHA384 || suite === C.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 ||
+    suite === C.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 ? 'sha384' : 'sha256';
 }
 
 /** Protocol versions, as ContextOptions minVersion / maxVersion take them. */

@@ -21,6 +21,7 @@ import type { Handshake, HandshakeHost } from '../handshake/handshake.js';
 import type { Transcript } from '../handshake/transcript.js';
 import { ContentType, HandshakeType, handshakeName } from '../registry.js';
 import { RecordLayer } from '../record/layer.js';
+import type { RecordProtection } from '../record/protection.js';
 import { recordLimit, type ArenaLayout } from './arena.js';
 import { RangeCopier } from '../bytes/copy.js';
 
@@ -152,12 +153,12 @@ export abstract class Connection implements HandshakeHost {
     this.records.setWriteKeys(aead, key, iv);
   }
 
-  setReadKeys12(aead: Aead, key: Uint8Array, fixedIv: Uint8Array): void {
-    this.records.setReadKeys12(aead, key, fixedIv);
+  setReadProtection(p: RecordProtection): void {
+    this.records.useReadProtection(p);
   }
 
-  setWriteKeys12(aead: Aead, key: Uint8Array, fixedIv: Uint8Array): void {
-    this.records.setWriteKeys12(aead, key, fixedIv);
+  setWriteProtection(p: RecordProtection): void {
+    this.records.useWriteProtection(p);
   }
 
   sendWarningAlert(description: number): void {

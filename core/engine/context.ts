@@ -6,7 +6,7 @@
 import { constantTimeEqual } from '../crypto/ct.js';
 import type { PrivateKey, PublicKey } from '../crypto/types.js';
 import { ErrorCode, Alert, fail } from '../errors.js';
-import { TLS12, TLS13, aeadSuite, tls12Suite } from '../registry.js';
+import { TLS12, TLS13, isTls13Suite } from '../registry.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { Crl } from '../x509/crl.js';
 import { asciiBytes } from '../bytes/ascii.js';
@@ -99,9 +99,10 @@ export class Context<C extends Connection = Connection> implements Credentials {
     // Every entry point gives its defaults for these (profiles/defaults.ts). One list holds
     // both versions' suites; each version's machine reads its own part.
     const all = o.cipherSuites ?? [];
-    for (const s of all) if (!crypto.aead(aeadSuite(s))) bad('unsupported cipher suite ' + s);
-    const suites = maxVersion === TLS13 ? all.filter((s) => !tls12Suite(s)) : [];
-    const suites12 = minVersion === TLS12 ? all.filter((s) => tls12Suite(s) !== null) : [];
+    // A TLS 1.2 suite's AEAD is looked up by the TLS 1.3 suite with the same one (tls12/suites.ts).
+    for (const s of all) if (!crypto.aead(isTls13Suite(s) ? s : tls12?.aeadSuite(s) ?? -1)) bad('unsupported cipher suite ' + s);
+    const suites = maxVersion === TLS13 ? all.filter(isTls13Suite) : [];
+    const suites12 = minVersion === TLS12 ? all.filter((s) => !isTls13Suite(s)) : [];
     const groups = o.groups ?? [];
     for (const g of groups) if (!crypto.group(g)) bad('unsupported group ' + g);
     const modes = o.pskModes ?? ['psk_dhe_ke'];

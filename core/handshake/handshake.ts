@@ -7,8 +7,9 @@ import { asciiString } from '../bytes/ascii.js';
 import type { Aead, Hash } from '../crypto/types.js';
 import type { Credentials, Negotiated, PskMode, Settings } from '../config.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
-import { HandshakeType, TLS13, aeadSuite, handshakeName, suiteHash } from '../registry.js';
+import { HandshakeType, TLS13, handshakeName, suiteHash } from '../registry.js';
 import { KeySchedule } from './key-schedule.js';
+import type { RecordProtection } from '../record/protection.js';
 import { parseKeyUpdate, writeFinished, writeKeyUpdate } from './messages.js';
 import { Transcript } from './transcript.js';
 
@@ -35,9 +36,9 @@ export interface HandshakeHost {
   sendChangeCipherSpec(): void;
   setReadKeys(aead: Aead, key: Uint8Array, iv: Uint8Array): void;
   setWriteKeys(aead: Aead, key: Uint8Array, iv: Uint8Array): void;
-  /** TLS 1.2: the key and fixed IV (4-byte salt or 12-byte IV) from the key block. */
-  setReadKeys12(aead: Aead, key: Uint8Array, fixedIv: Uint8Array): void;
-  setWriteKeys12(aead: Aead, key: Uint8Array, fixedIv: Uint8Array): void;
+  /** TLS 1.2: record protection keyed from the key block (record/tls12-protection.ts), for each direction. */
+  setReadProtection(p: RecordProtection): void;
+  setWriteProtection(p: RecordProtection): void;
   /** Sends a warning alert (TLS 1.2's no_renegotiation). */
   sendWarningAlert(description: number): void;
   /** Hands the connection over to another machine (the client's, once the server chose TLS 1.2). */
@@ -148,11 +149,14 @@ export abstract class Handshake<S extends string = string> {
     return fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, handshakeName(type) + ' in state ' + this.state);
   }
 
-  /** Fixes the cipher suite: its hash starts the transcript; its AEAD protects records. */
-  protected setSuite(suite: number): void {
+  /**
+   * Fixes the cipher suite: its hash starts the transcript; its AEAD (the one
+   * of TLS 1.3 suite aeadCode, for a TLS 1.2 suite) protects records.
+   */
+  protected setSuite(suite: number, aeadCode = suite): void {
     const crypto = this.host.settings.crypto;
     const hash = crypto.hash(suiteHash(suite));
-    const aead = crypto.aead(aeadSuite(suite));
+    const aead = crypto.aead(aeadCode);
     if (!hash || !aead) return fail(ErrorCode.INTERNAL, Alert.internal_error, 'suite without provider');
     this.suite = suite;
     this.hash = hash;

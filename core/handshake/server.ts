@@ -14,7 +14,7 @@ import { constantTimeEqual } from '../crypto/ct.js';
 import type { Hash, PublicKey } from '../crypto/types.js';
 import type { Credentials } from '../config.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
-import { HandshakeType, TLS13, groupName, schemeName, suiteHash, suiteName, tls12Suite } from '../registry.js';
+import { HandshakeType, TLS13, groupName, isTls13Suite, schemeName, suiteHash, suiteName } from '../registry.js';
 import type { ReplayGuard } from '../session/replay.js';
 import { MAX_TICKET, ticketReplayId, type TicketKeys, type TicketState } from '../session/ticket.js';
 import {
@@ -418,7 +418,7 @@ export class ServerHandshake extends Handshake<ServerState> {
       let ticket: TicketState | null = null;
       if (ctx.ticketKeys) ticket = ctx.ticketKeys.open(id.identity, now);
       // A TLS 1.2 ticket holds a master secret, no resumption PSK.
-      if (ticket && tls12Suite(ticket.suite)) ticket = null;
+      if (ticket && !isTls13Suite(ticket.suite)) ticket = null;
       if (ticket) {
         key = ticket.psk;
         hashName = suiteHash(ticket.suite);

@@ -17,8 +17,9 @@ export class RecordLayer {
   private inEnd = 0;
   private outStart = 0;
   private outEnd = 0;
-  readonly read = new RecordProtection();
-  readonly write = new RecordProtection();
+  /** Each direction's protection: TLS 1.3's, or a TLS 1.2 one its machine installs (useReadProtection). */
+  read = new RecordProtection();
+  write = new RecordProtection();
   readEncrypted = false;
   writeEncrypted = false;
   /** Largest plaintext we put in one record (max_fragment_length / record_size_limit lower it). */
@@ -137,9 +138,9 @@ export class RecordLayer {
     this.readEncrypted = true;
   }
 
-  /** TLS 1.2, at the peer's ChangeCipherSpec: the read key and fixed IV from the key block. */
-  setReadKeys12(aead: Aead, key: Uint8Array, fixedIv: Uint8Array): void {
-    this.read.setKeys12(aead, key, fixedIv);
+  /** TLS 1.2, at the peer's ChangeCipherSpec: its record protection, keyed from the key block. */
+  useReadProtection(p: RecordProtection): void {
+    this.read = p;
     this.readEncrypted = true;
   }
 
@@ -150,9 +151,9 @@ export class RecordLayer {
     this.writeEncrypted = true;
   }
 
-  /** TLS 1.2, after our ChangeCipherSpec: the write key and fixed IV from the key block. */
-  setWriteKeys12(aead: Aead, key: Uint8Array, fixedIv: Uint8Array): void {
-    this.write.setKeys12(aead, key, fixedIv);
+  /** TLS 1.2, after our ChangeCipherSpec: its record protection, keyed from the key block. */
+  useWriteProtection(p: RecordProtection): void {
+    this.write = p;
     this.writeEncrypted = true;
   }
 

@@ -7,7 +7,7 @@ import { asciiBytes, asciiString } from '../bytes/ascii.js';
 import type { Reader } from '../bytes/reader.js';
 import type { Writer } from '../bytes/writer.js';
 import { Alert, ErrorCode, TlsFailure, fail } from '../errors.js';
-import { CipherSuite, suiteHash, tls12Suite } from '../registry.js';
+import { CipherSuite, isTls13Suite, suiteHash } from '../registry.js';
 
 export interface Resumable {
   /** Cipher suite the session was established with (a TLS 1.2 one in a TLS 1.2 server's ticket). */
@@ -55,7 +55,7 @@ function check(s: Resumable, time: number): void {
   for (const k of Object.keys(CipherSuite)) if ((CipherSuite as Record<string, number>)[k] === s.suite) known = true;
   if (!known) badSession('unknown cipher suite ' + s.suite);
   // A TLS 1.2 session keeps its master secret (48 bytes, RFC 5246 8.1) where TLS 1.3 keeps a resumption PSK.
-  if (s.psk.length !== (suiteHash(s.suite) === 'sha384' || tls12Suite(s.suite) ? 48 : 32)) badSession('PSK length does not match the suite');
+  if (s.psk.length !== (suiteHash(s.suite) === 'sha384' || !isTls13Suite(s.suite) ? 48 : 32)) badSession('PSK length does not match the suite');
   if (!uint(s.lifetime, MAX_LIFETIME)) badSession('lifetime out of range');
   if (!uint(s.ageAdd, 0xffffffff)) badSession('ticket_age_add out of range');
   if (!uint(time, MAX_SAFE)) badSession('time out of range');

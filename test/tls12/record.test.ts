@@ -10,7 +10,7 @@ import { chacha20poly1305 } from '../../core/crypto/chacha20-poly1305.js';
 import type { Aead } from '../../core/crypto/types.js';
 import { ErrorCode, TlsFailure } from '../../core/errors.js';
 import { RecordLayer } from '../../core/record/layer.js';
-import { RecordProtection } from '../../core/record/protection.js';
+import { Tls12Protection } from '../../core/record/tls12-protection.js';
 
 const unhex = (s: string): Buffer => Buffer.from(s, 'hex');
 
@@ -51,17 +51,15 @@ for (const [name, aead, alg, tagLen, ivLen] of suites) {
   test(`${name}: sealed records are the RFC construction, and open again`, () => {
     const key = unhex('0f'.repeat(aead.keyLen));
     const iv = unhex('a1b2c3d4e5f60718293a4b5c'.slice(0, 2 * ivLen));
-    const w = new RecordProtection();
-    w.setKeys12(aead, key, iv);
-    const r = new RecordProtection();
-    r.setKeys12(aead, key, iv);
+    const w = new Tls12Protection(aead, key, iv);
+    const r = new Tls12Protection(aead, key, iv);
     assert.equal(w.prefix, ivLen === 4 ? 8 : 0);
     for (let seq = 0; seq < 3; seq++) {
       const pt = Buffer.from('record ' + seq + ' ' + 'x'.repeat(seq * 7));
       const type = seq === 0 ? 22 : 23;
       const buf: Uint8Array = new Uint8Array(5 + w.prefix + pt.length + tagLen);
       buf.set(pt, 5 + w.prefix);
-      const n = w.seal(buf, 0, type, pt.length, 0);
+      const n = w.seal(buf, 0, type, pt.length);
       assert.equal(n, buf.length);
       assert.equal(Buffer.from(buf).toString('hex'), reference(alg, tagLen, key, iv, seq, type, pt).toString('hex'));
       assert.equal(r.open(buf, 0, n - 5), type);
@@ -77,8 +75,7 @@ test('AES-GCM: a peer\'s explicit nonce is taken from the record, whatever it is
   const rec = reference('aes-128-gcm', 16, key, salt, 7, 23, Buffer.from('hello'));
   // The AAD carries the receiver's sequence number: rebuild it for seq 0.
   const aadFix = reference('aes-128-gcm', 16, key, salt, 0, 23, Buffer.from('hello'));
-  const r = new RecordProtection();
-  r.setKeys12(aes128gcm, key, salt);
+  const r = new Tls12Protection(aes128gcm, key, salt);
   // A record whose explicit nonce (7) differs from the sequence number (0) used in the AAD fails...
   assert.throws(() => r.open(new Uint8Array(rec), 0, rec.length - 5), (e: unknown) => e instanceof TlsFailure && e.code === ErrorCode.BAD_RECORD_MAC);
   // ... and the one with nonce = seq opens.
@@ -90,8 +87,7 @@ test('a tampered TLS 1.2 record, or one shorter than nonce and tag, is bad_recor
   const salt = unhex('01020304');
   const rec = new Uint8Array(reference('aes-128-gcm', 16, key, salt, 0, 23, Buffer.from('hello')));
   rec[rec.length - 1] ^= 1;
-  const r = new RecordProtection();
-  r.setKeys12(aes128gcm, key, salt);
+  const r = new Tls12Protection(aes128gcm, key, salt);
   assert.throws(() => r.open(rec, 0, rec.length - 5), (e: unknown) => e instanceof TlsFailure && e.code === ErrorCode.BAD_RECORD_MAC);
   const short = new Uint8Array([23, 3, 3, 0, 20, ...new Uint8Array(20)]);
   assert.throws(() => r.open(short, 0, 20), (e: unknown) => e instanceof TlsFailure && e.code === ErrorCode.BAD_RECORD_MAC);
@@ -102,8 +98,8 @@ test('the record layer puts TLS 1.2 plaintext after the explicit nonce, and ever
   const salt = unhex('0a0b0c0d');
   const a = new RecordLayer(new Uint8Array(16384 + 300), new Uint8Array(16384 + 300));
   const b = new RecordLayer(new Uint8Array(16384 + 300), new Uint8Array(16384 + 300));
-  a.setWriteKeys12(aes128gcm, key, salt);
-  b.setReadKeys12(aes128gcm, key, salt);
+  a.useWriteProtection(new Tls12Protection(aes128gcm, key, salt));
+  b.useReadProtection(new Tls12Protection(aes128gcm, key, salt));
   assert.equal(a.writable(), 16384);
   a.writeRecord(22, Buffer.from('finished'), 0, 8);
   a.writeAppRecord(Buffer.from('data!'), 0, 5);

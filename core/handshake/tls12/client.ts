@@ -24,11 +24,13 @@ import type { Hash, PrivateKey, PublicKey } from '../../crypto/types.js';
 import type { Credentials } from '../../config.js';
 import { Alert, ErrorCode, fail } from '../../errors.js';
 import {
-  CipherSuite, ExtensionType as X, HandshakeType as H, TLS12, groupName, schemeName, suiteName, tls12Suite, type Tls12KeyExchange,
+  CipherSuite, ExtensionType as X, HandshakeType as H, TLS12, groupName, schemeName, suiteName,
 } from '../../registry.js';
 import { checkFinished, checkPeerChain } from '../authentication.js';
 import { isIpLiteral } from '../client.js';
 import { Handshake, type HandshakeHost } from '../handshake.js';
+import { Tls12Protection } from '../../record/tls12-protection.js';
+import { tls12Suite, type Tls12KeyExchange } from './suites.js';
 import { parseFinished, writeCertificateVerify, writeFinished, type ServerHello } from '../messages.js';
 import {
   clientHelloExtensions12Length, parseCertificate12, parseCertificateRequest12, parseCertificateStatus,
@@ -109,7 +111,7 @@ export class Tls12ClientHandshake extends Handshake<State> {
     this.kx = suite.kx;
     const held = hello.transcript.heldMessage;
     if (held && host.credentials.privateKey && host.credentials.chain.length > 0 && suite.kx !== 'psk') this.messages = [copyBytes(held)];
-    this.setSuite(sh.cipherSuite);
+    this.setSuite(sh.cipherSuite, suite.aead);
     this.prfHash = this.suiteHashFn();
     this.ext = this.checkExtensions(sh);
     this.record(msg);
@@ -433,7 +435,7 @@ export class Tls12ClientHandshake extends Handshake<State> {
     const h = this.host;
     const keys = this.block ?? fail(ErrorCode.INTERNAL, Alert.internal_error, 'no keys');
     h.sendChangeCipherSpec();
-    h.setWriteKeys12(this.aead!, keys.client.key, keys.client.iv);
+    h.setWriteProtection(new Tls12Protection(this.aead!, keys.client.key, keys.client.iv));
     keys.client.key.fill(0);
     h.beginMessage();
     writeFinished(h.out, verifyData(this.prfHash, this.master!, true, this.transcriptHash()));
@@ -462,7 +464,7 @@ export class Tls12ClientHandshake extends Handshake<State> {
       (!this.ext.sessionTicket && (st === 'CLIENT_FINISHED_SENT' || (st === 'SERVER_HELLO_RECEIVED' && this.resumed !== null)));
     if (!ready) fail(ErrorCode.UNEXPECTED_CCS, Alert.unexpected_message, 'ChangeCipherSpec in state ' + st);
     const keys = this.block ?? fail(ErrorCode.INTERNAL, Alert.internal_error, 'no keys');
-    this.host.setReadKeys12(this.aead!, keys.server.key, keys.server.iv);
+    this.host.setReadProtection(new Tls12Protection(this.aead!, keys.server.key, keys.server.iv));
     keys.server.key.fill(0);
     this.enter('CHANGE_CIPHER_SPEC_RECEIVED');
   }

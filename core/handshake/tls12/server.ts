@@ -21,12 +21,14 @@ import type { Aead, Hash, PrivateKey, PublicKey } from '../../crypto/types.js';
 import type { Credentials } from '../../config.js';
 import { Alert, ErrorCode, fail } from '../../errors.js';
 import {
-  CipherSuite, HandshakeType, NamedGroup, TLS12, aeadSuite, groupName, schemeName, suiteHash, suiteName, tls12Suite,
+  CipherSuite, HandshakeType, NamedGroup, TLS12, groupName, schemeName, suiteHash, suiteName,
 } from '../../registry.js';
 import type { TicketState } from '../../session/ticket.js';
 import { MAX_TICKET } from '../../session/ticket.js';
 import { authorities, authoritiesBound, checkFinished, checkPeerChain } from '../authentication.js';
 import { Handshake, hex, type HandshakeHost } from '../handshake.js';
+import { Tls12Protection } from '../../record/tls12-protection.js';
+import { aeadSuite, tls12Suite } from './suites.js';
 import { parseCertificateVerify, parseFinished, writeFinished, type ClientHello } from '../messages.js';
 import { chooseAlpn, printable, type ServerCredentials } from '../server.js';
 import { serverRandom } from '../version.js';
@@ -178,7 +180,7 @@ export class Tls12ServerHandshake extends Handshake<Tls12ServerState> {
     if (st.name === 'CERTIFICATE_VERIFY_RECEIVED' || st.name === 'SERVER_FINISHED_SENT') secrets = st.secrets;
     else if (st.name === 'CLIENT_KEY_EXCHANGE_RECEIVED' && !st.clientKey) secrets = st.secrets;
     else return fail(ErrorCode.UNEXPECTED_CCS, Alert.unexpected_message, 'ChangeCipherSpec in state ' + this.state);
-    this.host.setReadKeys12(this.cipher(), secrets.client.key, secrets.client.iv);
+    this.host.setReadProtection(new Tls12Protection(this.cipher(), secrets.client.key, secrets.client.iv));
     secrets.client.key.fill(0);
     this.go({ name: 'CHANGE_CIPHER_SPEC_RECEIVED', secrets, resumed: st.name === 'SERVER_FINISHED_SENT' });
   }
@@ -256,7 +258,7 @@ export class Tls12ServerHandshake extends Handshake<Tls12ServerState> {
         if (!scheme) continue;
       }
       const crypto = s.crypto;
-      const aead = crypto.aead(aeadSuite(suite));
+      const aead = crypto.aead(aeadSuite(suite) ?? -1);
       const hash = crypto.hash(suiteHash(suite));
       if (!aead || !hash) continue;
       this.group = info.kx === 'psk' ? null : group;
@@ -311,7 +313,7 @@ export class Tls12ServerHandshake extends Handshake<Tls12ServerState> {
 
   private resumedParameters(t: TicketState): Parameters {
     const crypto = this.host.settings.crypto;
-    const aead = crypto.aead(aeadSuite(t.suite));
+    const aead = crypto.aead(aeadSuite(t.suite) ?? -1);
     const hash = crypto.hash(suiteHash(t.suite));
     if (!aead || !hash) return fail(ErrorCode.INTERNAL, Alert.internal_error, 'suite without provider');
     return { suite: t.suite, aead, hash, group: 0, scheme: 0 };
@@ -404,7 +406,7 @@ export class Tls12ServerHandshake extends Handshake<Tls12ServerState> {
   private sendChangeCipherSpecAndFinished(secrets: Secrets): void {
     const h = this.host;
     h.sendChangeCipherSpec();
-    h.setWriteKeys12(this.cipher(), secrets.server.key, secrets.server.iv);
+    h.setWriteProtection(new Tls12Protection(this.cipher(), secrets.server.key, secrets.server.iv));
     secrets.server.key.fill(0);
     h.beginMessage();
     writeFinished(h.out, verifyData(this.hashFn(), secrets.master, false, this.transcriptDigest()));

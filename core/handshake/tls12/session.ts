@@ -11,7 +11,8 @@
 import { Reader } from '../../bytes/reader.js';
 import { Writer } from '../../bytes/writer.js';
 import { copyBytes } from '../../bytes/copy.js';
-import { TLS12, tls12Suite } from '../../registry.js';
+import { TLS12 } from '../../registry.js';
+import { tls12Suite } from './suites.js';
 import { MAX_BODY, MAX_LIFETIME, badSession, readResumable, strictly, writeResumable, type Resumable } from '../../session/resumption.js';
 import { FORMAT, MAGIC } from '../../session/session.js';
 import type { Tls12Session } from './support.js';
