@@ -128,8 +128,8 @@ export interface NativeAppConfig {
   port: number;
   /** The PSK server's port, when PSK connections are wanted. */
   pskPort?: number;
-  /** NamedGroup for the certificate connections. */
-  group: number;
+  /** Key exchange groups for the certificate connections, one kind of connection each. */
+  groups: ('secp256r1' | 'x25519')[];
 }
 
 /** The XS heap Moddable's ESP32 targets create (issue 11): a heap that never grows. */
@@ -155,12 +155,12 @@ export function buildNativeApp(name: string, config: NativeAppConfig, creation: 
       join(root, 'manifest.json'),
       join(root, 'manifest_native.json'),
     ],
-    modules: { '*': [join(app, 'main'), join(app, 'xsmemory'), './ca', './vectors'] },
-    preload: ['ca', 'vectors', 'xsmemory'],
+    modules: { '*': [join(app, 'main'), join(app, 'probe'), './ca', './vectors'] },
+    preload: ['ca', 'vectors', 'probe'],
     creation,
     config: {
       server: 'localhost', psk: PSK_HEX, identity: PSK_IDENTITY,
-      ...config, providers: config.providers.join(','), pskPort: config.pskPort ?? 0,
+      ...config, providers: config.providers.join(','), groups: config.groups.join(','), pskPort: config.pskPort ?? 0,
     },
   };
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, '\t'));
@@ -182,9 +182,16 @@ export function vectorMismatches(out: string, providers: string[]): string[] {
 export interface Figures {
   kind: string;
   provider: string;
-  /** Handshake times of the timed connections, in ms. */
-  ms: number[];
-  /** The measured connection: peak live heap during the handshake and what the open connection keeps (chunk bytes, slots), deepest stack (slots). */
+  /** Handshake CPU times of the timed connections (the XS thread's), in ms. */
+  cpu: number[];
+  /** Their wall times in ms (with the host socket's 20 ms polling). */
+  wall: number[];
+  /** Garbage collections during their handshakes (instrumented builds). */
+  gc: number[];
+  /**
+   * The measured connection: peak live heap during the handshake and what the open connection keeps after data
+   * went both ways (chunk bytes, slots, above the heap before it), deepest stack (slots).
+   */
   peakChunks: number;
   peakSlots: number;
   keptChunks: number;
@@ -197,10 +204,15 @@ export function figures(out: string): Figures[] {
   const all: Figures[] = [];
   const of = (kind: string, provider: string): Figures => {
     let f = all.find((x) => x.kind === kind && x.provider === provider);
-    if (!f) all.push(f = { kind, provider, ms: [], peakChunks: NaN, peakSlots: NaN, keptChunks: NaN, keptSlots: NaN, stack: NaN });
+    if (!f) all.push(f = { kind, provider, cpu: [], wall: [], gc: [], peakChunks: NaN, peakSlots: NaN, keptChunks: NaN, keptSlots: NaN, stack: NaN });
     return f;
   };
-  for (const m of out.matchAll(/^@ tls (\S+) (\S+) ms=(\d+)$/gm)) of(m[1], m[2]).ms.push(Number(m[3]));
+  for (const m of out.matchAll(/^@ tls (\S+) (\S+) cpu=(\d+) wall=(\d+) gc=(-?\d+)$/gm)) {
+    const f = of(m[1], m[2]);
+    f.cpu.push(Number(m[3]) / 1000);
+    f.wall.push(Number(m[4]));
+    f.gc.push(Number(m[5]));
+  }
   for (const m of out.matchAll(/^@ mem (\S+) (\S+) peakChunks=(-?\d+) peakSlots=(-?\d+) keptChunks=(-?\d+) keptSlots=(-?\d+) stack=(\d+)$/gm)) {
     Object.assign(of(m[1], m[2]), { peakChunks: Number(m[3]), peakSlots: Number(m[4]), keptChunks: Number(m[5]), keptSlots: Number(m[6]), stack: Number(m[7]) });
   }

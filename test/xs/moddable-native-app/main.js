@@ -3,15 +3,19 @@
 // 1. every vector in module "vectors" through the native provider
 //    ("microtls/native") and the profile's pure-JS one, printing
 //    "@ v NAME PROVIDER RESULT" for the test to compare with the published value;
-// 2. for each provider in config.providers, config.runs TLS connections to
-//    openssl s_server -rev on 127.0.0.1 (certificates, then PSK when
-//    config.pskPort is set), each sending config.bytes bytes as lines,
+// 2. for each provider in config.providers, TLS connections to openssl
+//    s_server -rev on 127.0.0.1 (certificates, with each key exchange group
+//    in config.groups, then PSK when config.pskPort is set), each sending
+//    config.bytes bytes as lines,
 //    checking that every line comes back reversed, and closing: config.runs
-//    timed connections ("@ tls KIND PROVIDER ms=N", the handshake's time),
-//    then one measured one ("@ mem KIND PROVIDER ...": the live heap after a
-//    collection at every socket event during the handshake, its peak and what
-//    the open connection keeps, in chunk bytes and slots above what was in
-//    use before the connection; the deepest stack, in slots: module "xsmemory").
+//    timed connections ("@ tls KIND PROVIDER cpu=N wall=N gc=N": the
+//    handshake's CPU time in microseconds, its wall time in ms, which
+//    includes the host socket's polling, and the garbage collections it
+//    caused), then one measured one ("@ mem KIND PROVIDER ...": the live heap
+//    after a collection at every socket event of the handshake, its peak, and
+//    what the open connection keeps once data went both ways, in chunk bytes
+//    and slots above what was in use before the connection; the deepest
+//    stack, in slots: module "probe").
 // Ends with "DONE" or "FAIL ...".
 import TCP from "embedded:io/socket/tcp";
 import Timer from "timer";
@@ -20,11 +24,13 @@ import { CipherSuite, Context, TlsClient, defaultCrypto } from "microtls";
 import nativeCrypto from "microtls/native";
 import { hkdfExtract, hkdfExpand, macFor } from "microtls/native-provider";
 import random from "microtls/random";
-import memory from "xsmemory";
+import probe from "probe";
 import ca from "ca";
 import vectors from "vectors";
 
 const LINE = 1024; // bytes per line, "\n" included
+/** Certificate connections are named after their key exchange group. */
+const GROUPS = { secp256r1: 23, x25519: 29 };
 const providers = { native: nativeCrypto, js: defaultCrypto };
 
 function hex(s) {
@@ -130,7 +136,7 @@ function makeContext(kind, crypto) {
 	}
 	const context = new Context({
 		side: "client", random, crypto, noClock: true, serverName: config.server, maxFragmentLength: 1024, curveTables: false,
-		groups: [Number(config.group)], cipherSuites: [CipherSuite.TLS_AES_128_GCM_SHA256],
+		groups: [GROUPS[kind]], cipherSuites: [CipherSuite.TLS_AES_128_GCM_SHA256],
 	});
 	context.loadVerifyBuffer(ca);
 	return context;
@@ -149,11 +155,7 @@ function message(bytes) {
  * collection and the largest figures kept in `peak`.
  */
 function sampling(peak) {
-	const sample = () => {
-		const m = memory.sample();
-		if (m[0] > peak[0]) peak[0] = m[0];
-		if (m[1] > peak[1]) peak[1] = m[1];
-	};
+	const sample = () => raise(peak, probe.sample());
 	return function (o) {
 		return new TCP(Object.assign({}, o, {
 			onReadable(n) { o.onReadable(n); sample(); },
@@ -161,6 +163,11 @@ function sampling(peak) {
 			onError() { o.onError(); sample(); },
 		}));
 	};
+}
+
+function raise(peak, m) {
+	if (m[0] > peak[0]) peak[0] = m[0];
+	if (m[1] > peak[1]) peak[1] = m[1];
 }
 
 /**
@@ -173,19 +180,16 @@ function connect(kind, provider, port, measure, next) {
 	const context = makeContext(kind, providers[provider]);
 	let got = 0;
 	let bad = false;
-	const base = memory.reset();
+	const base = probe.reset();
 	const peak = base.slice();
 	const started = Date.now();
+	const collections = probe.collections();
+	const cpu = probe.cpu();
 	new TlsClient({
 		TCP: measure ? sampling(peak) : TCP, context, address: "127.0.0.1", port,
 		onConnect(client) {
-			if (measure) {
-				const kept = memory.sample();
-				trace(`@ mem ${kind} ${provider} peakChunks=${peak[0] - base[0]} peakSlots=${peak[1] - base[1]} ` +
-					`keptChunks=${kept[0] - base[0]} keptSlots=${kept[1] - base[1]} stack=${memory.stack()}\n`);
-			}
-			else
-				trace(`@ tls ${kind} ${provider} ms=${Date.now() - started}\n`);
+			if (measure) raise(peak, probe.sample());
+			else trace(`@ tls ${kind} ${provider} cpu=${Math.round(probe.cpu() - cpu)} wall=${Date.now() - started} gc=${probe.collections() - collections}\n`);
 			client.write(sent);
 		},
 		onData(client, data) {
@@ -197,6 +201,12 @@ function connect(kind, provider, port, measure, next) {
 			}
 			if (got >= bytes) {
 				trace(`@ echo ${kind} ${provider} ${bad || got !== bytes ? "mismatch" : "ok"} ${got}\n`);
+				if (measure) {
+					// What the open connection keeps once data has gone both ways.
+					const kept = probe.sample();
+					trace(`@ mem ${kind} ${provider} peakChunks=${peak[0] - base[0]} peakSlots=${peak[1] - base[1]} ` +
+						`keptChunks=${kept[0] - base[0]} keptSlots=${kept[1] - base[1]} stack=${probe.stack()}\n`);
+				}
 				client.close();
 			}
 		},
@@ -212,10 +222,11 @@ function connect(kind, provider, port, measure, next) {
 
 checkVectors();
 // Per provider and kind: config.runs timed connections, then one measured one.
+const servers = config.groups.split(",").map((g) => [g, Number(config.port)]);
+if (config.pskPort) servers.push(["psk", Number(config.pskPort)]);
 const plan = [];
 for (const provider of config.providers.split(",")) {
-	const kinds = config.pskPort ? [["cert", Number(config.port)], ["psk", Number(config.pskPort)]] : [["cert", Number(config.port)]];
-	for (const [kind, port] of kinds) {
+	for (const [kind, port] of servers) {
 		for (let i = 0; i <= Number(config.runs); i++) plan.push([kind, provider, port, i === Number(config.runs)]);
 	}
 }
