@@ -2,8 +2,9 @@
 // buffer: the keystream (Mode "CTR"), GHASH and CCM's CBC-MAC (Mode "CBC")
 // all run in C; JS only lays out counter and header blocks. The SDK's
 // calls take whole buffers, so each record costs a view of its payload
-// (subarray) and, for GCM, the 16-byte ArrayBuffer GHASH's close() returns;
-// nothing else is allocated after the key is set.
+// (subarray; CCM one more per 256 bytes of CBC-MAC input) and, for GCM, the
+// 16-byte ArrayBuffer GHASH's close() returns with a view of it; nothing
+// else is allocated after the key is set.
 import { constantTimeEqual } from '../../../core/crypto/ct.js';
 import type { Aead, AeadState } from '../../../core/crypto/types.js';
 import type { BlockCipher, Ghash, Mode, NativeSdk } from './sdk.js';
@@ -50,12 +51,11 @@ class NativeAes {
     return this.cipher;
   }
 
-  /** buf[off, off+len) ^= the keystream from counter block `iv` on. */
-  xor(iv: ArrayBuffer, buf: Uint8Array, off: number, len: number): void {
-    if (len === 0) return;
-    const view = buf.subarray(off, off + len);
+  /** data ^= the keystream from counter block `iv` on. */
+  xor(iv: ArrayBuffer, data: Uint8Array): void {
+    if (data.length === 0) return;
     this.ctr.setIV(iv);
-    this.ctr.decrypt(view, view);
+    this.ctr.decrypt(data, data);
   }
 }
 
@@ -99,8 +99,8 @@ class NativeGcm implements AeadState {
   }
 
   /** GHASH of the AAD (absorbed in start) and the ciphertext, masked with E(K, J0), into this.tag. */
-  private mac(buf: Uint8Array, off: number, len: number): void {
-    if (len > 0) this.ghash.write(buf.subarray(off, off + len));
+  private mac(ciphertext: Uint8Array): void {
+    if (ciphertext.length > 0) this.ghash.write(ciphertext);
     const s = new Uint8Array(this.ghash.close());
     const e = this.ek0.bytes;
     for (let i = 0; i < 16; i++) this.tag[i] = s[i] ^ e[i];
@@ -108,18 +108,20 @@ class NativeGcm implements AeadState {
 
   seal(nonce: Uint8Array, aad: Uint8Array, buf: Uint8Array, off: number, len: number): void {
     checkArgs(nonce, buf, off, len, 16);
+    const data = buf.subarray(off, off + len);
     this.start(nonce, aad);
-    this.aes.xor(this.j1.buffer, buf, off, len);
-    this.mac(buf, off, len);
+    this.aes.xor(this.j1.buffer, data);
+    this.mac(data);
     buf.set(this.tag, off + len);
   }
 
   open(nonce: Uint8Array, aad: Uint8Array, buf: Uint8Array, off: number, len: number): boolean {
     checkArgs(nonce, buf, off, len, 16);
+    const data = buf.subarray(off, off + len);
     this.start(nonce, aad);
-    this.mac(buf, off, len);
+    this.mac(data);
     if (!constantTimeEqual(this.tag, buf, 0, off + len, 16)) return false;
-    this.aes.xor(this.j1.buffer, buf, off, len);
+    this.aes.xor(this.j1.buffer, data);
     return true;
   }
 }
@@ -164,8 +166,9 @@ class NativeCcm implements AeadState {
   }
 
   /** CBC-MAC of B_0 || l(a) || a || m (RFC 3610 2.2), masked with S_0, into this.tag. */
-  private mac(nonce: Uint8Array, aad: Uint8Array, buf: Uint8Array, off: number, len: number): void {
+  private mac(nonce: Uint8Array, aad: Uint8Array, data: Uint8Array): void {
     const a = aad.length;
+    const len = data.length;
     // l(a): two bytes below 2^16 - 2^8, else 0xfffe and four bytes.
     const lenBytes = a === 0 ? 0 : a < 0xff00 ? 2 : 6;
     const size = 16 + (((lenBytes + a + 15) >>> 4) << 4);
@@ -191,11 +194,11 @@ class NativeCcm implements AeadState {
     this.cbc.setIV(this.zero);
     let last = this.cbcLast(h);
     const whole = len & ~15;
-    if (whole > 0) last = this.cbcLast(buf.subarray(off, off + whole));
+    if (whole > 0) last = this.cbcLast(whole === len ? data : data.subarray(0, whole));
     if (whole < len) {
       const t = this.tail;
       t.fill(0);
-      t.set(buf.subarray(off + whole, off + len));
+      for (let i = whole; i < len; i++) t[i - whole] = data[i];
       last = this.cbcLast(t);
     }
     const y = this.out.bytes;
@@ -215,10 +218,11 @@ class NativeCcm implements AeadState {
 
   seal(nonce: Uint8Array, aad: Uint8Array, buf: Uint8Array, off: number, len: number): void {
     checkArgs(nonce, buf, off, len, this.tagLen);
+    const data = buf.subarray(off, off + len);
     this.counters(nonce);
-    this.mac(nonce, aad, buf, off, len);
-    this.aes.xor(this.a1.buffer, buf, off, len);
-    buf.set(this.tag.subarray(0, this.tagLen), off + len);
+    this.mac(nonce, aad, data);
+    this.aes.xor(this.a1.buffer, data);
+    for (let i = 0; i < this.tagLen; i++) buf[off + len + i] = this.tag[i];
   }
 
   /**
@@ -228,11 +232,12 @@ class NativeCcm implements AeadState {
    */
   open(nonce: Uint8Array, aad: Uint8Array, buf: Uint8Array, off: number, len: number): boolean {
     checkArgs(nonce, buf, off, len, this.tagLen);
+    const data = buf.subarray(off, off + len);
     this.counters(nonce);
-    this.aes.xor(this.a1.buffer, buf, off, len);
-    this.mac(nonce, aad, buf, off, len);
+    this.aes.xor(this.a1.buffer, data);
+    this.mac(nonce, aad, data);
     if (constantTimeEqual(this.tag, buf, 0, off + len, this.tagLen)) return true;
-    this.aes.xor(this.a1.buffer, buf, off, len);
+    this.aes.xor(this.a1.buffer, data);
     return false;
   }
 }
