@@ -5,6 +5,7 @@
 // (subarray; CCM one more per 256 bytes of CBC-MAC input) and, for GCM, the
 // 16-byte ArrayBuffer GHASH's close() returns with a view of it; nothing
 // else is allocated after the key is set.
+import { ccmHeader, ccmHeaderSize } from '../../../core/crypto/ccm-header.js';
 import { constantTimeEqual } from '../../../core/crypto/ct.js';
 import type { Aead, AeadState } from '../../../core/crypto/types.js';
 import type { BlockCipher, Ghash, Mode, NativeSdk } from './sdk.js';
@@ -167,30 +168,10 @@ class NativeCcm implements AeadState {
 
   /** CBC-MAC of B_0 || l(a) || a || m (RFC 3610 2.2), masked with S_0, into this.tag. */
   private mac(nonce: Uint8Array, aad: Uint8Array, data: Uint8Array): void {
-    const a = aad.length;
     const len = data.length;
-    // l(a): two bytes below 2^16 - 2^8, else 0xfffe and four bytes.
-    const lenBytes = a === 0 ? 0 : a < 0xff00 ? 2 : 6;
-    const size = 16 + (((lenBytes + a + 15) >>> 4) << 4);
+    const size = ccmHeaderSize(aad.length);
     const h = size === 32 ? this.header : new Uint8Array(size);
-    h.fill(0);
-    h[0] = (a > 0 ? 0x40 : 0) | (((this.tagLen - 2) >>> 1) << 3) | 2;
-    h.set(nonce, 1);
-    h[13] = len >>> 16;
-    h[14] = len >>> 8;
-    h[15] = len;
-    let p = 16;
-    if (lenBytes === 6) {
-      h[p++] = 0xff;
-      h[p++] = 0xfe;
-      h[p++] = a >>> 24;
-      h[p++] = a >>> 16;
-    }
-    if (a > 0) {
-      h[p++] = a >>> 8;
-      h[p++] = a;
-      h.set(aad, p);
-    }
+    ccmHeader(h, this.tagLen, nonce, aad, len);
     this.cbc.setIV(this.zero);
     let last = this.cbcLast(h);
     const whole = len & ~15;

@@ -124,7 +124,8 @@ export function nativeCurves(sdk: NativeSdk, hashes: { sha256: Hash; sha384: Has
     verifyEcdsa(alg, key, msg, sig) {
       if (alg.type !== 'ecdsa' || key.kind !== 'ec' || (alg.hash !== 'sha256' && alg.hash !== 'sha384')) return undefined;
       const curve = key.curve === 'P-256' ? p256 : key.curve === 'P-384' ? p384 : null;
-      if (curve === null) return undefined;
+      // Compressed keys (rare in certificates) go to the fallback, which decompresses them.
+      if (curve === null || key.point[0] !== 0x04) return undefined;
       const rs = decodeEcdsaSignature(sig, curve.c.size);
       if (rs === null) return false;
       const hash = hashes[alg.hash];
