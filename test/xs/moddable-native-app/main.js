@@ -60,7 +60,10 @@ function hashVector(c, v) {
 	return out[0] === out[1] && out[1] === out[2] ? out[0] : "paths differ " + out.join(",");
 }
 
-/** Seal, then open the result, then open it with the tag's last bit flipped. */
+/**
+ * Seal, then open the result, then open it with the tag's last bit flipped;
+ * and seal again with a state made under another key and rekeyed (KeyUpdate).
+ */
 function aeadVector(c, v) {
 	const aead = c.aead(v.suite), pt = hex(v.pt), n = pt.length;
 	const buf = new Uint8Array(n + aead.tagLen);
@@ -68,11 +71,16 @@ function aeadVector(c, v) {
 	const state = aead.create(hex(v.key));
 	state.seal(hex(v.nonce), hex(v.aad), buf, 0, n);
 	const sealed = toHex(buf);
+	const rekeyed = aead.create(new Uint8Array(aead.keyLen).fill(0x55));
+	rekeyed.rekey(hex(v.key));
+	buf.set(pt);
+	rekeyed.seal(hex(v.nonce), hex(v.aad), buf, 0, n);
+	const rekeyOk = toHex(buf) === sealed;
 	const ok = state.open(hex(v.nonce), hex(v.aad), buf, 0, n) && toHex(buf.subarray(0, n)) === v.pt;
 	buf.set(hex(sealed));
 	buf[buf.length - 1] ^= 1;
 	const rejected = !state.open(hex(v.nonce), hex(v.aad), buf, 0, n) && toHex(buf.subarray(0, n)) === sealed.substr(0, 2 * n);
-	return sealed + (ok ? "" : " open-failed") + (rejected ? "" : " tamper-accepted");
+	return sealed + (ok ? "" : " open-failed") + (rejected ? "" : " tamper-accepted") + (rekeyOk ? "" : " rekey-differs");
 }
 
 const kinds = {
