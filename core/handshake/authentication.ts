@@ -9,8 +9,8 @@ import type { Credentials } from '../config.js';
 import { schemeName } from '../registry.js';
 import type { Certificate } from '../x509/certificate.js';
 
-const SERVER_CONTEXT = asciiBytes('TLS 1.3, server CertificateVerify');
-const CLIENT_CONTEXT = asciiBytes('TLS 1.3, client CertificateVerify');
+const SERVER_CONTEXT = /* @__PURE__ */ asciiBytes('TLS 1.3, server CertificateVerify');
+const CLIENT_CONTEXT = /* @__PURE__ */ asciiBytes('TLS 1.3, client CertificateVerify');
 
 /** The signed content: 64 spaces, the context string, a zero byte, the transcript hash (RFC 8446 4.4.3). */
 function signedContent(fromServer: boolean, transcriptHash: Uint8Array): Uint8Array {
