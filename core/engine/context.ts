@@ -1,10 +1,11 @@
 // Context: configuration shared by many connections (like SSL_CTX). It holds
-// the parsed trust anchors, our certificate chain and private key, and the
-// normalized protocol preferences. It makes connections through the
-// factories its entry point gives it (core/index.ts both sides, a client
-// profile the client side alone), so it imports no handshake machine itself.
-import { constantTimeEqual } from '../crypto/ct.js';
-import type { PrivateKey, PublicKey } from '../crypto/types.js';
+// the normalized protocol preferences and the credentials a handshake sees
+// (trust anchors, our certificate chain and private key: loaded by
+// CertificateContext, certificate-context.ts, in builds with X.509). It makes
+// connections through the factories its entry point gives it (core/index.ts
+// both sides, a client profile the client side alone), so it imports no
+// handshake machine itself.
+import type { PrivateKey } from '../crypto/types.js';
 import { ErrorCode, Alert, fail } from '../errors.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { Crl } from '../x509/crl.js';
@@ -43,7 +44,7 @@ export interface SideFactory {
 /** Records under one key before we send KeyUpdate: 2^24, within every TLS 1.3 AEAD's limit (RFC 8446 5.5). */
 const KEY_UPDATE_AFTER = 16777216;
 const MAX_TICKET_LIFETIME = 604800;
-const NO_CRLS = 'no CRL support in this build (the full entry point has it)';
+export const NO_CRLS = 'no CRL support in this build (the full entry point has it)';
 /**
  * The default ClientHello limit: legacy_version, random, a 32-byte session
  * id, 256 cipher suites, the null compression method and 2^16-1 bytes of
@@ -161,50 +162,6 @@ export class Context<C extends Connection = Connection> implements Credentials {
     this.arenaLayout();
   }
 
-  /** Adds trust anchors (PEM with one or more certificates, or one DER certificate). */
-  loadVerifyBuffer(data: Uint8Array | string): void {
-    const x509 = this.x509();
-    const n = this.anchors.length;
-    for (const der of x509.readCertificates(data)) this.anchors.push(x509.parseCertificate(der));
-    this.refit(() => (this.anchors.length = n));
-  }
-
-  /**
-   * Adds certificate revocation lists (PEM with one or more "X509 CRL"
-   * blocks, or one DER CRL). Each is checked, when a path is validated, for
-   * the certificates its issuer signed: signature by that issuer, and
-   * thisUpdate..nextUpdate against the clock. Indirect, delta and
-   * partitioned CRLs are refused here (BAD_CRL).
-   */
-  loadCrlBuffer(data: Uint8Array | string): void {
-    const readCrls = this.x509().readCrls ?? bad(NO_CRLS);
-    for (const crl of readCrls(data)) this.crls.push(crl);
-  }
-
-  /** Sets our certificate chain (PEM with one or more certificates, leaf first, or one DER). */
-  useCertificateBuffer(data: Uint8Array | string): void {
-    const x509 = this.x509();
-    const chain = x509.readCertificates(data);
-    if (chain.length === 0) bad('no certificate in buffer');
-    const leaf = this.leaf;
-    const before = this.chain;
-    this.leaf = x509.parseCertificate(chain[0]);
-    this.chain = chain;
-    this.refit(() => {
-      this.leaf = leaf;
-      this.chain = before;
-    });
-    this.checkKeyPair();
-  }
-
-  /** Sets our private key (PEM or DER: PKCS#8, SEC1 EC, PKCS#1 RSA). */
-  usePrivateKeyBuffer(data: Uint8Array | string): void {
-    const x509 = this.x509();
-    if (!x509.parsePrivateKey) bad('no private keys in this build (a verification-only profile)');
-    this.privateKey = x509.parsePrivateKey(data);
-    this.checkKeyPair();
-  }
-
   /**
    * A new connection of this context's side (ClientConnection or
    * ServerConnection); with `io` it drives the transport itself, without it
@@ -232,39 +189,8 @@ export class Context<C extends Connection = Connection> implements Credentials {
   x509(): CertificateSupport {
     return this.settings.certificates ?? bad('no certificate support configured (options.certificates)');
   }
-
-  /** Checks that connections can still be laid out after a change, undoing it if not. */
-  private refit(undo: () => void): void {
-    try {
-      this.arenaLayout();
-    } catch (e) {
-      undo();
-      throw e;
-    }
-  }
-
-  private checkKeyPair(): void {
-    const key = this.privateKey;
-    const leaf = this.leaf;
-    if (!key || !leaf) return;
-    if (!samePublicKey(key, leaf.publicKey)) {
-      fail(ErrorCode.BAD_KEY, Alert.internal_error, 'private key does not match the certificate');
-    }
-  }
 }
 
-function bad(detail: string): never {
+export function bad(detail: string): never {
   return fail(ErrorCode.BAD_CONFIG, Alert.internal_error, detail);
-}
-
-function samePublicKey(priv: PrivateKey, pub: PublicKey): boolean {
-  switch (priv.kind) {
-    case 'rsa':
-      return pub.kind === 'rsa' && pub.n === priv.n && pub.e === priv.e;
-    case 'ec':
-      return pub.kind === 'ec' && pub.curve === priv.curve && constantTimeEqual(pub.point, priv.point);
-    case 'ed25519':
-    case 'ed448':
-      return pub.kind === priv.kind && constantTimeEqual(pub.key, priv.key);
-  }
 }

@@ -14,7 +14,8 @@ import type { ContextOptions } from '../config.js';
 import { CipherSuite, NamedGroup, SignatureScheme as S } from '../registry.js';
 import { serverVerification } from '../handshake/client-certificates.js';
 import { x509Verification } from '../x509/support.js';
-import { ClientContext } from './client.js';
+import { ClientConnection, clientConnections } from '../engine/client-connection.js';
+import { CertificateContext } from '../engine/certificate-context.js';
 import { withDefaults, type ProfileDefaults } from './defaults.js';
 
 const defaults: ProfileDefaults = {
@@ -38,9 +39,10 @@ const defaults: ProfileDefaults = {
   ],
 };
 
-export class Context extends ClientContext {
+/** A client-only Context (no server machine in the bundle) that loads trust anchors. */
+export class Context extends CertificateContext<ClientConnection> {
   constructor(options: ContextOptions) {
-    super(withDefaults(options, defaults), serverVerification);
+    super(withDefaults(options, defaults), { client: clientConnections(serverVerification), server: null });
   }
 }
 
