@@ -48,7 +48,8 @@ export class Context<S extends Side = Side> extends CertificateContext<Connectio
 export { Connection, type ErrorInfo, type ArenaLayout } from './engine/connection.js';
 export { ClientConnection, ServerConnection };
 export type { CertificateSupport, ContextOptions, Io, Negotiated, VerifyMode } from './config.js';
-export { Alert, ErrorCode, Status, alertName, errorMessage, errorName } from './errors.js';
+export { Alert, ErrorCode, Status, alertName, errorName } from './errors.js';
+export { errorMessage } from './x509/errors.js';
 export {
   CipherSuite, NamedGroup, SignatureScheme,
   suiteName, groupName, schemeName, parseNameList,

@@ -47,3 +47,5 @@ export class Context extends CertificateContext<ClientConnection> {
 }
 
 export * from './api.js';
+/** With the certificate checks' messages (api.ts's errorMessage has none: the PSK profile has no X.509). */
+export { errorMessage } from '../x509/errors.js';
