@@ -12,7 +12,7 @@ import type { Crl } from '../x509/crl.js';
 import { asciiBytes } from '../bytes/ascii.js';
 import type { ReplayGuard } from '../session/replay.js';
 import type { TicketKeys } from '../session/ticket.js';
-import type { CertificateSupport, ContextOptions, Credentials, Io, Settings } from '../config.js';
+import type { CertificateSupport, ContextOptions, Credentials, Io, ServerSideSettings, Settings } from '../config.js';
 import type { ArenaLayout } from './arena.js';
 import type { Connection } from './connection.js';
 
@@ -29,6 +29,8 @@ export interface ServerState {
 export interface ConnectionFactories {
   client: SideFactory | null;
   server: (SideFactory & {
+    /** The settings only a server reads, checked (BAD_CONFIG naming the option). */
+    settings(options: ContextOptions): ServerSideSettings;
     /** The server state a new Context shares among its connections. */
     state(settings: Settings, options: ContextOptions): ServerState;
   }) | null;
@@ -43,15 +45,7 @@ export interface SideFactory {
 
 /** Records under one key before we send KeyUpdate: 2^24, within every TLS 1.3 AEAD's limit (RFC 8446 5.5). */
 const KEY_UPDATE_AFTER = 16777216;
-const MAX_TICKET_LIFETIME = 604800;
 export const NO_CRLS = 'no CRL support in this build (the full entry point has it)';
-/**
- * The default ClientHello limit: legacy_version, random, a 32-byte session
- * id, 256 cipher suites, the null compression method and 2^16-1 bytes of
- * extensions (RFC 8446 4.1.2). The largest any hello can be is 131396.
- */
-const DEFAULT_MAX_CLIENT_HELLO = 2 + 32 + 33 + 2 + 2 * 256 + 2 + 2 + 0xffff;
-const MAX_CLIENT_HELLO = 2 + 32 + 33 + 2 + 0xfffe + 1 + 255 + 2 + 0xffff;
 
 /**
  * C: the connection class newConnection() answers (entry points narrow it
@@ -109,16 +103,14 @@ export class Context<C extends Connection = Connection> implements Credentials {
     if (o.minRsaBits !== undefined && !(o.minRsaBits >= 1024 && o.minRsaBits <= 8192)) bad('minRsaBits must be 1024..8192');
     if (o.maxChainSignatures !== undefined && !(o.maxChainSignatures >= 1 && o.maxChainSignatures <= 10000)) bad('maxChainSignatures must be 1..10000');
     if (o.crlRequired && !o.certificates?.crlRevocation) bad(NO_CRLS);
-    // A configuration that bounds its messages (a device) keeps that bound for the ClientHello too.
-    const maxClientHello = o.maxClientHello ?? Math.min(MAX_CLIENT_HELLO, Math.max(256, o.maxHandshakeMessage ?? DEFAULT_MAX_CLIENT_HELLO));
-    if (!(maxClientHello >= 256 && maxClientHello <= MAX_CLIENT_HELLO)) bad('maxClientHello must be 256..' + MAX_CLIENT_HELLO);
-    const lifetime = o.ticketLifetime ?? 7200;
-    if (!(lifetime > 0 && lifetime <= MAX_TICKET_LIFETIME)) bad('ticketLifetime must be 1..604800 seconds');
     if (modes.length === 0) bad('empty pskModes');
-    // Tickets need a clock to judge their age; without one the server issues none.
-    const tickets = o.side === 'server' && o.now ? o.tickets ?? 2 : 0;
-    const maxEarlyData = tickets > 0 ? o.maxEarlyData ?? 0 : 0;
-    this.settings = {
+    const maxHandshakeMessage = o.maxHandshakeMessage ?? 16384 + 4;
+    // A client reads none of the server's settings (a ClientHello it gets is unexpected, at most maxHandshakeMessage long).
+    const serverSide: ServerSideSettings = o.side === 'server' && factories.server ? factories.server.settings(o) : {
+      maxClientHello: maxHandshakeMessage, pskServer: null, tickets: 0, ticketLifetime: 0, maxEarlyData: 0, onServerName: null, ocspResponse: null,
+    };
+    // (Object.assign: the Espruino lowering has no helper for object spread.)
+    this.settings = Object.assign({
       side: o.side,
       crypto,
       certificates: o.certificates ?? null,
@@ -135,27 +127,20 @@ export class Context<C extends Connection = Connection> implements Credentials {
       crlRequired: o.crlRequired ?? false,
       serverName: o.serverName ?? null,
       middleboxCompat: o.middleboxCompat ?? true,
-      maxHandshakeMessage: o.maxHandshakeMessage ?? 16384 + 4,
-      maxClientHello: maxClientHello,
+      maxHandshakeMessage,
       debug: o.debug ?? null,
       keyLog: o.keyLog ?? null,
       pskClient: o.pskClient ?? null,
-      pskServer: o.pskServer ?? null,
       pskModes: modes.concat(),
-      tickets,
-      ticketLifetime: lifetime,
-      maxEarlyData,
       alpn: o.alpn ? o.alpn.map(asciiBytes) : null,
-      onServerName: o.onServerName ?? null,
       maxFragmentLength: mfl,
       recordSizeLimit: rsl,
-      ocspResponse: o.ocspResponse ?? null,
       ocsp: o.ocsp ?? 'off',
       certificateAuthorities: o.certificateAuthorities ?? false,
       clientHelloPadding: o.clientHelloPadding ?? 0,
       postHandshakeAuth: o.postHandshakeAuth ?? false,
       keyUpdateAfter: o.keyUpdateAfter ?? KEY_UPDATE_AFTER,
-    };
+    }, serverSide);
     const server = o.side === 'server' && factories.server ? factories.server.state(this.settings, o) : null;
     this.ticketKeys = server ? server.ticketKeys : null;
     this.replay = server ? server.replay : null;
