@@ -5,11 +5,19 @@
 // carries none of this code.
 import { constantTimeEqual } from '../crypto/ct.js';
 import type { PrivateKey, PublicKey } from '../crypto/types.js';
+import type { ContextOptions } from '../config.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
 import type { Connection } from './connection.js';
-import { Context, NO_CRLS, bad } from './context.js';
+import { Context, bad, type ConnectionFactories } from './context.js';
+
+const NO_CRLS = 'no CRL support in this build (the full entry point has it)';
 
 export class CertificateContext<C extends Connection = Connection> extends Context<C> {
+  constructor(options: ContextOptions, factories: ConnectionFactories) {
+    checkCertificateOptions(options);
+    super(options, factories);
+  }
+
   /** Adds trust anchors (PEM with one or more certificates, or one DER certificate). */
   loadVerifyBuffer(data: Uint8Array | string): void {
     const x509 = this.x509();
@@ -72,6 +80,20 @@ export class CertificateContext<C extends Connection = Connection> extends Conte
       fail(ErrorCode.BAD_KEY, Alert.internal_error, 'private key does not match the certificate');
     }
   }
+}
+
+/** The options of certificate verification, refused (NO_CLOCK, BAD_CONFIG naming the option) when they cannot work. */
+function checkCertificateOptions(o: ContextOptions): void {
+  const verify = o.verify ?? (o.side === 'client' ? 'require' : 'none');
+  if (o.certificates && verify !== 'none') {
+    if (!o.now && !o.noClock) fail(ErrorCode.NO_CLOCK, Alert.internal_error);
+    // Like rustls: a client that verifies the server must know which name to verify (an IP literal is fine).
+    if (o.side === 'client' && !o.serverName) bad('serverName is required to verify the server (or set verify: none)');
+  }
+  // Below 1024 bits RSA is broken outright: no configuration goes there.
+  if (o.minRsaBits !== undefined && !(o.minRsaBits >= 1024 && o.minRsaBits <= 8192)) bad('minRsaBits must be 1024..8192');
+  if (o.maxChainSignatures !== undefined && !(o.maxChainSignatures >= 1 && o.maxChainSignatures <= 10000)) bad('maxChainSignatures must be 1..10000');
+  if (o.crlRequired && !o.certificates?.crlRevocation) bad(NO_CRLS);
 }
 
 function samePublicKey(priv: PrivateKey, pub: PublicKey): boolean {

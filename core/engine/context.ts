@@ -45,7 +45,6 @@ export interface SideFactory {
 
 /** Records under one key before we send KeyUpdate: 2^24, within every TLS 1.3 AEAD's limit (RFC 8446 5.5). */
 const KEY_UPDATE_AFTER = 16777216;
-export const NO_CRLS = 'no CRL support in this build (the full entry point has it)';
 
 /**
  * C: the connection class newConnection() answers (entry points narrow it
@@ -75,13 +74,7 @@ export class Context<C extends Connection = Connection> implements Credentials {
     if (!factories[o.side]) bad('side: this build has no ' + o.side + ' connections');
     const crypto = o.crypto ?? bad('crypto provider required');
     if (typeof o.random !== 'function') bad('random source required');
-    const verify = o.verify ?? (o.side === 'client' ? 'require' : 'none');
-    // Certificate checks (without certificate support there are none: a PSK-only build).
-    if (o.certificates && verify !== 'none') {
-      if (!o.now && !o.noClock) fail(ErrorCode.NO_CLOCK, Alert.internal_error);
-      // Like rustls: a client that verifies the server must know which name to verify (an IP literal is fine).
-      if (o.side === 'client' && !o.serverName) bad('serverName is required to verify the server (or set verify: none)');
-    }
+    // (The certificate options are checked by CertificateContext: a PSK-only build has no certificates to check.)
     if (o.ocsp && o.ocsp !== 'off' && !o.certificates?.checkOcspResponse) bad('ocsp: no OCSP support in this build');
     // Every entry point gives its defaults for these (profiles/defaults.ts).
     const suites = o.cipherSuites ?? [];
@@ -99,10 +92,6 @@ export class Context<C extends Connection = Connection> implements Credentials {
     if (mfl !== null && [512, 1024, 2048, 4096].indexOf(mfl) < 0) bad('maxFragmentLength must be 512, 1024, 2048 or 4096');
     const rsl = o.recordSizeLimit ?? null;
     if (rsl !== null && !(rsl >= 64 && rsl <= 16384)) bad('recordSizeLimit must be 64..16384');
-    // Below 1024 bits RSA is broken outright: no configuration goes there.
-    if (o.minRsaBits !== undefined && !(o.minRsaBits >= 1024 && o.minRsaBits <= 8192)) bad('minRsaBits must be 1024..8192');
-    if (o.maxChainSignatures !== undefined && !(o.maxChainSignatures >= 1 && o.maxChainSignatures <= 10000)) bad('maxChainSignatures must be 1..10000');
-    if (o.crlRequired && !o.certificates?.crlRevocation) bad(NO_CRLS);
     if (modes.length === 0) bad('empty pskModes');
     const maxHandshakeMessage = o.maxHandshakeMessage ?? 16384 + 4;
     // A client reads none of the server's settings (a ClientHello it gets is unexpected, at most maxHandshakeMessage long).
@@ -120,7 +109,7 @@ export class Context<C extends Connection = Connection> implements Credentials {
       cipherSuites: suites.concat(),
       groups: groups.concat(),
       signatureSchemes: (o.signatureSchemes ?? []).concat(),
-      verify,
+      verify: o.verify ?? (o.side === 'client' ? 'require' : 'none'),
       verifyDepth: o.verifyDepth ?? 9,
       minRsaBits: o.minRsaBits ?? null,
       maxChainSignatures: o.maxChainSignatures ?? null,
