@@ -14,6 +14,7 @@ import * as esbuild from 'esbuild';
 import { rollup } from '@rollup/wasm-node';
 import { SRC, bundleOptions, targets } from '../rollup.config.mjs';
 import { declareBeforeUse } from './espruino-hoist.mjs';
+import { flattenClasses } from './flat-classes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ts = createRequire(import.meta.url)('typescript');
@@ -119,11 +120,13 @@ async function bundles(privateNames) {
  * esbuild sets the format and syntax level. For `es5` targets esbuild first
  * lowers `??` and `?.` (to the short `x != null ? x : y`), TypeScript then
  * lowers what esbuild cannot (default parameters, destructuring, rest/spread,
- * computed keys, classes, for-of, let/const in loop closures), and esbuild
- * minifies the ES5 result inside one more function scope, so no global is
- * added. The one helper that lowering needs, __extends, is ours (ES5_EXTENDS):
- * TypeScript's own also handles a null base and `Object.setPrototypeOf`,
- * which our classes never need. A `declareBeforeUse` target (Espruino,
+ * computed keys, classes, for-of, let/const in loop closures); a
+ * `flatClasses` target gets its classes out of their ES5 functions
+ * (scripts/flat-classes.mjs); the script goes inside one function scope so
+ * no global is added, and esbuild minifies the ES5 result. The one helper
+ * the lowering needs, __extends, is ours (ES5_EXTENDS): TypeScript's own
+ * also handles a null base and `Object.setPrototypeOf`, which our classes
+ * never need. A `declareBeforeUse` target (Espruino,
  * which hoists nothing) finally gets every function declaration, and every
  * var reachable before its declaration, moved to the top of its body
  * (scripts/espruino-hoist.mjs), whatever the emitters wrote.
@@ -142,22 +145,23 @@ const ES5_EXTENDS = [
 async function finish(code, t, privateNames) {
   const opts = { legalComments: 'none', charset: 'utf8' };
   if (!t.es5) return (await esbuild.transform(code, { ...t.esbuild, ...opts })).code;
-  const lowered = { 'nullish-coalescing': false, 'optional-chain': false };
-  const script = (await esbuild.transform(code, { ...t.esbuild, target: 'es2022', supported: lowered, ...opts })).code;
-  const es5 = ts.transpileModule(script, {
+  const lower = { 'nullish-coalescing': false, 'optional-chain': false };
+  const script = (await esbuild.transform(code, { ...t.esbuild, target: 'es2022', supported: lower, ...opts })).code;
+  const lowered = ts.transpileModule(script, {
     compilerOptions: {
       target: ts.ScriptTarget.ES5, module: ts.ModuleKind.None, removeComments: true, useDefineForClassFields: false, noEmitHelpers: true,
     },
   }).outputText;
-  const helper = /\b__(?!extends\b|proto__\b)[A-Za-z]\w*\b/.exec(es5);
+  const helper = /\b__(?!extends\b|proto__\b)[A-Za-z]\w*\b/.exec(lowered);
   if (helper) throw new Error('the ES5 lowering needs the TypeScript helper ' + helper[0] + ', which the bundle does not define');
+  const es5 = t.flatClasses ? flattenClasses(lowered) : lowered;
   const mangleProps = t.shortPrivateNames && privateNames.length > 0 ? new RegExp('^(?:' + privateNames.join('|') + ')$') : undefined;
   const min = (await esbuild.transform('(function () {\n' + ES5_EXTENDS + es5 + '\n})();\n', { target: 'es5', minify: true, mangleProps, ...opts })).code;
   return t.declareBeforeUse ? declareBeforeUse(min) : min;
 }
 
 /** Everything the dist/ trees are made from. */
-const INPUTS = ['core', 'ports', 'rollup.config.mjs', 'scripts/build-dist.mjs', 'scripts/espruino-hoist.mjs', 'scripts/espruino-check.mjs', 'package-lock.json', 'tsconfig.json'];
+const INPUTS = ['core', 'ports', 'rollup.config.mjs', 'scripts/build-dist.mjs', 'scripts/espruino-hoist.mjs', 'scripts/flat-classes.mjs', 'scripts/espruino-check.mjs', 'package-lock.json', 'tsconfig.json'];
 
 function newest(p) {
   const st = statSync(p);

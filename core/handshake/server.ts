@@ -385,9 +385,10 @@ export class ServerHandshake extends Handshake<ServerState> {
       if (chosen && chosen !== this.own) {
         // This connection's arena was sized for our own chain: the chosen one must fit it.
         const need = serverBounds(this.own, chosen).flight;
-        if (need > h.out.buf.length) {
+        const room = serverBounds(this.own).flight;
+        if (need > room) {
           fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'onServerName: the Context for ' + (this.serverName ?? '(no name)') +
-            ' needs a handshake flight of ' + need + ' bytes, and connections of the listening Context hold ' + h.out.buf.length +
+            ' needs a handshake flight of ' + need + ' bytes, and connections of the listening Context hold ' + room +
             ' (give the listening Context the largest certificate chain it serves)');
         }
         this.auth = chosen;
@@ -606,7 +607,7 @@ export class ServerHandshake extends Handshake<ServerState> {
   }
 
   private onFinished(clientSecret: Uint8Array, msg: Uint8Array, body: Uint8Array): boolean {
-    checkFinished(this.finishedValue(clientSecret), parseFinished(body, this.suiteHashFn().outputLen));
+    checkFinished(this.schedule().finished(clientSecret, this.transcript), parseFinished(body, this.suiteHashFn().outputLen));
     this.transcript.update(msg);
     clientSecret.fill(0);
     this.install(this.app().client, 'read', null);
@@ -692,7 +693,7 @@ export class ServerHandshake extends Handshake<ServerState> {
       return false;
     }
     if (a.stage !== 'VERIFIED') return this.unexpected(type);
-    checkFinished(this.finishedValue(this.app().client, a.transcript), parseFinished(body, this.suiteHashFn().outputLen));
+    checkFinished(this.schedule().finished(this.app().client, a.transcript), parseFinished(body, this.suiteHashFn().outputLen));
     this.step = { name: 'CONNECTED', handshakeTranscript: st.handshakeTranscript, auth: null };
     this.host.log('post-handshake client authentication done');
     return false;

@@ -46,6 +46,9 @@ export class Context extends CertificateContext<ClientConnection> {
   }
 }
 
+/** This profile's crypto provider (a port's provider can fall back on it: ports/moddable/native-crypto.js). */
+export const defaultCrypto = defaults.crypto;
+
 export * from './api.js';
 /** With the certificate checks' messages (api.ts's errorMessage has none: the PSK profile has no X.509). */
 export { errorMessage } from '../x509/errors.js';
