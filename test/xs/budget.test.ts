@@ -18,88 +18,21 @@
 // what comes after the load models it; the real Moddable tools check the
 // same in moddable-device.test.ts.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { spawn } from 'node:child_process';
 import { test, type TestContext } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { budgetContext, recordSessions, type BudgetJob } from './budget-session.js';
-import { built, dist, pkiFiles, pkiModule, prepare, spec } from './xs.js';
+import { SLOT, replay, type Budget } from './budget-run.js';
+import { dist, pkiFiles, prepare } from './xs.js';
 
-interface Budget { chunk: number; slots: number; stack: number }
 const ESP32: Budget = { chunk: 78848, slots: 4928, stack: 512 };
 const HALF: Budget = { chunk: 39424, slots: 2464, stack: 384 };
-
-/** Bytes per slot on the 64-bit host (the report build counts slot heap in bytes). */
-const SLOT = 32;
-
-interface Phase { label: string; chunkUsed: number; chunkPeak: number; slotUsed: number; slotPeak: number }
-
-/** Runs the replay on the report build; returns the phases and the lines that were not marks. */
-async function replay(xsnap: string, profile: string, budget: Budget, job: BudgetJob, sessions: unknown): Promise<{ phases: Phase[]; stacks: Map<string, number>; other: string[]; status: number | null }> {
-  const dir = mkdtempSync(join(tmpdir(), 'microtls-budget-'));
-  const main = [
-    `import * as lib from ${spec(dist('moddable/' + profile + '.js'))};`,
-    `import { fitHeap, replaySessions } from ${spec(built('test/xs/budget-session.js'))};`,
-    `import pki from './pki.js';`,
-    `import sessions from './sessions.js';`,
-    `try {`,
-    `  const fit = fitHeap(${JSON.stringify(budget)}, fixHeap);`,
-    `  stackPeak(true);`,
-    `  print('@ fixed ' + fit.free[0] + ' ' + fit.free[1] + ' ' + fit.free[2]);`,
-    `  gc();`,
-    `  replaySessions(lib, pki, ${JSON.stringify(job)}, sessions, print, gc, stackPeak);`,
-    `  fixHeap(0);`,
-    `  print('DONE');`,
-    `} catch (e) {`,
-    `  fixHeap(0);`,
-    `  print('FAIL ' + e);`,
-    `}`,
-  ].join('\n');
-  writeFileSync(join(dir, 'main.mjs'), main);
-  writeFileSync(join(dir, 'pki.js'), pkiModule());
-  writeFileSync(join(dir, 'sessions.js'), 'export default ' + JSON.stringify(sessions) + ';\n');
-  const child = spawn(xsnap, [join(dir, 'main.mjs')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let errors = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (errors += d));
-  const phases: Phase[] = [];
-  const stacks = new Map<string, number>();
-  const other: string[] = [];
-  const re = /^# (Chunk|Slot) collection: reserved \d+ used (\d+) peak (\d+)/;
-  let label: string | null = null;
-  let chunk: [number, number] | null = null;
-  for await (const line of createInterface({ input: child.stdout })) {
-    const m = re.exec(line);
-    if (line.startsWith('@stack ')) {
-      const at = line.lastIndexOf(' ');
-      stacks.set(line.slice(7, at), Number(line.slice(at + 1)));
-    } else if (line.startsWith('@ ')) {
-      label = line.slice(2);
-      chunk = null;
-    } else if (m && label !== null) {
-      if (m[1] === 'Chunk') chunk = [Number(m[2]), Number(m[3])];
-      else if (chunk) {
-        phases.push({ label, chunkUsed: chunk[0], chunkPeak: chunk[1], slotUsed: Number(m[2]), slotPeak: Number(m[3]) });
-        label = null;
-      }
-    } else if (!/^# (Chunk|Slot) (collection|allocation): reserved/.test(line) && !/^(LOAD|LINK) /.test(line)) {
-      other.push(line);
-    }
-  }
-  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  rmSync(dir, { recursive: true, force: true });
-  other.push(...errors.split('\n').filter((l) => /memory full|stack overflow|failed/.test(l)));
-  return { phases, stacks, other, status };
-}
 
 async function check(t: TestContext, profile: string, budget: Budget, job: BudgetJob): Promise<void> {
   const xsnap = await prepare('report');
   const [client, server] = await Promise.all([profile, 'full'].map((p) => import(pathToFileURL(dist('moddable/' + p + '.js')).href)));
   const sessions = recordSessions(client, server, pkiFiles(), job);
   const arena = budgetContext(client, pkiFiles(), 'client', job).arenaLayout().total;
-  const r = await replay(xsnap, profile, budget, job, sessions);
+  const r = await replay(xsnap, dist('moddable/' + profile + '.js'), budget, job, sessions);
   const base = r.phases.find((p) => p.label.startsWith('fixed'));
   assert.ok(base, 'no heap report: ' + r.other.join('\n'));
   const [freeChunks, freeSlots, intrinsics] = base.label.split(' ').slice(1).map(Number);
@@ -109,8 +42,7 @@ async function check(t: TestContext, profile: string, budget: Budget, job: Budge
   assert.ok(Math.abs(freeSlots - budget.slots) <= 16, 'slot ceiling ' + freeSlots);
   t.diagnostic('phase: chunk bytes live / peak, slots live / peak, above the loaded bundle (free after load: ' + freeChunks + ' B, ' +
     freeSlots + ' slots); stack peak in slots below the ' + intrinsics + ' of the intrinsics (ceiling ' + budget.stack + ')');
-  for (const p of r.phases) {
-    if (p === base) continue;
+  for (const p of r.phases.slice(r.phases.indexOf(base) + 1)) {
     const slots = (bytes: number): string => String(Math.round((bytes - base.slotUsed) / SLOT)).padStart(5);
     t.diagnostic(`${p.label.padEnd(12)} ${String(p.chunkUsed - base.chunkUsed).padStart(6)} / ${String(p.chunkPeak - base.chunkUsed).padStart(6)}   ${slots(p.slotUsed)} / ${slots(p.slotPeak)}   ${String((r.stacks.get(p.label) ?? NaN) - intrinsics).padStart(4)}`);
   }
