@@ -120,7 +120,10 @@ export abstract class Connection implements HandshakeHost {
     const buf = this.out.buf;
     const t = transcript === true ? this.handshake.transcript : transcript === false ? null : transcript;
     if (t) t.update(buf.subarray(this.msgStart, this.msgStart + len));
-    this.log('send ' + handshakeName(buf[this.msgStart]) + ' (' + len + ' bytes)');
+    // Not through log(): one method frame less on this connection (Espruino's lock count, see
+    // test/espruino/method-depth.test.ts), and no string built unless debugging.
+    const debug = this.settings.debug;
+    if (debug) debug('send ' + handshakeName(buf[this.msgStart]) + ' (' + len + ' bytes)');
     if (!this.records.sealStaged(ContentType.handshake, len)) {
       fail(ErrorCode.BUFFER_TOO_SMALL, Alert.internal_error, 'flight does not fit the output buffer');
     }

@@ -64,6 +64,13 @@ export class Transcript {
     return out;
   }
 
+  /** Transcript-Hash(messages so far) in a fresh array. */
+  current(): Uint8Array {
+    const h = this.h;
+    if (!h) misuse('digest before the hash is known');
+    return this.digest(new Uint8Array(h.outputLen));
+  }
+
   /**
    * Transcript hash under `hash` of the messages so far, followed by `suffix`
    * when given, without adding anything. It works before setHash(), since a
