@@ -5,7 +5,7 @@ import type { ContextOptions } from './config.js';
 import { nobleProvider } from './crypto/noble.js';
 import { ClientConnection, clientConnections } from './engine/client-connection.js';
 import type { Connection } from './engine/connection.js';
-import { Context as EngineContext } from './engine/context.js';
+import { CertificateContext } from './engine/certificate-context.js';
 import { clientCertificates } from './handshake/client-certificates.js';
 import { tls12Client } from './handshake/tls12/client.js';
 import { aeadSuite } from './handshake/tls12/suites.js';
@@ -49,7 +49,7 @@ export type ConnectionFor<S extends Side> = [S] extends ['client'] ? ClientConne
  * default to noble and core/x509; `new Context({ side: 'client', ... })
  * .newConnection()` is a ClientConnection.
  */
-export class Context<S extends Side = Side> extends EngineContext<ConnectionFor<S>> {
+export class Context<S extends Side = Side> extends CertificateContext<ConnectionFor<S>> {
   constructor(options: ContextOptions & { side: S }) {
     super(withDefaults(options, defaults), { client: clientConnections(clientCertificates), server: serverConnections });
   }
@@ -58,7 +58,8 @@ export class Context<S extends Side = Side> extends EngineContext<ConnectionFor<
 export { Connection, type ErrorInfo, type ArenaLayout } from './engine/connection.js';
 export { ClientConnection, ServerConnection };
 export type { CertificateSupport, ContextOptions, Io, Negotiated, VerifyMode } from './config.js';
-export { Alert, ErrorCode, Status, alertName, errorMessage, errorName } from './errors.js';
+export { Alert, ErrorCode, Status, alertName, errorName } from './errors.js';
+export { errorMessage } from './x509/errors.js';
 export {
   CipherSuite, NamedGroup, SignatureScheme, Version,
   suiteName, groupName, schemeName, parseNameList,

@@ -18,6 +18,8 @@ const root = join(SRC, '..', '..');
 /** Feature modules to look for, by path fragment. */
 const FEATURES = {
   'X.509': '/core/x509/',
+  'cert loading': '/core/engine/certificate-context.js',
+  'cert handshake': '/core/handshake/client-certificates.js',
   RSA: '/core/crypto/rsa.js',
   'sig verify/sign': '/core/crypto/signature.js',
   'NIST curves': '@noble/curves/nist.js',
@@ -38,7 +40,7 @@ const CLIENT_ONLY = ['server machine', 'ticket sealing', 'replay guard'];
 // The device profiles speak TLS 1.3 only: no TLS 1.2 machine in their bundles.
 const FORBIDDEN = {
   'client-ecdhe': CLIENT_ONLY.concat(['TLS 1.2']),
-  'client-psk': CLIENT_ONLY.concat(['TLS 1.2', 'X.509', 'RSA', 'sig verify/sign', 'NIST curves', 'Ed448']),
+  'client-psk': CLIENT_ONLY.concat(['TLS 1.2', 'X.509', 'cert loading', 'cert handshake', 'RSA', 'sig verify/sign', 'NIST curves', 'Ed448']),
   crypto: CLIENT_ONLY.concat(['TLS engine']),
 };
 
