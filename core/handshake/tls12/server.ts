@@ -614,7 +614,7 @@ function whyNoSuite(ch: ClientHello, ours: number[], key: PrivateKey | null, gro
   if (key.kind === 'ec' && groups && groups.indexOf(curveGroup(key.curve)) < 0) {
     return 'the client\'s supported_groups lack ' + groupName(curveGroup(key.curve)) + ', the curve of our certificate (RFC 8422 5.1)';
   }
-  return 'no suite for our ' + (key.kind === 'ec' ? key.curve : 'RSA') + ' key whose signature the client takes (it offers ' +
+  return 'no suite for our ' + (key.kind === 'ec' ? key.curve : key.kind === 'rsa' ? 'RSA' : key.kind) + ' key whose signature the client takes (it offers ' +
     shared.map(suiteName).join(',') + ')';
 }
 
