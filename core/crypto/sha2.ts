@@ -89,21 +89,25 @@ abstract class Md implements Sha2State {
   update(data: Uint8Array): this {
     const n = data.length;
     const size = this.blockLen;
+    const block = this.block;
+    let fill = this.fill;
     let off = 0;
     this.bytes += n;
-    if (this.fill > 0) {
-      off = Math.min(size - this.fill, n);
-      this.block.set(data.subarray(0, off), this.fill);
-      this.fill += off;
-      if (this.fill < size) return this;
-      this.compress(this.block, 0);
-      this.fill = 0;
+    // Partial blocks are copied byte by byte: less than a block, and no view to allocate.
+    if (fill > 0) {
+      off = Math.min(size - fill, n);
+      for (let i = 0; i < off; i++) block[fill + i] = data[i];
+      fill += off;
+      if (fill < size) {
+        this.fill = fill;
+        return this;
+      }
+      this.compress(block, 0);
+      fill = 0;
     }
     for (; off + size <= n; off += size) this.compress(data, off);
-    if (off < n) {
-      this.block.set(data.subarray(off), 0);
-      this.fill = n - off;
-    }
+    for (; off < n; off++) block[fill++] = data[off];
+    this.fill = fill;
     return this;
   }
 

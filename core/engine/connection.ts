@@ -103,7 +103,8 @@ export abstract class Connection implements HandshakeHost {
   sendMessage(transcript = true): Uint8Array {
     const msg = this.out.buf.subarray(this.msgStart, this.out.offset);
     if (transcript) this.handshake.transcript.update(msg);
-    this.log('send ' + handshakeName(msg[0]) + ' (' + msg.length + ' bytes)');
+    // Log lines that look names up are built only when someone reads them.
+    if (this.settings.debug) this.log('send ' + handshakeName(msg[0]) + ' (' + msg.length + ' bytes)');
     for (let off = 0; off < msg.length; ) {
       const n = Math.min(msg.length - off, this.records.maxFragment);
       if (!this.records.writeRecord(ContentType.handshake, msg, off, n)) {

@@ -4,7 +4,7 @@
 import { Reader } from '../bytes/reader.js';
 import { Writer } from '../bytes/writer.js';
 import { Alert, ErrorCode, decodeError, fail } from '../errors.js';
-import { ExtensionType as X, HandshakeType as H, handshakeName } from '../registry.js';
+import { ExtensionType as X, HandshakeType as H } from '../registry.js';
 import {
   Ctx,
   type KeyShareEntry,
@@ -58,7 +58,7 @@ export interface HandshakeMessage {
 /** Reads one complete handshake message (header and body view) at r. */
 export function readHandshake(r: Reader): HandshakeMessage {
   const type = r.u8('handshake type');
-  return { type, body: r.vec24(handshakeName(type)) };
+  return { type, body: r.vec24('handshake message') };
 }
 
 function startMessage(w: Writer, type: number): number {
