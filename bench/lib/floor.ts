@@ -3,7 +3,7 @@
 // time / floor says how much the TLS logic itself (parsing, X.509, state
 // machine, copies) adds on top of the cryptography.
 //
-// The model per side (RFC 8446): with (EC)DHE, one key pair and shared
+// The model per side (RFC 8446): with (EC)DHE, one key pair and its shared
 // secret; with certificates, the signature of each certificate in the peer's
 // chain (checked with its issuer's key) and of the peer's CertificateVerify,
 // and our own CertificateVerify signature when we have a certificate; the
@@ -144,9 +144,8 @@ export function cryptoFloor(
   if (mode.dhe) {
     const kx = p.group(NamedGroup[c.group])!;
     const peer = kx.generate(random);
-    const own = kx.generate(random);
-    both(`${c.group} key pair`, 1, () => () => kx.generate(random));
-    both(`${c.group} shared secret`, 1, () => () => kx.shared(own.priv, peer.pub));
+    // Each shared secret from a new key pair, as in a handshake: a provider may keep a pair's own objects until its secret (node:crypto's KeyObjects).
+    both(`${c.group} key pair and shared secret`, 1, () => () => kx.shared(kx.generate(random).priv, peer.pub));
   }
 
   // Signatures: the server's chain and CertificateVerify, and the client's with a client certificate.
