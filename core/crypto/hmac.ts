@@ -35,12 +35,13 @@ export class Hmac implements MacState {
     this.block = new Uint8Array(hash.blockLen);
     this.key = new Uint8Array(hash.blockLen);
     this.innerDigest = new Uint8Array(hash.outputLen);
+    // Clones of one empty state: with our SHA-2 they share its scratch.
     this.inner = hash.create();
-    this.outer = hash.create();
-    this.running = hash.create();
+    this.outer = this.inner.clone();
+    this.running = this.inner.clone();
     const reusable = this.inner.cloneInto !== undefined;
-    this.empty = reusable ? hash.create() : null;
-    this.scratch = reusable ? hash.create() : null;
+    this.empty = reusable ? this.inner.clone() : null;
+    this.scratch = reusable ? this.inner.clone() : null;
     this.setKey(key);
   }
 
