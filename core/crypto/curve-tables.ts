@@ -16,14 +16,10 @@ interface BasePoint {
  */
 const built = new WeakSet<BasePoint>();
 
-/** Table-free multiplication for this base point (window 1: noble's "no table" setting). */
+/** Table-free multiplication for this base point (window 1: noble's "no table" setting); modules call it as they load. */
 export function withoutTables(base: BasePoint): void {
   base.precompute(1);
-  try {
-    built.delete(base);
-  } catch {
-    // read-only (preloaded): nothing was added either
-  }
+  built.delete(base);
 }
 
 /** Builds the window-6 table for this base point now (no lazy build later), unless it is built. */
