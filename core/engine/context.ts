@@ -64,6 +64,8 @@ export class Context<C extends Connection = Connection> implements Credentials {
   /** Server: ticket sealing keys (when tickets are on) and the 0-RTT replay guard (when early data is on). */
   readonly ticketKeys: TicketKeys | null;
   readonly replay: ReplayGuard | null;
+  /** Build curve tables when asked (option curveTables): the groups' now, our signing key's when it is set. */
+  protected readonly curveTables: boolean;
 
   constructor(
     options: ContextOptions,
@@ -99,6 +101,7 @@ export class Context<C extends Connection = Connection> implements Credentials {
       bad('empty suite or group list');
     }
     // Tables now or never: a peer's ClientHello must not trigger their construction.
+    this.curveTables = o.curveTables === true;
     if (o.curveTables) for (const g of groups) crypto.group(g)!.precompute?.();
     const mfl = o.maxFragmentLength ?? null;
     if (mfl !== null && [512, 1024, 2048, 4096].indexOf(mfl) < 0) bad('maxFragmentLength must be 512, 1024, 2048 or 4096');

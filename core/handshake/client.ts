@@ -219,7 +219,7 @@ export class ClientHandshake extends Handshake<ClientState> {
       key = session.psk;
       hashName = suiteHash(session.suite);
       ticket = session;
-      this.host.log('offering session ticket (' + suiteName(session.suite) + ')');
+      if (this.host.settings.debug) this.host.log('offering session ticket (' + suiteName(session.suite) + ')');
     } else {
       if (session) this.host.log('saved session not usable: full handshake');
       const psk = s.pskClient ? s.pskClient(s.serverName) : null;
@@ -422,7 +422,7 @@ export class ClientHandshake extends Handshake<ClientState> {
     const secrets = { client: ks.clientHandshakeTrafficSecret(th), server: ks.serverHandshakeTrafficSecret(th) };
     this.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', secrets.client);
     this.install(secrets.server, 'read', 'SERVER_HANDSHAKE_TRAFFIC_SECRET');
-    this.host.log('negotiated ' + suiteName(this.suite) + (share ? ' with ' + groupName(share.group) : '') + (this.mode !== 'full' ? ' (' + this.mode + ', ' + this.pskMode + ')' : ''));
+    if (this.host.settings.debug) this.host.log('negotiated ' + suiteName(this.suite) + (share ? ' with ' + groupName(share.group) : '') + (this.mode !== 'full' ? ' (' + this.mode + ', ' + this.pskMode + ')' : ''));
     this.go({ name: 'SERVER_HELLO_RECEIVED', secrets });
     return true;
   }

@@ -142,7 +142,7 @@ export abstract class Handshake<S extends string = string> {
 
   protected enter(state: S): void {
     this.state = state;
-    this.host.log(this.logPrefix + ' state: ' + state);
+    if (this.host.settings.debug) this.host.log(this.logPrefix + ' state: ' + state);
   }
 
   protected unexpected(type: number): never {

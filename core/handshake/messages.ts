@@ -5,7 +5,7 @@ import { Reader } from '../bytes/reader.js';
 import { Writer } from '../bytes/writer.js';
 import { Alert, ErrorCode, decodeError, fail } from '../errors.js';
 import { fail as certificateFail } from '../x509/errors.js';
-import { ExtensionType as X, HandshakeType as H, handshakeName } from '../registry.js';
+import { ExtensionType as X, HandshakeType as H } from '../registry.js';
 import {
   Ctx,
   type KeyShareEntry,
@@ -59,7 +59,7 @@ export interface HandshakeMessage {
 /** Reads one complete handshake message (header and body view) at r. */
 export function readHandshake(r: Reader): HandshakeMessage {
   const type = r.u8('handshake type');
-  return { type, body: r.vec24(handshakeName(type)) };
+  return { type, body: r.vec24('handshake message') };
 }
 
 /** Writes the message type and reserves the uint24 length; close with w.end24(mark). */

@@ -298,7 +298,7 @@ export class ServerHandshake extends Handshake<ServerState> {
     }
     this.signatureScheme = p.scheme || null;
     this.alpn = chooseAlpn(this.host.settings.alpn, ch.ext.alpn);
-    this.host.log('negotiated ' + suiteName(p.suite) + (p.share ? ' with ' + groupName(p.share.group) : '') +
+    if (this.host.settings.debug) this.host.log('negotiated ' + suiteName(p.suite) + (p.share ? ' with ' + groupName(p.share.group) : '') +
       (psk ? ' (' + this.mode + ', ' + psk.mode + ')' : ', signing with ' + schemeName(p.scheme)));
     return this.offeredEarlyData && this.acceptEarlyData(psk, retry);
   }
@@ -387,7 +387,7 @@ export class ServerHandshake extends Handshake<ServerState> {
     this.serverName = ch.ext.serverName ? asciiString(ch.ext.serverName) : null;
     this.offeredEarlyData = ch.ext.earlyData === true;
     this.clientOffersPostHandshakeAuth = ch.ext.postHandshakeAuth === true;
-    h.log('client offers ' + ch.cipherSuites.map(suiteName).join(',') + (this.serverName ? ' for ' + this.serverName : ''));
+    if (s.debug) h.log('client offers ' + ch.cipherSuites.map(suiteName).join(',') + (this.serverName ? ' for ' + this.serverName : ''));
     if (s.onServerName) {
       const chosen = s.onServerName(this.serverName);
       if (chosen === false) fail(ErrorCode.UNRECOGNIZED_NAME, Alert.unrecognized_name, this.serverName ?? '(no name)');
@@ -458,7 +458,7 @@ export class ServerHandshake extends Handshake<ServerState> {
       const expected = computeBinder(keys, keys.binderKey(ticket !== null), this.transcript, hash, msg.subarray(0, 4 + ch.bindersOffset));
       if (!constantTimeEqual(expected, offered.binders[i])) fail(ErrorCode.BAD_BINDER, Alert.decrypt_error);
       const ticketAge = ticket ? (id.obfuscatedTicketAge - ticket.ageAdd) >>> 0 : 0;
-      this.host.log((ticket ? 'resuming session ticket' : 'PSK identity ' + printable(id.identity)) + ', ' + mode);
+      if (this.host.settings.debug) this.host.log((ticket ? 'resuming session ticket' : 'PSK identity ' + printable(id.identity)) + ', ' + mode);
       return { index: i, suite, keys, mode, ticket, ticketAge, replayId: ticket ? ticketReplayId(id.identity) : null };
     }
     if (!this.auth.leaf) fail(ErrorCode.UNKNOWN_PSK_IDENTITY, Alert.unknown_psk_identity);
