@@ -27,7 +27,7 @@ test('8.03 non-blocking: a client that handles WANT_READ / WANT_WRITE itself com
 
 test('8.04 super-loop client: refused connects, drops, backoff and resumption, and every reading acknowledged', async () => {
   const lines: string[] = [];
-  const r = await superloop({ readings: 6, intervalMs: 20, dropAfter: 2, serverDelayMs: 150, print: (l) => lines.push(l) });
+  const r = await superloop({ readings: 6, intervalMs: 20, dropAfter: 2, serverDelayMs: 600, print: (l) => lines.push(l) });
   assert.equal(r.acked, 6);
   assert.ok(lines.some((l) => /connect failed: IO_ERROR .*ECONNREFUSED.*reconnecting in 100 ms/.test(l)), lines.join('\n'));
   assert.ok(lines.some((l) => /the server closed|read failed/.test(l)), lines.join('\n'));
