@@ -17,12 +17,18 @@ export interface HandshakeHost {
   readonly settings: Settings;
   /** Anchors, our chain and key (the connection's Context, or the one onServerName chose). */
   readonly credentials: Credentials;
-  /** Staging writer for outgoing messages (over the arena's handshake buffer). */
+  /** Writer for outgoing messages (over the output record buffer, placed by beginMessage()). */
   readonly out: Writer;
   log(line: string): void;
+  /** Starts a message where its records will be. */
   beginMessage(): void;
-  /** Seals the message written since beginMessage() into records, adding it to the transcript unless told not to. */
-  sendMessage(transcript?: boolean): Uint8Array;
+  /**
+   * Seals the message written since beginMessage() into records where it
+   * lies (its plaintext is gone then), after adding it to the handshake's
+   * transcript (true, the default), to none (false) or to the one given.
+   */
+  sendMessage(transcript?: boolean | Transcript): void;
+  /** Starts a flight. */
   resetOutput(): void;
   sendChangeCipherSpec(): void;
   setReadKeys(aead: Aead, key: Uint8Array, iv: Uint8Array): void;
@@ -179,8 +185,7 @@ export abstract class Handshake<S extends string = string> {
 
   /** Seals the message written since beginMessage(), adding it to transcript t. */
   protected sendTo(t: Transcript): void {
-    const msg = this.host.sendMessage(t === this.transcript);
-    if (t !== this.transcript) t.update(msg);
+    this.host.sendMessage(t);
   }
 
   /** Writes a Finished message for the given base key over transcript t. */
