@@ -39,6 +39,17 @@ export interface ErrorInfo {
 const ALERT_WARNING = 1;
 const ALERT_FATAL = 2;
 
+/**
+ * One whole handshake message to the machine; `more`: bytes of the record
+ * follow it. A function, not a method: the machine calls back into the
+ * connection, whose method frames Espruino counts (test/espruino/method-depth.test.ts).
+ */
+function deliver(handshake: Handshake, msg: Uint8Array, more: boolean): void {
+  const keysChanged = handshake.handle(msg[0], msg, msg.subarray(4));
+  // RFC 8446 5.1: a key change must fall on a record boundary.
+  if (keysChanged && more) fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'handshake data across a key change');
+}
+
 export abstract class Connection implements HandshakeHost {
   readonly settings: Settings;
   readonly records: RecordLayer;
@@ -488,7 +499,7 @@ export abstract class Connection implements HandshakeHost {
           const size = this.messageSize(buf, at);
           if (end - at >= size) {
             at += size;
-            this.deliver(buf.subarray(at - size, at), at < end);
+            deliver(this.handshake, buf.subarray(at - size, at), at < end);
             continue;
           }
           part = new Uint8Array(size);
@@ -511,7 +522,7 @@ export abstract class Connection implements HandshakeHost {
       if (this.partLen === part.length) {
         this.part = null;
         this.partLen = 0;
-        this.deliver(part, at < end);
+        deliver(this.handshake, part, at < end);
       }
     }
   }
@@ -528,13 +539,6 @@ export abstract class Connection implements HandshakeHost {
         Math.min(limit, this.messageLimit - 4) + (hello ? ' (maxClientHello)' : ' (maxHandshakeMessage)'));
     }
     return 4 + bodyLen;
-  }
-
-  /** One whole handshake message to the machine; `more`: bytes of the record follow it. */
-  private deliver(msg: Uint8Array, more: boolean): void {
-    const keysChanged = this.handshake.handle(msg[0], msg, msg.subarray(4));
-    // RFC 8446 5.1: a key change must fall on a record boundary.
-    if (keysChanged && more) fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'handshake data across a key change');
   }
 
   private onAlert(buf: Uint8Array, off: number, len: number): void {
