@@ -39,17 +39,6 @@ export interface ErrorInfo {
 const ALERT_WARNING = 1;
 const ALERT_FATAL = 2;
 
-/**
- * One whole handshake message to the machine; `more`: bytes of the record
- * follow it. A function, not a method: the machine calls back into the
- * connection, whose method frames Espruino counts (test/espruino/method-depth.test.ts).
- */
-function deliver(handshake: Handshake, msg: Uint8Array, more: boolean): void {
-  const keysChanged = handshake.handle(msg[0], msg, msg.subarray(4));
-  // RFC 8446 5.1: a key change must fall on a record boundary.
-  if (keysChanged && more) fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'handshake data across a key change');
-}
-
 export abstract class Connection implements HandshakeHost {
   readonly settings: Settings;
   readonly records: RecordLayer;
@@ -493,16 +482,17 @@ export abstract class Connection implements HandshakeHost {
     const end = off + len;
     let at = off;
     while (at < end) {
+      let msg: Uint8Array | null = null;
       let part = this.part;
       if (!part) {
         if (this.headLen === 0 && end - at >= 4) {
           const size = this.messageSize(buf, at);
           if (end - at >= size) {
+            msg = buf.subarray(at, at + size);
             at += size;
-            deliver(this.handshake, buf.subarray(at - size, at), at < end);
-            continue;
+          } else {
+            part = new Uint8Array(size);
           }
-          part = new Uint8Array(size);
         } else {
           // A header split across records: its first bytes wait here.
           while (this.headLen < 4 && at < end) this.head[this.headLen++] = buf[at++];
@@ -512,17 +502,27 @@ export abstract class Connection implements HandshakeHost {
           this.partLen = 4;
           this.headLen = 0;
         }
-        this.part = part;
-        this.reassembled += part.length;
+        if (part) {
+          this.part = part;
+          this.reassembled += part.length;
+        }
       }
-      const n = Math.min(end - at, part.length - this.partLen);
-      for (let i = 0; i < n; i++) part[this.partLen + i] = buf[at + i];
-      this.partLen += n;
-      at += n;
-      if (this.partLen === part.length) {
-        this.part = null;
-        this.partLen = 0;
-        deliver(this.handshake, part, at < end);
+      if (part) {
+        const n = Math.min(end - at, part.length - this.partLen);
+        for (let i = 0; i < n; i++) part[this.partLen + i] = buf[at + i];
+        this.partLen += n;
+        at += n;
+        if (this.partLen === part.length) {
+          this.part = null;
+          this.partLen = 0;
+          msg = part;
+        }
+      }
+      // A whole message goes to the machine from here, not through one more method: the machine calls back
+      // into this connection, whose method frames Espruino counts (test/espruino/method-depth.test.ts).
+      // RFC 8446 5.1: a key change must fall on a record boundary.
+      if (msg && this.handshake.handle(msg[0], msg, msg.subarray(4)) && at < end) {
+        fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'handshake data across a key change');
       }
     }
   }
