@@ -41,7 +41,7 @@ export const METHOD = {
     'handshake, and the floor figure the median over the same rounds of the round\'s floor.',
   floor: 'The primitive operations the handshake needs per side, each timed alone with the same provider and the same clock (one batch ' +
     'of at least 1 ms per operation per round, CPU time per operation): ' +
-    'with (EC)DHE a key pair and shared secret; with certificates the signature of each certificate of the peer chain and of its ' +
+    'with (EC)DHE a new key pair and its shared secret (one operation); with certificates the signature of each certificate of the peer chain and of its ' +
     'CertificateVerify, and our CertificateVerify signature; the transcript hashed once plus 5-7 snapshots; 23 HMACs of the key schedule ' +
     '(+3 with a PSK, +3 with 0-RTT, +1 per session ticket); 4-5 AEAD key setups; sealing and opening the encrypted bytes; the server\'s ' +
     'sealing of each ticket (and opening of one when resuming) (bench/lib/floor.ts). ratio = engine time / floor.',

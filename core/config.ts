@@ -32,6 +32,21 @@ export interface CertificateSupport {
   checkOcspResponse?(response: Uint8Array, leaf: Certificate, issuer: Certificate, opts: { verifier: Verifier; now: number | null; minRsaBits?: number }): void;
 }
 
+/**
+ * TLS 1.2 support (core/handshake/tls12), plugged in by configuration; a
+ * build without it speaks TLS 1.3 only. The members of its two sides are
+ * declared in core/handshake/tls12/support.ts (which augments these
+ * interfaces), so this leaf module imports nothing from the handshake layer.
+ */
+export interface Tls12Support {
+  client: Tls12Client | null;
+  server: Tls12Server | null;
+  /** The TLS 1.3 suite code whose AEAD a TLS 1.2 suite uses, or null for no TLS 1.2 suite it knows. */
+  aeadSuite(code: number): number | null;
+}
+export interface Tls12Client {}
+export interface Tls12Server {}
+
 /** Transport callbacks (IO-callback mode). Both never block. */
 export interface Io {
   /**
@@ -58,13 +73,31 @@ export interface ContextOptions {
   crypto?: CryptoProvider;
   /** Certificate support (the full entry point defaults it to core/x509). */
   certificates?: CertificateSupport;
+  /**
+   * TLS 1.2 support (core/handshake/tls12), plugged in by the full entry
+   * point; a build without it (the device profiles) speaks TLS 1.3 only.
+   */
+  tls12?: Tls12Support;
+  /**
+   * Lowest and highest protocol version (Version.TLS12 = 0x0303,
+   * Version.TLS13 = 0x0304). Default: 0x0303..0x0304 with TLS 1.2 support,
+   * else 0x0304..0x0304.
+   */
+  minVersion?: number;
+  maxVersion?: number;
+  /**
+   * TLS 1.2: refuse a peer without extended_master_secret (RFC 7627) with
+   * handshake_failure (default true). false accepts one, with the weaker
+   * master secret (and no resumption of such a session).
+   */
+  requireExtendedMasterSecret?: boolean;
   /** Secure random bytes into dst. Required: core has no random source. */
   random: (dst: Uint8Array) => void;
   /** Current time in milliseconds since the epoch, for certificate validity. */
   now?: () => number;
   /** Set true on a device without a clock: certificate dates are then not checked. */
   noClock?: boolean;
-  /** Cipher suite codes in preference order. */
+  /** Cipher suite codes in preference order, TLS 1.3 and TLS 1.2 ones in one list. */
   cipherSuites?: number[];
   /** NamedGroup codes in preference order; a client sends a key_share for the first. */
   groups?: number[];
@@ -215,9 +248,17 @@ export interface Settings {
   side: 'client' | 'server';
   crypto: CryptoProvider;
   certificates: CertificateSupport | null;
+  tls12: Tls12Support | null;
+  /** Versions enabled (0x0303 / 0x0304); a TLS 1.2 version only with tls12 support. */
+  minVersion: number;
+  maxVersion: number;
+  requireExtendedMasterSecret: boolean;
   random: (dst: Uint8Array) => void;
   now: (() => number) | null;
+  /** The TLS 1.3 suites of the cipherSuites option, in order (empty when TLS 1.3 is off). */
   cipherSuites: number[];
+  /** The TLS 1.2 suites of the cipherSuites option, in order (empty when TLS 1.2 is off). */
+  tls12Suites: number[];
   groups: number[];
   signatureSchemes: number[];
   verify: VerifyMode;

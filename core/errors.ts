@@ -25,6 +25,7 @@ export const Alert = {
   internal_error: 80,
   inappropriate_fallback: 86,
   user_canceled: 90,
+  no_renegotiation: 100, // TLS 1.2 (RFC 5246 7.2.2)
   missing_extension: 109,
   unsupported_extension: 110,
   unrecognized_name: 112,
@@ -97,6 +98,8 @@ export const ErrorCode = {
   BAD_SESSION: -223,
   NO_CREDENTIALS: -224,
   RECORD_LIMIT_REFUSED: -225,
+  EXTENDED_MASTER_SECRET_REQUIRED: -226,
+  BAD_RENEGOTIATION_INFO: -227,
   // certificates
   CERT_PARSE: -301,
   CERT_SIGNATURE: -302,
@@ -155,7 +158,7 @@ function messageOf(name: ErrorName): string | undefined {
     case 'EMPTY_RECORD': return 'empty record not allowed here';
     case 'UNEXPECTED_MESSAGE': return 'unexpected handshake message';
     case 'DECODE_ERROR': return 'malformed message';
-    case 'VERSION_MISMATCH': return 'version mismatch: peer does not support TLS 1.3';
+    case 'VERSION_MISMATCH': return 'version mismatch: no protocol version in common';
     case 'NO_SHARED_CIPHER': return 'no cipher suite in common';
     case 'NO_SHARED_GROUP': return 'no key exchange group in common';
     case 'NO_SHARED_SIGALG': return 'no signature scheme in common';
@@ -166,7 +169,7 @@ function messageOf(name: ErrorName): string | undefined {
     case 'UNSUPPORTED_EXTENSION': return 'extension not allowed in this message';
     case 'HANDSHAKE_TOO_LARGE': return 'handshake message exceeds the configured limit';
     case 'BAD_KEY_SHARE': return 'invalid key share';
-    case 'DOWNGRADE_DETECTED': return 'downgrade detected in ServerHello random';
+    case 'DOWNGRADE_DETECTED': return 'downgrade detected: TLS 1.2 ServerHello random carries the TLS 1.3 sentinel';
     case 'HRR_NOT_ACCEPTABLE': return 'HelloRetryRequest does not change anything or repeats';
     case 'CERTIFICATE_REQUIRED': return 'peer certificate required but none was sent';
     case 'BAD_BINDER': return 'PSK binder does not verify';
@@ -177,6 +180,8 @@ function messageOf(name: ErrorName): string | undefined {
     case 'KEY_UPDATE_FLOOD': return 'too many KeyUpdate messages';
     case 'BAD_SESSION': return 'saved session is malformed, expired or unusable';
     case 'NO_CREDENTIALS': return 'no usable PSK and no certificate to authenticate with';
+    case 'EXTENDED_MASTER_SECRET_REQUIRED': return 'peer did not negotiate extended_master_secret (RFC 7627)';
+    case 'BAD_RENEGOTIATION_INFO': return 'renegotiation_info is not that of an initial handshake (RFC 5746)';
     case 'RECORD_LIMIT_REFUSED': return 'peer accepted neither max_fragment_length nor record_size_limit, and our record buffer is smaller than 2^14';
     case 'NO_CLOCK': return 'no clock: set now() or declare noClock to skip validity dates';
     case 'BAD_CONFIG': return 'invalid configuration';

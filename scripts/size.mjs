@@ -32,13 +32,15 @@ const FEATURES = {
   'TLS engine': '/core/engine/',
   'crypto toolkit': '/core/toolkit/',
   'replay guard': '/core/session/replay.js',
+  'TLS 1.2': '/core/handshake/tls12/',
 };
 
 /** What a profile's bundles must not hold (by FEATURES name). */
 const CLIENT_ONLY = ['server machine', 'ticket sealing', 'replay guard'];
+// The device profiles speak TLS 1.3 only: no TLS 1.2 machine in their bundles.
 const FORBIDDEN = {
-  'client-ecdhe': CLIENT_ONLY,
-  'client-psk': CLIENT_ONLY.concat(['X.509', 'cert loading', 'cert handshake', 'RSA', 'sig verify/sign', 'NIST curves', 'Ed448']),
+  'client-ecdhe': CLIENT_ONLY.concat(['TLS 1.2']),
+  'client-psk': CLIENT_ONLY.concat(['TLS 1.2', 'X.509', 'cert loading', 'cert handshake', 'RSA', 'sig verify/sign', 'NIST curves', 'Ed448']),
   crypto: CLIENT_ONLY.concat(['TLS engine']),
 };
 

@@ -8,6 +8,7 @@ import type tls from 'node:tls';
 import type { Connection } from '../../core/engine/connection.js';
 import type { ContextOptions, ExternalPsk } from '../../core/engine/types.js';
 import { CipherSuite, NamedGroup, nobleProvider, type Context, type CryptoProvider } from '../../core/index.js';
+import { TLS12 } from '../../core/registry.js';
 import { microContext } from '../../test/helpers/microtls.js';
 import { OPENSSL_GROUP, pki } from '../../test/helpers/peers.js';
 import { FULL_MODE, type Mode, type ModeState } from './mode.js';
@@ -54,6 +55,37 @@ const resume = {
   },
 };
 
+/** The TLS 1.2 suite with a configuration's AEAD and certificate (ECDHE_ECDSA_* or ECDHE_RSA_*): our code and OpenSSL's name. */
+function tls12SuiteOf(c: Config): { code: number; openssl: string } {
+  const kx = c.cert === 'rsa-2048' ? 'RSA' : 'ECDSA';
+  const aead = {
+    TLS_AES_128_GCM_SHA256: ['AES_128_GCM_SHA256', 'AES128-GCM-SHA256'],
+    TLS_AES_256_GCM_SHA384: ['AES_256_GCM_SHA384', 'AES256-GCM-SHA384'],
+    TLS_CHACHA20_POLY1305_SHA256: ['CHACHA20_POLY1305_SHA256', 'CHACHA20-POLY1305'],
+  }[c.suite];
+  return { code: CipherSuite[('TLS_ECDHE_' + kx + '_WITH_' + aead[0]) as keyof typeof CipherSuite], openssl: 'ECDHE-' + kx + '-' + aead[1] };
+}
+
+/** TLS 1.2 only on both sides, the configuration's suite in its TLS 1.2 form. */
+const tls12 = {
+  supports: (c: Config) => c.cert !== 'ed25519',
+  // (supported_groups also names the curve of the ECDSA certificate the client verifies, RFC 8422 5.1.)
+  microOptions: (_side: 'client' | 'server', c: Config): Partial<ContextOptions> => ({
+    minVersion: TLS12, maxVersion: TLS12, cipherSuites: [tls12SuiteOf(c).code], groups: tls12Groups(c).map((g) => NamedGroup[g]),
+  }),
+  nodeClientOptions: (c: Config): tls.ConnectionOptions => nodeTls12(c),
+  nodeServerOptions: (c: Config): tls.TlsOptions => nodeTls12(c),
+};
+
+/** The configuration's group, then secp256r1 (the curve of the ECDSA certificate). */
+function tls12Groups(c: Config): GroupName[] {
+  return c.group === 'secp256r1' ? ['secp256r1'] : [c.group, 'secp256r1'];
+}
+
+function nodeTls12(c: Config): tls.SecureContextOptions {
+  return { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: tls12SuiteOf(c).openssl, ecdhCurve: tls12Groups(c).map((g) => OPENSSL_GROUP[g]).join(':') };
+}
+
 export const MODES: Mode[] = [
   FULL_MODE,
   { name: 'client-cert', label: 'full + client cert', clientCert: 'client-ecdsa', dhe: true, certificates: true, psk: false, earlyData: false, negotiated: 'full', node: () => true },
@@ -76,6 +108,11 @@ export const MODES: Mode[] = [
       if (state.session) conn.writeEarlyData(EARLY);
     },
     microAfter: resume.microAfter,
+  },
+  { name: 'tls12', label: 'TLS 1.2 full', clientCert: null, dhe: true, certificates: true, psk: false, earlyData: false, negotiated: 'full', node: () => true, ...tls12 },
+  {
+    name: 'tls12-resumption', label: 'TLS 1.2 resumption (ticket)', clientCert: null, dhe: false, certificates: false, psk: true, earlyData: false,
+    negotiated: 'resumed', node: () => true, ...tls12, ...resume,
   },
 ];
 
@@ -158,6 +195,7 @@ export function configurations(sel: Selection): Config[] {
           const m = modeOf(mode);
           if ((!m.dhe && group !== sel.groups[0]) || (!m.certificates && cert !== sel.certs[0])) continue;
           const c: Config = { suite, group, cert, mode };
+          if (m.supports && !m.supports(c)) continue;
           if (!sel.star || changed(c, center).length <= 1) out.push(c);
         }
       }
@@ -184,7 +222,7 @@ function nodeBase(c: Config): tls.SecureContextOptions {
 export function nodeClientOptions(c: Config): tls.ConnectionOptions {
   const mode = modeOf(c.mode);
   const own = mode.clientCert ? { cert: readFileSync(pki(mode.clientCert + '.crt')), key: readFileSync(pki(mode.clientCert + '.key')) } : {};
-  return { ...nodeBase(c), servername: 'localhost', ...own, ...mode.nodeClientOptions?.() };
+  return { ...nodeBase(c), servername: 'localhost', ...own, ...mode.nodeClientOptions?.(c) };
 }
 
 /** node:tls server options for a configuration: the same certificate files as microtls. */
@@ -195,6 +233,6 @@ export function nodeServerOptions(c: Config): tls.TlsOptions {
   return {
     ...nodeBase(c), cert: readFileSync(pki(chain)), key: readFileSync(pki(name + '.key')),
     requestCert: mode.clientCert !== null, rejectUnauthorized: true,
-    ...mode.nodeServerOptions?.(),
+    ...mode.nodeServerOptions?.(c),
   };
 }

@@ -3,7 +3,7 @@
 // time / floor says how much the TLS logic itself (parsing, X.509, state
 // machine, copies) adds on top of the cryptography.
 //
-// The model per side (RFC 8446): with (EC)DHE, one key pair and shared
+// The model per side (RFC 8446): with (EC)DHE, one key pair and its shared
 // secret; with certificates, the signature of each certificate in the peer's
 // chain (checked with its issuer's key) and of the peer's CertificateVerify,
 // and our own CertificateVerify signature when we have a certificate; the
@@ -144,9 +144,8 @@ export function cryptoFloor(
   if (mode.dhe) {
     const kx = p.group(NamedGroup[c.group])!;
     const peer = kx.generate(random);
-    const own = kx.generate(random);
-    both(`${c.group} key pair`, 1, () => () => kx.generate(random));
-    both(`${c.group} shared secret`, 1, () => () => kx.shared(own.priv, peer.pub));
+    // Each shared secret from a new key pair, as in a handshake: a provider may keep a pair's own objects until its secret (node:crypto's KeyObjects).
+    both(`${c.group} key pair and shared secret`, 1, () => () => kx.shared(kx.generate(random).priv, peer.pub));
   }
 
   // Signatures: the server's chain and CertificateVerify, and the client's with a client certificate.
@@ -192,12 +191,14 @@ export function cryptoFloor(
   both(`${hash.name} over the ${transcript.length}-byte transcript`, 1, () => () => hash.create().update(transcript).digestInto(out));
   const running = hash.create().update(transcript);
   both(`${hash.name} transcript snapshot`, 5 + (mode.clientCert ? 1 : 0) + (mode.psk ? 1 : 0), () => () => running.clone().digestInto(out));
-  const prk = new Uint8Array(hash.outputLen).fill(7);
+  // Each step under another key than the step before, as a key schedule's mostly are (an HMAC keyed again with its last key skips the keying).
+  const prks = [new Uint8Array(hash.outputLen).fill(7), new Uint8Array(hash.outputLen).fill(8)];
+  let step = 0;
   const info = new Uint8Array(2 + 1 + 6 + 12 + 1 + hash.outputLen);
   const hkdf = new Hkdf(hash);
   // Both sides derive the resumption secret, and a ticket's PSK per NewSessionTicket (the server to seal it, the client on receipt).
   const tickets = sctx.settings.tickets;
-  both(`HMAC-${hash.name} (HKDF step)`, 23 + tickets + (mode.psk ? 3 : 0) + (mode.earlyData ? 3 : 0), () => () => hkdf.expand(prk, info, hash.outputLen, out));
+  both(`HMAC-${hash.name} (HKDF step)`, 23 + tickets + (mode.psk ? 3 : 0) + (mode.earlyData ? 3 : 0), () => () => hkdf.expand(prks[(step ^= 1)], info, hash.outputLen, out));
 
   // The server seals each ticket's state (AES-256-GCM, session/ticket.ts) and, resuming, opens the one offered.
   const ticketAead = p.aead(CipherSuite.TLS_AES_256_GCM_SHA384)!.create(new Uint8Array(32).fill(9));

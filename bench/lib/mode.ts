@@ -35,14 +35,16 @@ export interface Mode {
   negotiated: 'full' | 'psk' | 'resumed';
   /** Whether node:tls can run the mode in this configuration (else its side-by-side rows are left out). */
   node(c: Config): boolean;
+  /** Whether microtls can run the mode in this configuration (default: always; TLS 1.2 has no EdDSA suites). */
+  supports?(c: Config): boolean;
   /** Extra microtls context options for one side. */
   microOptions?(side: 'client' | 'server', c: Config): Partial<ContextOptions>;
   /** microtls client: before each handshake on a new connection, and after it. */
   microBefore?(conn: Connection, state: ModeState): void;
   microAfter?(conn: Connection, state: ModeState): void;
   /** node:tls: extra client (context and connection) and server options. */
-  nodeClientOptions?(): tls.ConnectionOptions;
-  nodeServerOptions?(): tls.TlsOptions;
+  nodeClientOptions?(c: Config): tls.ConnectionOptions;
+  nodeServerOptions?(c: Config): tls.TlsOptions;
   /** node:tls client: options for each new connection (e.g. the session to resume), and each new socket. */
   nodeBefore?(state: ModeState): tls.ConnectionOptions;
   nodeSocket?(socket: tls.TLSSocket, state: ModeState): void;

@@ -13,6 +13,8 @@ export interface ProviderParts {
   verify?: Verifier['verify'];
   /** Signing with our own key; without it signing fails with BAD_KEY. */
   sign?: Signer['sign'];
+  /** Precomputed tables for our own key's curve (Context option curveTables). */
+  precomputeSigning?: Signer['precomputeSigning'];
 }
 
 const refuse: Verifier['verify'] = () => false;
@@ -29,6 +31,7 @@ export function composeProvider(parts: ProviderParts): CryptoProvider {
     aead: (suite) => aeads[suite],
     group: (code) => groups.find((g) => g.group === code),
     sign: parts.sign ?? cannotSign,
+    precomputeSigning: parts.precomputeSigning,
     verify: parts.verify ?? refuse,
   };
 }

@@ -9,12 +9,26 @@ interface BasePoint {
   precompute(windowSize: number, isLazy?: boolean): unknown;
 }
 
-/** Table-free multiplication for this base point (window 1: noble's "no table" setting). */
+/**
+ * Base points whose tables are built, so that each Context asking for them
+ * does not rebuild them (tens of ms each). Only a shortcut: in a preloaded
+ * Moddable module the set is read-only, and tables are then rebuilt as asked.
+ */
+const built = new WeakSet<BasePoint>();
+
+/** Table-free multiplication for this base point (window 1: noble's "no table" setting); modules call it as they load. */
 export function withoutTables(base: BasePoint): void {
   base.precompute(1);
+  built.delete(base);
 }
 
-/** Builds the window-6 table for this base point now (no lazy build later). */
+/** Builds the window-6 table for this base point now (no lazy build later), unless it is built. */
 export function buildTables(base: BasePoint): void {
+  if (built.has(base)) return;
   base.precompute(6, false);
+  try {
+    built.add(base);
+  } catch {
+    // read-only (preloaded): rebuilt when asked again
+  }
 }

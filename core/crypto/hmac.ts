@@ -20,22 +20,36 @@ export class Hmac implements MacState {
   /** With cloneInto(): a state that absorbed nothing (to start over from) and one for the outer hash of each message. */
   private readonly empty: HashState | null;
   private readonly scratch: HashState | null;
+  /**
+   * The key the inner and outer states were made from (a key schedule often
+   * keys its MAC with the same secret twice in a row: a traffic secret's key
+   * and IV, two secrets of one stage): keying again with it costs nothing.
+   * -1: no key kept (one longer than a block is not).
+   */
+  private readonly key: Uint8Array;
+  private keyLen = -1;
 
   constructor(hash: Hash, key: Uint8Array) {
     this.hash = hash;
     this.outputLen = hash.outputLen;
     this.block = new Uint8Array(hash.blockLen);
+    this.key = new Uint8Array(hash.blockLen);
     this.innerDigest = new Uint8Array(hash.outputLen);
+    // Clones of one empty state: with our SHA-2 they share its scratch.
     this.inner = hash.create();
-    this.outer = hash.create();
-    this.running = hash.create();
+    this.outer = this.inner.clone();
+    this.running = this.inner.clone();
     const reusable = this.inner.cloneInto !== undefined;
-    this.empty = reusable ? hash.create() : null;
-    this.scratch = reusable ? hash.create() : null;
+    this.empty = reusable ? this.inner.clone() : null;
+    this.scratch = reusable ? this.inner.clone() : null;
     this.setKey(key);
   }
 
   setKey(key: Uint8Array): void {
+    if (this.isKey(key)) {
+      this.running = this.copy(this.inner, this.running);
+      return;
+    }
     const block = this.block;
     // Keys longer than the block are hashed first; shorter ones are zero-padded.
     block.fill(0);
@@ -47,6 +61,17 @@ export class Hmac implements MacState {
     this.outer = this.fresh(this.outer).update(block);
     block.fill(0);
     this.running = this.copy(this.inner, this.running);
+    this.keyLen = key.length <= this.key.length ? key.length : -1;
+    if (this.keyLen >= 0) this.key.set(key);
+  }
+
+  /** Whether `key` is the kept key (every byte compared: the time says nothing of where they differ). */
+  private isKey(key: Uint8Array): boolean {
+    if (key.length !== this.keyLen) return false;
+    const kept = this.key;
+    let diff = 0;
+    for (let i = 0; i < key.length; i++) diff |= kept[i] ^ key[i];
+    return diff === 0;
   }
 
   update(data: Uint8Array): this {

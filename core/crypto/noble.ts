@@ -9,7 +9,7 @@ import { aes128ccm, aes128ccm8 } from './aes-ccm.js';
 import { composeProvider } from './compose.js';
 import { secp256r1Group, secp384r1Group, secp521r1Group, x25519Group, x448Group } from './groups.js';
 import { sha256, sha384, sha512 } from './hash.js';
-import { signMessage, verifySignature } from './signature.js';
+import { precomputeSigning, signMessage, verifySignature } from './signature.js';
 import type { CryptoProvider } from './types.js';
 
 export const nobleProvider: CryptoProvider = composeProvider({
@@ -24,4 +24,5 @@ export const nobleProvider: CryptoProvider = composeProvider({
   groups: [x25519Group, secp256r1Group, secp384r1Group, secp521r1Group, x448Group],
   verify: verifySignature,
   sign: signMessage,
+  precomputeSigning,
 });

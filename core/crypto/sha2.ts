@@ -89,21 +89,25 @@ abstract class Md implements Sha2State {
   update(data: Uint8Array): this {
     const n = data.length;
     const size = this.blockLen;
+    const block = this.block;
+    let fill = this.fill;
     let off = 0;
     this.bytes += n;
-    if (this.fill > 0) {
-      off = Math.min(size - this.fill, n);
-      this.block.set(data.subarray(0, off), this.fill);
-      this.fill += off;
-      if (this.fill < size) return this;
-      this.compress(this.block, 0);
-      this.fill = 0;
+    // Partial blocks are copied byte by byte: less than a block, and no view to allocate.
+    if (fill > 0) {
+      off = Math.min(size - fill, n);
+      for (let i = 0; i < off; i++) block[fill + i] = data[i];
+      fill += off;
+      if (fill < size) {
+        this.fill = fill;
+        return this;
+      }
+      this.compress(block, 0);
+      fill = 0;
     }
     for (; off + size <= n; off += size) this.compress(data, off);
-    if (off < n) {
-      this.block.set(data.subarray(off), 0);
-      this.fill = n - off;
-    }
+    for (; off < n; off++) block[fill++] = data[off];
+    this.fill = fill;
     return this;
   }
 
@@ -157,10 +161,14 @@ abstract class Md implements Sha2State {
   }
 }
 
+// Each kind's message schedule `w` is scratch of one compression: a state's
+// clones share it (nothing carries over from one compression to the next).
+
 class Sha1 extends Md {
-  private readonly w = new Uint32Array(80);
-  constructor() {
+  private readonly w: Uint32Array;
+  constructor(w?: Uint32Array) {
     super(64, 20, IV1.slice());
+    this.w = w ?? new Uint32Array(80);
   }
   protected compress(d: Uint8Array, off: number): void {
     const w = this.w;
@@ -188,14 +196,15 @@ class Sha1 extends Md {
     h[0] += a; h[1] += b; h[2] += c; h[3] += dd; h[4] += e;
   }
   clone(): Sha1 {
-    return this.copyInto(new Sha1());
+    return this.copyInto(new Sha1(this.w));
   }
 }
 
 class Sha256 extends Md {
-  private readonly w = new Uint32Array(64);
-  constructor() {
+  private readonly w: Uint32Array;
+  constructor(w?: Uint32Array) {
     super(64, 32, IV256.slice());
+    this.w = w ?? new Uint32Array(64);
   }
   protected compress(d: Uint8Array, off: number): void {
     const w = this.w;
@@ -227,15 +236,16 @@ class Sha256 extends Md {
     h[0] += a; h[1] += b; h[2] += c; h[3] += dd; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
   }
   clone(): Sha256 {
-    return this.copyInto(new Sha256());
+    return this.copyInto(new Sha256(this.w));
   }
 }
 
 /** SHA-512 and SHA-384 on 32-bit halves: word i is (w[2i] high, w[2i+1] low). */
 class Sha512 extends Md {
-  private readonly w = new Uint32Array(160);
-  constructor(outputLen: number, iv: Uint32Array) {
+  private readonly w: Uint32Array;
+  constructor(outputLen: number, iv: Uint32Array, w?: Uint32Array) {
     super(128, outputLen, iv.slice());
+    this.w = w ?? new Uint32Array(160);
   }
   protected compress(d: Uint8Array, off: number): void {
     const w = this.w;
@@ -285,7 +295,7 @@ class Sha512 extends Md {
     add64(h, 8, eh, el); add64(h, 10, fh, fl); add64(h, 12, gh, gl); add64(h, 14, hh, hl);
   }
   clone(): Sha512 {
-    return this.copyInto(new Sha512(this.outputLen, this.h));
+    return this.copyInto(new Sha512(this.outputLen, this.h, this.w));
   }
 }
 

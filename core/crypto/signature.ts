@@ -1,6 +1,7 @@
 // Signature verification and signing for every algorithm TLS 1.3 and X.509
 // use. (Which TLS scheme means which algorithm and fits which key: schemes.ts.)
 import { ed25519, ed448, p256, p384, p521 } from './curves.js';
+import { buildTables } from './curve-tables.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
 import { hashFunctions, rsaPkcs1Sign, rsaPkcs1Verify, rsaPssSign, rsaPssVerify } from './rsa.js';
 import { decodeEcdsaSignature, encodeEcdsaSignature } from './ecdsa-der.js';
@@ -125,4 +126,18 @@ export function signMessage(
       return ed448.sign(msg, key.seed);
   }
   return wrongKey(alg);
+}
+
+/**
+ * Builds the base-point table of our own key's curve (ECDSA, EdDSA), which
+ * every signature multiplies: the table-free path costs an ECDSA P-256
+ * signature ~384 doublings (blinded scalar) instead of ~65 additions. For a
+ * Context with curveTables, once per key.
+ */
+export function precomputeSigning(key: PrivateKey): void {
+  switch (key.kind) {
+    case 'ec': buildTables(ECDSA[key.curve].curve.Point.BASE); break;
+    case 'ed25519': buildTables(ed25519.Point.BASE); break;
+    case 'ed448': buildTables(ed448.Point.BASE); break;
+  }
 }

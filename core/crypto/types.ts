@@ -116,6 +116,8 @@ export interface SignatureAlgorithm {
 export interface Signer {
   /** Signs msg (the whole message, hashed inside). */
   sign(alg: SignatureAlgorithm, key: PrivateKey, msg: Uint8Array, random: (dst: Uint8Array) => void): Uint8Array;
+  /** Builds the precomputed tables signing with this key uses, now, when it has any (Context option curveTables). */
+  precomputeSigning?(key: PrivateKey): void;
 }
 
 export interface Verifier {

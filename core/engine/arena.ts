@@ -46,8 +46,12 @@ export function recordLimit(s: Settings): number {
   return s.side === 'client' && s.maxFragmentLength ? s.maxFragmentLength : MAX_PLAINTEXT;
 }
 
-/** What our records add to their plaintext: header, inner content type, AEAD tag (at most 16 bytes). */
-const SEAL_OVERHEAD = HEADER + 1 + 16;
+/**
+ * What our records add to their plaintext: header, AEAD tag (at most 16
+ * bytes), and the inner content type (TLS 1.3) or the explicit nonce (TLS 1.2,
+ * 8 bytes), whichever is larger.
+ */
+const SEAL_OVERHEAD = HEADER + 8 + 16;
 /** An alert (or ChangeCipherSpec) record sent besides a flight. */
 const ALERT_RECORD = SEAL_OVERHEAD + 2;
 

@@ -60,6 +60,7 @@ export class CertificateContext<C extends Connection = Connection> extends Conte
     if (!x509.parsePrivateKey) bad('no private keys in this build (a verification-only profile)');
     this.privateKey = x509.parsePrivateKey(data);
     this.checkKeyPair();
+    if (this.curveTables) this.settings.crypto.precomputeSigning?.(this.privateKey);
   }
 
   /** Checks that connections can still be laid out after a change, undoing it if not. */

@@ -5,7 +5,8 @@ import { ErrorCode, Status, TlsFailure } from '../errors.js';
 import type { ClientCertificates } from '../handshake/client-certificates.js';
 import { ClientHandshake, MAX_PSK_IDENTITY, clientBounds } from '../handshake/client.js';
 import { badSession } from '../session/resumption.js';
-import { decodeSession, encodeSession } from '../session/session.js';
+import { decodeSession } from '../session/session.js';
+import type { Handshake } from '../handshake/handshake.js';
 import { arenaLayout, type ArenaLayout } from './arena.js';
 import { Connection } from './connection.js';
 
@@ -16,12 +17,14 @@ export function clientLayout(c: Credentials, certs: ClientCertificates | null): 
 }
 
 export class ClientConnection extends Connection {
-  protected readonly handshake: ClientHandshake;
+  /** The ClientHello machine (TLS 1.3 from the ServerHello on); `handshake` is the TLS 1.2 machine once the server chose it. */
+  private readonly hello: ClientHandshake;
+  protected handshake: Handshake;
 
   /** certs: the certificate side of the handshake, null for PSK only. */
   constructor(credentials: Credentials, io: Io | null, certs: ClientCertificates | null) {
     super(credentials, io, clientLayout(credentials, certs));
-    this.handshake = new ClientHandshake(this, certs);
+    this.handshake = this.hello = new ClientHandshake(this, certs);
   }
 
   /** Client handshake step: 0 when done, WANT_READ / WANT_WRITE, or a negative error code. */
@@ -35,17 +38,22 @@ export class ClientConnection extends Connection {
    * the server sent no new ticket; null when there is none.
    */
   override getSession(): Uint8Array | null {
-    const c = this.handshake;
-    const s = c.received ?? (c.mode === 'resumed' ? c.session : null);
-    return s ? encodeSession(s) : null;
+    return this.handshake.sessionBytes();
   }
 
   /** Before connect(): resume this session (bytes from getSession()). 0, or an error that changes nothing. */
   override setSession(bytes: Uint8Array): number {
-    const c = this.handshake;
+    const c = this.hello;
     if (this.failure) return this.failure.code;
     if (c.started) return this.misuse('setSession() is for a client before connect()');
     try {
+      // A TLS 1.2 session, where this build and configuration have TLS 1.2.
+      const client12 = this.settings.tls12?.client;
+      const session12 = client12 ? client12.decodeSession(bytes) : null;
+      if (session12) {
+        c.session12 = session12;
+        return Status.OK;
+      }
       const session = decodeSession(bytes);
       if (session.ticket.length > MAX_PSK_IDENTITY) badSession('ticket longer than ' + MAX_PSK_IDENTITY + ' bytes');
       c.session = session;
@@ -62,9 +70,9 @@ export class ClientConnection extends Connection {
    * them: earlyDataStatus() after the handshake.
    */
   override writeEarlyData(src: Uint8Array, off = 0, len = src.length - off): number {
-    const c = this.handshake;
+    const c = this.hello;
     if (this.failure) return this.failure.code;
-    if (c.done) return this.misuse('writeEarlyData() is for a client before the handshake ends');
+    if (this.handshake.done) return this.misuse('writeEarlyData() is for a client before the handshake ends');
     try {
       if (!c.started) {
         c.wantEarlyData = true;
@@ -88,7 +96,7 @@ export class ClientConnection extends Connection {
   }
 
   override earlyDataStatus(): 'not_sent' | 'pending' | 'accepted' | 'rejected' {
-    const h = this.handshake;
+    const h = this.hello;
     if (h.earlyData !== 'none' && (h.state === 'CLIENT_HELLO_SENT' || h.state === 'SERVER_HELLO_RECEIVED')) return 'pending';
     return super.earlyDataStatus();
   }

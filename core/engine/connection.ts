@@ -21,6 +21,7 @@ import type { Handshake, HandshakeHost } from '../handshake/handshake.js';
 import type { Transcript } from '../handshake/transcript.js';
 import { ContentType, HandshakeType, handshakeName } from '../registry.js';
 import { RecordLayer } from '../record/layer.js';
+import type { RecordProtection } from '../record/protection.js';
 import { recordLimit, type ArenaLayout } from './arena.js';
 import { RangeCopier } from '../bytes/copy.js';
 
@@ -46,8 +47,8 @@ export abstract class Connection implements HandshakeHost {
   /** Bytes of the arena, and how they are divided. */
   readonly arenaBytes: number;
   readonly arenaLayout: ArenaLayout;
-  /** The side's handshake machine (set by the subclass). */
-  protected abstract readonly handshake: Handshake;
+  /** The side's handshake machine (set by the subclass; it changes when the ClientHello or ServerHello chose TLS 1.2). */
+  protected abstract handshake: Handshake;
   /** The largest incoming handshake message we take, with its header (the layout's `message`). */
   private readonly messageLimit: number;
   /** A handshake message split across records, while it is put together (dropped once handled). */
@@ -129,6 +130,11 @@ export abstract class Connection implements HandshakeHost {
     }
   }
 
+  /** The message written since beginMessage(), before sendMessage() seals it where it lies. */
+  stagedMessage(): Uint8Array {
+    return this.out.buf.subarray(this.msgStart, this.out.offset);
+  }
+
   /** A new flight: earlier ones are sealed; what is still unsent moves to the front of the output buffer. */
   resetOutput(): void {
     this.records.stageOffset();
@@ -145,6 +151,23 @@ export abstract class Connection implements HandshakeHost {
 
   setWriteKeys(aead: Aead, key: Uint8Array, iv: Uint8Array): void {
     this.records.setWriteKeys(aead, key, iv);
+  }
+
+  setReadProtection(p: RecordProtection): void {
+    this.records.useReadProtection(p);
+  }
+
+  setWriteProtection(p: RecordProtection): void {
+    this.records.useWriteProtection(p);
+  }
+
+  sendWarningAlert(description: number): void {
+    this.writeAlert(ALERT_WARNING, description);
+    this.log('sent warning alert ' + alertName(description));
+  }
+
+  handOver(next: Handshake): void {
+    this.handshake = next;
   }
 
   plaintextWrites(): void {
@@ -237,8 +260,8 @@ export abstract class Connection implements HandshakeHost {
       for (;;) {
         const room = r.writable();
         if (room === 0 || done === len) break;
-        // Move to a new key before the AEAD's usage limit (RFC 8446 5.5).
-        if (r.write.records >= this.settings.keyUpdateAfter) {
+        // Move to a new key before the AEAD's usage limit (RFC 8446 5.5; TLS 1.2 has no KeyUpdate).
+        if (r.write.records >= this.settings.keyUpdateAfter && this.handshake.keyUpdates) {
           this.handshake.sendKeyUpdate(false);
           this.handshake.release();
           continue;
@@ -285,6 +308,7 @@ export abstract class Connection implements HandshakeHost {
   keyUpdate(requestUpdate = false): number {
     if (this.failure) return this.failure.code;
     if (!this.handshake.done || this.closeSent) return this.misuse('keyUpdate() is for an open connection after the handshake');
+    if (!this.handshake.keyUpdates) return this.misuse('keyUpdate() is for TLS 1.3 (TLS 1.2 has no KeyUpdate)');
     try {
       this.handshake.sendKeyUpdate(requestUpdate);
       this.handshake.release();
@@ -561,11 +585,13 @@ export abstract class Connection implements HandshakeHost {
 
   private onChangeCipherSpec(buf: Uint8Array, off: number, len: number): void {
     // RFC 8446 5, D.4: one record of a single 0x01 byte between the first ClientHello and the
-    // peer's Finished is ignored; anything else, a second one included, is fatal.
-    if (len !== 1 || buf[off] !== 1 || this.handshake.done || this.handshake.state === 'START' || this.ccsReceived) {
+    // peer's Finished is ignored; anything else, a second one included, is fatal. TLS 1.2
+    // (RFC 5246 7.1): the one before the peer's Finished, which its machine acts on.
+    if (len !== 1 || buf[off] !== 1 || this.handshake.done || this.handshake.state === 'START' || this.ccsReceived || this.part !== null || this.headLen > 0) {
       fail(ErrorCode.UNEXPECTED_CCS, Alert.unexpected_message);
     }
     this.ccsReceived = true;
+    this.handshake.changeCipherSpec();
   }
 
   private writeAlert(level: number, desc: number): void {

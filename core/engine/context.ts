@@ -7,6 +7,7 @@
 // handshake machine itself.
 import type { PrivateKey } from '../crypto/types.js';
 import { ErrorCode, Alert, fail } from '../errors.js';
+import { TLS12, TLS13, isTls13Suite } from '../registry.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { Crl } from '../x509/crl.js';
 import { asciiBytes } from '../bytes/ascii.js';
@@ -63,6 +64,8 @@ export class Context<C extends Connection = Connection> implements Credentials {
   /** Server: ticket sealing keys (when tickets are on) and the 0-RTT replay guard (when early data is on). */
   readonly ticketKeys: TicketKeys | null;
   readonly replay: ReplayGuard | null;
+  /** Build curve tables when asked (option curveTables): the groups' now, our signing key's when it is set. */
+  protected readonly curveTables: boolean;
 
   constructor(
     options: ContextOptions,
@@ -76,17 +79,29 @@ export class Context<C extends Connection = Connection> implements Credentials {
     if (typeof o.random !== 'function') bad('random source required');
     // (The certificate options are checked by CertificateContext: a PSK-only build has no certificates to check.)
     if (o.ocsp && o.ocsp !== 'off' && !o.certificates?.checkOcspResponse) bad('ocsp: no OCSP support in this build');
-    // Every entry point gives its defaults for these (profiles/defaults.ts).
-    const suites = o.cipherSuites ?? [];
-    for (const s of suites) if (!crypto.aead(s)) bad('unsupported cipher suite ' + s);
+    // Versions: TLS 1.2 needs its support plugged in (the full entry point does).
+    const tls12 = o.tls12 ?? null;
+    const minVersion = o.minVersion ?? (tls12 ? TLS12 : TLS13);
+    const maxVersion = o.maxVersion ?? TLS13;
+    for (const v of [minVersion, maxVersion]) if (v !== TLS12 && v !== TLS13) bad('minVersion/maxVersion must be 0x0303 (TLS 1.2) or 0x0304 (TLS 1.3)');
+    if (minVersion > maxVersion) bad('minVersion is above maxVersion');
+    if (minVersion === TLS12 && !tls12) bad('minVersion: this build has no TLS 1.2 (the full entry point has it)');
+    // Every entry point gives its defaults for these (profiles/defaults.ts). One list holds
+    // both versions' suites; each version's machine reads its own part.
+    const all = o.cipherSuites ?? [];
+    // A TLS 1.2 suite's AEAD is looked up by the TLS 1.3 suite with the same one (tls12/suites.ts).
+    for (const s of all) if (!crypto.aead(isTls13Suite(s) ? s : tls12?.aeadSuite(s) ?? -1)) bad('unsupported cipher suite ' + s);
+    const suites = maxVersion === TLS13 ? all.filter(isTls13Suite) : [];
+    const suites12 = minVersion === TLS12 ? all.filter((s) => !isTls13Suite(s)) : [];
     const groups = o.groups ?? [];
     for (const g of groups) if (!crypto.group(g)) bad('unsupported group ' + g);
     const modes = o.pskModes ?? ['psk_dhe_ke'];
     // Groups are needed for (EC)DHE: only a psk_ke-only configuration may have none.
-    if (suites.length === 0 || (groups.length === 0 && (o.side === 'server' || o.certificates || modes.indexOf('psk_dhe_ke') >= 0))) {
+    if (suites.length + suites12.length === 0 || (groups.length === 0 && (o.side === 'server' || o.certificates || modes.indexOf('psk_dhe_ke') >= 0))) {
       bad('empty suite or group list');
     }
     // Tables now or never: a peer's ClientHello must not trigger their construction.
+    this.curveTables = o.curveTables === true;
     if (o.curveTables) for (const g of groups) crypto.group(g)!.precompute?.();
     const mfl = o.maxFragmentLength ?? null;
     if (mfl !== null && [512, 1024, 2048, 4096].indexOf(mfl) < 0) bad('maxFragmentLength must be 512, 1024, 2048 or 4096');
@@ -103,10 +118,15 @@ export class Context<C extends Connection = Connection> implements Credentials {
       side: o.side,
       crypto,
       certificates: o.certificates ?? null,
+      tls12: minVersion === TLS12 ? tls12 : null,
+      minVersion,
+      maxVersion,
+      requireExtendedMasterSecret: o.requireExtendedMasterSecret ?? true,
       random: o.random,
       // Whole milliseconds: ticket ages and saved sessions count in integers.
       now: clock ? () => Math.floor(clock()) : null,
-      cipherSuites: suites.concat(),
+      cipherSuites: suites,
+      tls12Suites: suites12,
       groups: groups.concat(),
       signatureSchemes: (o.signatureSchemes ?? []).concat(),
       verify: o.verify ?? (o.side === 'client' ? 'require' : 'none'),

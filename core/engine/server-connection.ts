@@ -9,6 +9,7 @@ import { ReplayGuard } from '../session/replay.js';
 import { TicketKeys } from '../session/ticket.js';
 import { arenaLayout, type ArenaLayout } from './arena.js';
 import { Connection } from './connection.js';
+import type { Handshake } from '../handshake/handshake.js';
 
 /** The arena a server connection of this configuration gets (BAD_CONFIG when it cannot work). */
 export function serverLayout(c: ServerCredentials): ArenaLayout {
@@ -17,11 +18,13 @@ export function serverLayout(c: ServerCredentials): ArenaLayout {
 }
 
 export class ServerConnection extends Connection {
-  protected readonly handshake: ServerHandshake;
+  /** The ClientHello machine (TLS 1.3 from then on); `handshake` is the TLS 1.2 machine once the client's hello chose TLS 1.2. */
+  private readonly hello: ServerHandshake;
+  protected handshake: Handshake;
 
   constructor(credentials: ServerCredentials, io: Io | null = null) {
     super(credentials, io, serverLayout(credentials));
-    this.handshake = new ServerHandshake(this, credentials);
+    this.handshake = this.hello = new ServerHandshake(this, credentials);
   }
 
   /** Server handshake step: 0 when done, WANT_READ / WANT_WRITE, Status.EARLY_DATA, or a negative error code. */
@@ -40,9 +43,10 @@ export class ServerConnection extends Connection {
 
   /** After the handshake: post-handshake client authentication (the client must have offered it). 0, or an error. */
   override requestClientCertificate(): number {
-    const sv = this.handshake;
+    const sv = this.hello;
     if (this.failure) return this.failure.code;
-    if (!sv.done || this.closeSent) return this.misuse('requestClientCertificate() is for an open connection after the handshake');
+    if (!this.handshake.done || this.closeSent) return this.misuse('requestClientCertificate() is for an open connection after the handshake');
+    if (this.handshake !== sv) return this.misuse('requestClientCertificate() is for TLS 1.3 (TLS 1.2 would renegotiate)');
     const why = sv.whyNoClientCertificateRequest();
     if (why) return this.misuse('requestClientCertificate(): ' + why);
     try {
@@ -55,7 +59,7 @@ export class ServerConnection extends Connection {
   }
 
   protected override earlyRecord(len: number): boolean {
-    const sv = this.handshake;
+    const sv = this.hello;
     if (!sv.readingEarlyData) return false;
     if (len > sv.earlyDataBudget) fail(ErrorCode.EARLY_DATA_LIMIT, Alert.unexpected_message);
     sv.earlyDataBudget -= len;

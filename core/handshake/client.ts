@@ -14,8 +14,9 @@ import { asciiBytes } from '../bytes/ascii.js';
 import { constantTimeEqual } from '../crypto/ct.js';
 import type { Aead, Hash, PublicKey } from '../crypto/types.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
-import { HandshakeType, TLS13, groupName, suiteHash, suiteName } from '../registry.js';
-import { obfuscatedAge, sessionUsable, type SessionState } from '../session/session.js';
+import { HandshakeType, TLS12, TLS13, groupName, suiteHash, suiteName } from '../registry.js';
+import { encodeSession, obfuscatedAge, sessionUsable, type SessionState } from '../session/session.js';
+import type { Tls12Client, Tls12Session } from './tls12/support.js';
 import type { Credentials } from '../config.js';
 import { authorities, authoritiesBound, checkFinished } from './authentication.js';
 import type { ClientCertificates } from './client-certificates.js';
@@ -62,13 +63,16 @@ export function clientBounds(c: Credentials, certs: ClientCertificates | null): 
   if (s.pskClient || s.now) ext += 5 + s.pskModes.length + 4 + 2 + 2 + MAX_PSK_IDENTITY + 4 + 2 + 1 + 48;
   const names = authoritiesBound(c, 'ClientHello');
   ext += names;
+  const tls12 = s.tls12?.client;
+  if (tls12) ext += tls12.helloExtensionsBound;
   if (ext > 0xffff) {
     fail(ErrorCode.BAD_CONFIG, Alert.internal_error, (names ? 'certificateAuthorities: ' : '') +
       'the ClientHello extensions would take ' + ext + ' bytes, more than 65535');
   }
-  const hello = Math.max(4 + 2 + 32 + 33 + 2 + 2 * s.cipherSuites.length + 2 + 2 + ext, s.clientHelloPadding);
+  const hello = Math.max(4 + 2 + 32 + 33 + 2 + 2 * (s.cipherSuites.length + s.tls12Suites.length) + 2 + 2 + ext, s.clientHelloPadding);
   // EndOfEarlyData, our Certificate and CertificateVerify (when a server asks), Finished.
-  const finished = 4 + (certs && s.certificates ? certs.flightBound(c) : 8) + 4 + 48;
+  // TLS 1.2: our Certificate, ClientKeyExchange, CertificateVerify and Finished, about the same.
+  const finished = 4 + (certs && s.certificates ? certs.flightBound(c) : 8) + 4 + 48 + (tls12 ? tls12.flightBound : 0);
   // Without certificate support or post-handshake authentication no Certificate or
   // CertificateRequest can come: the largest message is a NewSessionTicket, a
   // HelloRetryRequest or EncryptedExtensions.
@@ -77,7 +81,7 @@ export function clientBounds(c: Credentials, certs: ClientCertificates | null): 
 }
 
 /** True if `name` is an IPv4 or IPv6 literal (never sent as SNI, RFC 6066 3). */
-function isIpLiteral(name: string): boolean {
+export function isIpLiteral(name: string): boolean {
   return name.indexOf(':') >= 0 || /^[0-9.]+$/.test(name);
 }
 
@@ -120,7 +124,7 @@ export type ClientState = ClientStep['name'];
 
 export class ClientHandshake extends Handshake<ClientState> {
   private random = new Uint8Array(32);
-  private sessionId = new Uint8Array(0);
+  private sessionId: Uint8Array = new Uint8Array(0);
   private keyShareGroup = 0;
   private keyPriv: Uint8Array | null = null;
   private keyPub: Uint8Array | null = null;
@@ -137,6 +141,8 @@ export class ClientHandshake extends Handshake<ClientState> {
   earlyDataBudget = 0;
   /** The handshake transcript through the client Finished, for post-handshake authentication. */
   private handshakeTranscript: Transcript | null = null;
+  /** A TLS 1.2 session to resume (setSession), offered when TLS 1.2 is. */
+  session12: Tls12Session | null = null;
 
   /** certs: the certificate side (null in a PSK-only build: a server that wants certificates is refused). */
   constructor(
@@ -146,14 +152,40 @@ export class ClientHandshake extends Handshake<ClientState> {
     super(host, 'connect');
   }
 
+  /** Whether the ClientHello offers TLS 1.3 (its suites), and TLS 1.2 (support plugged in, its suites). */
+  private get offers13(): boolean {
+    const s = this.host.settings;
+    return s.maxVersion === TLS13 && s.cipherSuites.length > 0;
+  }
+
+  private get offers12(): Tls12Client | null {
+    const s = this.host.settings;
+    return s.tls12Suites.length > 0 ? s.tls12?.client ?? null : null;
+  }
+
   start(): void {
     const s = this.host.settings;
     this.started = true;
     s.random(this.random);
     this.clientRandom = this.random;
-    if (s.middleboxCompat) {
+    const tls12 = this.offers12;
+    if (this.session12 && !(tls12 && tls12.usable(this.session12, this.host.credentials))) {
+      this.host.log('saved TLS 1.2 session not usable: full handshake');
+      this.session12 = null;
+    }
+    const resumeId = tls12 && this.session12 ? tls12.sessionId(this.session12) : null;
+    if (this.session12) this.host.log('offering TLS 1.2 session (' + (resumeId ? 'session id' : 'ticket') + ')');
+    if (resumeId) {
+      this.sessionId = resumeId;
+    } else if (s.middleboxCompat || tls12) {
+      // Also how a TLS 1.2 server's acceptance of our ticket shows: it echoes the id (RFC 5077 3.4).
       this.sessionId = new Uint8Array(32);
       s.random(this.sessionId);
+    }
+    if (!this.offers13) {
+      this.sendClientHello(false);
+      this.go({ name: 'CLIENT_HELLO_SENT' });
+      return;
     }
     this.offer = this.makeOffer();
     // psk_ke alone needs no key share: an empty key_share lets a server that refuses the PSK ask for one.
@@ -187,7 +219,7 @@ export class ClientHandshake extends Handshake<ClientState> {
       key = session.psk;
       hashName = suiteHash(session.suite);
       ticket = session;
-      this.host.log('offering session ticket (' + suiteName(session.suite) + ')');
+      if (this.host.settings.debug) this.host.log('offering session ticket (' + suiteName(session.suite) + ')');
     } else {
       if (session) this.host.log('saved session not usable: full handshake');
       const psk = s.pskClient ? s.pskClient(s.serverName) : null;
@@ -217,10 +249,17 @@ export class ClientHandshake extends Handshake<ClientState> {
 
   private sendClientHello(earlyData: boolean): void {
     const s = this.host.settings;
-    const ext: ClientHelloExtensions = {
-      supportedVersions: [TLS13],
+    const tls12 = this.offers12;
+    const tls13 = this.offers13;
+    // TLS 1.2 alone: no supported_versions and none of TLS 1.3's extensions (RFC 8446 4.2.1).
+    const ext: ClientHelloExtensions = tls13 ? {
+      supportedVersions: tls12 ? [TLS13, TLS12] : [TLS13],
       keyShares: this.keyPub ? [{ group: this.keyShareGroup, keyExchange: this.keyPub }] : [],
-    };
+    } : {};
+    if (tls12) {
+      const session = this.session12;
+      ext.writeTls12 = (w) => tls12.writeHelloExtensions(w, session);
+    }
     if (s.groups.length > 0) ext.supportedGroups = s.groups;
     if (s.certificates) ext.signatureAlgorithms = s.signatureSchemes;
     if (s.serverName && !isIpLiteral(s.serverName)) ext.serverName = asciiBytes(s.serverName);
@@ -228,7 +267,7 @@ export class ClientHandshake extends Handshake<ClientState> {
     if (s.maxFragmentLength) ext.maxFragmentLength = s.maxFragmentLength;
     if (s.recordSizeLimit) ext.recordSizeLimit = s.recordSizeLimit + 1;
     if (s.ocsp !== 'off') ext.statusRequest = true;
-    if (s.postHandshakeAuth) ext.postHandshakeAuth = true;
+    if (s.postHandshakeAuth && tls13) ext.postHandshakeAuth = true;
     ext.certificateAuthorities = authorities(this.host.credentials);
     if (this.cookie) ext.cookie = this.cookie;
     if (earlyData) ext.earlyData = true;
@@ -239,7 +278,8 @@ export class ClientHandshake extends Handshake<ClientState> {
       ext.preSharedKey = { identities: [{ identity: offer.identity, obfuscatedTicketAge: age }], binders: [new Uint8Array(offer.hash.outputLen)] };
     }
     const h = this.host;
-    const ch = { legacyVersion: 0x0303, random: this.random, sessionId: this.sessionId, cipherSuites: s.cipherSuites, ext };
+    const suites = tls13 && tls12 ? s.cipherSuites.concat(s.tls12Suites) : tls13 ? s.cipherSuites : s.tls12Suites;
+    const ch = { legacyVersion: TLS12, random: this.random, sessionId: this.sessionId, cipherSuites: suites, ext };
     h.resetOutput();
     h.beginMessage();
     const start = h.out.offset;
@@ -320,9 +360,8 @@ export class ClientHandshake extends Handshake<ClientState> {
 
   private onServerHello(msg: Uint8Array, sh: ServerHello): boolean {
     const s = this.host.settings;
-    if (sh.ext.supportedVersion === undefined) {
-      fail(ErrorCode.VERSION_MISMATCH, Alert.protocol_version, 'server chose legacy version 0x' + sh.legacyVersion.toString(16));
-    }
+    if (sh.ext.supportedVersion === undefined) return this.onLegacyServerHello(msg, sh);
+    if (!this.offers13) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'supported_versions in ServerHello: TLS 1.3 was not offered');
     if (sh.ext.supportedVersion !== TLS13 || sh.legacyVersion !== 0x0303) {
       fail(ErrorCode.VERSION_MISMATCH, Alert.illegal_parameter, 'server selected version 0x' + sh.ext.supportedVersion.toString(16));
     }
@@ -383,9 +422,37 @@ export class ClientHandshake extends Handshake<ClientState> {
     const secrets = { client: ks.clientHandshakeTrafficSecret(th), server: ks.serverHandshakeTrafficSecret(th) };
     this.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', secrets.client);
     this.install(secrets.server, 'read', 'SERVER_HANDSHAKE_TRAFFIC_SECRET');
-    this.host.log('negotiated ' + suiteName(this.suite) + (share ? ' with ' + groupName(share.group) : '') + (this.mode !== 'full' ? ' (' + this.mode + ', ' + this.pskMode + ')' : ''));
+    if (this.host.settings.debug) this.host.log('negotiated ' + suiteName(this.suite) + (share ? ' with ' + groupName(share.group) : '') + (this.mode !== 'full' ? ' (' + this.mode + ', ' + this.pskMode + ')' : ''));
     this.go({ name: 'SERVER_HELLO_RECEIVED', secrets });
     return true;
+  }
+
+  /**
+   * A ServerHello without supported_versions: TLS 1.2 when we offered it (the
+   * TLS 1.2 machine takes over from here), else a version we do not speak.
+   */
+  private onLegacyServerHello(msg: Uint8Array, sh: ServerHello): boolean {
+    const tls12 = this.offers12;
+    if (!tls12 || sh.legacyVersion !== TLS12 || this.retried) {
+      fail(ErrorCode.VERSION_MISMATCH, Alert.protocol_version, 'server chose version 0x' + sh.legacyVersion.toString(16) +
+        (tls12 ? '' : this.offers13 ? ', we offered TLS 1.3 only' : ''));
+    }
+    if (this.keyPriv) this.keyPriv.fill(0);
+    this.earlyDataBudget = 0;
+    const next = tls12.start(this.host, {
+      clientRandom: this.random,
+      sessionId: this.sessionId,
+      transcript: this.transcript,
+      session: this.session12,
+      offeredTls13: this.offers13,
+    }, msg, sh);
+    this.host.handOver(next);
+    return false;
+  }
+
+  override sessionBytes(): Uint8Array | null {
+    const s = this.received ?? (this.mode === 'resumed' ? this.session : null);
+    return s ? encodeSession(s) : null;
   }
 
   private onHelloRetryRequest(msg: Uint8Array, hrr: ServerHello): boolean {

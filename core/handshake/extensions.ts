@@ -46,6 +46,11 @@ export const extensionContexts: Readonly<Record<number, number>> = {
   [X.post_handshake_auth]: CH,
   [X.signature_algorithms_cert]: CH | CR,
   [X.key_share]: CH | SH | HRR,
+  // TLS 1.2 only (a TLS 1.2 ServerHello is parsed in tls12/messages.ts).
+  [X.ec_point_formats]: CH,
+  [X.extended_master_secret]: CH,
+  [X.session_ticket]: CH,
+  [X.renegotiation_info]: CH,
 };
 
 /**

@@ -9,6 +9,7 @@ import type { Credentials, Negotiated, PskMode, Settings } from '../config.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
 import { HandshakeType, TLS13, handshakeName, suiteHash } from '../registry.js';
 import { KeySchedule } from './key-schedule.js';
+import type { RecordProtection } from '../record/protection.js';
 import { parseKeyUpdate, writeFinished, writeKeyUpdate } from './messages.js';
 import { Transcript } from './transcript.js';
 
@@ -27,12 +28,21 @@ export interface HandshakeHost {
    * lies (its plaintext is gone then), after adding it to the handshake's
    * transcript (true, the default), to none (false) or to the one given.
    */
+  /** The message written since beginMessage(), before sendMessage() seals (encrypts) it in place. */
+  stagedMessage(): Uint8Array;
   sendMessage(transcript?: boolean | Transcript): void;
   /** Starts a flight. */
   resetOutput(): void;
   sendChangeCipherSpec(): void;
   setReadKeys(aead: Aead, key: Uint8Array, iv: Uint8Array): void;
   setWriteKeys(aead: Aead, key: Uint8Array, iv: Uint8Array): void;
+  /** TLS 1.2: record protection keyed from the key block (record/tls12-protection.ts), for each direction. */
+  setReadProtection(p: RecordProtection): void;
+  setWriteProtection(p: RecordProtection): void;
+  /** Sends a warning alert (TLS 1.2's no_renegotiation). */
+  sendWarningAlert(description: number): void;
+  /** Hands the connection over to another machine (the client's, once the server chose TLS 1.2). */
+  handOver(next: Handshake): void;
   /** Back to unprotected records (a client's second ClientHello after sending early data). */
   plaintextWrites(): void;
   /** Lowers the largest plaintext we put in a record (max_fragment_length, record_size_limit). */
@@ -57,6 +67,10 @@ export abstract class Handshake<S extends string = string> {
   state: S | 'START' = 'START';
   started = false;
   done = false;
+  /** The negotiated protocol version. */
+  version: number = TLS13;
+  /** Whether KeyUpdate exists (TLS 1.3): the connection sends one before the AEAD limits. */
+  keyUpdates = true;
   suite = 0;
   group: number | null = null;
   signatureScheme: number | null = null;
@@ -71,7 +85,7 @@ export abstract class Handshake<S extends string = string> {
   // Fixed by the suite choice (setSuite) and the ServerHello / ClientHello that
   // starts the key schedule; read through suiteHash() and schedule().
   private hash: Hash | null = null;
-  private aead: Aead | null = null;
+  protected aead: Aead | null = null;
   protected keys: KeySchedule | null = null;
   /** The application traffic secrets, from the server Finished on (app()). */
   private appSecrets: { client: Uint8Array; server: Uint8Array } | null = null;
@@ -92,6 +106,17 @@ export abstract class Handshake<S extends string = string> {
   /** Post-handshake messages other than KeyUpdate; returns true if it changed the read keys. */
   protected abstract handlePostHandshake(type: number, msg: Uint8Array, body: Uint8Array): boolean;
 
+  /** Client: the session to resume next time, as bytes (getSession()); null when there is none. */
+  sessionBytes(): Uint8Array | null {
+    return null;
+  }
+
+  /**
+   * The peer's ChangeCipherSpec: nothing in TLS 1.3 (the connection checks
+   * the one compatibility record allowed); TLS 1.2 machines switch read keys.
+   */
+  changeCipherSpec(): void {}
+
   /** Handles one complete handshake message (msg includes the 4-byte header). */
   handle(type: number, msg: Uint8Array, body: Uint8Array): boolean {
     if (!this.done) return this.handleHandshake(type, msg, body);
@@ -101,7 +126,7 @@ export abstract class Handshake<S extends string = string> {
 
   negotiated(maxFragment: number): Negotiated {
     return {
-      version: TLS13,
+      version: this.version,
       cipherSuite: this.suite,
       group: this.group,
       signatureScheme: this.signatureScheme,
@@ -117,18 +142,21 @@ export abstract class Handshake<S extends string = string> {
 
   protected enter(state: S): void {
     this.state = state;
-    this.host.log(this.logPrefix + ' state: ' + state);
+    if (this.host.settings.debug) this.host.log(this.logPrefix + ' state: ' + state);
   }
 
   protected unexpected(type: number): never {
     return fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, handshakeName(type) + ' in state ' + this.state);
   }
 
-  /** Fixes the cipher suite: its hash starts the transcript; its AEAD protects records. */
-  protected setSuite(suite: number): void {
+  /**
+   * Fixes the cipher suite: its hash starts the transcript; its AEAD (the one
+   * of TLS 1.3 suite aeadCode, for a TLS 1.2 suite) protects records.
+   */
+  protected setSuite(suite: number, aeadCode = suite): void {
     const crypto = this.host.settings.crypto;
     const hash = crypto.hash(suiteHash(suite));
-    const aead = crypto.aead(suite);
+    const aead = crypto.aead(aeadCode);
     if (!hash || !aead) return fail(ErrorCode.INTERNAL, Alert.internal_error, 'suite without provider');
     this.suite = suite;
     this.hash = hash;

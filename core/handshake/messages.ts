@@ -5,7 +5,7 @@ import { Reader } from '../bytes/reader.js';
 import { Writer } from '../bytes/writer.js';
 import { Alert, ErrorCode, decodeError, fail } from '../errors.js';
 import { fail as certificateFail } from '../x509/errors.js';
-import { ExtensionType as X, HandshakeType as H, handshakeName } from '../registry.js';
+import { ExtensionType as X, HandshakeType as H } from '../registry.js';
 import {
   Ctx,
   type KeyShareEntry,
@@ -59,10 +59,11 @@ export interface HandshakeMessage {
 /** Reads one complete handshake message (header and body view) at r. */
 export function readHandshake(r: Reader): HandshakeMessage {
   const type = r.u8('handshake type');
-  return { type, body: r.vec24(handshakeName(type)) };
+  return { type, body: r.vec24('handshake message') };
 }
 
-function startMessage(w: Writer, type: number): number {
+/** Writes the message type and reserves the uint24 length; close with w.end24(mark). */
+export function startMessage(w: Writer, type: number): number {
   w.u8(type);
   return w.start24();
 }
@@ -75,7 +76,7 @@ function put<T>(w: Writer, type: number, write: (w: Writer, v: T) => void, v: T)
 }
 
 /** An extension with empty extension_data (acknowledgements and flags). */
-function writeFlag(w: Writer, type: number): void {
+export function writeFlag(w: Writer, type: number): void {
   w.u16(type);
   w.u16(0);
 }
@@ -86,6 +87,12 @@ function writeU16(w: Writer, v: number): void {
 
 function writeU32(w: Writer, v: number): void {
   w.u32(v);
+}
+
+function nonEmptyVec8(r: Reader, what: string): Uint8Array {
+  const v = r.vec8(what);
+  if (v.length === 0) decodeError('empty ' + what);
+  return v;
 }
 
 /** legacy_session_id and its echo: opaque <0..32>. */
@@ -119,6 +126,16 @@ export interface ClientHelloExtensions {
   earlyData?: boolean;
   /** Length of the padding extension (its zeros are not checked). */
   padding?: number;
+  /** TLS 1.2 (RFC 7627): extended_master_secret. */
+  extendedMasterSecret?: boolean;
+  /** TLS 1.2 (RFC 5746): renegotiation_info's renegotiated_connection. */
+  renegotiationInfo?: Uint8Array;
+  /** TLS 1.2 (RFC 5077): session_ticket's ticket (empty: the client asks for one). */
+  sessionTicket?: Uint8Array;
+  /** TLS 1.2 (RFC 8422 5.1.2): ec_point_formats. */
+  ecPointFormats?: Uint8Array;
+  /** Writes the extensions a client offering TLS 1.2 adds (tls12/messages.ts), before padding. */
+  writeTls12?: (w: Writer) => void;
   /** Always written last, as RFC 8446 4.2.11 requires. */
   preSharedKey?: OfferedPsks;
 }
@@ -200,6 +217,18 @@ export function parseClientHello(body: Uint8Array): ClientHello {
           ext.padding = b.remaining;
           b.skip(b.remaining);
           break;
+        case X.extended_master_secret:
+          ext.extendedMasterSecret = true;
+          break;
+        case X.renegotiation_info:
+          ext.renegotiationInfo = b.vec8('renegotiated_connection');
+          break;
+        case X.session_ticket:
+          ext.sessionTicket = b.bytes(b.remaining);
+          break;
+        case X.ec_point_formats:
+          ext.ecPointFormats = nonEmptyVec8(b, 'ec_point_format_list');
+          break;
         case X.pre_shared_key: {
           const psk = parseOfferedPsks(b);
           bindersOffset = psk.bindersOffset;
@@ -213,16 +242,16 @@ export function parseClientHello(body: Uint8Array): ClientHello {
   // Values are judged only once the whole message decoded (a corrupted length is decode_error).
   if (legacyVersion <= 0x0300) fail(ErrorCode.VERSION_MISMATCH, Alert.protocol_version, 'legacy_version ' + legacyVersion.toString(16) + ' (RFC 8446 D.5)');
   if (compression.length !== 1 || compression[0] !== 0) illegal('legacy_compression_methods is not [null]');
-  checkGroups(ext);
   return { legacyVersion, random, sessionId, cipherSuites, ext, bindersOffset };
 }
 
 /**
  * RFC 8446 4.2.7: the obsolete_RESERVED groups must not be offered in TLS
  * 1.3 (unknown code points are ignored); 4.2.8: each key share must be for
- * a group in supported_groups. Both are illegal_parameter.
+ * a group in supported_groups. Both are illegal_parameter. (A server checks
+ * once it chose TLS 1.3: a TLS 1.2 client may offer those groups.)
  */
-function checkGroups(ext: ClientHelloExtensions): void {
+export function checkGroups(ext: ClientHelloExtensions): void {
   const groups = ext.supportedGroups;
   if (groups) for (const g of groups) if (isObsoleteGroup(g)) illegal('obsolete group ' + g + ' in supported_groups');
   const shares = ext.keyShares;
@@ -263,6 +292,7 @@ export function writeClientHello(w: Writer, ch: Omit<ClientHello, 'bindersOffset
   if (e.certificateAuthorities) put(w, X.certificate_authorities, writeAuthorities, e.certificateAuthorities);
   if (e.postHandshakeAuth) writeFlag(w, X.post_handshake_auth);
   if (e.recordSizeLimit !== undefined) put(w, X.record_size_limit, writeU16, e.recordSizeLimit);
+  if (e.writeTls12) e.writeTls12(w);
   if (e.padding !== undefined) put(w, X.padding, writePadding, e.padding);
   let binders = -1;
   if (e.preSharedKey) {
@@ -317,6 +347,11 @@ export interface ServerHello {
   cipherSuite: number;
   isHelloRetryRequest: boolean;
   ext: ServerHelloExtensions;
+  /**
+   * A hello without supported_versions (TLS 1.2 or older): its extension
+   * block, framing checked, for tls12/messages.ts to parse (null: none).
+   */
+  tls12Extensions?: Uint8Array;
 }
 
 function isHrrRandom(random: Uint8Array): boolean {
@@ -338,12 +373,15 @@ export function parseServerHello(body: Uint8Array): ServerHello {
   if (r.u8('legacy_compression_method') !== 0) illegal('legacy_compression_method is not null');
   const isHelloRetryRequest = isHrrRandom(random);
   const ext: ServerHelloExtensions = {};
+  let tls12Extensions: Uint8Array | null = null;
   if (r.remaining > 0) {
     const block = r.offset;
     let tls13 = false;
-    walkExtensions(r, 0, (type) => {
+    walkExtensions(r, 0, (type, b) => {
       if (type === X.supported_versions) tls13 = true;
+      b.skip(b.remaining);
     });
+    if (!tls13) tls12Extensions = body.subarray(block, r.offset);
     if (tls13) {
       walkExtensions(new Reader(body, block), isHelloRetryRequest ? Ctx.HRR : Ctx.SH, (type, b) => {
         switch (type) {
@@ -365,7 +403,9 @@ export function parseServerHello(body: Uint8Array): ServerHello {
     }
   }
   r.expectEnd('ServerHello');
-  return { legacyVersion, random, sessionIdEcho, cipherSuite, isHelloRetryRequest, ext };
+  const sh: ServerHello = { legacyVersion, random, sessionIdEcho, cipherSuite, isHelloRetryRequest, ext };
+  if (tls12Extensions) sh.tls12Extensions = tls12Extensions;
+  return sh;
 }
 
 export function writeServerHello(w: Writer, sh: ServerHello): void {

@@ -1,7 +1,7 @@
 // The TLS 1.3 server handshake (RFC 8446 section 2, figures 1-4; 4.1-4.4),
 // with PSK, tickets and 0-RTT. Every state the machine enters (ServerState;
 // the debug log prints them as "accept state: NAME") and what it accepts:
-//   START                        ClientHello
+//   START                        ClientHello (one that negotiates TLS 1.2 goes to tls12/server.ts)
 //   HELLO_RETRY_REQUEST_SENT     the second ClientHello
 //   CLIENT_HELLO_RECEIVED        (passing: our ServerHello ... Finished go out)
 //   EARLY_DATA_ACCEPTED          0-RTT application data, EndOfEarlyData
@@ -14,7 +14,7 @@ import { constantTimeEqual } from '../crypto/ct.js';
 import type { Hash, PublicKey } from '../crypto/types.js';
 import type { Credentials } from '../config.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
-import { HandshakeType, TLS13, groupName, schemeName, suiteHash, suiteName } from '../registry.js';
+import { HandshakeType, TLS13, groupName, isTls13Suite, schemeName, suiteHash, suiteName } from '../registry.js';
 import type { ReplayGuard } from '../session/replay.js';
 import { MAX_TICKET, ticketReplayId, type TicketKeys, type TicketState } from '../session/ticket.js';
 import {
@@ -25,6 +25,7 @@ import { Handshake, type HandshakeHost } from './handshake.js';
 import { KeySchedule } from './key-schedule.js';
 import {
   HRR_RANDOM,
+  checkGroups,
   parseCertificate as parseCertificateMessage,
   parseCertificateVerify,
   parseClientHello,
@@ -43,6 +44,7 @@ import type { KeyShareEntry } from './extensions.js';
 import { PSK_DHE_KE, PSK_KE, computeBinder } from './psk.js';
 import type { Transcript } from './transcript.js';
 import { copyBytes } from '../bytes/copy.js';
+import { selectVersion } from './version.js';
 
 /** Identities looked at in one ClientHello: a bound on the work a client can ask for. */
 const MAX_PSK_IDENTITIES = 4;
@@ -72,7 +74,8 @@ export function serverBounds(c: ServerCredentials, auth: Credentials = c): { fli
   const request = s.verify !== 'none' ? 4 + 1 + 2 + 6 + 2 * s.signatureSchemes.length + authoritiesBound(c, 'CertificateRequest') : 0;
   const certificate = auth.chain.length > 0 ? certificateFlightBound(auth, s.ocspResponse ? s.ocspResponse.length : 0) : 0;
   const tickets = s.tickets * (4 + 4 + 4 + 2 + 2 + MAX_TICKET + 2 + 8);
-  return { flight: Math.max(hello + ee + request + certificate + 4 + 48, tickets), message: Math.max(s.maxHandshakeMessage, s.maxClientHello) };
+  const tls12 = s.tls12?.server ? s.tls12.server.flightBound(c) : 0;
+  return { flight: Math.max(hello + ee + request + certificate + 4 + 48, tickets, tls12), message: Math.max(s.maxHandshakeMessage, s.maxClientHello) };
 }
 
 /** The PSK the server accepted. */
@@ -209,11 +212,17 @@ export class ServerHandshake extends Handshake<ServerState> {
    */
   private onClientHello(msg: Uint8Array, ch: ClientHello): boolean {
     const retry = this.state === 'HELLO_RETRY_REQUEST_SENT';
-    const versions = ch.ext.supportedVersions;
-    if (!versions || versions.indexOf(TLS13) < 0) {
-      fail(ErrorCode.VERSION_MISMATCH, Alert.protocol_version, 'client does not offer TLS 1.3');
-    }
+    const s = this.host.settings;
+    const version = selectVersion(ch.legacyVersion, ch.ext.supportedVersions, s.minVersion, s.maxVersion);
+    if (retry && version !== TLS13) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'second ClientHello does not offer TLS 1.3');
     if (!retry) this.firstClientHello(ch);
+    if (version !== TLS13) {
+      // (selectVersion answers TLS 1.2 only when minVersion allows it, which the Context allows only with TLS 1.2 support.)
+      const tls12 = s.tls12?.server ?? fail(ErrorCode.VERSION_MISMATCH, Alert.protocol_version, 'no TLS 1.2 server in this build');
+      tls12.start(this.host, this.own, this.auth, this.serverName, msg, ch);
+      return false;
+    }
+    checkGroups(ch.ext);
     const p = this.chooseParameters(msg, ch, retry);
     if (p.share === undefined) {
       this.sendHelloRetryRequest(msg, ch, p.suite, p.retryGroup);
@@ -288,8 +297,8 @@ export class ServerHandshake extends Handshake<ServerState> {
       this.pskMode = psk.mode;
     }
     this.signatureScheme = p.scheme || null;
-    this.alpn = this.chooseAlpn(ch);
-    this.host.log('negotiated ' + suiteName(p.suite) + (p.share ? ' with ' + groupName(p.share.group) : '') +
+    this.alpn = chooseAlpn(this.host.settings.alpn, ch.ext.alpn);
+    if (this.host.settings.debug) this.host.log('negotiated ' + suiteName(p.suite) + (p.share ? ' with ' + groupName(p.share.group) : '') +
       (psk ? ' (' + this.mode + ', ' + psk.mode + ')' : ', signing with ' + schemeName(p.scheme)));
     return this.offeredEarlyData && this.acceptEarlyData(psk, retry);
   }
@@ -378,7 +387,7 @@ export class ServerHandshake extends Handshake<ServerState> {
     this.serverName = ch.ext.serverName ? asciiString(ch.ext.serverName) : null;
     this.offeredEarlyData = ch.ext.earlyData === true;
     this.clientOffersPostHandshakeAuth = ch.ext.postHandshakeAuth === true;
-    h.log('client offers ' + ch.cipherSuites.map(suiteName).join(',') + (this.serverName ? ' for ' + this.serverName : ''));
+    if (s.debug) h.log('client offers ' + ch.cipherSuites.map(suiteName).join(',') + (this.serverName ? ' for ' + this.serverName : ''));
     if (s.onServerName) {
       const chosen = s.onServerName(this.serverName);
       if (chosen === false) fail(ErrorCode.UNRECOGNIZED_NAME, Alert.unrecognized_name, this.serverName ?? '(no name)');
@@ -427,6 +436,8 @@ export class ServerHandshake extends Handshake<ServerState> {
       let hashName: 'sha256' | 'sha384' = 'sha256';
       let ticket: TicketState | null = null;
       if (ctx.ticketKeys) ticket = ctx.ticketKeys.open(id.identity, now);
+      // A TLS 1.2 ticket holds a master secret, no resumption PSK.
+      if (ticket && !isTls13Suite(ticket.suite)) ticket = null;
       if (ticket) {
         key = ticket.psk;
         hashName = suiteHash(ticket.suite);
@@ -447,7 +458,7 @@ export class ServerHandshake extends Handshake<ServerState> {
       const expected = computeBinder(keys, keys.binderKey(ticket !== null), this.transcript, hash, msg.subarray(0, 4 + ch.bindersOffset));
       if (!constantTimeEqual(expected, offered.binders[i])) fail(ErrorCode.BAD_BINDER, Alert.decrypt_error);
       const ticketAge = ticket ? (id.obfuscatedTicketAge - ticket.ageAdd) >>> 0 : 0;
-      this.host.log((ticket ? 'resuming session ticket' : 'PSK identity ' + printable(id.identity)) + ', ' + mode);
+      if (this.host.settings.debug) this.host.log((ticket ? 'resuming session ticket' : 'PSK identity ' + printable(id.identity)) + ', ' + mode);
       return { index: i, suite, keys, mode, ticket, ticketAge, replayId: ticket ? ticketReplayId(id.identity) : null };
     }
     if (!this.auth.leaf) fail(ErrorCode.UNKNOWN_PSK_IDENTITY, Alert.unknown_psk_identity);
@@ -483,15 +494,6 @@ export class ServerHandshake extends Handshake<ServerState> {
     this.earlyDataBudget = s.maxEarlyData;
     h.log('early data accepted (up to ' + s.maxEarlyData + ' bytes)');
     return true;
-  }
-
-  /** Our most preferred protocol the client offers (RFC 7301); none in common is fatal. */
-  private chooseAlpn(ch: ClientHello): Uint8Array | null {
-    const ours = this.host.settings.alpn;
-    const theirs = ch.ext.alpn;
-    if (!ours || !theirs) return null;
-    for (const p of ours) for (const q of theirs) if (constantTimeEqual(p, q)) return p;
-    return fail(ErrorCode.NO_APPLICATION_PROTOCOL, Alert.no_application_protocol, 'client offers ' + theirs.map(asciiString).join(','));
   }
 
   private encryptedExtensions(ch: ClientHello, early: boolean): EncryptedExtensions['ext'] {
@@ -700,6 +702,13 @@ export class ServerHandshake extends Handshake<ServerState> {
   }
 }
 
+/** Our most preferred protocol the client offers (RFC 7301); none in common is fatal. */
+export function chooseAlpn(ours: Uint8Array[] | null, theirs: Uint8Array[] | undefined): Uint8Array | null {
+  if (!ours || !theirs) return null;
+  for (const p of ours) for (const q of theirs) if (constantTimeEqual(p, q)) return p;
+  return fail(ErrorCode.NO_APPLICATION_PROTOCOL, Alert.no_application_protocol, 'client offers ' + theirs.map(asciiString).join(','));
+}
+
 /** psk_key_exchange_modes code (RFC 8446 4.2.9) by name. */
 function pskModeName(m: number): string {
   return m === PSK_KE ? 'psk_ke' : m === PSK_DHE_KE ? 'psk_dhe_ke' : 'mode(' + m + ')';
@@ -710,8 +719,8 @@ function sameAlpn(a: Uint8Array | null, b: Uint8Array | null): boolean {
   return constantTimeEqual(a, b);
 }
 
-/** An identity for the log: text when it is printable ASCII, else hex length. */
-function printable(id: Uint8Array): string {
+/** An identity for the log: text when it is printable ASCII, else its length. */
+export function printable(id: Uint8Array): string {
   for (let i = 0; i < id.length; i++) if (id[i] < 0x20 || id[i] > 0x7e) return '(' + id.length + ' bytes)';
   return '"' + asciiString(id) + '"';
 }

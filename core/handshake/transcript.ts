@@ -40,6 +40,11 @@ export class Transcript {
     else this.held = copyBytes(msg);
   }
 
+  /** The one message held before setHash() (a client's ClientHello), or null. */
+  get heldMessage(): Uint8Array | null {
+    return this.held;
+  }
+
   /** Chooses the hash (from the negotiated suite) and hashes the held message. */
   setHash(hash: Hash): void {
     if (this.h) misuse('hash already set');

@@ -7,7 +7,7 @@ export type {
 } from '../engine/types.js';
 export { Alert, ErrorCode, Status, alertName, errorMessage, errorName } from '../errors.js';
 export {
-  CipherSuite, NamedGroup, SignatureScheme,
+  CipherSuite, NamedGroup, SignatureScheme, Version,
   suiteName, groupName, schemeName, parseNameList,
 } from '../registry.js';
 export type { CryptoProvider } from '../crypto/types.js';

@@ -1,4 +1,4 @@
-// The record layer (RFC 8446 section 5): framing, protection and the two
+// The record layer (RFC 8446 section 5, RFC 5246 6.2): framing, protection and the two
 // fixed buffers of a connection. Received bytes land in `inBuf` and are
 // decrypted in place; outgoing records are built in place in `outBuf`. Nothing
 // here allocates after construction.
@@ -17,8 +17,9 @@ export class RecordLayer {
   private inEnd = 0;
   private outStart = 0;
   private outEnd = 0;
-  readonly read = new RecordProtection();
-  readonly write = new RecordProtection();
+  /** Each direction's protection: TLS 1.3's, or a TLS 1.2 one its machine installs (useReadProtection). */
+  read = new RecordProtection();
+  write = new RecordProtection();
   readEncrypted = false;
   writeEncrypted = false;
   /** Largest plaintext we put in one record (max_fragment_length / record_size_limit lower it). */
@@ -89,7 +90,8 @@ export class RecordLayer {
     if (type < ContentType.change_cipher_spec || type > ContentType.application_data) {
       fail(ErrorCode.BAD_RECORD_TYPE, Alert.unexpected_message, 'content type ' + type);
     }
-    const protectedRecord = this.readEncrypted && type === ContentType.application_data;
+    // TLS 1.3 protects only under the outer type application_data; TLS 1.2 every record after ChangeCipherSpec.
+    const protectedRecord = this.readEncrypted && (type === ContentType.application_data || (this.read.tls12 && type !== ContentType.change_cipher_spec));
     const limit = protectedRecord ? this.maxReceive + 256 : this.maxReceive;
     if (len > (limit < MAX_CIPHERTEXT_FRAGMENT ? limit : MAX_CIPHERTEXT_FRAGMENT)) {
       fail(ErrorCode.RECORD_OVERFLOW, Alert.record_overflow, 'record of ' + len + ' bytes');
@@ -127,7 +129,7 @@ export class RecordLayer {
       this.contentType = type;
       this.payloadLen = len;
     }
-    this.payloadOff = off + HEADER;
+    this.payloadOff = off + HEADER + (protectedRecord ? this.read.prefix : 0);
     return true;
   }
 
@@ -136,10 +138,22 @@ export class RecordLayer {
     this.readEncrypted = true;
   }
 
+  /** TLS 1.2, at the peer's ChangeCipherSpec: its record protection, keyed from the key block. */
+  useReadProtection(p: RecordProtection): void {
+    this.read = p;
+    this.readEncrypted = true;
+  }
+
   // --- outbound ---
 
   setWriteKeys(aead: Aead, key: Uint8Array, iv: Uint8Array): void {
     this.write.setKeys(aead, key, iv);
+    this.writeEncrypted = true;
+  }
+
+  /** TLS 1.2, after our ChangeCipherSpec: its record protection, keyed from the key block. */
+  useWriteProtection(p: RecordProtection): void {
+    this.write = p;
     this.writeEncrypted = true;
   }
 
@@ -154,7 +168,7 @@ export class RecordLayer {
 
   /** Room for a record carrying `plainLen` bytes, compacting the pending output if needed. */
   private room(plainLen: number): boolean {
-    const need = HEADER + plainLen + (this.writeEncrypted ? 1 + this.write.tagLen : 0);
+    const need = HEADER + plainLen + (this.writeEncrypted ? this.write.overhead : 0);
     if (this.outStart === this.outEnd) this.outStart = this.outEnd = 0;
     if (this.outEnd + need <= this.outBuf.length) return true;
     if (this.outStart > 0 && this.outEnd - this.outStart + need <= this.outBuf.length) {
@@ -168,7 +182,7 @@ export class RecordLayer {
 
   /** Largest plaintext that fits in one more record now (0 when the output must drain first). */
   writable(): number {
-    const overhead = HEADER + (this.writeEncrypted ? 1 + this.write.tagLen : 0);
+    const overhead = HEADER + (this.writeEncrypted ? this.write.overhead : 0);
     if (this.outStart === this.outEnd) this.outStart = this.outEnd = 0;
     let free = this.outBuf.length - this.outEnd;
     if (free < overhead + this.maxFragment && this.outStart > 0) free += this.outStart;
@@ -183,8 +197,9 @@ export class RecordLayer {
   writeRecord(type: number, src: Uint8Array, off: number, len: number): boolean {
     if (!this.room(len)) return false;
     const rec = this.outEnd;
-    this.copyIn.copy(this.outBuf, rec + HEADER, src, off, len);
-    this.outEnd = this.writeEncrypted && type !== ContentType.change_cipher_spec ? rec + this.write.seal(this.outBuf, rec, type, len, 0) : this.plainRecord(type, rec, len);
+    const sealed = this.writeEncrypted && type !== ContentType.change_cipher_spec;
+    this.copyIn.copy(this.outBuf, rec + HEADER + (sealed ? this.write.prefix : 0), src, off, len);
+    this.outEnd = sealed ? rec + this.write.seal(this.outBuf, rec, type, len, 0) : this.plainRecord(type, rec, len);
     return true;
   }
 
@@ -214,13 +229,15 @@ export class RecordLayer {
     const buf = this.outBuf;
     const frag = this.maxFragment;
     const count = len === 0 ? 1 : Math.ceil(len / frag);
-    const trailer = this.writeEncrypted && type !== ContentType.change_cipher_spec ? 1 + this.write.tagLen : 0;
+    const sealed = this.writeEncrypted && type !== ContentType.change_cipher_spec;
+    // What protection adds per record, and where in it the plaintext starts (after TLS 1.2's explicit nonce).
+    const overhead = sealed ? this.write.overhead : 0;
+    const prefix = sealed ? this.write.prefix : 0;
     const start = this.outEnd;
-    if (start + len + count * (HEADER + trailer) > buf.length) return false;
-    for (let i = count - 1; i > 0; i--) {
-      moveUp(buf, start + HEADER + i * frag, start + i * (HEADER + frag + trailer) + HEADER, Math.min(frag, len - i * frag));
+    if (start + len + count * (HEADER + overhead) > buf.length) return false;
+    for (let i = count - 1; i > 0 || (i === 0 && prefix > 0); i--) {
+      moveUp(buf, start + HEADER + i * frag, start + i * (HEADER + frag + overhead) + HEADER + prefix, Math.min(frag, len - i * frag));
     }
-    const sealed = trailer > 0;
     let rec = start;
     for (let i = 0; i < count; i++) {
       const n = Math.min(frag, len - i * frag);
@@ -245,7 +262,7 @@ export class RecordLayer {
   writeAppRecord(src: Uint8Array, off: number, len: number): boolean {
     if (!this.room(len)) return false;
     const rec = this.outEnd;
-    this.copyIn.copy(this.outBuf, rec + HEADER, src, off, len);
+    this.copyIn.copy(this.outBuf, rec + HEADER + this.write.prefix, src, off, len);
     this.outEnd = rec + this.write.seal(this.outBuf, rec, ContentType.application_data, len, 0);
     return true;
   }

@@ -1,7 +1,8 @@
 // Record protection for one direction (RFC 8446 sections 5.2-5.4): AEAD over
 // TLSInnerPlaintext in place, the per-record nonce from the sequence number,
 // zero padding. seal() and open() allocate nothing: the nonce and the AAD are
-// fixed buffers of the instance.
+// fixed buffers of the instance. TLS 1.2's record protection extends this
+// class (tls12-protection.ts), so a TLS 1.3-only build carries none of it.
 import { Alert, ErrorCode, fail } from '../errors.js';
 import { ContentType } from '../registry.js';
 import type { Aead, AeadState } from '../crypto/types.js';
@@ -23,8 +24,8 @@ export class RecordProtection {
   private aead: Aead | null = null;
   private state: AeadState | null = null;
   private tag = 0;
-  private seq = 0;
-  private readonly iv = new Uint8Array(12);
+  protected seq = 0;
+  protected readonly iv = new Uint8Array(12);
   private readonly nonce = new Uint8Array(12);
   private readonly aad = new Uint8Array(HEADER);
 
@@ -36,6 +37,21 @@ export class RecordProtection {
   /** Bytes the AEAD adds after the inner plaintext; 0 before the first key. */
   get tagLen(): number {
     return this.tag;
+  }
+
+  /** Bytes between the record header and the plaintext (TLS 1.2's explicit nonce). */
+  get prefix(): number {
+    return 0;
+  }
+
+  /** Whether every record type is protected under its own type (TLS 1.2), not only application_data. */
+  get tls12(): boolean {
+    return false;
+  }
+
+  /** Bytes a protected record adds to its plaintext besides the header: the content type and the tag. */
+  get overhead(): number {
+    return 1 + this.tag;
   }
 
   /**
@@ -88,7 +104,7 @@ export class RecordProtection {
   /**
    * Authenticates and decrypts the record whose header is at recOff and whose
    * fragment (fragmentLen bytes) follows it, in place. Returns the inner
-   * content type; the content is at recOff + 5, lastLength bytes long.
+   * content type; the content is at recOff + 5 + prefix, lastLength bytes long.
    */
   open(buf: Uint8Array, recOff: number, fragmentLen: number): number {
     const type = this.tryOpen(buf, recOff, fragmentLen);
@@ -102,15 +118,9 @@ export class RecordProtection {
    * rejected 0-RTT data tries each record this way (RFC 8446 4.2.10).
    */
   tryOpen(buf: Uint8Array, recOff: number, fragmentLen: number): number {
-    const state = this.keyed();
+    const state = this.opening(buf, recOff, fragmentLen);
     const tagLen = this.tag;
     const off = recOff + HEADER;
-    if (recOff < 0 || fragmentLen < 0 || off + fragmentLen > buf.length) {
-      fail(ErrorCode.INTERNAL, Alert.internal_error, 'open: record outside the buffer');
-    }
-    if (fragmentLen > MAX_CIPHERTEXT_FRAGMENT) {
-      fail(ErrorCode.RECORD_OVERFLOW, Alert.record_overflow, 'ciphertext over 2^14 + 256 bytes');
-    }
     // Shorter than tag + content type: it cannot be an authentic record.
     if (fragmentLen < tagLen + 1) {
       fail(ErrorCode.BAD_RECORD_MAC, Alert.bad_record_mac, 'ciphertext shorter than the tag');
@@ -136,14 +146,26 @@ export class RecordProtection {
     return buf[i];
   }
 
-  private keyed(): AeadState {
+  /** The AEAD state for opening the record at recOff, after checking it lies in the buffer and within the size limit. */
+  protected opening(buf: Uint8Array, recOff: number, fragmentLen: number): AeadState {
+    const state = this.keyed();
+    if (recOff < 0 || fragmentLen < 0 || recOff + HEADER + fragmentLen > buf.length) {
+      fail(ErrorCode.INTERNAL, Alert.internal_error, 'open: record outside the buffer');
+    }
+    if (fragmentLen > MAX_CIPHERTEXT_FRAGMENT) {
+      fail(ErrorCode.RECORD_OVERFLOW, Alert.record_overflow, 'ciphertext over 2^14 + 256 bytes');
+    }
+    return state;
+  }
+
+  protected keyed(): AeadState {
     if (!this.state) fail(ErrorCode.BAD_STATE, Alert.internal_error, 'record protection has no key');
     if (this.seq >= MAX_SEQ) fail(ErrorCode.SEQUENCE_OVERFLOW, Alert.internal_error);
     return this.state;
   }
 
   /** The current record's nonce: iv XOR the 64-bit big-endian sequence number (RFC 8446 5.3). */
-  private recordNonce(): Uint8Array {
+  protected recordNonce(): Uint8Array {
     const iv = this.iv;
     const n = this.nonce;
     const hi = Math.floor(this.seq / TWO_32);

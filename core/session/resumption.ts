@@ -7,12 +7,12 @@ import { asciiBytes, asciiString } from '../bytes/ascii.js';
 import type { Reader } from '../bytes/reader.js';
 import type { Writer } from '../bytes/writer.js';
 import { Alert, ErrorCode, TlsFailure, fail } from '../errors.js';
-import { CipherSuite, suiteHash } from '../registry.js';
+import { CipherSuite, isTls13Suite, suiteHash } from '../registry.js';
 
 export interface Resumable {
-  /** TLS 1.3 cipher suite the session was established with. */
+  /** Cipher suite the session was established with (a TLS 1.2 one in a TLS 1.2 server's ticket). */
   suite: number;
-  /** resumption PSK (RFC 8446 4.6.1), as long as the suite's hash. */
+  /** resumption PSK (RFC 8446 4.6.1), as long as the suite's hash; TLS 1.2: the master secret. */
   psk: Uint8Array;
   /** ticket_lifetime in seconds (at most 7 days). */
   lifetime: number;
@@ -54,7 +54,8 @@ function check(s: Resumable, time: number): void {
   let known = false;
   for (const k of Object.keys(CipherSuite)) if ((CipherSuite as Record<string, number>)[k] === s.suite) known = true;
   if (!known) badSession('unknown cipher suite ' + s.suite);
-  if (s.psk.length !== (suiteHash(s.suite) === 'sha384' ? 48 : 32)) badSession('PSK length does not match the suite hash');
+  // A TLS 1.2 session keeps its master secret (48 bytes, RFC 5246 8.1) where TLS 1.3 keeps a resumption PSK.
+  if (s.psk.length !== (suiteHash(s.suite) === 'sha384' || !isTls13Suite(s.suite) ? 48 : 32)) badSession('PSK length does not match the suite');
   if (!uint(s.lifetime, MAX_LIFETIME)) badSession('lifetime out of range');
   if (!uint(s.ageAdd, 0xffffffff)) badSession('ticket_age_add out of range');
   if (!uint(time, MAX_SAFE)) badSession('time out of range');

@@ -4,7 +4,7 @@
 // Format, version 1 (integers big-endian; vectors are a length then bytes):
 //   offset 0  4 bytes  magic "MTLS" (4d 54 4c 53)
 //          4  u8       format version, 1
-//          5  u16      TLS version, 0x0304
+//          5  u16      TLS version, 0x0304 (0x0303: a TLS 1.2 session, tls12/session.ts)
 //          7  ...      the resumption body of resumption.ts, its time being
 //                      receivedAt (when the NewSessionTicket arrived):
 //                        suite u16 | psk u8<32|48> | lifetime u32 (s) |
@@ -27,8 +27,8 @@ export interface SessionState extends Resumable {
   receivedAt: number;
 }
 
-const MAGIC = [0x4d, 0x54, 0x4c, 0x53]; // "MTLS"
-const FORMAT = 1;
+export const MAGIC = [0x4d, 0x54, 0x4c, 0x53]; // "MTLS"
+export const FORMAT = 1;
 
 export function encodeSession(s: SessionState): Uint8Array {
   if (s.ticket.length === 0 || s.ticket.length > 0xffff) badSession('ticket length out of range');

@@ -23,7 +23,7 @@ test('client vs openssl s_server: seed lines, reply, break, exit 0; no SNI for a
   await c.waitFor(/^Received: olleh$/m);
   c.write('break\n');
   assert.equal(await c.waitExit(), 0, c.output());
-  assert.equal(c.stdout(), 'Send to 127.0.0.1(127.0.0.1)\nReceived: olleh\nSending break command\nEnd of TLS Client\n');
+  assert.equal(c.stdout(), 'Send to 127.0.0.1(127.0.0.1)\nProtocol: TLSv1.3\nReceived: olleh\nSending break command\nEnd of TLS Client\n');
   await srv.waitExit();
   assert.match(srv.stdout(), CLOSE_NOTIFY_RECEIVED);
   const [hello] = clientHellos(srv.stdout());
@@ -75,7 +75,7 @@ test('server --once vs openssl s_client: seed lines, reply, break, close_notify,
   await cl.waitFor(/^I hear ya fa shizzle!$/m);
   cl.write('break\n');
   assert.equal(await s.waitExit(), 0, s.output());
-  assert.equal(s.stdout(), 'Waiting for a connection...\nClient connected successfully\nReceived: hello\n' +
+  assert.equal(s.stdout(), 'Waiting for a connection...\nClient connected successfully\nProtocol: TLSv1.3\nReceived: hello\n' +
     'Received: break\nReceived break command\nClosed the connection\n');
   await cl.waitExit();
   assert.match(cl.stdout(), CLOSE_NOTIFY_RECEIVED);
@@ -90,7 +90,7 @@ test('microtls client <-> microtls server: break, then the server takes the next
   await c1.waitFor(/^Received: I hear ya fa shizzle!$/m);
   c1.write('break\n');
   assert.equal(await c1.waitExit(), 0, c1.output());
-  assert.equal(c1.stdout(), 'Send to 127.0.0.1(127.0.0.1)\nReceived: I hear ya fa shizzle!\nSending break command\n' +
+  assert.equal(c1.stdout(), 'Send to 127.0.0.1(127.0.0.1)\nProtocol: TLSv1.3\nReceived: I hear ya fa shizzle!\nSending break command\n' +
     'End of TLS Client\n');
   await s.waitFor(/Closed the connection\nWaiting for a connection...\n/);
 
@@ -100,10 +100,32 @@ test('microtls client <-> microtls server: break, then the server takes the next
   c2.endInput();
   assert.equal(await c2.waitExit(), 0, c2.output());
   await s.waitFor(/Received: second\nClosed the connection\nWaiting for a connection...\n$/);
-  assert.equal(s.stdout(), 'Waiting for a connection...\nClient connected successfully\nReceived: hi there\n' +
+  assert.equal(s.stdout(), 'Waiting for a connection...\nClient connected successfully\nProtocol: TLSv1.3\nReceived: hi there\n' +
     'Received: break\nReceived break command\nClosed the connection\n' +
-    'Waiting for a connection...\nClient connected successfully\nReceived: second\nClosed the connection\n' +
+    'Waiting for a connection...\nClient connected successfully\nProtocol: TLSv1.3\nReceived: second\nClosed the connection\n' +
     'Waiting for a connection...\n');
+  await s.stop();
+});
+
+test('microtls client --tls1_2 <-> microtls server: Protocol: TLSv1.2 on both sides, and --sess-out/--sess-in resume it', T, async () => {
+  const port = String(await freePort());
+  const sess = join(mkdtempSync(join(tmpdir(), 'microtls-')), 'sess.bin');
+  const s = cli('server', '--port', port);
+  await s.waitFor('Waiting for a connection...');
+  const c1 = cli('client', '--port', port, '--tls1_2', '--sess-out', sess);
+  c1.write('one\n');
+  await c1.waitFor(/^Received: I hear ya fa shizzle!$/m);
+  c1.endInput();
+  assert.equal(await c1.waitExit(), 0, c1.output());
+  assert.equal(c1.stdout(), 'Send to 127.0.0.1(127.0.0.1)\nProtocol: TLSv1.2\nReceived: I hear ya fa shizzle!\nEnd of TLS Client\n');
+  const c2 = cli('client', '--port', port, '--tls1_2', '--sess-in', sess);
+  c2.write('two\n');
+  await c2.waitFor(/^Received: I hear ya fa shizzle!$/m);
+  c2.endInput();
+  assert.equal(await c2.waitExit(), 0, c2.output());
+  assert.match(c2.stdout(), /^Resuming session\nProtocol: TLSv1\.2\nSession is reused$/m);
+  await s.waitFor(/Received: two\nClosed the connection\n/);
+  assert.equal((s.stdout().match(/^Protocol: TLSv1\.2$/gm) ?? []).length, 2);
   await s.stop();
 });
 

@@ -38,22 +38,39 @@ async function peer(cmd: string, args: (port: number) => string[], ready: RegExp
 const gnutlsServ = (port: number, ...extra: string[]): string[] =>
   ['-p', String(port), '--x509certfile', pki('server-ecdsa-chain.crt'), '--x509keyfile', pki('server-ecdsa.key'), ...extra];
 
-test('a TLS 1.2-only openssl s_server: protocol_version, and a hint that it may not support TLS 1.3', T, async () => {
+test('chapter 6.1: client --tls1_3 vs a TLS 1.2-only openssl s_server: protocol_version, and a hint to allow TLS 1.2', T, async () => {
   const { p, port } = await peer('openssl', (port) => ['s_server', '-accept', '127.0.0.1:' + port, '-tls1_2',
     '-cert', pki('server-ecdsa.crt'), '-key', pki('server-ecdsa.key'), '-naccept', '1'], /^ACCEPT$/m);
-  const c = await cliClient(port, CA);
+  const c = await cliClient(port, [...CA, '--tls1_3']);
   assert.match(c.stderr(), /^ERROR: handshake failed: received fatal alert protocol_version/m);
-  assert.match(c.stderr(), /^hint: .*may not support TLS 1\.3.*microtls speaks TLS 1\.3 only$/m);
+  assert.match(c.stderr(), /^hint: the server refused TLS 1\.3: it may speak TLS 1\.2 only; drop --tls1_3/m);
   await p.stop();
 });
 
-test('a TLS 1.2-only gnutls-serv: handshake_failure, and a hint naming TLS 1.3 and the offer', T, async () => {
+test('client --tls1_3 vs a TLS 1.2-only gnutls-serv: handshake_failure, and a hint naming TLS 1.2 and the offer', T, async () => {
   const { p, port } = await peer('gnutls-serv', (port) => gnutlsServ(port, '--priority', 'NORMAL:-VERS-TLS1.3'), /listening/i);
-  const c = await cliClient(port, CA);
-  assert.match(c.stderr(), /^ERROR: handshake failed: received fatal alert handshake_failure/m);
-  assert.match(c.stderr(), /^hint: .*may not support TLS 1\.3 \(microtls speaks TLS 1\.3 only\).*--ciphers, --groups, --sigalgs/m);
+  const c = await cliClient(port, [...CA, '--tls1_3']);
+  assert.match(c.stderr(), /^ERROR: handshake failed: received fatal alert (handshake_failure|protocol_version)/m);
+  assert.match(c.stderr(), /^hint: .*TLS 1\.2 only.*--tls1_3/m);
   await p.stop();
 });
+
+for (const [client, server, offered] of [['--tls1_2', '--tls1_3', '1.2'], ['--tls1_3', '--tls1_2', '1.3']]) {
+  test(`chapter 6.1: client ${client} vs microtls server ${server}: protocol_version, both sides say what to change`, T, async () => {
+    const port = await freePort();
+    const s = microtlsCli('server', '--port', String(port), '--cert', pki('server-ecdsa-chain.crt'), '--key', pki('server-ecdsa.key'), server, '--once');
+    await s.waitFor('Waiting for a connection...');
+    const c = await cliClient(port, [...CA, client]);
+    const other = offered === '1.2' ? '1.3' : '1.2';
+    assert.match(c.stderr(), /^ERROR: handshake failed: received fatal alert protocol_version/m);
+    assert.match(c.stderr(), new RegExp('^hint: the server refused TLS ' + offered.replace('.', '\\.') + ': it may speak TLS ' +
+      other.replace('.', '\\.') + ' only; drop ' + client, 'm'));
+    assert.equal(await s.waitExit(), 1, s.output());
+    assert.match(s.stderr(), new RegExp('^ERROR: handshake failed: version mismatch.*client offers TLS ' + offered.replace('.', '\\.') +
+      '.*we TLS ' + other.replace('.', '\\.') + ' only', 'm'));
+    assert.match(s.stderr(), new RegExp('^hint: the client does not offer TLS ' + other.replace('.', '\\.') + ': .*drop ' + server, 'm'));
+  });
+}
 
 test('a wrong PSK key against openssl: a hint that --psk-key may be wrong', T, async () => {
   const srv = await opensslServer({ nocert: true, extra: opensslPsk(false, 'ff'.repeat(32)) });

@@ -21,6 +21,7 @@ after(cleanup);
 const T = { timeout: 20000 };
 
 const SEND_TO = 'Send to 127.0.0.1(127.0.0.1)\n';
+const TLS13_LINE = 'Protocol: TLSv1.3\n';
 const REPLY = 'Received: I hear ya fa shizzle!\n';
 const KEY_SHARE = 51;
 const MAX_FRAGMENT_LENGTH = 1;
@@ -50,19 +51,19 @@ test('seed flow vs the microtls CLI server: --sess-out, --sess-in --early-data a
   const { s, port } = await cliServer('--max-early-data', '1000');
   const file = tempPath('session.bin');
   const c1 = await cliClient(port, ['--sess-out', file], ['hello']);
-  assert.equal(c1.stdout(), SEND_TO + REPLY + 'End of TLS Client\n');
+  assert.equal(c1.stdout(), SEND_TO + TLS13_LINE + REPLY + 'End of TLS Client\n');
   assert.ok(existsSync(file), 'session saved');
 
   const c2 = await cliClient(port, ['--sess-in', file, '--early-data', 'zero rtt hello'], ['then 1-RTT'], 2);
-  assert.equal(c2.stdout(), SEND_TO + 'Resuming session\nEarly Data: zero rtt hello\nSession is reused\n' +
+  assert.equal(c2.stdout(), SEND_TO + 'Resuming session\nEarly Data: zero rtt hello\nProtocol: TLSv1.3\nSession is reused\n' +
     'Early Data was accepted\n' + REPLY + REPLY + 'End of TLS Client\n');
-  await s.waitFor(/Early Data Client message: zero rtt hello\nClient connected successfully\nReceived: then 1-RTT\n/);
+  await s.waitFor(/Early Data Client message: zero rtt hello\nClient connected successfully\nProtocol: TLSv1.3\nReceived: then 1-RTT\n/);
 
   // The ticket's 0-RTT was used: the server's anti-replay store refuses it, the CLI sends the text again.
   const c3 = await cliClient(port, ['--sess-in', file, '--early-data', 'again'], [], 1);
-  assert.equal(c3.stdout(), SEND_TO + 'Resuming session\nEarly Data: again\nSession is reused\nEarly Data was rejected\n' +
+  assert.equal(c3.stdout(), SEND_TO + 'Resuming session\nEarly Data: again\nProtocol: TLSv1.3\nSession is reused\nEarly Data was rejected\n' +
     'Sending the early data as normal data\n' + REPLY + 'End of TLS Client\n');
-  await s.waitFor(/Client connected successfully\nReceived: again\nClosed the connection\n/);
+  await s.waitFor(/Client connected successfully\nProtocol: TLSv1.3\nReceived: again\nClosed the connection\n/);
   assert.equal(s.stdout().split('\n').filter((l) => /again/.test(l)).length, 1, 'the rejected copy never reached the server');
   await s.stop();
 });
@@ -84,7 +85,7 @@ test('seed flow vs openssl s_server -early_data: session saved, resumed, 0-RTT p
   await c2.waitFor(/^Received: welcome$/m);
   c2.endInput();
   assert.equal(await c2.waitExit(), 0, c2.output());
-  assert.equal(c2.stdout(), SEND_TO + 'Resuming session\nEarly Data: early bird\nSession is reused\nEarly Data was accepted\n' +
+  assert.equal(c2.stdout(), SEND_TO + 'Resuming session\nEarly Data: early bird\nProtocol: TLSv1.3\nSession is reused\nEarly Data was accepted\n' +
     'Received: welcome\nEnd of TLS Client\n');
   await srv.waitExit();
   assert.match(srv.stdout(), /Early data received:/);
@@ -105,7 +106,7 @@ test('--early-data to an openssl s_server that cannot open the ticket: not reuse
 
   const srv = await opensslServer();
   const c = await cliClient(srv.port, [...cliTestCa(), '--sess-in', file, '--early-data', 'not lost'], [], 1);
-  assert.equal(c.stdout(), SEND_TO + 'Resuming session\nEarly Data: not lost\nSession is not reused\nEarly Data was rejected\n' +
+  assert.equal(c.stdout(), SEND_TO + 'Resuming session\nEarly Data: not lost\nProtocol: TLSv1.3\nSession is not reused\nEarly Data was rejected\n' +
     'Sending the early data as normal data\nReceived: tsol ton\nEnd of TLS Client\n');
 });
 
@@ -120,7 +121,7 @@ test('--sess-in with an expired session: Session is not reused, full handshake',
   await shutdown(peer);
 
   const c = await cliClient(srv.port, [...cliTestCa(), '--sess-in', file], ['new']);
-  assert.equal(c.stdout(), SEND_TO + 'Resuming session\nSession is not reused\nReceived: wen\nEnd of TLS Client\n');
+  assert.equal(c.stdout(), SEND_TO + 'Resuming session\nProtocol: TLSv1.3\nSession is not reused\nReceived: wen\nEnd of TLS Client\n');
 });
 
 test('--sess-out with a server that sends no tickets (--tickets 0): says so, writes nothing, exits 0', T, async () => {
@@ -139,7 +140,7 @@ for (const only of [false, true]) {
   test(`client --psk-identity/--psk-key${only ? ' --psk-only' : ''} vs s_server -psk -nocert (${mode})`, T, async () => {
     const srv = await opensslServer({ nocert: true, msg: true, extra: opensslPsk(only) });
     const c = await cliClient(srv.port, [...PSK_FLAGS, ...(only ? ['--psk-only'] : [])], ['psk']);
-    assert.equal(c.stdout(), SEND_TO + 'Received: ksp\nEnd of TLS Client\n');
+    assert.equal(c.stdout(), SEND_TO + TLS13_LINE + 'Received: ksp\nEnd of TLS Client\n');
     await srv.waitExit();
     assert.equal(serverHelloExtensions(srv.stdout())[0].includes(KEY_SHARE), !only);
   });
@@ -173,7 +174,7 @@ test('client "k" and "K" lines send KeyUpdate to s_server (the second asks for o
   await c.waitFor(/^Received: ok$/m);
   c.endInput();
   assert.equal(await c.waitExit(), 0, c.output());
-  assert.equal(c.stdout(), SEND_TO + 'Sent KeyUpdate\nSent KeyUpdate (update_requested)\nReceived: reply\nReceived: ok\nEnd of TLS Client\n');
+  assert.equal(c.stdout(), SEND_TO + TLS13_LINE + 'Sent KeyUpdate\nSent KeyUpdate (update_requested)\nReceived: reply\nReceived: ok\nEnd of TLS Client\n');
   await srv.waitExit();
   const updates = handshakeMessages(srv.stdout()).filter((m) => m.name === 'KeyUpdate').map((m) => m.dir + ' ' + m.bytes[4]);
   assert.deepEqual(updates, ['received 0', 'received 1', 'sent 0']);
@@ -184,11 +185,11 @@ test('client "k" and "K" lines send KeyUpdate to s_server (the second asks for o
 test('--alpn: client vs s_server -alpn, server vs s_client -alpn; the negotiated protocol printed', T, async () => {
   const srv = await opensslServer({ extra: ['-alpn', 'http/1.1'] });
   const c = await cliClient(srv.port, [...cliTestCa(), '--alpn', 'h2,http/1.1'], ['x']);
-  assert.equal(c.stdout(), SEND_TO + 'ALPN protocol: http/1.1\nReceived: x\nEnd of TLS Client\n');
+  assert.equal(c.stdout(), SEND_TO + TLS13_LINE + 'ALPN protocol: http/1.1\nReceived: x\nEnd of TLS Client\n');
 
   const { s, port } = await cliServer('--alpn', 'h2,http/1.1');
   const cl = opensslClient(Number(port), { extra: ['-alpn', 'http/1.1,h2'] });
-  await s.waitFor(/^Client connected successfully\nALPN protocol: h2$/m);
+  await s.waitFor(/^Client connected successfully\nProtocol: TLSv1.3\nALPN protocol: h2$/m);
   cl.endInput();
   await cl.waitExit();
   assert.match(cl.stdout(), /^ALPN protocol: h2$/m);
@@ -218,7 +219,7 @@ test('server --ocsp staples to s_client -status; client --status checks s_server
 
   const srv = await opensslServer({ extra: ['-status_file', pki('ocsp-good.der')] });
   const c = await cliClient(srv.port, [...cliTestCa(), '--status'], ['ocsp']);
-  assert.equal(c.stdout(), SEND_TO + 'OCSP response: good\nReceived: psco\nEnd of TLS Client\n');
+  assert.equal(c.stdout(), SEND_TO + TLS13_LINE + 'OCSP response: good\nReceived: psco\nEnd of TLS Client\n');
 
   const revoked = await opensslServer({ cert: 'server-revoked', chain: 'intermediate.crt', extra: ['-status_file', pki('ocsp-revoked.der')] });
   const r = microtlsCli('client', '--port', String(revoked.port), ...cliTestCa(), '--status');
@@ -232,7 +233,7 @@ test('server --ocsp staples to s_client -status; client --status checks s_server
 test('--max-frag 512 asks s_server for 512-byte records', T, async () => {
   const srv = await opensslServer({ msg: true });
   const c = await cliClient(srv.port, [...cliTestCa(), '--max-frag', '512'], ['fragment']);
-  assert.equal(c.stdout(), SEND_TO + 'Received: tnemgarf\nEnd of TLS Client\n');
+  assert.equal(c.stdout(), SEND_TO + TLS13_LINE + 'Received: tnemgarf\nEnd of TLS Client\n');
   await srv.waitExit();
   assert.ok(clientHellos(srv.stdout())[0].extensions.includes(MAX_FRAGMENT_LENGTH));
   const ee = handshakeMessages(srv.stdout()).find((m) => m.name === 'EncryptedExtensions');
@@ -242,7 +243,7 @@ test('--max-frag 512 asks s_server for 512-byte records', T, async () => {
 test('--record-size-limit on both CLI sides', T, async () => {
   const { s, port } = await cliServer('--record-size-limit', '2048');
   const c = await cliClient(port, ['--record-size-limit', '1024'], ['limited']);
-  assert.equal(c.stdout(), SEND_TO + REPLY + 'End of TLS Client\n');
+  assert.equal(c.stdout(), SEND_TO + TLS13_LINE + REPLY + 'End of TLS Client\n');
   await s.waitFor('Received: limited');
   await s.stop();
 });

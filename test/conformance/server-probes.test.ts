@@ -15,7 +15,7 @@ import {
   CT, PSK_DHE_KE, PSK_KE, SECP256R1, bindHello, ext, fragments, padding, pskModes, preSharedKey, TLS_AES_128_GCM_SHA256, X25519, X25519_BASE,
   build, bytes, clientHandshakeKey, clientHelloParts, clientHelloRecord, cookie, defaultExtensions, earlyData, fill,
   handshakeMessage, keyShare, record, records, sealRecord, serverHelloExtension, signatureAlgorithms, supportedGroups,
-  supportedVersions, u16, v16, withLength, x25519Key, SCHEMES, TLS13, type HelloSpec, type Part,
+  supportedVersions, u16, v16, v8, withLength, x25519Key, SCHEMES, TLS13, type HelloSpec, type Part,
 } from '../helpers/hello.js';
 
 /** A server connection fed raw bytes. */
@@ -336,6 +336,65 @@ test('microtls server over TCP: each probe class gets its alert, and the server 
   ];
   for (const [name, b, expected] of probes) assert.equal(tcpOutcome(await tcpProbe(port, b)), expected, name);
   await server.stop();
+});
+
+// --- TLS 1.2 hellos (RFC 5246 7.4.1.2, RFC 8446 4.1.3 and D, RFC 7627, RFC 5746, RFC 7507) ---
+
+const ECDHE_ECDSA_AES128_GCM = 0xc02b;
+/**
+ * A TLS 1.2 ClientHello (no supported_versions): ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, x25519 and secp256r1 (the
+ * curve of the server's certificate, RFC 8422 5.1), EMS, renegotiation_info.
+ */
+function hello12(o: { suites?: number[]; groups?: number[]; ems?: boolean; reneg?: number[]; legacyVersion?: number } = {}): HelloSpec {
+  return {
+    legacyVersion: o.legacyVersion ?? 0x0303,
+    suites: o.suites ?? [ECDHE_ECDSA_AES128_GCM],
+    extensions: [
+      supportedGroups(...(o.groups ?? [X25519, SECP256R1])), signatureAlgorithms(...SCHEMES), ext(11, [1, 0]),
+      ...(o.ems === false ? [] : [ext(23)]), ext(0xff01, v8(o.reneg ?? [])),
+    ],
+  };
+}
+
+/** The ServerHello's version and the last 8 bytes of its random, hex. */
+function serverHello12(p: Probe, out: Uint8Array): { version: number; tail: string } {
+  const first = records(out)[0];
+  assert.ok(first && first.payload[0] === 2, 'ServerHello; alert ' + p.alert);
+  return { version: (first.payload[4] << 8) | first.payload[5], tail: Buffer.from(first.payload.subarray(30, 38)).toString('hex') };
+}
+
+test('a TLS 1.2 ClientHello (no supported_versions) gets a TLS 1.2 ServerHello with the downgrade sentinel', () => {
+  const p = new Probe();
+  const sh = serverHello12(p, p.send(clientHelloRecord(hello12())));
+  assert.equal(sh.version, 0x0303);
+  assert.equal(sh.tail, '444f574e47524401');
+  // A TLS 1.2-only server sends no sentinel (RFC 8446 4.1.3: only a TLS 1.3-capable one).
+  const q = new Probe({ maxVersion: 0x0303 });
+  assert.notEqual(serverHello12(q, q.send(clientHelloRecord(hello12()))).tail, '444f574e47524401');
+  // supported_versions listing TLS 1.2 alone is TLS 1.2 too.
+  const r = new Probe();
+  const spec = hello12();
+  spec.extensions = [supportedVersions(0x0303), ...(spec.extensions ?? [])];
+  assert.equal(serverHello12(r, r.send(clientHelloRecord(spec))).version, 0x0303);
+});
+
+test('TLS 1.2 hellos the server refuses, each with its alert', () => {
+  assert.equal(hello(hello12({ ems: false })), 'handshake_failure', 'no extended_master_secret (RFC 7627, required by default)');
+  assert.equal(hello(hello12({ reneg: [1, 2, 3] })), 'handshake_failure', 'renegotiation_info of a renegotiation in an initial hello (RFC 5746 3.6)');
+  assert.equal(hello(hello12({ suites: [ECDHE_ECDSA_AES128_GCM, 0x5600] })), 'inappropriate_fallback', 'TLS_FALLBACK_SCSV (RFC 7507)');
+  assert.equal(hello(hello12({ suites: [0x002f, 0x0035, 0xc013, 0xc009] })), 'handshake_failure', 'CBC suites only');
+  assert.equal(hello(hello12({ suites: [0x009c, 0x009d] })), 'handshake_failure', 'static RSA suites only');
+  assert.equal(hello(hello12({ groups: [X25519] })), 'handshake_failure', 'the certificate\'s curve not in supported_groups (RFC 8422 5.1)');
+  for (const v of [0x0302, 0x0301]) assert.equal(hello(hello12({ legacyVersion: v })), 'protocol_version', 'TLS 1.' + (v - 0x0301));
+  assert.equal(hello(hello12(), { minVersion: 0x0304 }), 'protocol_version', 'a TLS 1.3-only server');
+  assert.equal(hello({}, { maxVersion: 0x0303 }), 'protocol_version', 'a TLS 1.3-only hello to a TLS 1.2-only server');
+});
+
+test('TLS 1.2 hellos the server takes: requireExtendedMasterSecret: false, and groups TLS 1.3 calls obsolete', () => {
+  assert.equal(hello(hello12({ ems: false }), { requireExtendedMasterSecret: false }), 'ServerHello');
+  // RFC 8446 4.2.7 holds for TLS 1.3 only: secp224r1 (0x0015) may be offered to a TLS 1.2 server.
+  assert.equal(hello(hello12({ groups: [0x0015, X25519, SECP256R1] })), 'ServerHello');
+  assert.equal(hello(withGroups([0x0015, X25519], [[X25519, X25519_BASE]])), 'illegal_parameter', 'but not in a TLS 1.3 hello');
 });
 
 // Keep the generator honest: its vectors are what the RFC's syntax says.

@@ -4,12 +4,15 @@
 // groups' precompute() (the only way our code builds a table; every base
 // point starts table-free at load, core/crypto/curve-tables.ts).
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { Context } from '../../core/index.js';
+import { buildTables, withoutTables } from '../../core/crypto/curve-tables.js';
 import { Context as EcdheContext } from '../../core/profiles/client-ecdhe.js';
 import { nobleProvider } from '../../core/crypto/noble.js';
 import { NamedGroup } from '../../core/registry.js';
-import type { KeyExchange } from '../../core/crypto/types.js';
+import type { CryptoProvider, KeyExchange, PrivateKey } from '../../core/crypto/types.js';
+import { pki } from '../helpers/peers.js';
 
 const random = (d: Uint8Array): void => {
   for (let i = 0; i < d.length; i++) d[i] = (i * 31 + 7) & 0xff;
@@ -63,4 +66,25 @@ test('a handshake over secp521r1 builds no table when the server Context did not
   } finally {
     c.restore();
   }
+});
+
+test('curveTables: a Context builds the table of its own signing key\'s curve when the key is set, not without curveTables', () => {
+  const keys: PrivateKey['kind'][] = [];
+  const crypto: CryptoProvider = { ...nobleProvider, precomputeSigning: (key) => keys.push(key.kind) };
+  const key = readFileSync(pki('server-ecdsa.key'), 'latin1');
+  new Context({ side: 'server', random, crypto, curveTables: false }).usePrivateKeyBuffer(key);
+  assert.deepEqual(keys, []);
+  new Context({ side: 'server', random, crypto }).usePrivateKeyBuffer(key);
+  assert.deepEqual(keys, ['ec']);
+});
+
+test('a base point\'s table is built once, however many Contexts ask, and again after withoutTables', () => {
+  const windows: number[] = [];
+  const base = { precompute: (w: number) => windows.push(w) };
+  buildTables(base);
+  buildTables(base);
+  assert.deepEqual(windows, [6]);
+  withoutTables(base);
+  buildTables(base);
+  assert.deepEqual(windows, [6, 1, 6]);
 });

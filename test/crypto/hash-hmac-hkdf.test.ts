@@ -81,6 +81,33 @@ test('HMAC and HKDF moved from key to key (setKey, one Hkdf for many steps) give
   }
 });
 
+test('HMAC keyed again: the same key (same or another array) goes on under it; a key changed in place or in one byte is a new key', () => {
+  for (const h of hashes) {
+    const a = randomBytes(h.outputLen);
+    const mac = new Hmac(h, a);
+    const check = (key: Uint8Array, what: string): void => {
+      const msg = randomBytes(40);
+      const out = new Uint8Array(h.outputLen);
+      mac.update(msg).digestInto(out);
+      assert.equal(hex(out), createHmac(h.name, key).update(msg).digest('hex'), h.name + ': ' + what);
+    };
+    mac.update(randomBytes(9)); // a message begun under the key is dropped by setKey
+    mac.setKey(a);
+    check(a, 'same array');
+    mac.setKey(Uint8Array.from(a));
+    check(a, 'same bytes, another array');
+    a[a.length - 1] ^= 1;
+    mac.setKey(a);
+    check(a, 'changed in place');
+    const b = Uint8Array.from(a);
+    b[0] ^= 0x80;
+    mac.setKey(b);
+    check(b, 'one byte differs');
+    mac.setKey(b.subarray(0, h.outputLen - 1));
+    check(b.subarray(0, h.outputLen - 1), 'one byte shorter');
+  }
+});
+
 test('HKDF: RFC 5869 test cases 1-3', () => {
   rfc5869.forEach((v, i) => {
     const prk = hkdfExtract(sha256, v.salt, v.ikm);

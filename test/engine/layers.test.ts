@@ -93,6 +93,8 @@ test('a client-only Context and its connections import no server machine, ticket
     for (const m of ['handshake/server.ts', 'session/ticket.ts', 'session/replay.ts', 'engine/server-connection.ts']) {
       assert.ok(!r.has(m), entry + ' reaches ' + m);
     }
+    // The device profiles speak TLS 1.3 only: no TLS 1.2 code (the full entry point plugs it in).
+    assert.deepEqual([...r].filter((m) => m.startsWith('handshake/tls12/')), [], entry + ' reaches TLS 1.2 code');
   }
   assert.ok(!reach('engine/server-connection.ts').has('handshake/client.ts'), 'the server side reaches the client machine');
 });

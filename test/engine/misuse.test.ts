@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Connection } from '../../core/engine/connection.js';
 import { ErrorCode } from '../../core/errors.js';
+import { TLS12 } from '../../core/registry.js';
 import { clientContext, exchange, handshake, serverContext, transfer } from './pair.js';
 
 /** A misuse: BAD_STATE, no output, and lastError() says so without an alert. */
@@ -40,6 +41,17 @@ test('requestClientCertificate() when the client did not offer post_handshake_au
   transfer(server, client); // tickets
   refused(server, server.requestClientCertificate());
   transfer(server, client);
+  healthy(client, server);
+});
+
+test('TLS 1.2: requestClientCertificate() (it would renegotiate) and keyUpdate() (TLS 1.2 has none) after the handshake', () => {
+  const [client, server] = pair({ minVersion: TLS12, maxVersion: TLS12, postHandshakeAuth: true });
+  assert.deepEqual(handshake(client, server), [0, 0]);
+  assert.equal(server.negotiated()?.version, TLS12);
+  refused(server, server.requestClientCertificate());
+  assert.match(server.lastError()!.message, /TLS 1\.2 would renegotiate/);
+  refused(server, server.keyUpdate(true));
+  refused(client, client.keyUpdate(false));
   healthy(client, server);
 });
 

@@ -182,10 +182,12 @@ test('RFC 8448 ClientHello: fields, and the key share is the RFC private key\'s 
   ]);
   assert.deepEqual(e.pskModes, [1]);
   assert.equal(e.recordSizeLimit, 0x4001);
-  // renegotiation_info (0xff01) and session_ticket (35) are unknown here and ignored
+  // renegotiation_info (0xff01, empty) and session_ticket (35, empty) are TLS 1.2's: a server negotiating 1.2 reads them
   assert.deepEqual(Object.keys(e).sort(), [
-    'keyShares', 'pskModes', 'recordSizeLimit', 'serverName', 'signatureAlgorithms', 'supportedGroups', 'supportedVersions',
+    'keyShares', 'pskModes', 'recordSizeLimit', 'renegotiationInfo', 'serverName', 'sessionTicket', 'signatureAlgorithms',
+    'supportedGroups', 'supportedVersions',
   ]);
+  assert.deepEqual([...e.renegotiationInfo!, ...e.sessionTicket!], []);
   assert.equal(ch.bindersOffset, -1);
   // the views point into the message, not at copies
   assert.equal(ch.random.buffer, CLIENT_HELLO.buffer);

@@ -201,6 +201,10 @@ export interface OpensslOptions {
   /** PKI name of the trust anchors (default ca.crt). */
   ca?: string;
   ciphersuites?: string;
+  /** '1.2': -tls1_2 (default -tls1_3); 'any': neither (TLS 1.2 and 1.3). */
+  version?: '1.2' | '1.3' | 'any';
+  /** TLS 1.2 cipher list (-cipher), OpenSSL names. */
+  cipher?: string;
   /** OpenSSL group names, colon separated. */
   groups?: string;
   sigalgs?: string;
@@ -210,11 +214,12 @@ export interface OpensslOptions {
 }
 
 function commonArgs(o: OpensslOptions): string[] {
-  const a = ['-tls1_3'];
+  const a = o.version === 'any' ? [] : [o.version === '1.2' ? '-tls1_2' : '-tls1_3'];
   if (o.cert) a.push('-cert', pki(o.cert + '.crt'), '-key', pki(o.cert + '.key'));
   if (o.chain) a.push('-cert_chain', pki(o.chain));
   a.push('-CAfile', pki(o.ca ?? 'ca.crt'));
   if (o.ciphersuites) a.push('-ciphersuites', o.ciphersuites);
+  if (o.cipher) a.push('-cipher', o.cipher);
   if (o.groups) a.push('-groups', o.groups);
   if (o.sigalgs) a.push('-sigalgs', o.sigalgs);
   if (o.msg) a.push('-msg');

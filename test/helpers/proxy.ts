@@ -2,7 +2,9 @@
 // noting each record's outer type and length per direction, and, once
 // armed, flips one bit in the next encrypted record (outer content type
 // application_data) going one way: the receiver must fail with
-// bad_record_mac.
+// bad_record_mac. editFirst() changes or replaces the first record going one
+// way (a ClientHello, say), or the first one it picks; onRecord() sees (and
+// may replace) every record.
 import { connect as tcpConnect, createServer, type Socket } from 'node:net';
 import { register } from './peers.js';
 
@@ -12,6 +14,14 @@ export interface TamperProxy {
   port: number;
   /** Flip a bit in the next application_data record sent in this direction. */
   arm(dir: Direction): void;
+  /**
+   * Lets edit change the next record (header included, in place) sent in
+   * this direction, or return the bytes to send instead; an edit that
+   * returns false passes the record on untouched and waits for the next one.
+   */
+  editFirst(dir: Direction, edit: Edit): void;
+  /** Passes every record from now on through f (as editFirst does one). */
+  onRecord(f: (dir: Direction, record: Buffer) => Buffer | void): void;
   /** Records tampered with so far. */
   tampered(): number;
   /** The records forwarded in this direction so far (all connections). */
@@ -26,11 +36,15 @@ export interface RecordSeen {
   length: number;
 }
 
+type Edit = (record: Buffer) => Buffer | false | void;
+
 const APPLICATION_DATA = 23;
 
 /** Proxy on 127.0.0.1 to 127.0.0.1:targetPort (one or more connections). */
 export async function tamperProxy(targetPort: number): Promise<TamperProxy> {
   const armed: Record<Direction, boolean> = { toServer: false, toClient: false };
+  const edits: Record<Direction, Edit | null> = { toServer: null, toClient: null };
+  let watch: ((dir: Direction, record: Buffer) => Buffer | void) | null = null;
   let count = 0;
   const seen: Record<Direction, RecordSeen[]> = { toServer: [], toClient: [] };
   const sockets = new Set<Socket>();
@@ -42,24 +56,28 @@ export async function tamperProxy(targetPort: number): Promise<TamperProxy> {
   };
 
   const relay = (from: Socket, to: Socket, dir: Direction) => {
-    let buf = Buffer.alloc(0);
+    let buf: Buffer = Buffer.alloc(0);
     from.on('data', (d: Buffer) => {
       buf = Buffer.concat([buf, d]); // a fresh copy: safe to modify
-      let p = 0;
-      while (buf.length - p >= 5) {
-        const len = buf.readUInt16BE(p + 3);
-        if (buf.length - p < 5 + len) break;
-        seen[dir].push({ type: buf[p], length: len });
-        if (armed[dir] && buf[p] === APPLICATION_DATA && len > 0) {
-          buf[p + 5] ^= 0x01;
+      while (buf.length >= 5 && buf.length >= 5 + buf.readUInt16BE(3)) {
+        const len = buf.readUInt16BE(3);
+        let rec: Buffer = buf.subarray(0, 5 + len);
+        buf = buf.subarray(5 + len);
+        seen[dir].push({ type: rec[0], length: len });
+        const edit = edits[dir];
+        const edited = edit ? edit(rec) : false;
+        if (edited !== false) {
+          edits[dir] = null;
+          rec = edited ?? rec;
+          count++;
+        }
+        if (watch) rec = watch(dir, rec) ?? rec;
+        if (armed[dir] && rec[0] === APPLICATION_DATA && len > 0) {
+          rec[5] ^= 0x01;
           armed[dir] = false;
           count++;
         }
-        p += 5 + len;
-      }
-      if (p > 0) {
-        to.write(buf.subarray(0, p));
-        buf = buf.subarray(p);
+        to.write(rec);
       }
     });
     from.on('end', () => to.end());
@@ -80,6 +98,8 @@ export async function tamperProxy(targetPort: number): Promise<TamperProxy> {
   return register<TamperProxy>({
     port: (server.address() as { port: number }).port,
     arm: (dir) => { armed[dir] = true; },
+    editFirst: (dir, edit) => { edits[dir] = edit; },
+    onRecord: (f) => { watch = f; },
     tampered: () => count,
     records: (dir) => seen[dir].slice(),
     stop: () => {

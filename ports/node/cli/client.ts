@@ -1,4 +1,4 @@
-// `microtls client`: the seed book's interactive TLS 1.3 client. Sends each
+// `microtls client`: the seed book's interactive TLS client (1.3 or 1.2). Sends each
 // line of standard input and prints the reply; resumes saved sessions with
 // 0-RTT early data, and reports what the handshake negotiated.
 import { lookup } from 'node:dns/promises';
@@ -14,7 +14,7 @@ import { CLIENT_HELP } from './help.js';
 import { withDeadline } from './deadline.js';
 import { COMMON, PEER, endpointOf, timeoutOf } from './options.js';
 import { err, out } from './output.js';
-import { READ_SIZE, clientSession, describeNegotiated, printReply } from './seed-protocol.js';
+import { READ_SIZE, clientSession, describeNegotiated, printReply, versionLabel } from './seed-protocol.js';
 import { saveSession, savedSession } from './session-file.js';
 import { connectTcp } from './tcp.js';
 
@@ -54,6 +54,7 @@ function prepareClient(conn: Connection, v: Values, session: Uint8Array | null):
  */
 async function afterClientHandshake(conn: Connection, io: SocketIo, v: Values, early: Uint8Array | null, sent: number): Promise<boolean> {
   const n = conn.negotiated()!;
+  out('Protocol: ' + versionLabel(n));
   if (typeof v['sess-in'] === 'string') out(n.mode === 'resumed' ? 'Session is reused' : 'Session is not reused');
   if (v.alpn !== undefined) out(n.alpn ? 'ALPN protocol: ' + n.alpn : 'No ALPN negotiated');
   // Only a full handshake carries the certificate the response is about (--status requires a good one).
@@ -126,5 +127,5 @@ async function runClient(v: Values): Promise<number> {
 }
 
 export const clientCommand = flagCommand({
-  name: 'client', summary: 'TLS 1.3 sample client', help: CLIENT_HELP, flags: FLAGS, run: runClient, hints: 'client',
+  name: 'client', summary: 'TLS 1.3/1.2 sample client', help: CLIENT_HELP, flags: FLAGS, run: runClient, hints: 'client',
 });

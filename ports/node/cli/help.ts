@@ -24,6 +24,9 @@ export const SERVER_HELP = `usage: microtls server [options]
   --require-client-cert   ask for a client certificate and fail without one
   --crl FILE              CRLs (PEM or DER) to check client certificates against
   --ciphers LIST          cipher suites, e.g. TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256
+  --tls1_2, --tls1_3      this protocol version only (default: TLS 1.2 and 1.3)
+  --min-version V, --max-version V
+                          lowest / highest protocol version: 1.2 or 1.3
   --groups LIST           key exchange groups, e.g. x25519:secp256r1
   --sigalgs LIST          signature schemes, e.g. ecdsa_secp256r1_sha256:rsa_pss_rsae_sha256
   --once                  exit after the first connection
@@ -50,6 +53,9 @@ export const CLIENT_HELP = `usage: microtls client [options]
   --servername NAME       name for SNI and certificate verification (default: the host)
   --cert FILE --key FILE  client certificate chain and private key
   --ciphers LIST          cipher suites, e.g. TLS_AES_256_GCM_SHA384
+  --tls1_2, --tls1_3      this protocol version only (default: TLS 1.2 and 1.3)
+  --min-version V, --max-version V
+                          lowest / highest protocol version: 1.2 or 1.3
   --groups LIST           key exchange groups; a key share is sent for the first
   --sigalgs LIST          signature schemes
   --insecure              do not verify the server certificate

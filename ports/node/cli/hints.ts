@@ -18,7 +18,24 @@ export interface HintContext {
   flags: Readonly<Record<string, string | boolean | undefined>>;
 }
 
-const TLS13_ONLY = 'microtls speaks TLS 1.3 only';
+/** What --tls1_2/--tls1_3/--min-version/--max-version left of TLS 1.2..1.3: '1.2' or '1.3' alone, or null (both). */
+function onlyVersion(f: HintContext['flags']): '1.2' | '1.3' | null {
+  const ver = (k: string): string | undefined => (typeof f[k] === 'string' ? String(f[k]).replace(/^TLSv/i, '') : undefined);
+  if (f.tls1_2 || ver('max-version') === '1.2') return '1.2';
+  if (f.tls1_3 || ver('min-version') === '1.3') return '1.3';
+  return null;
+}
+
+/**
+ * The chapter 6.1 experiment: no version in common ("the server refused",
+ * "the client does not offer" ...); what to change.
+ */
+function versionHint(what: string, f: HintContext['flags']): string {
+  const only = onlyVersion(f);
+  if (only === '1.2') return what + ' TLS 1.2: it may speak TLS 1.3 only; drop --tls1_2 / --max-version 1.2 to allow TLS 1.3';
+  if (only === '1.3') return what + ' TLS 1.3: it may speak TLS 1.2 only; drop --tls1_3 / --min-version 1.3 to allow TLS 1.2';
+  return what + ' TLS 1.2 and 1.3: it may speak only TLS 1.1 or older, which microtls does not';
+}
 
 /** Advice for a failure, or null when the message says all there is. */
 export function hintFor(e: HintInput, c: HintContext): string | null {
@@ -29,14 +46,15 @@ function clientHint(e: HintInput, f: HintContext['flags']): string | null {
   const psk = typeof f['psk-identity'] === 'string';
   switch (e.alertReceived) {
     case Alert.protocol_version:
-      return 'the server refused the protocol version: it may not support TLS 1.3 (only TLS 1.2 or older); ' + TLS13_ONLY;
+      return versionHint('the server refused', f);
     case Alert.handshake_failure:
       if (psk) {
         return 'the server found no way to use our PSK: check --psk-identity, and that both sides use the same key exchange mode ' +
-          '(--psk-only on both for psk_ke, on neither for psk_dhe_ke); it may also not support TLS 1.3 (' + TLS13_ONLY + ')';
+          '(--psk-only on both for psk_ke, on neither for psk_dhe_ke)';
       }
-      return 'the server found nothing in common with our offer: it may not support TLS 1.3 (' + TLS13_ONLY +
-        '), or none of our cipher suites, groups or signature schemes (try --ciphers, --groups, --sigalgs)';
+      return 'the server found nothing in common with our offer: none of our cipher suites, groups or signature schemes ' +
+        '(try --ciphers, --groups, --sigalgs); a TLS 1.2 server may offer only CBC or static RSA suites, which microtls does not' +
+        (onlyVersion(f) ? '; or ' + versionHint('it does not take', f) : '');
     case Alert.illegal_parameter:
     case Alert.decrypt_error:
       if (psk) return 'the server may have refused our PSK binder: check that --psk-key is the key the server has for identity "' + f['psk-identity'] + '"';
@@ -66,7 +84,7 @@ function clientHint(e: HintInput, f: HintContext['flags']): string | null {
     case ErrorCode.CERT_NOT_YET_VALID:
       return 'check the server\'s certificate dates and this machine\'s clock';
     case ErrorCode.VERSION_MISMATCH:
-      return 'the server answered with an older protocol version; ' + TLS13_ONLY;
+      return versionHint('the server chose a version outside ours: it does not take', f);
   }
   return null;
 }
@@ -76,6 +94,7 @@ function serverHint(e: HintInput, f: HintContext['flags']): string | null {
     return '--psk-only takes a PSK only in psk_ke mode (no (EC)DHE): the client offered no PSK, another identity, or only psk_dhe_ke; ' +
       'run the client with --psk-only too, or this server without --psk-only';
   }
+  if (e.code === ErrorCode.VERSION_MISMATCH) return versionHint('the client does not offer', f);
   if (e.code === ErrorCode.UNKNOWN_PSK_IDENTITY) return 'the client offered a PSK identity other than --psk-identity';
   if (e.code === ErrorCode.BAD_BINDER) return 'the client\'s PSK binder does not verify: its key differs from --psk-key';
   if (e.code === ErrorCode.CERTIFICATE_REQUIRED) return 'the client sent no certificate (--require-client-cert); use --verify-client to make it optional';
@@ -87,7 +106,7 @@ function serverHint(e: HintInput, f: HintContext['flags']): string | null {
     case Alert.certificate_unknown:
       return 'the client does not trust our certificate (--cert): give it the CA that issued it';
     case Alert.protocol_version:
-      return 'the client refused the protocol version: it may not support TLS 1.3; ' + TLS13_ONLY;
+      return versionHint('the client refused', f);
   }
   return null;
 }

@@ -3,7 +3,7 @@
 // external PSKs, ALPN. A bad value is a BAD_CONFIG error naming the flag.
 import type { ContextOptions, ExternalPsk } from '../../../core/engine/types.js';
 import { ErrorCode } from '../../../core/errors.js';
-import { CipherSuite, NamedGroup, SignatureScheme, parseNameList } from '../../../core/registry.js';
+import { CipherSuite, NamedGroup, SignatureScheme, TLS12, TLS13, parseNameList } from '../../../core/registry.js';
 import { keyLogFile, nodeRandom } from '../files.js';
 import type { Values } from './command.js';
 import { cliError } from './errors.js';
@@ -20,6 +20,8 @@ export const COMMON = {
   sigalgs: { type: 'string' },
   keylog: { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
+  tls1_2: { type: 'boolean' }, tls1_3: { type: 'boolean' },
+  'min-version': { type: 'string' }, 'max-version': { type: 'string' },
 } as const;
 
 /** Flags of both server and client: external PSK and extensions. */
@@ -56,6 +58,32 @@ export function timeoutOf(v: Values): number {
 function recordSizeLimitOf(v: Values): number | undefined {
   const n = intOption(v, 'record-size-limit', 65, 16385);
   return n === undefined ? undefined : n - 1;
+}
+
+/** A version as the flags take it: 1.2, 1.3, TLSv1.2 or TLSv1.3. */
+function versionOf(v: Values, key: string): number | undefined {
+  const s = v[key];
+  if (typeof s !== 'string') return undefined;
+  const m = /^(?:TLSv)?1\.([23])$/i.exec(s);
+  if (!m) throw cliError(ErrorCode.BAD_CONFIG, 'bad --' + key + " '" + s + "' (1.2 or 1.3)");
+  return m[1] === '2' ? TLS12 : TLS13;
+}
+
+/**
+ * --tls1_2 / --tls1_3 (that version only, as OpenSSL's flags) or
+ * --min-version / --max-version; the engine's defaults without them.
+ */
+export function versionsOf(v: Values): { minVersion?: number; maxVersion?: number } {
+  const only = v.tls1_2 ? TLS12 : v.tls1_3 ? TLS13 : undefined;
+  const min = versionOf(v, 'min-version');
+  const max = versionOf(v, 'max-version');
+  if (only !== undefined) {
+    if (v.tls1_2 && v.tls1_3) throw cliError(ErrorCode.BAD_CONFIG, '--tls1_2 and --tls1_3 exclude each other (use --min-version/--max-version)');
+    if (min !== undefined || max !== undefined) throw cliError(ErrorCode.BAD_CONFIG, '--tls1_2/--tls1_3 go without --min-version/--max-version');
+    return { minVersion: only, maxVersion: only };
+  }
+  if (min !== undefined && max !== undefined && min > max) throw cliError(ErrorCode.BAD_CONFIG, '--min-version is above --max-version');
+  return { minVersion: min, maxVersion: max };
 }
 
 /** --host and --port, with their defaults. */
@@ -98,6 +126,7 @@ export function baseOptions(side: 'client' | 'server', v: Values, debug: Print |
     side,
     random: nodeRandom,
     now: Date.now,
+    ...versionsOf(v),
     cipherSuites: nameList(v, 'ciphers', CipherSuite, 'cipher suite'),
     groups: nameList(v, 'groups', NamedGroup, 'group'),
     signatureSchemes: nameList(v, 'sigalgs', SignatureScheme, 'signature scheme'),

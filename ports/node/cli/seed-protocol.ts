@@ -14,9 +14,14 @@ export const READ_SIZE = 16384;
 
 const VERSION_NAMES: Record<number, string> = { [TLS13]: 'TLSv1.3', [TLS12]: 'TLSv1.2' };
 
+/** The negotiated version as OpenSSL names it (TLSv1.3). */
+export function versionLabel(n: Negotiated): string {
+  return VERSION_NAMES[n.version] ?? '0x' + n.version.toString(16);
+}
+
 /** One line describing the negotiated parameters. */
 export function describeNegotiated(n: Negotiated): string {
-  return (VERSION_NAMES[n.version] ?? '0x' + n.version.toString(16)) + ' ' + suiteName(n.cipherSuite) +
+  return versionLabel(n) + ' ' + suiteName(n.cipherSuite) +
     ', group ' + (n.group === null ? 'none' : groupName(n.group)) +
     ', signature ' + (n.signatureScheme === null ? 'none' : schemeName(n.signatureScheme));
 }

@@ -1,4 +1,4 @@
-// `microtls server`: the seed book's TLS 1.3 server (chapter 6.1). Serves
+// `microtls server`: the seed book's TLS server (chapter 6.1), TLS 1.3 and 1.2. Serves
 // one client at a time with the seed protocol; --once exits after the first.
 import type { Server } from 'node:net';
 import { ErrorCode } from '../../../core/errors.js';
@@ -11,7 +11,7 @@ import { withDeadline } from './deadline.js';
 import { certificateWarning } from './hints.js';
 import { COMMON, PEER, endpointOf, timeoutOf } from './options.js';
 import { err, out } from './output.js';
-import { REPLY, chomp, describeNegotiated, serveConnection } from './seed-protocol.js';
+import { REPLY, chomp, describeNegotiated, serveConnection, versionLabel } from './seed-protocol.js';
 import { acceptQueue, listen } from './tcp.js';
 
 const FLAGS = {
@@ -53,6 +53,7 @@ async function runServer(v: Values): Promise<number> {
         if (n.mode === 'psk' && pskUse.identity !== null) out('Identity: ' + pskUse.identity);
         if (early.length > 0) out('Early Data Client message: ' + chomp(Buffer.concat(early).toString('utf8')));
         out('Client connected successfully');
+        out('Protocol: ' + versionLabel(n));
         if (v.alpn !== undefined) out(n.alpn ? 'ALPN protocol: ' + n.alpn : 'No ALPN negotiated');
         if (debug) debug('negotiated: ' + describeNegotiated(n));
         // 0-RTT data is the client's first message: it gets the answer every message gets.
@@ -71,5 +72,5 @@ async function runServer(v: Values): Promise<number> {
 }
 
 export const serverCommand = flagCommand({
-  name: 'server', summary: 'TLS 1.3 sample server (seed book chapter 6.1)', help: SERVER_HELP, flags: FLAGS, run: runServer, hints: 'server',
+  name: 'server', summary: 'TLS 1.3/1.2 sample server (seed book chapter 6.1)', help: SERVER_HELP, flags: FLAGS, run: runServer, hints: 'server',
 });

@@ -9,6 +9,7 @@ import { PROFILES, profile } from '../sim/profiles.js';
 import { aggregate, aggregateTable, connectionTable, reportJson } from '../sim/report.js';
 import type { Command } from './command.js';
 import { demoPkiFile } from './demo-pki.js';
+import { TLS12, TLS13 } from '../../../core/registry.js';
 
 export const SIMULATE_HELP = `usage: microtls simulate [options]
 One server and N devices on one superloop over simulated links. Each device
@@ -21,7 +22,8 @@ asked. Times are virtual (deterministic for a seed); CPU times are real.
                           split=random (segments of 1..MTU bytes)
   --seed S                seed for the link, the engines and the data (default 1)
   --resume                reconnect resuming the previous session (ticket)
-  --psk                   every connection uses an external PSK (psk_dhe_ke)
+  --psk                   every connection uses an external PSK (psk_dhe_ke; TLS 1.2: PSK_WITH_AES_128_GCM_SHA256)
+  --version V             the devices' protocol version: 1.3 (default) or 1.2; the server takes both
   --connections N         connections per device (default 1, 2 with --resume)
   --messages N            messages per connection (default 3)
   --message-size N        bytes per message (default 64)
@@ -46,7 +48,7 @@ const processIo: SimulateIo = {
 const OPTIONS = {
   devices: { type: 'string' }, 'server-profile': { type: 'string' }, 'device-profile': { type: 'string' },
   link: { type: 'string' }, seed: { type: 'string' }, resume: { type: 'boolean' }, psk: { type: 'boolean' },
-  connections: { type: 'string' }, messages: { type: 'string' }, 'message-size': { type: 'string' },
+  version: { type: 'string' }, connections: { type: 'string' }, messages: { type: 'string' }, 'message-size': { type: 'string' },
   json: { type: 'string' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -71,6 +73,11 @@ export function simulateOptions(args: string[]): { fleet: FleetOptions; json: st
   const serverProfile = v['server-profile'] ?? 'default';
   const cert = profile(serverProfile).serverCert;
   profile(v['device-profile'] ?? 'default');
+  const version = v.version ?? '1.3';
+  if (version !== '1.2' && version !== '1.3') throw new Error('--version must be 1.2 or 1.3');
+  if (version === '1.2' && kind !== 'psk' && profile(v['device-profile'] ?? 'default').tls12Suites.length === 0) {
+    throw new Error('device profile ' + v['device-profile'] + ' has no TLS 1.2 suite (no EdDSA in TLS 1.2 here)');
+  }
   const seed = v.seed ?? '1';
   if (!/^\d+$/.test(seed) || Number(seed) > 0xffffffff) throw new Error('--seed must be an integer 0..4294967295');
   const read = (path: string): string => {
@@ -87,6 +94,7 @@ export function simulateOptions(args: string[]): { fleet: FleetOptions; json: st
     link: parseLink(v.link ?? ''),
     seed: Number(seed),
     kind,
+    version: version === '1.2' ? TLS12 : TLS13,
     connections: count(v.connections, 'connections', kind === 'resume' ? 2 : 1, 1),
     messages: count(v.messages, 'messages', 3, 0),
     messageBytes: count(v['message-size'], 'message-size', 64, 1),
@@ -132,7 +140,7 @@ export async function simulate(args: string[], io: SimulateIo = processIo): Prom
   const kinds = { full: 'full handshakes', resume: 'full handshake, then resumed with a ticket', psk: 'external PSK (psk_dhe_ke)' };
   io.out('microtls simulate: ' + o.devices + ' device' + (o.devices === 1 ? '' : 's') + ' (' + o.deviceProfile + ': ' +
     profile(o.deviceProfile).description + ') and a server (' + o.serverProfile + ': ' + profile(o.serverProfile).description + ')\n' +
-    'link ' + describeLink(o.link) + '; seed ' + o.seed + '; ' + kinds[o.kind] + '; ' + o.connections + ' connection' +
+    'link ' + describeLink(o.link) + '; seed ' + o.seed + '; TLS 1.' + (o.version === TLS12 ? '2' : '3') + ', ' + kinds[o.kind] + '; ' + o.connections + ' connection' +
     (o.connections === 1 ? '' : 's') + ' per device, ' + o.messages + ' messages of ' + o.messageBytes + ' bytes each\n\n');
   io.out(connectionTable(result.connections, 40) + '\n');
   const agg = aggregate(result.connections);

@@ -13,11 +13,11 @@ import { Status, alertName } from '../../../core/errors.js';
 import { Context } from '../../../core/index.js';
 import { DONE, type Loop, type Task } from '../../../core/loop/scheduler.js';
 import { wakeOnReady } from '../../../core/loop/transport.js';
-import { suiteName, groupName } from '../../../core/registry.js';
+import { CipherSuite, NamedGroup, TLS12, TLS13, groupName, suiteName } from '../../../core/registry.js';
 import { EventQueue, simLoop } from './events.js';
 import { Link, type LinkConfig } from './link.js';
 import { Prng } from './prng.js';
-import { ALL_GROUPS, ALL_SUITES, profile, serverPreference } from './profiles.js';
+import { ALL_GROUPS, ALL_SUITES, ALL_TLS12_SUITES, profile, serverPreference } from './profiles.js';
 
 export type HandshakeKind = 'full' | 'resume' | 'psk';
 
@@ -29,6 +29,8 @@ export interface FleetOptions {
   seed: number;
   /** 'resume': connections after the first resume the previous one's session; 'psk': every one uses an external PSK. */
   kind: HandshakeKind;
+  /** The devices' protocol version, 0x0304 (TLS 1.3, the default) or 0x0303 (TLS 1.2); the server takes both. */
+  version?: number;
   /** Connections per device (the first, then reconnects). */
   connections: number;
   /** Messages per connection, each echoed by the server. */
@@ -95,6 +97,7 @@ export function runFleet(o: FleetOptions): FleetResult {
   const loop = simLoop(events);
   const serverProfile = profile(o.serverProfile);
   const deviceProfile = profile(o.deviceProfile);
+  const tls12 = o.version === TLS12;
   let epoch = 0;
   // Whole ms like Date.now() (the engine stores ticket times as integers).
   const now = () => Math.floor(epoch + events.now);
@@ -109,7 +112,7 @@ export function runFleet(o: FleetOptions): FleetResult {
     side: 'server',
     random: (d) => serverRandom.fill(d),
     now,
-    cipherSuites: serverPreference(serverProfile.cipherSuites, ALL_SUITES),
+    cipherSuites: serverPreference(serverProfile.cipherSuites.concat(serverProfile.tls12Suites), ALL_SUITES.concat(ALL_TLS12_SUITES)),
     groups: serverPreference(serverProfile.groups, ALL_GROUPS),
     pskServer: o.kind === 'psk' ? (id) => {
       const m = /^device-(\d+)$/.exec(asciiString(id));
@@ -132,8 +135,11 @@ export function runFleet(o: FleetOptions): FleetResult {
       random: (d) => random.fill(d),
       now,
       serverName: 'localhost',
-      cipherSuites: deviceProfile.cipherSuites,
-      groups: deviceProfile.groups,
+      cipherSuites: tls12 ? (o.kind === 'psk' ? [CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256] : deviceProfile.tls12Suites) : deviceProfile.cipherSuites,
+      minVersion: o.version ?? TLS13,
+      maxVersion: o.version ?? TLS13,
+      // In TLS 1.2 supported_groups also names the curves of the ECDSA certificates a client verifies (RFC 8422 5.1).
+      groups: tls12 ? serverPreference(deviceProfile.groups, [NamedGroup.secp256r1, NamedGroup.secp384r1]) : deviceProfile.groups,
       signatureSchemes: deviceProfile.signatureSchemes,
       pskClient: o.kind === 'psk' ? () => ({ identity: asciiBytes('device-' + i), key: pskKey(i) }) : undefined,
     });
