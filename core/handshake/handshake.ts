@@ -187,7 +187,7 @@ export abstract class Handshake<S extends string = string> {
 
   /** The current transcript hash (a fresh array). */
   protected transcriptHash(t: Transcript = this.transcript): Uint8Array {
-    return t.current();
+    return t.digest();
   }
 
   /** Installs a traffic secret as the read or write key, logging it for the key log. */

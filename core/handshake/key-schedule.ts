@@ -197,7 +197,7 @@ export class KeySchedule {
 
   /** The verify_data of a Finished message for baseKey over transcript t (RFC 8446 4.4.4). */
   finished(baseKey: Uint8Array, t: Transcript): Uint8Array {
-    return this.verifyData(baseKey, t.current(), new Uint8Array(this.hash.outputLen));
+    return this.verifyData(baseKey, t.digest(), new Uint8Array(this.hash.outputLen));
   }
 
   /** verify_data = HMAC(finished_key(baseKey), transcriptHash); also the PSK binder. */

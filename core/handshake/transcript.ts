@@ -55,10 +55,11 @@ export class Transcript {
     this.spec = null;
   }
 
-  /** Writes Transcript-Hash(messages so far) into out; the running state goes on. */
-  digest(out: Uint8Array): Uint8Array {
+  /** Writes Transcript-Hash(messages so far) into out (a new array when absent); the running state goes on. */
+  digest(out?: Uint8Array): Uint8Array {
     const state = this.state;
     if (!state || !this.h) misuse('digest before the hash is known');
+    out ??= new Uint8Array(this.h.outputLen);
     if (state.cloneInto) {
       const copy = (this.scratch ??= this.h.create());
       state.cloneInto(copy);
@@ -67,13 +68,6 @@ export class Transcript {
       state.clone().digestInto(out);
     }
     return out;
-  }
-
-  /** Transcript-Hash(messages so far) in a fresh array. */
-  current(): Uint8Array {
-    const h = this.h;
-    if (!h) misuse('digest before the hash is known');
-    return this.digest(new Uint8Array(h.outputLen));
   }
 
   /**

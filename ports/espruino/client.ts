@@ -39,6 +39,8 @@ export class TlsClient {
   readonly conn: Connection;
   readonly io: NetIo;
   private readonly listeners: { [event: string]: Listener[] } = {};
+  /** Events (name, argument, ...) for the listeners, run by step() once the engine has moved (deliver()). */
+  private readonly events: unknown[] = [];
   private readonly readBuf: Uint8Array;
   /** Application data waiting for the engine, first at its offset. */
   private readonly queue: Uint8Array[] = [];
@@ -72,8 +74,24 @@ export class TlsClient {
   }
 
   private emit(event: string, arg?: unknown): void {
-    const list = this.listeners[event];
-    if (list) for (let i = 0; i < list.length; i++) list[i](arg);
+    this.events.push(event, arg);
+  }
+
+  /**
+   * Runs the listeners of the queued events, from step() with no other
+   * method of this client on the stack: Espruino locks an object about twice
+   * for each method frame it is `this` of, in a 4-bit count, and a listener
+   * calling end() from inside fail() > close() would lock this client for
+   * good (core/handshake/handshake.ts); here their calls only ask step() to
+   * go round again.
+   */
+  private deliver(): void {
+    const events = this.events;
+    while (events.length > 0) {
+      const list = this.listeners[events.shift() as string];
+      const arg = events.shift();
+      if (list) for (let i = 0; i < list.length; i++) list[i](arg);
+    }
   }
 
   /** Sends application data (a binary string or bytes) once the handshake is done. */
@@ -98,6 +116,7 @@ export class TlsClient {
     do {
       this.again = false;
       this.advance();
+      this.deliver();
     } while (this.again && !this.finished);
     this.stepping = false;
   }

@@ -73,6 +73,11 @@ export function requireBuiltin(present: unknown, name: string): void {
   if (typeof present !== 'function') fail(ErrorCode.BAD_CONFIG, Alert.internal_error, name + ' is missing on this board (firmware built without it)');
 }
 
+/** The pskClient callback: its closure keeps the key alone, not the options it came from (every block counts). */
+function offer(psk: ExternalPsk): () => ExternalPsk {
+  return function () { return psk; };
+}
+
 /** Engine options for the Espruino client profile. */
 export function espruinoOptions(crypto: EspruinoCrypto, o: EspruinoTlsOptions): ContextOptions {
   const p = o.psk;
@@ -96,7 +101,7 @@ export function espruinoOptions(crypto: EspruinoCrypto, o: EspruinoTlsOptions): 
     cipherSuites: o.cipherSuites || [CipherSuite.TLS_AES_128_CCM_8_SHA256, CipherSuite.TLS_AES_128_CCM_SHA256],
     groups: [NamedGroup.x25519],
     signatureSchemes: [], // PSK only: no certificate to verify, so no list to keep per connection
-    pskClient: function () { return psk; },
+    pskClient: offer(psk),
     pskModes: modes,
     maxFragmentLength: o.maxFragmentLength || 1024,
     maxHandshakeMessage: o.maxHandshakeMessage || 2048,
