@@ -1,6 +1,7 @@
 // The Espruino crypto provider: no BigInt anywhere. SHA-256/384 and AES
 // come from the firmware's require("crypto"), HMAC and HKDF from core on top
-// of those hashes, X25519 from x25519.ts. No signatures: the Espruino profile
+// of those hashes, X25519 from core's typed-array ladder (core/crypto/x25519.ts,
+// one instance per provider). No signatures: the Espruino profile
 // authenticates with pre-shared keys only.
 import { Alert, ErrorCode, fail } from '../../core/errors.js';
 import { CipherSuite, NamedGroup } from '../../core/registry.js';
@@ -8,12 +9,16 @@ import type { CryptoProvider } from '../../core/crypto/types.js';
 import { espruinoAeads } from './aead.js';
 import type { EspruinoCrypto } from './espruino.js';
 import { espruinoHashes } from './hash.js';
-import { x25519 } from './x25519.js';
+import { X25519, x25519KeyExchange } from '../../core/crypto/x25519.js';
 
 /** A provider on the given crypto module (`espruinoProvider(require("crypto"))`). */
 export function espruinoProvider(crypto: EspruinoCrypto): CryptoProvider {
   const hashes = espruinoHashes(crypto);
   const aeads = espruinoAeads(crypto);
+  const ladder = new X25519();
+  const x25519 = x25519KeyExchange(function () {
+    return ladder;
+  });
   return {
     hash: function (name) {
       return name === 'sha256' ? hashes.sha256 : name === 'sha384' ? hashes.sha384 : undefined;
