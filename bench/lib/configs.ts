@@ -8,6 +8,7 @@ import type tls from 'node:tls';
 import type { Connection } from '../../core/engine/connection.js';
 import type { ContextOptions, ExternalPsk } from '../../core/engine/types.js';
 import { CipherSuite, NamedGroup, nobleProvider, type Context, type CryptoProvider } from '../../core/index.js';
+import { typedCurvesProvider } from '../../core/crypto/noble.js';
 import { microContext } from '../../test/helpers/microtls.js';
 import { OPENSSL_GROUP, pki } from '../../test/helpers/peers.js';
 import { FULL_MODE, type Mode, type ModeState } from './mode.js';
@@ -95,6 +96,7 @@ async function optionalExport(spec: string, name: string): Promise<CryptoProvide
 
 export const PROVIDERS: Provider[] = [
   { name: 'noble', load: async () => nobleProvider },
+  { name: 'typed-curves', load: async () => typedCurvesProvider },
   { name: 'node-crypto', load: () => optionalExport('../../ports/node/node-crypto.js', 'nodeCryptoProvider') },
 ];
 

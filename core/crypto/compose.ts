@@ -13,6 +13,8 @@ export interface ProviderParts {
   verify?: Verifier['verify'];
   /** Signing with our own key; without it signing fails with BAD_KEY. */
   sign?: Signer['sign'];
+  /** CryptoProvider.instance: the provider with working memory of its own. */
+  instance?: () => CryptoProvider;
 }
 
 const refuse: Verifier['verify'] = () => false;
@@ -30,5 +32,6 @@ export function composeProvider(parts: ProviderParts): CryptoProvider {
     group: (code) => groups.find((g) => g.group === code),
     sign: parts.sign ?? cannotSign,
     verify: parts.verify ?? refuse,
+    instance: parts.instance,
   };
 }

@@ -5,7 +5,7 @@ import { Alert, ErrorCode, fail } from '../errors.js';
 import { hashFunctions, rsaPkcs1Sign, rsaPkcs1Verify, rsaPssSign, rsaPssVerify } from './rsa.js';
 import { sha256, sha384, sha512 } from './hash.js';
 import { P256 } from './p256.js';
-import type { Hash, HashName, PrivateKey, PublicKey, SignatureAlgorithm } from './types.js';
+import type { Hash, HashName, PrivateKey, PublicKey, SignatureAlgorithm, Signer } from './types.js';
 
 type Curve = 'P-256' | 'P-384' | 'P-521';
 
@@ -108,14 +108,18 @@ export const verifyEcdsa: Verify = (alg, key, msg, sig) => {
 
 /**
  * ECDSA with P-256 keys on the typed-array arithmetic of p256.ts (no BigInt,
- * no tables, ~16 KB of working memory for the call); other curves by noble.
+ * no tables) on the instance `curve` gives; other curves by noble.
  */
-export const verifyEcdsaFixed: Verify = (alg, key, msg, sig) => {
-  if (key.kind !== 'ec' || key.curve !== 'P-256') return verifyEcdsa(alg, key, msg, sig);
-  if (alg.hash === null) return false;
-  const rs = decodeEcdsaSignature(sig, 32);
-  return rs !== null && new P256().verify(rs, hashFunctions[alg.hash](msg), key.point);
-};
+export function ecdsaVerifierFixed(curve: () => P256): Verify {
+  return (alg, key, msg, sig) => {
+    if (key.kind !== 'ec' || key.curve !== 'P-256') return verifyEcdsa(alg, key, msg, sig);
+    if (alg.hash === null) return false;
+    const rs = decodeEcdsaSignature(sig, 32);
+    return rs !== null && curve().verify(rs, hashFunctions[alg.hash](msg), key.point);
+  };
+}
+
+const newP256 = (): P256 => new P256();
 
 export const verifyRsaPss: Verify = (alg, key, msg, sig) =>
   key.kind === 'rsa' && alg.hash !== null && rsaPssVerify(key, alg.hash, msg, sig);
@@ -154,14 +158,19 @@ export const verifySignature: Verify = /* @__PURE__ */ signatureVerifier({
   ed448: verifyEd448,
 });
 
-/** verifySignature with P-256 ECDSA on typed arrays (verifyEcdsaFixed). */
-export const verifySignatureFixed: Verify = /* @__PURE__ */ signatureVerifier({
-  ecdsa: verifyEcdsaFixed,
-  'rsa-pss': verifyRsaPss,
-  'rsa-pkcs1': verifyRsaPkcs1,
-  ed25519: verifyEd25519,
-  ed448: verifyEd448,
-});
+/** verifySignature with P-256 ECDSA on typed arrays, on the instance `curve` gives. */
+export function signatureVerifierFixed(curve: () => P256): Verify {
+  return signatureVerifier({
+    ecdsa: ecdsaVerifierFixed(curve),
+    'rsa-pss': verifyRsaPss,
+    'rsa-pkcs1': verifyRsaPkcs1,
+    ed25519: verifyEd25519,
+    ed448: verifyEd448,
+  });
+}
+
+/** signatureVerifierFixed with a new P256 instance per verification. */
+export const verifySignatureFixed: Verify = /* @__PURE__ */ signatureVerifierFixed(newP256);
 
 /** The HMAC hash of RFC 6979 nonces: the message's. */
 const RFC6979_HASH: Record<HashName, Hash> = { sha256, sha384, sha512 };
@@ -211,19 +220,23 @@ export function signMessage(
 }
 
 /**
- * signMessage with P-256 ECDSA on typed arrays (p256.ts): RFC 6979 nonces
- * with `random`'s 32 bytes as additional data, as noble makes them.
+ * signMessage with P-256 ECDSA on typed arrays (p256.ts), on the instance
+ * `curve` gives: RFC 6979 nonces with `random`'s 32 bytes as additional
+ * data, as noble makes them.
  */
-export function signMessageFixed(
-  alg: SignatureAlgorithm, key: PrivateKey, msg: Uint8Array, random: (dst: Uint8Array) => void,
-): Uint8Array {
-  if (alg.type !== 'ecdsa' || key.kind !== 'ec' || key.curve !== 'P-256') return signMessage(alg, key, msg, random);
-  if (alg.hash === null || key.d.length !== 32) return wrongKey(alg);
-  const entropy = new Uint8Array(32);
-  random(entropy);
-  const rs = new Uint8Array(64);
-  if (!new P256().sign(rs, hashFunctions[alg.hash](msg), key.d, RFC6979_HASH[alg.hash], entropy)) {
-    return fail(ErrorCode.BAD_KEY, Alert.internal_error, 'invalid ECDSA private key'); // d = 0 or d >= n
-  }
-  return encodeEcdsaSignature(rs, 32);
+export function signerFixed(curve: () => P256): Signer['sign'] {
+  return (alg, key, msg, random) => {
+    if (alg.type !== 'ecdsa' || key.kind !== 'ec' || key.curve !== 'P-256') return signMessage(alg, key, msg, random);
+    if (alg.hash === null || key.d.length !== 32) return wrongKey(alg);
+    const entropy = new Uint8Array(32);
+    random(entropy);
+    const rs = new Uint8Array(64);
+    if (!curve().sign(rs, hashFunctions[alg.hash](msg), key.d, RFC6979_HASH[alg.hash], entropy)) {
+      return fail(ErrorCode.BAD_KEY, Alert.internal_error, 'invalid ECDSA private key'); // d = 0 or d >= n
+    }
+    return encodeEcdsaSignature(rs, 32);
+  };
 }
+
+/** signerFixed with a new P256 instance per signature. */
+export const signMessageFixed: Signer['sign'] = /* @__PURE__ */ signerFixed(newP256);
