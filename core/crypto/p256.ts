@@ -461,7 +461,8 @@ export class P256 {
     product(t, a, b);
     t[31] = 0;
     for (let i = 0; i < 16; i++) {
-      const m = ((t[i] % 65536) * N_PRIME) % 65536;
+      // & takes an integer double mod 2^32 exactly (ToInt32): the low 16 bits without a division.
+      const m = ((t[i] & 0xffff) * N_PRIME) & 0xffff;
       for (let j = 0; j < 16; j++) t[i + j] += m * N[j];
       t[i + 1] += t[i] / 65536; // exact: t[i] is now a multiple of 2^16
     }
