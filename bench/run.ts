@@ -95,6 +95,8 @@ const selection: Selection = {
   star: quick || v.star === true,
 };
 const providers = list(v.provider, PROVIDERS.map((p) => p.name), 'provider');
+/** The record and throughput benches: providers with a record path of their own. */
+const recordProviders = providers.filter((name) => !PROVIDERS.some((p) => p.name === name && p.recordsAs));
 const out = v.out ?? defaultResultsDir();
 const warmup = count(v.warmup, quick ? 2 : 4, 'warmup');
 const log = (line: string): void => console.log(line);
@@ -110,11 +112,11 @@ if (benches.includes('handshake')) {
   });
 }
 if (benches.includes('records')) {
-  await runRecords({ suites: selection.suites, providers, out, log, rounds: count(v['record-rounds'], quick ? 9 : 15, 'record-rounds') });
+  await runRecords({ suites: selection.suites, providers: recordProviders, out, log, rounds: count(v['record-rounds'], quick ? 9 : 15, 'record-rounds') });
 }
 if (benches.includes('throughput')) {
   await runThroughput({
-    suites: selection.suites, providers, out, log,
+    suites: selection.suites, providers: recordProviders, out, log,
     sizes: v.sizes === undefined ? SIZES : v.sizes.split(',').map((s) => count(s, 1, 'sizes')),
     roundTrips: count(v['round-trips'], quick ? 30 : 100, 'round-trips'),
   });

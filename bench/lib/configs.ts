@@ -84,6 +84,8 @@ export interface Provider {
   name: string;
   /** The provider, or null when this build does not have it. */
   load(): Promise<CryptoProvider | null>;
+  /** Its record path (AEADs) is another provider's: left out of the record and throughput benches. */
+  recordsAs?: string;
 }
 
 /** A module export that may not exist in this build (a port still being written). */
@@ -96,7 +98,8 @@ async function optionalExport(spec: string, name: string): Promise<CryptoProvide
 
 export const PROVIDERS: Provider[] = [
   { name: 'noble', load: async () => nobleProvider },
-  { name: 'typed-curves', load: async () => typedCurvesProvider },
+  // The full profile's default: X25519 and P-256 on typed arrays, the rest (AEADs included) noble's.
+  { name: 'typed-curves', load: async () => typedCurvesProvider, recordsAs: 'noble' },
   { name: 'node-crypto', load: () => optionalExport('../../ports/node/node-crypto.js', 'nodeCryptoProvider') },
 ];
 

@@ -22,6 +22,7 @@ function measure(rounds: number, batch: number): CurvesResult {
   const out: CurvesResult = {};
   for (const impl of IMPLEMENTATIONS) {
     const ops = curveOps(impl);
+    const bracket = bracketCost();
     out[impl] = {};
     for (const op of OPS) {
       const run = ops[op];
@@ -32,7 +33,6 @@ function measure(rounds: number, batch: number): CurvesResult {
         for (let i = 0; i < batch; i++) run();
         per.push((processCpuMs() - start) / batch);
       }
-      const bracket = bracketCost();
       const heap: number[] = [];
       for (let r = 0; r < 5; r++) {
         gc();
