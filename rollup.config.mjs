@@ -46,7 +46,9 @@ export const targets = {
     },
     esbuild: { format: 'esm', target: 'es2022', supported: { 'class-static-field': false } },
   },
-  // One script without module syntax, lowered to ES5 (Espruino lacks
+  // One script without module syntax (esbuild's esm format of an entry that
+  // exports nothing: statements in one function scope, wrapped once by
+  // build-dist.mjs), lowered to ES5 (Espruino lacks
   // default parameters, destructuring, rest/spread and computed keys, and
   // shares one binding among a loop's closures) and minified (it keeps
   // function source in its variable store). The entry is the Espruino port's
@@ -54,10 +56,13 @@ export const targets = {
   // global `microtls` itself. The other profiles need BigInt (curves, RSA).
   espruino: {
     entries: { 'client-psk': ['ports/espruino/index.js'] },
-    esbuild: { format: 'iife' },
+    esbuild: { format: 'esm' },
     es5: true,
     // Espruino hoists nothing: see scripts/espruino-hoist.mjs.
     declareBeforeUse: true,
+    // Espruino keeps the scopes around every function (a block each, an array past one):
+    // one scope for the whole bundle, classes written out of their ES5 functions (scripts/flat-classes.mjs).
+    flatClasses: true,
     // Espruino keeps property names in RAM: private member names are shortened (build-dist.mjs).
     shortPrivateNames: true,
   },

@@ -2,9 +2,11 @@
 // interpreter (test/espruino/engine.ts), against openssl s_server -psk on
 // 127.0.0.1, written to bench/results/espruino.{json,md}:
 //   - memory on espruino-12k (12,000 blocks, code in place as from a board's
-//     flash): blocks once the bundle is loaded, at the peak of one psk_ke
-//     connection (max_fragment_length 1024), after its close, and after each
-//     of three connections in a row; the same figures on the stock CLI
+//     flash): blocks once the bundle is loaded, for the context the
+//     application makes once, at the peak of one psk_ke connection
+//     (max_fragment_length 1024) on that context, after its close, and after
+//     each of three connections in a row; the peak of a connection whose
+//     connect() makes its own context; the same figures on the stock CLI
 //     (code copied into RAM; its blocks are bigger);
 //   - CPU time per handshake on the host build (stock): a run of N connections less
 //     a run that only loads the bundle, by process CPU time (bash `times`).
@@ -45,21 +47,24 @@ interface MemoryFigures {
   total: number;
   /** Blocks in use once the bundle is loaded (and require("net"), require("crypto") made). */
   loaded: number;
+  /** Blocks in use once the shared context is made (null: each connect() made its own). */
+  context: number | null;
   /** Per connection: blocks before, at the sampled peak, with the connection secure, after close. */
   connections: { before: number; peak: number; secure: number; after: number; arena: number }[];
 }
 
 /** Runs the bundle and `connections` with memory sampling; the reports and the load figure. */
-async function memoryRun(bin: string, bundle: string, port: number, n: number): Promise<MemoryFigures> {
+async function memoryRun(bin: string, bundle: string, port: number, n: number, shared: boolean): Promise<MemoryFigures> {
   const conns: DriverConnection[] = Array.from({ length: n }, () => ({ port, psk: PSK, size: 100, close: 'client' }));
   // The application's own modules are required before the first figure, as an application would hold them.
-  const run = await runScript(bin, [bundle, 'require("net"); require("crypto");', driver(conns, true),
+  const run = await runScript(bin, [bundle, 'require("net"); require("crypto");', driver(conns, true, shared),
     'report({ memory: process.memory() });'], 60000);
   const reports = expectReports(run, n);
   const loaded = run.reports.find((r) => typeof r.loaded === 'number')!.loaded as number;
+  const context = shared ? run.reports.find((r) => typeof r.context === 'number')!.context as number : null;
   const memory = run.reports.find((r) => r.memory)!.memory as { blocksize: number; total: number };
   return {
-    binary: bin, blockSize: memory.blocksize, total: memory.total, loaded,
+    binary: bin, blockSize: memory.blocksize, total: memory.total, loaded, context,
     connections: reports.map((r) => ({ before: r.before, peak: r.peak, secure: r.secure, after: r.after, arena: r.arena })),
   };
 }
@@ -86,14 +91,15 @@ async function main(): Promise<void> {
     return;
   }
   const bundle = await espruinoBundle();
-  const total = CPU_N * SUITES.length + 1 + 3 + 1;
+  const total = CPU_N * SUITES.length + 1 + 3 + 1 + 1;
   const srv = await opensslServer({
     nocert: true, naccept: total, ciphersuites: SUITES.map((s) => s[0]).join(':'),
     extra: ['-psk', KEY_HEX, '-psk_identity', IDENTITY, '-allow_no_dhe_kex'],
   });
   try {
-    const onBoard = await memoryRun(board, bundle, srv.port, 3);
-    const onStock = await memoryRun(stock, bundle, srv.port, 1);
+    const onBoard = await memoryRun(board, bundle, srv.port, 3, true);
+    const ownContext = await memoryRun(board, bundle, srv.port, 1, false);
+    const onStock = await memoryRun(stock, bundle, srv.port, 1, false);
     // CPU on the stock build: its store grows, so the count of connections is not bounded by the 12,000 blocks.
     const idle = await cpuRun(stock, bundle, []);
     const cpu: Record<string, number> = {};
@@ -102,7 +108,7 @@ async function main(): Promise<void> {
       cpu['psk_ke ' + name] = (ms - idle) / CPU_N;
     }
     cpu['psk_dhe_ke TLS_AES_128_CCM_8_SHA256'] = (await cpuRun(stock, bundle, [{ port: srv.port, psk: PSK, dhe: true, size: 100, close: 'client' }])) - idle;
-    report(out, { onBoard, onStock, cpu, loadCpuMs: idle, bundleBytes: Buffer.byteLength(bundle) });
+    report(out, { onBoard, ownContext, onStock, cpu, loadCpuMs: idle, bundleBytes: Buffer.byteLength(bundle) });
   } finally {
     await srv.stop();
     await cleanup();
@@ -111,14 +117,17 @@ async function main(): Promise<void> {
 
 const signed = (n: number): string => (n >= 0 ? '+' : '') + n;
 
-function report(out: string, r: { onBoard: MemoryFigures; onStock: MemoryFigures; cpu: Record<string, number>; loadCpuMs: number; bundleBytes: number }): void {
+function report(out: string, r: {
+  onBoard: MemoryFigures; ownContext: MemoryFigures; onStock: MemoryFigures; cpu: Record<string, number>; loadCpuMs: number; bundleBytes: number;
+}): void {
   const b = r.onBoard;
   const start = b.connections[0].before;
   const first = b.connections[0];
   const peak = first.peak - start;
-  const free = b.total - b.loaded - peak;
+  const free = b.total - first.peak;
   const drift = b.connections.map((c) => c.after - start);
   const steady = b.connections.every((c) => Math.abs(c.after - first.after) <= TARGETS.drift);
+  const own = r.ownContext.connections[0];
   const ok = (v: boolean) => (v ? 'met' : '**not met**');
   const s = r.onStock;
   const md = `# Espruino: the client-psk bundle on the real interpreter
@@ -132,27 +141,32 @@ change and socket event. Command: \`npm run bench:espruino\`.
 
 ## Memory on espruino-12k (${b.total.toLocaleString('en')} blocks of ${b.blockSize} bytes, code in place as from flash)
 
+The application makes its context once (\`microtls.espruinoContext(require("crypto"), { psk: ... })\`) and
+passes it to every \`microtls.connect({ ..., context })\`, as README shows.
+
 ${table(['figure', 'blocks', 'target', ''], [
     ['loaded (bundle in place, net and crypto required)', String(b.loaded), '<= ' + TARGETS.loaded, ok(b.loaded <= TARGETS.loaded)],
-    ['peak of one psk_ke connection, above the loaded figure', '+' + peak, '<= +' + TARGETS.peak, ok(peak <= TARGETS.peak)],
+    ['the context, made once', '+' + (b.context! - b.loaded), '', ''],
+    ['peak of one psk_ke connection, above the figure before it', '+' + peak, '<= +' + TARGETS.peak, ok(peak <= TARGETS.peak)],
     ['free for the application at that peak', String(free), '>= ' + TARGETS.free, ok(free >= TARGETS.free)],
     ...b.connections.map((_, i) => ['after close of connection ' + (i + 1) + ' (vs. before the first)', signed(drift[i]),
       'within ' + TARGETS.drift, ok(Math.abs(drift[i]) <= TARGETS.drift)]),
     ...b.connections.slice(1).map((c, i) => ['after close of connection ' + (i + 2) + ' (vs. after the first)', signed(c.after - first.after),
       'within ' + TARGETS.drift, ok(Math.abs(c.after - first.after) <= TARGETS.drift)]),
+    ['peak of one connection whose connect() makes its own context (psk, crypto options)', '+' + (own.peak - own.before), '', ''],
   ])}
 Of the peak, the connection's arena is ${first.arena.toLocaleString('en')} bytes (about ${Math.ceil(first.arena / b.blockSize)} blocks); the rest is
-the connection's objects (context, handshake state, record protection) and what the handshake allocates on the way.
+the connection's objects (handshake state, record protection, socket) and what the handshake allocates on the way.
 Per connection (blocks): ${b.connections.map((c, i) => `#${i + 1} before ${c.before}, peak ${c.peak}, secure ${c.secure}, after ${c.after}`).join('; ')}.
-${steady ? `What the first connection leaves is paid once: Espruino creates its built-in prototypes (typed arrays,
-string and array methods) and the net module's state on first use (a plain net connection alone keeps 40
-blocks); every later connection returns to the figure after the first.` : `**Each connection leaves blocks behind** (connections 2 and 3 do not return to the figure after the first).`}
+${steady ? `What the first connection leaves is paid once: Espruino creates the net module's state, some built-in
+objects (Math, Array, ArrayBufferView, Uint16Array, Socket) and a \`constructor\` on each class prototype on first
+use; every later connection returns to the figure after the first.` : `**Each connection leaves blocks behind** (connections 2 and 3 do not return to the figure after the first).`}
 
 ## Memory on the stock CLI (${s.total.toLocaleString('en')} blocks of ${s.blockSize} bytes, code copied into RAM)
 
-Loaded: ${s.loaded} blocks (${num(s.loaded * s.blockSize / 1024)} KiB); one connection peaks at +${s.connections[0].peak - s.connections[0].before} blocks.
-Copied into RAM the bundle alone takes more than 12,000 of these larger blocks, so it cannot fit a 12,000-block
-board that way: run it from Storage (README).
+Loaded: ${s.loaded} blocks (${num(s.loaded * s.blockSize / 1024)} KiB); one connection (making its own context) peaks at
++${s.connections[0].peak - s.connections[0].before} blocks. Copied into RAM, the bundle alone takes more than the whole store of a 12,000-block
+board (${num(12000 * b.blockSize / 1024)} KiB in ${b.blockSize}-byte blocks, ${num(12000 * 14 / 1024)} KiB in a 32-bit build's 14-byte blocks): run it from Storage (README).
 
 ## CPU time per handshake (the stock Linux build on this host)
 

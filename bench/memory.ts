@@ -91,8 +91,8 @@ function markdown(r: MemoryResult): string {
   const a = r.configs[0]?.providers[r.options.providers[0]]?.arena;
   if (a) {
     md += `Arena layout (${r.configs[0].label}), bytes:\n\n`;
-    md += table(['side', 'in record', 'out records', 'handshake in', 'handshake out', 'total'],
-      (['client', 'server'] as const).map((side) => [side, String(a[side].inBuf), String(a[side].outBuf), String(a[side].handshakeIn), String(a[side].handshakeOut), String(a[side].total)]));
+    md += table(['side', 'in record', 'out records', 'of which flight', 'largest message in', 'total'],
+      (['client', 'server'] as const).map((side) => [side, String(a[side].inBuf), String(a[side].outBuf), String(a[side].flight), String(a[side].message), String(a[side].total)]));
     md += '\n';
   }
   md += `## XS\n\n${r.xs.summary}\n`;

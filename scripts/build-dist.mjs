@@ -14,6 +14,7 @@ import * as esbuild from 'esbuild';
 import { rollup } from '@rollup/wasm-node';
 import { SRC, bundleOptions, targets } from '../rollup.config.mjs';
 import { declareBeforeUse } from './espruino-hoist.mjs';
+import { flattenClasses } from './flat-classes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ts = createRequire(import.meta.url)('typescript');
@@ -118,9 +119,10 @@ async function bundles(privateNames) {
 /**
  * esbuild sets the format and syntax level. For `es5` targets TypeScript then
  * lowers what esbuild cannot (default parameters, destructuring, rest/spread,
- * computed keys, classes, for-of, let/const in loop closures); its helpers
- * (__extends) go inside one more function scope so no global is added, and
- * esbuild minifies the ES5 result. A `declareBeforeUse` target (Espruino,
+ * computed keys, classes, for-of, let/const in loop closures); a
+ * `flatClasses` target gets its classes out of their ES5 functions
+ * (scripts/flat-classes.mjs); the script goes inside one function scope so
+ * no global is added, and esbuild minifies the ES5 result. A `declareBeforeUse` target (Espruino,
  * which hoists nothing) finally gets every function declaration, and every
  * var reachable before its declaration, moved to the top of its body
  * (scripts/espruino-hoist.mjs), whatever the emitters wrote.
@@ -129,16 +131,17 @@ async function finish(code, t, privateNames) {
   const opts = { legalComments: 'none', charset: 'utf8' };
   if (!t.es5) return (await esbuild.transform(code, { ...t.esbuild, ...opts })).code;
   const script = (await esbuild.transform(code, { ...t.esbuild, target: 'es2022', ...opts })).code;
-  const es5 = ts.transpileModule(script, {
+  const lowered = ts.transpileModule(script, {
     compilerOptions: { target: ts.ScriptTarget.ES5, module: ts.ModuleKind.None, removeComments: true, useDefineForClassFields: false },
   }).outputText;
+  const es5 = t.flatClasses ? flattenClasses(lowered) : lowered;
   const mangleProps = t.shortPrivateNames && privateNames.length > 0 ? new RegExp('^(?:' + privateNames.join('|') + ')$') : undefined;
   const min = (await esbuild.transform('(function () {\n' + es5 + '\n})();\n', { target: 'es5', minify: true, mangleProps, ...opts })).code;
   return t.declareBeforeUse ? declareBeforeUse(min) : min;
 }
 
 /** Everything the dist/ trees are made from. */
-const INPUTS = ['core', 'ports', 'rollup.config.mjs', 'scripts/build-dist.mjs', 'scripts/espruino-hoist.mjs', 'scripts/espruino-check.mjs', 'package-lock.json', 'tsconfig.json'];
+const INPUTS = ['core', 'ports', 'rollup.config.mjs', 'scripts/build-dist.mjs', 'scripts/espruino-hoist.mjs', 'scripts/flat-classes.mjs', 'scripts/espruino-check.mjs', 'package-lock.json', 'tsconfig.json'];
 
 function newest(p) {
   const st = statSync(p);

@@ -24,6 +24,15 @@ export function moveToFront(buf: Uint8Array, from: number, end: number): void {
   }
 }
 
+/** Moves buf[from, from+n) up to buf[to, to+n), to >= from (overlap-safe: the last byte moves first). */
+export function moveUp(buf: Uint8Array, from: number, to: number, n: number): void {
+  if (n < VIEW_WORTH) {
+    for (let i = n - 1; i >= 0; i--) buf[to + i] = buf[from + i];
+  } else {
+    buf.set(buf.subarray(from, from + n), to);
+  }
+}
+
 /**
  * Copies ranges between two buffers with TypedArray.prototype.set. set()
  * takes a whole array as its source, so a range needs a view of it; the last

@@ -1,22 +1,37 @@
 // The arena of a connection: one ArrayBuffer sized from the configuration
-// when the connection is created. Each side's handshake machine bounds its
-// largest outgoing flight (client.ts: ClientHello with the trust anchors'
-// names, PSK identity, cookie...; server.ts: the certificate flight, the
-// tickets); this module turns that bound and the record limits into buffer
-// sizes.
+// when the connection is created, holding its two record buffers and
+// nothing else. Each side's handshake machine bounds its largest outgoing
+// flight (client.ts: ClientHello with the trust anchors' names, PSK
+// identity, cookie...; server.ts: the certificate flight, the tickets) and
+// its largest incoming handshake message; this module turns those bounds and
+// the record limits into buffer sizes.
+//
+// Handshake messages take no room of their own (issue 11):
+// - outgoing, a message is written where its records will be, in the output
+//   buffer, and sealed there in place (RecordLayer.sealStaged): a flight is
+//   held once, as records;
+// - incoming, a message that lies inside one record is handled where the
+//   record was decrypted, in the input buffer; only a message split across
+//   records is put together, in a buffer of its own length (at most
+//   `message` bytes) that is dropped as soon as the message is handled. With
+//   16 KB records that happens only when a peer splits a message; with
+//   small records (max_fragment_length) a certificate chain does.
+// So a connection keeps only its record buffers after the handshake, and a
+// PSK-only client's arena holds nothing for certificates.
 import type { Settings } from '../config.js';
 import { HEADER, MAX_PLAINTEXT } from '../record/layer.js';
 
-/** Sizes of the buffers carved out of a connection's arena. */
+/** Sizes of the buffers carved out of a connection's arena, and the handshake bounds they follow. */
 export interface ArenaLayout {
   /** One protected record as received. */
   inBuf: number;
   /** One full record plus our largest flight, sealed into records. */
   outBuf: number;
-  /** Reassembly of one incoming handshake message. */
-  handshakeIn: number;
-  /** Staging of our largest flight (handshake messages before sealing). */
-  handshakeOut: number;
+  /** Our largest flight (handshake messages), held in outBuf as it is sealed. */
+  flight: number;
+  /** The largest incoming handshake message (with its header); reassembled outside the arena only when split across records. */
+  message: number;
+  /** inBuf + outBuf. */
   total: number;
 }
 
@@ -48,6 +63,5 @@ export function arenaLayout(s: Settings, flight: number, message: number): Arena
   // with a ChangeCipherSpec and an alert beside it, and room for one full record of data.
   const records = Math.ceil(flight / limit);
   const outBuf = SEAL_OVERHEAD + limit + flight + records * SEAL_OVERHEAD + 2 * ALERT_RECORD;
-  const handshakeIn = 4 + message;
-  return { inBuf, outBuf, handshakeIn, handshakeOut: flight, total: inBuf + outBuf + handshakeIn + flight };
+  return { inBuf, outBuf, flight, message: 4 + message, total: inBuf + outBuf };
 }

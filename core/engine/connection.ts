@@ -1,8 +1,8 @@
 // Connection: the core every TLS connection shares (like rustls'
 // ConnectionCommon), whichever its side. It owns one arena (an ArrayBuffer
-// sized from the configuration when the connection is created) holding every
-// buffer it uses, pumps records, reassembles handshake messages for the
-// side's machine, handles alerts, reads, writes, KeyUpdate and shutdown, and
+// sized from the configuration when the connection is created) holding its
+// record buffers, pumps records, hands handshake messages to the side's
+// machine (in place in the record buffers; arena.ts says how), handles alerts, reads, writes, KeyUpdate and shutdown, and
 // offers two equivalent ways to move bytes: sans-IO (receive()/takeOutput())
 // or IO callbacks (an Io given at creation). ClientConnection and
 // ServerConnection add their side's handshake machine and calls; here those
@@ -18,10 +18,11 @@ import { Writer } from '../bytes/writer.js';
 import type { Credentials, Io, Negotiated, Settings } from '../config.js';
 import { Alert, ErrorCode, Status, TlsFailure, alertName, fail } from '../errors.js';
 import type { Handshake, HandshakeHost } from '../handshake/handshake.js';
+import type { Transcript } from '../handshake/transcript.js';
 import { ContentType, HandshakeType, handshakeName } from '../registry.js';
 import { RecordLayer } from '../record/layer.js';
 import { recordLimit, type ArenaLayout } from './arena.js';
-import { RangeCopier, moveToFront } from '../bytes/copy.js';
+import { RangeCopier } from '../bytes/copy.js';
 
 export type { ArenaLayout };
 
@@ -47,13 +48,21 @@ export abstract class Connection implements HandshakeHost {
   readonly arenaLayout: ArenaLayout;
   /** The side's handshake machine (set by the subclass). */
   protected abstract readonly handshake: Handshake;
-  private readonly hsIn: Uint8Array;
-  private hsInLen = 0;
+  /** The largest incoming handshake message we take, with its header (the layout's `message`). */
+  private readonly messageLimit: number;
+  /** A handshake message split across records, while it is put together (dropped once handled). */
+  private part: Uint8Array | null = null;
+  private partLen = 0;
+  /** The first bytes of a message header split across records. */
+  private readonly head = new Uint8Array(4);
+  private headLen = 0;
   private readonly oneByte = new Uint8Array(1);
   private readonly copyIn = new RangeCopier();
   private readonly copyOut = new RangeCopier();
   private readonly alertBuf = new Uint8Array(2);
   private msgStart = 0;
+  /** Bytes received in handshake messages split across records, for tests and benches (the reassembly buffers' sizes). */
+  reassembled = 0;
   protected failure: TlsFailure | null = null;
   /** The last call refused without harm (BAD_STATE, BAD_SESSION), for lastError(). */
   private refused: TlsFailure | null = null;
@@ -78,8 +87,9 @@ export abstract class Connection implements HandshakeHost {
     const carve = (n: number): Uint8Array => arena.subarray(at, (at += n));
     this.records = new RecordLayer(carve(layout.inBuf), carve(layout.outBuf));
     this.records.maxReceive = this.records.maxFragment = recordLimit(this.settings);
-    this.hsIn = carve(layout.handshakeIn);
-    this.out = new Writer(carve(layout.handshakeOut));
+    this.messageLimit = layout.message;
+    // Messages are written into the output buffer, where they are sealed (beginMessage()).
+    this.out = new Writer(this.records.outBuf);
     this.arenaBytes = layout.total;
     this.arenaLayout = layout;
   }
@@ -94,29 +104,34 @@ export abstract class Connection implements HandshakeHost {
     if (this.settings.debug) this.settings.debug(line);
   }
 
-  /** Starts a new message at the writer's position. */
+  /** Starts a new message where its records will be, in the output buffer. */
   beginMessage(): void {
+    this.out.reset(this.records.stageOffset());
     this.msgStart = this.out.offset;
   }
 
-  /** Seals the message written since beginMessage() into records, adding it to the transcript unless told not to. */
-  sendMessage(transcript = true): Uint8Array {
-    const msg = this.out.buf.subarray(this.msgStart, this.out.offset);
-    if (transcript) this.handshake.transcript.update(msg);
-    this.log('send ' + handshakeName(msg[0]) + ' (' + msg.length + ' bytes)');
-    for (let off = 0; off < msg.length; ) {
-      const n = Math.min(msg.length - off, this.records.maxFragment);
-      if (!this.records.writeRecord(ContentType.handshake, msg, off, n)) {
-        fail(ErrorCode.BUFFER_TOO_SMALL, Alert.internal_error, 'flight does not fit the output buffer');
-      }
-      off += n;
+  /**
+   * Seals the message written since beginMessage() into records where it
+   * lies, after adding it to the handshake's transcript (true), to none
+   * (false) or to the transcript given.
+   */
+  sendMessage(transcript: boolean | Transcript = true): void {
+    const len = this.out.offset - this.msgStart;
+    const buf = this.out.buf;
+    const t = transcript === true ? this.handshake.transcript : transcript === false ? null : transcript;
+    if (t) t.update(buf.subarray(this.msgStart, this.msgStart + len));
+    // Not through log(): one method frame less on this connection (Espruino's lock count, see
+    // test/espruino/method-depth.test.ts), and no string built unless debugging.
+    const debug = this.settings.debug;
+    if (debug) debug('send ' + handshakeName(buf[this.msgStart]) + ' (' + len + ' bytes)');
+    if (!this.records.sealStaged(ContentType.handshake, len)) {
+      fail(ErrorCode.BUFFER_TOO_SMALL, Alert.internal_error, 'flight does not fit the output buffer');
     }
-    return msg;
   }
 
-  /** Resets the staging writer for a new flight (earlier messages are already sealed). */
+  /** A new flight: earlier ones are sealed; what is still unsent moves to the front of the output buffer. */
   resetOutput(): void {
-    this.out.reset(0);
+    this.records.stageOffset();
   }
 
   sendChangeCipherSpec(): void {
@@ -449,44 +464,77 @@ export abstract class Connection implements HandshakeHost {
   private onApplicationData(off: number, len: number): void {
     const early = !this.handshake.done && this.earlyRecord(len);
     if (!this.handshake.done && !early) fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'application data during the handshake');
-    if (this.hsInLen > 0) fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'application data inside a handshake message');
+    if (this.part || this.headLen > 0) fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'application data inside a handshake message');
     if (early) this.appEarly = len > 0;
     this.handshake.keyUpdatesInARow = 0;
     this.appOff = off;
     this.appLen = len;
   }
 
-  /** Reassembles handshake messages (several per record, or one across records) and hands them to the machine. */
+  /**
+   * Hands the handshake messages of a record to the machine: where they lie
+   * when the record holds them whole (several per record are fine), else
+   * put together in a buffer of the message's own length, dropped once the
+   * message is handled (arena.ts).
+   */
   private onHandshakeRecord(buf: Uint8Array, off: number, len: number): void {
     if (len === 0) fail(ErrorCode.EMPTY_RECORD, Alert.unexpected_message, 'empty handshake record');
-    const hs = this.hsIn;
+    const end = off + len;
+    let at = off;
+    while (at < end) {
+      let part = this.part;
+      if (!part) {
+        if (this.headLen === 0 && end - at >= 4) {
+          const size = this.messageSize(buf, at);
+          if (end - at >= size) {
+            at += size;
+            this.deliver(buf.subarray(at - size, at), at < end);
+            continue;
+          }
+          part = new Uint8Array(size);
+        } else {
+          // A header split across records: its first bytes wait here.
+          while (this.headLen < 4 && at < end) this.head[this.headLen++] = buf[at++];
+          if (this.headLen < 4) return;
+          part = new Uint8Array(this.messageSize(this.head, 0));
+          part.set(this.head);
+          this.partLen = 4;
+          this.headLen = 0;
+        }
+        this.part = part;
+        this.reassembled += part.length;
+      }
+      const n = Math.min(end - at, part.length - this.partLen);
+      for (let i = 0; i < n; i++) part[this.partLen + i] = buf[at + i];
+      this.partLen += n;
+      at += n;
+      if (this.partLen === part.length) {
+        this.part = null;
+        this.partLen = 0;
+        this.deliver(part, at < end);
+      }
+    }
+  }
+
+  /** The size (with its header) of the handshake message whose header is at buf[at]; refuses one beyond our limits. */
+  private messageSize(buf: Uint8Array, at: number): number {
+    const bodyLen = (buf[at + 1] << 16) | (buf[at + 2] << 8) | buf[at + 3];
+    // A ClientHello has its own limit (the server's bound is the larger of the two).
+    const hello = buf[at] === HandshakeType.client_hello;
+    const limit = hello ? this.settings.maxClientHello : this.settings.maxHandshakeMessage;
     // A message longer than we take has a length we cannot accept: decode_error (RFC 8446 6.2).
-    if (this.hsInLen + len > hs.length) fail(ErrorCode.HANDSHAKE_TOO_LARGE, Alert.decode_error);
-    hs.set(buf.subarray(off, off + len), this.hsInLen);
-    this.hsInLen += len;
-    let at = 0;
-    while (this.hsInLen - at >= 4) {
-      const bodyLen = (hs[at + 1] << 16) | (hs[at + 2] << 8) | hs[at + 3];
-      // A ClientHello has its own limit (the server's buffer holds the larger of the two).
-      const hello = hs[at] === HandshakeType.client_hello;
-      const limit = hello ? this.settings.maxClientHello : this.settings.maxHandshakeMessage;
-      if (bodyLen > limit || bodyLen + 4 > hs.length) {
-        fail(ErrorCode.HANDSHAKE_TOO_LARGE, Alert.decode_error, handshakeName(hs[at]) + ' of ' + bodyLen + ' bytes, limit ' +
-          Math.min(limit, hs.length - 4) + (hello ? ' (maxClientHello)' : ' (maxHandshakeMessage)'));
-      }
-      if (this.hsInLen - at < 4 + bodyLen) break;
-      const msg = hs.subarray(at, at + 4 + bodyLen);
-      at += 4 + bodyLen;
-      const keysChanged = this.handshake.handle(msg[0], msg, msg.subarray(4));
-      // RFC 8446 5.1: a key change must fall on a record boundary.
-      if (keysChanged && at < this.hsInLen) {
-        fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'handshake data across a key change');
-      }
+    if (bodyLen > limit || bodyLen + 4 > this.messageLimit) {
+      fail(ErrorCode.HANDSHAKE_TOO_LARGE, Alert.decode_error, handshakeName(buf[at]) + ' of ' + bodyLen + ' bytes, limit ' +
+        Math.min(limit, this.messageLimit - 4) + (hello ? ' (maxClientHello)' : ' (maxHandshakeMessage)'));
     }
-    if (at > 0) {
-      moveToFront(hs, at, this.hsInLen);
-      this.hsInLen -= at;
-    }
+    return 4 + bodyLen;
+  }
+
+  /** One whole handshake message to the machine; `more`: bytes of the record follow it. */
+  private deliver(msg: Uint8Array, more: boolean): void {
+    const keysChanged = this.handshake.handle(msg[0], msg, msg.subarray(4));
+    // RFC 8446 5.1: a key change must fall on a record boundary.
+    if (keysChanged && more) fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'handshake data across a key change');
   }
 
   private onAlert(buf: Uint8Array, off: number, len: number): void {

@@ -495,7 +495,7 @@ export class ClientHandshake extends Handshake<ClientState> {
   }
 
   private onFinished(secrets: HandshakeSecrets, request: CertRequest | null, msg: Uint8Array, body: Uint8Array): boolean {
-    checkFinished(this.finishedValue(secrets.server), parseFinished(body, this.suiteHashFn().outputLen));
+    checkFinished(this.schedule().finished(secrets.server, this.transcript), parseFinished(body, this.suiteHashFn().outputLen));
     this.transcript.update(msg);
     this.go({ name: 'SERVER_FINISHED_RECEIVED' });
     this.deriveApplicationSecrets();

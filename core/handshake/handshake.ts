@@ -17,12 +17,18 @@ export interface HandshakeHost {
   readonly settings: Settings;
   /** Anchors, our chain and key (the connection's Context, or the one onServerName chose). */
   readonly credentials: Credentials;
-  /** Staging writer for outgoing messages (over the arena's handshake buffer). */
+  /** Writer for outgoing messages (over the output record buffer, placed by beginMessage()). */
   readonly out: Writer;
   log(line: string): void;
+  /** Starts a message where its records will be. */
   beginMessage(): void;
-  /** Seals the message written since beginMessage() into records, adding it to the transcript unless told not to. */
-  sendMessage(transcript?: boolean): Uint8Array;
+  /**
+   * Seals the message written since beginMessage() into records where it
+   * lies (its plaintext is gone then), after adding it to the handshake's
+   * transcript (true, the default), to none (false) or to the one given.
+   */
+  sendMessage(transcript?: boolean | Transcript): void;
+  /** Starts a flight. */
   resetOutput(): void;
   sendChangeCipherSpec(): void;
   setReadKeys(aead: Aead, key: Uint8Array, iv: Uint8Array): void;
@@ -71,9 +77,8 @@ export abstract class Handshake<S extends string = string> {
   private appSecrets: { client: Uint8Array; server: Uint8Array } | null = null;
   protected resumptionSecret: Uint8Array | null = null;
   protected clientRandom: Uint8Array | null = null;
-  // Traffic key scratch for 128- and 256-bit keys, reused for every key change.
-  private readonly key16 = { key: new Uint8Array(16), iv: new Uint8Array(12) };
-  private readonly key32 = { key: new Uint8Array(32), iv: new Uint8Array(12) };
+  // Traffic key scratch, made for the suite's key length at the first key change and reused for every later one.
+  private trafficKey: { key: Uint8Array; iv: Uint8Array } | null = null;
 
   constructor(
     protected readonly host: HandshakeHost,
@@ -131,6 +136,12 @@ export abstract class Handshake<S extends string = string> {
     this.transcript.setHash(hash);
   }
 
+  // Espruino locks an object about twice for each method frame it is `this`
+  // of, in a 4-bit count: an object that is `this` of more than ~6 nested
+  // frames stays locked, and its connection is never freed. So helpers
+  // below a message handler call no further method of the machine
+  // (test/espruino/method-depth.test.ts holds every object to 5).
+
   /** The hash of the suite (after setSuite()). */
   protected suiteHashFn(): Hash {
     return this.hash ?? fail(ErrorCode.INTERNAL, Alert.internal_error, 'no cipher suite yet');
@@ -148,7 +159,7 @@ export abstract class Handshake<S extends string = string> {
 
   /** The current transcript hash (a fresh array). */
   protected transcriptHash(t: Transcript = this.transcript): Uint8Array {
-    return t.digest(new Uint8Array(this.suiteHashFn().outputLen));
+    return t.current();
   }
 
   /** Installs a traffic secret as the read or write key, logging it for the key log. */
@@ -157,7 +168,8 @@ export abstract class Handshake<S extends string = string> {
     keys: KeySchedule = this.schedule(), aead: Aead | null = this.aead,
   ): void {
     if (!aead) return fail(ErrorCode.INTERNAL, Alert.internal_error, 'no cipher suite yet');
-    const k = aead.keyLen === 16 ? this.key16 : this.key32;
+    let k = this.trafficKey;
+    if (!k || k.key.length !== aead.keyLen) k = this.trafficKey = { key: new Uint8Array(aead.keyLen), iv: new Uint8Array(12) };
     keys.trafficKeys(secret, aead.keyLen, k);
     if (direction === 'read') this.host.setReadKeys(aead, k.key, k.iv);
     else this.host.setWriteKeys(aead, k.key, k.iv);
@@ -171,20 +183,14 @@ export abstract class Handshake<S extends string = string> {
     if (log && this.clientRandom) log(label + ' ' + hex(this.clientRandom) + ' ' + hex(secret));
   }
 
-  /** verify_data for a base key over a transcript. */
-  protected finishedValue(baseKey: Uint8Array, t: Transcript = this.transcript): Uint8Array {
-    return this.schedule().verifyData(baseKey, this.transcriptHash(t), new Uint8Array(this.suiteHashFn().outputLen));
-  }
-
   /** Seals the message written since beginMessage(), adding it to transcript t. */
   protected sendTo(t: Transcript): void {
-    const msg = this.host.sendMessage(t === this.transcript);
-    if (t !== this.transcript) t.update(msg);
+    this.host.sendMessage(t);
   }
 
   /** Writes a Finished message for the given base key over transcript t. */
   protected sendFinished(baseKey: Uint8Array, t: Transcript = this.transcript): void {
-    const verify = this.finishedValue(baseKey, t);
+    const verify = this.schedule().finished(baseKey, t);
     this.host.beginMessage();
     writeFinished(this.host.out, verify);
     this.sendTo(t);

@@ -6,6 +6,7 @@ import { Alert, ErrorCode, fail } from '../errors.js';
 import { asciiBytes } from '../bytes/ascii.js';
 import { Hkdf, hkdfExpand } from '../crypto/hkdf.js';
 import type { Hash } from '../crypto/types.js';
+import type { Transcript } from './transcript.js';
 
 const TLS13_PREFIX = asciiBytes('tls13 ');
 const EMPTY = new Uint8Array(0);
@@ -192,6 +193,11 @@ export class KeySchedule {
   /** finished_key = HKDF-Expand-Label(BaseKey, "finished", "", Hash.length). */
   finishedKey(baseKey: Uint8Array, out?: Uint8Array): Uint8Array {
     return this.expandLabel(baseKey, FINISHED, EMPTY, this.hash.outputLen, out);
+  }
+
+  /** The verify_data of a Finished message for baseKey over transcript t (RFC 8446 4.4.4). */
+  finished(baseKey: Uint8Array, t: Transcript): Uint8Array {
+    return this.verifyData(baseKey, t.current(), new Uint8Array(this.hash.outputLen));
   }
 
   /** verify_data = HMAC(finished_key(baseKey), transcriptHash); also the PSK binder. */

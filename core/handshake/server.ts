@@ -579,7 +579,7 @@ export class ServerHandshake extends Handshake<ServerState> {
   }
 
   private onFinished(clientSecret: Uint8Array, msg: Uint8Array, body: Uint8Array): boolean {
-    checkFinished(this.finishedValue(clientSecret), parseFinished(body, this.suiteHashFn().outputLen));
+    checkFinished(this.schedule().finished(clientSecret, this.transcript), parseFinished(body, this.suiteHashFn().outputLen));
     this.transcript.update(msg);
     clientSecret.fill(0);
     this.install(this.app().client, 'read', null);
@@ -661,7 +661,7 @@ export class ServerHandshake extends Handshake<ServerState> {
       return false;
     }
     if (a.stage.name !== 'VERIFIED') return this.unexpected(type);
-    checkFinished(this.finishedValue(this.app().client, a.transcript), parseFinished(body, this.suiteHashFn().outputLen));
+    checkFinished(this.schedule().finished(this.app().client, a.transcript), parseFinished(body, this.suiteHashFn().outputLen));
     this.clientAuth = null;
     this.host.log('post-handshake client authentication done');
     return false;

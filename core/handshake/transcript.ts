@@ -1,13 +1,14 @@
 // The running transcript hash (RFC 8446 section 4.4.1). Every handshake
 // byte is hashed exactly once: digests are taken from clones of the running
 // state. A client learns the hash only from ServerHello, so until setHash()
-// the transcript holds a reference to the one message that can precede it
-// (the ClientHello, which the engine keeps in its arena untouched until then).
+// the transcript holds a copy of the one message that can precede it (the
+// ClientHello: the engine seals it in place, and its buffer is reused).
 // A digest under a PSK's hash before that (early secrets) hashes the held
 // ClientHello, and setHash() continues from that state when the hash matches.
 import { Alert, ErrorCode, fail } from '../errors.js';
 import { HandshakeType } from '../registry.js';
 import type { Hash, HashState } from '../crypto/types.js';
+import { copyBytes } from '../bytes/copy.js';
 
 function misuse(detail: string): never {
   fail(ErrorCode.INTERNAL, Alert.internal_error, 'transcript: ' + detail);
@@ -30,12 +31,13 @@ export class Transcript {
 
   /**
    * Adds a whole handshake message (header included). Before setHash() only
-   * one message may be added; it is held by reference, not copied.
+   * one message may be added; it is held as a copy, since messages lie in
+   * the record buffers, which the next record reuses.
    */
   update(msg: Uint8Array): void {
     if (this.state) this.state.update(msg);
     else if (this.held) misuse('second message before the hash is known');
-    else this.held = msg;
+    else this.held = copyBytes(msg);
   }
 
   /** Chooses the hash (from the negotiated suite) and hashes the held message. */
@@ -60,6 +62,13 @@ export class Transcript {
       state.clone().digestInto(out);
     }
     return out;
+  }
+
+  /** Transcript-Hash(messages so far) in a fresh array. */
+  current(): Uint8Array {
+    const h = this.h;
+    if (!h) misuse('digest before the hash is known');
+    return this.digest(new Uint8Array(h.outputLen));
   }
 
   /**

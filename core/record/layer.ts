@@ -6,7 +6,7 @@ import type { Aead } from '../crypto/types.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
 import { ContentType } from '../registry.js';
 import { MAX_CIPHERTEXT_FRAGMENT, RecordProtection } from './protection.js';
-import { RangeCopier, moveToFront } from '../bytes/copy.js';
+import { RangeCopier, moveToFront, moveUp } from '../bytes/copy.js';
 
 export const HEADER = 5;
 /** Largest plaintext fragment (RFC 8446 5.1). */
@@ -182,20 +182,59 @@ export class RecordLayer {
    */
   writeRecord(type: number, src: Uint8Array, off: number, len: number): boolean {
     if (!this.room(len)) return false;
-    const buf = this.outBuf;
-    const rec = this.outEnd;
-    this.copyIn.copy(buf, rec + HEADER, src, off, len);
-    if (this.writeEncrypted && type !== ContentType.change_cipher_spec) {
-      this.outEnd = rec + this.write.seal(buf, rec, type, len, 0);
-    } else {
-      buf[rec] = type;
-      buf[rec + 1] = 3;
-      buf[rec + 2] = 3;
-      buf[rec + 3] = len >> 8;
-      buf[rec + 4] = len & 0xff;
-      this.outEnd = rec + HEADER + len;
-    }
+    this.copyIn.copy(this.outBuf, this.outEnd + HEADER, src, off, len);
+    this.outEnd = this.sealAt(type, this.outEnd, len);
     return true;
+  }
+
+  /**
+   * Where a handshake message is written before it is sealed in place
+   * (sealStaged): just past the pending output and its first record header.
+   * Pending output moves to the front first, so the message gets all the room.
+   */
+  stageOffset(): number {
+    if (this.outStart === this.outEnd) this.outStart = this.outEnd = 0;
+    else if (this.outStart > 0) {
+      moveToFront(this.outBuf, this.outStart, this.outEnd);
+      this.outEnd -= this.outStart;
+      this.outStart = 0;
+    }
+    return this.outEnd + HEADER;
+  }
+
+  /**
+   * Seals the `len` bytes written at stageOffset() as records of `type` of
+   * at most maxFragment bytes each, where they lie: the flight is never
+   * copied. Fragments after the first move up by the overhead of the
+   * records before them (last first, so none overwrites another), then each
+   * record is sealed. Returns false when the records do not fit.
+   */
+  sealStaged(type: number, len: number): boolean {
+    const buf = this.outBuf;
+    const frag = this.maxFragment;
+    const count = len === 0 ? 1 : Math.ceil(len / frag);
+    const trailer = this.writeEncrypted && type !== ContentType.change_cipher_spec ? 1 + this.write.tagLen : 0;
+    const start = this.outEnd;
+    if (start + len + count * (HEADER + trailer) > buf.length) return false;
+    for (let i = count - 1; i > 0; i--) {
+      moveUp(buf, start + HEADER + i * frag, start + i * (HEADER + frag + trailer) + HEADER, Math.min(frag, len - i * frag));
+    }
+    let rec = start;
+    for (let i = 0; i < count; i++) rec = this.sealAt(type, rec, Math.min(frag, len - i * frag));
+    this.outEnd = rec;
+    return true;
+  }
+
+  /** Seals the plaintext at buf[rec + HEADER, + len) as one record of `type`; returns where the record ends. */
+  private sealAt(type: number, rec: number, len: number): number {
+    const buf = this.outBuf;
+    if (this.writeEncrypted && type !== ContentType.change_cipher_spec) return rec + this.write.seal(buf, rec, type, len, 0);
+    buf[rec] = type;
+    buf[rec + 1] = 3;
+    buf[rec + 2] = 3;
+    buf[rec + 3] = len >> 8;
+    buf[rec + 4] = len & 0xff;
+    return rec + HEADER + len;
   }
 
   /** Writes application data from src[off, off+len) as one record: the plaintext is copied straight into the record. */

@@ -202,11 +202,13 @@ class NativeCcm implements AeadState {
   }
 }
 
-/** AES-128-CCM (16-byte tag), AES-128-CCM_8 and AES-128-GCM on require("crypto"). */
-export function espruinoAeads(crypto: EspruinoCrypto): { ccm: Aead; ccm8: Aead; gcm: Aead } {
-  return {
-    ccm: { keyLen: 16, tagLen: 16, create: function (key) { return new NativeCcm(crypto, 16, key); } },
-    ccm8: { keyLen: 16, tagLen: 8, create: function (key) { return new NativeCcm(crypto, 8, key); } },
-    gcm: { keyLen: 16, tagLen: 16, create: function (key) { return new GcmState(16, new NativeAes(crypto, key)); } },
-  };
+/** AES-128-CCM (16-byte tag), AES-128-CCM_8 or AES-128-GCM on require("crypto"); a class, as NativeHash. */
+export class NativeAead implements Aead {
+  readonly keyLen = 16;
+
+  constructor(private readonly crypto: EspruinoCrypto, readonly tagLen: 8 | 16, private readonly gcm: boolean) {}
+
+  create(key: Uint8Array): AeadState {
+    return this.gcm ? new GcmState(16, new NativeAes(this.crypto, key)) : new NativeCcm(this.crypto, this.tagLen, key);
+  }
 }

@@ -191,21 +191,27 @@ export class TlsClient {
   }
 }
 
-export interface ConnectOptions extends EspruinoTlsOptions {
+interface ConnectTarget {
   host: string;
   port: number;
   /** require("net") */
   net: EspruinoNet;
-  /** require("crypto") */
-  crypto: EspruinoCrypto;
 }
+
+/**
+ * Where to connect, and either a context made once for every connection
+ * (espruinoContext(require("crypto"), { psk: ... })), or the TLS options and
+ * require("crypto") to make one for this connection only: about 200 blocks
+ * made and dropped again at every connect() on a 12,000-block board.
+ */
+export type ConnectOptions = ConnectTarget & ({ context: Context } | (EspruinoTlsOptions & { crypto: EspruinoCrypto; context?: undefined }));
 
 /** Connects to host:port and starts the PSK handshake; onSecure runs when it is done. */
 export function connect(options: ConnectOptions, onSecure?: () => void): TlsClient {
   requireBuiltin(options.net && options.net.connect, 'require("net").connect');
   requireBuiltin(E.toUint8Array, 'E.toUint8Array');
   requireBuiltin(E.toString, 'E.toString');
-  const context = espruinoContext(options.crypto, options);
+  const context = options.context ? options.context : espruinoContext(options.crypto, options);
   const client = new TlsClient(context, options.net.connect({ host: options.host, port: options.port }));
   if (onSecure) client.on('secure', onSecure);
   return client;

@@ -1,44 +1,67 @@
 // The Espruino crypto provider: no BigInt anywhere. SHA-256/384 and AES
 // come from the firmware's require("crypto"), HMAC and HKDF from core on top
 // of those hashes, X25519 from core's typed-array ladder (core/crypto/x25519.ts,
-// one instance per provider). No signatures: the Espruino profile
+// one instance per provider, made when first asked for). No signatures: the Espruino profile
 // authenticates with pre-shared keys only.
 import { Alert, ErrorCode, fail } from '../../core/errors.js';
 import { CipherSuite, NamedGroup } from '../../core/registry.js';
-import type { CryptoProvider } from '../../core/crypto/types.js';
-import { espruinoAeads } from './aead.js';
+import type { Aead, CryptoProvider, Hash, HashName, KeyExchange } from '../../core/crypto/types.js';
+import { NativeAead } from './aead.js';
 import type { EspruinoCrypto } from './espruino.js';
-import { espruinoHashes } from './hash.js';
+import { NativeHash } from './hash.js';
 import { X25519, x25519KeyExchange } from '../../core/crypto/x25519.js';
+
+/**
+ * The provider. On Espruino every closure costs blocks, so it is a class
+ * (its methods are shared by every context) whose hashes and AEADs are made
+ * when first asked for: a connection builds only the ones its suite uses.
+ */
+class EspruinoProvider implements CryptoProvider {
+  private sha256?: Hash;
+  private sha384?: Hash;
+  private ccm?: Aead;
+  private ccm8?: Aead;
+  private gcm?: Aead;
+  private x25519?: KeyExchange;
+
+  constructor(private readonly crypto: EspruinoCrypto) {}
+
+  hash(name: HashName): Hash | undefined {
+    if (name === 'sha256') return this.sha256 || (this.sha256 = new NativeHash(this.crypto, name));
+    if (name === 'sha384') return this.sha384 || (this.sha384 = new NativeHash(this.crypto, name));
+    return undefined;
+  }
+
+  aead(suite: number): Aead | undefined {
+    switch (suite) {
+      case CipherSuite.TLS_AES_128_CCM_SHA256: return this.ccm || (this.ccm = new NativeAead(this.crypto, 16, false));
+      case CipherSuite.TLS_AES_128_CCM_8_SHA256: return this.ccm8 || (this.ccm8 = new NativeAead(this.crypto, 8, false));
+      case CipherSuite.TLS_AES_128_GCM_SHA256: return this.gcm || (this.gcm = new NativeAead(this.crypto, 16, true));
+    }
+    return undefined;
+  }
+
+  group(group: number): KeyExchange | undefined {
+    if (group !== NamedGroup.x25519) return undefined;
+    if (!this.x25519) {
+      const ladder = new X25519(); // its working memory, reused by every key exchange of this provider
+      this.x25519 = x25519KeyExchange(function () {
+        return ladder;
+      });
+    }
+    return this.x25519;
+  }
+
+  sign(): never {
+    return fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'no signatures in the Espruino provider (PSK only)');
+  }
+
+  verify(): boolean {
+    return false;
+  }
+}
 
 /** A provider on the given crypto module (`espruinoProvider(require("crypto"))`). */
 export function espruinoProvider(crypto: EspruinoCrypto): CryptoProvider {
-  const hashes = espruinoHashes(crypto);
-  const aeads = espruinoAeads(crypto);
-  const ladder = new X25519();
-  const x25519 = x25519KeyExchange(function () {
-    return ladder;
-  });
-  return {
-    hash: function (name) {
-      return name === 'sha256' ? hashes.sha256 : name === 'sha384' ? hashes.sha384 : undefined;
-    },
-    aead: function (suite) {
-      switch (suite) {
-        case CipherSuite.TLS_AES_128_CCM_SHA256: return aeads.ccm;
-        case CipherSuite.TLS_AES_128_CCM_8_SHA256: return aeads.ccm8;
-        case CipherSuite.TLS_AES_128_GCM_SHA256: return aeads.gcm;
-      }
-      return undefined;
-    },
-    group: function (group) {
-      return group === NamedGroup.x25519 ? x25519 : undefined;
-    },
-    sign: function () {
-      return fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'no signatures in the Espruino provider (PSK only)');
-    },
-    verify: function () {
-      return false;
-    },
-  };
+  return new EspruinoProvider(crypto);
 }

@@ -6,11 +6,32 @@
 import type { Hash, HashName, HashState } from '../../core/crypto/types.js';
 import type { EspruinoCrypto, EspruinoData } from './espruino.js';
 
+/** SHA-256 or SHA-384 on require("crypto"). A class: its methods are shared, not closures made per provider. */
+export class NativeHash implements Hash {
+  readonly outputLen: number;
+  readonly blockLen: number;
+
+  constructor(private readonly crypto: EspruinoCrypto, readonly name: HashName) {
+    this.outputLen = name === 'sha256' ? 32 : 48;
+    this.blockLen = name === 'sha256' ? 64 : 128;
+  }
+
+  create(): HashState {
+    // One block of room: HMAC feeds a padded key block first.
+    return new BufferedHash(this, 2 * this.blockLen);
+  }
+
+  /** The digest of a whole message, by one native call. */
+  oneShot(data: EspruinoData): ArrayBuffer {
+    return this.name === 'sha256' ? this.crypto.SHA256(data) : this.crypto.SHA384(data);
+  }
+}
+
 class BufferedHash implements HashState {
   private buf: Uint8Array;
   private len = 0;
 
-  constructor(private readonly digest: (data: EspruinoData) => ArrayBuffer, capacity: number) {
+  constructor(private readonly hash: NativeHash, capacity: number) {
     this.buf = new Uint8Array(capacity);
   }
 
@@ -30,27 +51,12 @@ class BufferedHash implements HashState {
   }
 
   digestInto(out: Uint8Array): void {
-    out.set(new Uint8Array(this.digest(this.buf.subarray(0, this.len))));
+    out.set(new Uint8Array(this.hash.oneShot(this.buf.subarray(0, this.len))));
   }
 
   clone(): HashState {
-    const c = new BufferedHash(this.digest, this.buf.length);
+    const c = new BufferedHash(this.hash, this.buf.length);
     c.update(this.buf.subarray(0, this.len));
     return c;
   }
-}
-
-/** SHA-256 and SHA-384 on require("crypto"). */
-export function espruinoHashes(crypto: EspruinoCrypto): { sha256: Hash; sha384: Hash } {
-  const make = (name: HashName, outputLen: number, blockLen: number, digest: (d: EspruinoData) => ArrayBuffer): Hash => ({
-    name,
-    outputLen,
-    blockLen,
-    // One block of room: HMAC feeds a padded key block first.
-    create: () => new BufferedHash(digest, 2 * blockLen),
-  });
-  return {
-    sha256: make('sha256', 32, 64, function (d) { return crypto.SHA256(d); }),
-    sha384: make('sha384', 48, 128, function (d) { return crypto.SHA384(d); }),
-  };
 }

@@ -207,7 +207,7 @@ test('maxClientHello defaults: 66120 bytes, or maxHandshakeMessage when a config
   assert.equal(serverContext().settings.maxClientHello, 66120);
   assert.equal(serverContext({ maxHandshakeMessage: 4096 }).settings.maxClientHello, 4096);
   assert.equal(serverContext({ maxHandshakeMessage: 4096, maxClientHello: 8192 }).settings.maxClientHello, 8192);
-  assert.ok(serverContext({ maxHandshakeMessage: 4096 }).arenaLayout().handshakeIn < 4200);
+  assert.ok(serverContext({ maxHandshakeMessage: 4096 }).arenaLayout().message < 4200);
   assert.throws(() => serverContext({ maxClientHello: 200000 }), /maxClientHello must be 256\.\.131396/);
 });
 

@@ -49,12 +49,18 @@ export function line(size: number): string {
 /**
  * The driver for `connections`. With `sample`, memory is read (after a
  * garbage collection) at every engine state change, for the peak figure.
+ * With `shared`, one context (the first connection's PSK, suites and mode)
+ * is made before the first connection and serves them all, as an
+ * application keeps it; its cost is reported as { context: blocks in use }.
  */
-export function driver(connections: DriverConnection[], sample = false): string {
+export function driver(connections: DriverConnection[], sample = false, shared = false): string {
   return `
 var RUNS = ${JSON.stringify(connections)};
 var SAMPLE = ${sample};
+var CTX = null;
+var OUT = null;
 function mem() { return process.memory().usage; }
+function sampled() { var u = mem(); if (OUT && u > OUT.peak) OUT.peak = u; }
 function line(size) {
   var s = '';
   while (s.length < size) s += ${JSON.stringify(PATTERN)};
@@ -79,6 +85,7 @@ function run(i) {
   var hide = r.hide || [];
   var out = { i: i, events: [], reply: '', error: null, thrown: null, before: mem(), secure: 0, peak: 0, after: 0, arena: 0 };
   out.peak = out.before;
+  OUT = out;
   var saved = {};
   for (var h = 0; h < hide.length; h++) {
     if (hide[h].indexOf('E.') === 0) { saved[hide[h]] = E[hide[h].substring(2)]; E[hide[h].substring(2)] = undefined; }
@@ -86,11 +93,11 @@ function run(i) {
   var c = null;
   var asked = false;
   try {
-    c = microtls.connect({
+    c = microtls.connect(CTX ? { host: '127.0.0.1', port: r.port, net: require('net'), context: CTX } : {
       host: '127.0.0.1', port: r.port, psk: r.psk, dhe: r.dhe, cipherSuites: r.suites,
       net: without(require('net'), 'net.', ['connect'], hide),
       crypto: without(require('crypto'), 'crypto.', ['SHA256', 'SHA384', 'AES'], hide),
-      debug: SAMPLE ? function () { var u = mem(); if (u > out.peak) out.peak = u; } : undefined
+      debug: SAMPLE ? sampled : undefined
     }, function () {
       out.events.push('secure');
       out.secure = mem();
@@ -127,6 +134,10 @@ function run(i) {
   });
 }
 report({ loaded: mem() });
+if (${shared}) {
+  CTX = microtls.espruinoContext(require('crypto'), { psk: RUNS[0].psk, dhe: RUNS[0].dhe, cipherSuites: RUNS[0].suites, debug: SAMPLE ? sampled : undefined });
+  report({ context: mem() });
+}
 run(0);
 `;
 }
