@@ -43,6 +43,8 @@ export const targets = {
       'client-psk': [profiles['client-psk'], MODDABLE_PORT],
       // The toolkit and on-device provisioning, without the socket port (which would bring the engine).
       crypto: [profiles.crypto, 'ports/moddable/provision.js'],
+      // The provider on the SDK's native crypto (microtls/native-provider; manifest_native.json).
+      native: ['ports/moddable/native/index.js'],
     },
     esbuild: { format: 'esm', target: 'es2022', supported: { 'class-static-field': false } },
   },

@@ -64,3 +64,5 @@ export type { CryptoProvider } from './crypto/types.js';
 export { Loop, Task, DONE, YIELD, WAIT, type LoopHost, type LoopOptions, type StepFn } from './loop/scheduler.js';
 export { wakeOnReady, type Transport } from './loop/transport.js';
 export { nobleProvider, typedCurvesProvider, x509Support };
+/** The full profile's crypto provider, under the name every profile exports it by. */
+export { typedCurvesProvider as defaultCrypto };

@@ -12,4 +12,7 @@ export class Context extends ClientContext {
   }
 }
 
+/** This profile's crypto provider (a port's provider can fall back on it: ports/moddable/native-crypto.js). */
+export const defaultCrypto = defaults.crypto;
+
 export * from './api.js';

@@ -11,6 +11,7 @@
 // cannot be avoided on Espruino (its AES has no output argument); nothing
 // else is allocated after the first record.
 import { Alert, ErrorCode, fail } from '../../core/errors.js';
+import { ccmHeader, ccmHeaderSize } from '../../core/crypto/ccm-header.js';
 import { constantTimeEqual } from '../../core/crypto/ct.js';
 import { GcmState, type BlockCipher } from '../../core/crypto/gcm.js';
 import type { Aead, AeadState } from '../../core/crypto/types.js';
@@ -142,30 +143,10 @@ class NativeCcm implements AeadState {
 
   /** CBC-MAC of B_0 || l(a) || a || m (RFC 3610 2.2), masked with S_0 from ks, into this.tag. */
   private mac(nonce: Uint8Array, aad: Uint8Array, buf: Uint8Array, off: number, len: number, ks: Uint8Array): void {
-    const a = aad.length;
-    // l(a): two bytes below 2^16 - 2^8, else 0xfffe and four bytes.
-    const lenBytes = a === 0 ? 0 : a < 0xff00 ? 2 : 6;
-    const size = 16 + (((lenBytes + a + 15) >>> 4) << 4);
+    const size = ccmHeaderSize(aad.length);
     if (this.header.length < size) this.header = new Uint8Array(size);
     const h = this.header.subarray(0, size);
-    h.fill(0);
-    h[0] = (a > 0 ? 0x40 : 0) | (((this.tagLen - 2) >>> 1) << 3) | 2;
-    h.set(nonce, 1);
-    h[13] = len >>> 16;
-    h[14] = len >>> 8;
-    h[15] = len;
-    let p = 16;
-    if (lenBytes === 6) {
-      h[p++] = 0xff;
-      h[p++] = 0xfe;
-      h[p++] = a >>> 24;
-      h[p++] = a >>> 16;
-    }
-    if (a > 0) {
-      h[p++] = a >>> 8;
-      h[p++] = a;
-      h.set(aad, p);
-    }
+    ccmHeader(h, this.tagLen, nonce, aad, len);
     let y = this.aes.cbcLast(h, ZERO_BLOCK);
     const whole = len & ~15;
     if (whole > 0) y = this.aes.cbcLast(buf.subarray(off, off + whole), y);

@@ -19,12 +19,16 @@ function env(): NodeJS.ProcessEnv {
   return { ...process.env, MODDABLE: SDK, PATH: join(SDK, 'build', 'bin', 'lin', 'release') + ':' + process.env.PATH };
 }
 
-/** Builds the app whose manifest.json is in `dir` as `name` (from scratch: a changed mapping can leave a stale .xsb, tools README); returns its mc.so. */
-export function mcconfig(dir: string, name: string, timeoutMs = 900_000): string {
-  for (const d of ['tmp', 'bin']) rmSync(join(SDK, 'build', d, 'lin', 'mc', 'release', name), { recursive: true, force: true });
-  const r = spawnSync('mcconfig', ['-m', '-p', 'lin', 'manifest.json'], { cwd: dir, env: env(), encoding: 'utf8', timeout: timeoutMs });
+/**
+ * Builds the app whose manifest.json is in `dir` as `name` (from scratch: a changed mapping can leave a stale .xsb,
+ * tools README); returns its mc.so. `instrument` makes an instrumented build (mcconfig -i: XS tracks its stack peak).
+ */
+export function mcconfig(dir: string, name: string, timeoutMs = 900_000, instrument = false): string {
+  const goal = instrument ? 'instrument' : 'release';
+  for (const d of ['tmp', 'bin']) rmSync(join(SDK, 'build', d, 'lin', 'mc', goal, name), { recursive: true, force: true });
+  const r = spawnSync('mcconfig', ['-m', '-p', 'lin', ...(instrument ? ['-i'] : []), 'manifest.json'], { cwd: dir, env: env(), encoding: 'utf8', timeout: timeoutMs });
   assert.equal(r.status, 0, r.stdout + r.stderr);
-  return join(SDK, 'build', 'bin', 'lin', 'mc', 'release', name, 'mc.so');
+  return join(SDK, 'build', 'bin', 'lin', 'mc', goal, name, 'mc.so');
 }
 
 /**

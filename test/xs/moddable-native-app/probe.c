@@ -1,0 +1,48 @@
+/* XS heap and CPU figures for the native-provider checks: see probe.js. */
+#include "xsAll.h"
+#include "xsmc.h"
+#include <time.h>
+
+void xs_microtls_probe_sample(txMachine *the)
+{
+	xsCollectGarbage();
+	xsmcVars(1);
+	xsmcSetNewArray(xsResult, 2);
+	xsmcSetInteger(xsVar(0), the->currentChunksSize);
+	xsmcSetIndex(xsResult, 0, xsVar(0));
+	xsmcSetInteger(xsVar(0), the->currentHeapCount);
+	xsmcSetIndex(xsResult, 1, xsVar(0));
+}
+
+void xs_microtls_probe_reset(txMachine *the)
+{
+#ifdef mxInstrument
+	the->stackPeak = the->stack;
+#endif
+	xs_microtls_probe_sample(the);
+}
+
+void xs_microtls_probe_stack(txMachine *the)
+{
+#ifdef mxInstrument
+	xsmcSetInteger(xsResult, (txInteger)(the->stackTop - the->stackPeak));
+#else
+	xsmcSetInteger(xsResult, 0);
+#endif
+}
+
+void xs_microtls_probe_cpu(txMachine *the)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	xsmcSetNumber(xsResult, (double)ts.tv_sec * 1e6 + ts.tv_nsec / 1e3);
+}
+
+void xs_microtls_probe_collections(txMachine *the)
+{
+#ifdef mxInstrument
+	xsmcSetInteger(xsResult, the->garbageCollectionCount);
+#else
+	xsmcSetInteger(xsResult, -1);
+#endif
+}

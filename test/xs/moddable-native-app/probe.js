@@ -1,0 +1,13 @@
+// XS heap and CPU figures for the native-provider checks (probe.c): reset()
+// collects garbage, starts a new stack high-water mark and returns
+// [chunk bytes, slots] in use; sample() collects garbage and returns the
+// same; stack() is the deepest stack since reset(), in slots (it needs an
+// instrumented build, mcconfig -i; else 0); cpu() is the CPU time of the
+// thread XS runs on, in microseconds (socket polling waits cost none of it);
+// collections() counts garbage collections (instrumented builds; else -1).
+function reset() @ "xs_microtls_probe_reset";
+function sample() @ "xs_microtls_probe_sample";
+function stack() @ "xs_microtls_probe_stack";
+function cpu() @ "xs_microtls_probe_cpu";
+function collections() @ "xs_microtls_probe_collections";
+export default Object.freeze({ reset, sample, stack, cpu, collections });
