@@ -504,13 +504,6 @@ export class P256 {
 
   // --- what the provider calls ---
 
-  /** Whether 32 big-endian bytes are a valid private scalar, in [1, n-1]. */
-  validScalar(d: Uint8Array): boolean {
-    const ok = d.length === 32 && this.inRange(d, 0);
-    this.f[16].fill(0);
-    return ok;
-  }
-
   /** pub = 04 || X || Y of d G, for the 32-byte private scalar d (in [1, n-1]). */
   publicKey(pub: Uint8Array, d: Uint8Array): void {
     this.multiplyBase(d);
@@ -633,26 +626,34 @@ export class P256 {
 const ZERO = /* @__PURE__ */ new Uint8Array(1);
 const ONE = /* @__PURE__ */ new Uint8Array([1]);
 
+/** n - 1 for key generation (a BigInt: made once per key pair, not per field operation). */
+const N_MINUS_1 = /* @__PURE__ */ BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632550');
+
 /**
  * The secp256r1 group for key_share on P256 instances (`curve` gives the
- * instance for each operation): private keys are 32 random bytes, drawn
- * again in the rare case they are not in [1, n-1]; public keys 04 || X || Y;
- * the shared secret is the X coordinate (RFC 8446 7.4.2).
+ * instance for each operation): the private key is d = (s mod (n - 1)) + 1
+ * for 48 random bytes s (FIPS 186-4 B.4.1, as noble and the native provider
+ * derive it, so the same random bytes give the same key); public keys
+ * 04 || X || Y; the shared secret is the X coordinate (RFC 8446 7.4.2).
  */
 export function p256KeyExchange(curve: () => P256): KeyExchange {
   return {
     group: NamedGroup.secp256r1,
     publicLen: 65,
     generate(random) {
-      const c = curve();
+      const seed = new Uint8Array(48);
+      random(seed);
+      let d = BigInt(0);
+      for (let i = 0; i < 48; i++) d = (d << BigInt(8)) | BigInt(seed[i]);
+      d = (d % N_MINUS_1) + BigInt(1);
+      seed.fill(0);
       const priv = new Uint8Array(32);
-      for (let tries = 0; ; tries++) {
-        if (tries === 8) throw new Error('P-256: the random source gives no valid private key');
-        random(priv);
-        if (c.validScalar(priv)) break;
+      for (let i = 31; i >= 0; i--) {
+        priv[i] = Number(d & BigInt(255));
+        d >>= BigInt(8);
       }
       const pub = new Uint8Array(65);
-      c.publicKey(pub, priv);
+      curve().publicKey(pub, priv);
       return { priv, pub };
     },
     shared(priv, peerPub) {
