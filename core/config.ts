@@ -250,6 +250,9 @@ export interface Settings {
   keyUpdateAfter: number;
 }
 
+/** The settings only a server reads (the server's connection factory checks them; a client holds none in effect). */
+export type ServerSideSettings = Pick<Settings, 'maxClientHello' | 'pskServer' | 'tickets' | 'ticketLifetime' | 'maxEarlyData' | 'onServerName' | 'ocspResponse'>;
+
 /**
  * What a handshake machine needs of its configuration (a Context provides
  * it): the settings, the trust anchors and our own chain and key.

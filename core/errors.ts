@@ -140,8 +140,11 @@ export type ErrorName = keyof typeof ErrorCode;
 /**
  * The message of an error name. A switch rather than a table: on a device
  * running its code from flash (Espruino) it takes no memory until it runs.
+ * The certificate checks' messages (3xx but NO_CLOCK, which a Context
+ * raises) are core/x509/errors.ts's, kept with the X.509 code that raises
+ * them: a build without X.509 carries none (undefined here).
  */
-function messageOf(name: ErrorName): string {
+function messageOf(name: ErrorName): string | undefined {
   switch (name) {
     case 'RECORD_VERSION': return 'record version error';
     case 'RECORD_OVERFLOW': return 'record too large';
@@ -175,31 +178,7 @@ function messageOf(name: ErrorName): string {
     case 'BAD_SESSION': return 'saved session is malformed, expired or unusable';
     case 'NO_CREDENTIALS': return 'no usable PSK and no certificate to authenticate with';
     case 'RECORD_LIMIT_REFUSED': return 'peer accepted neither max_fragment_length nor record_size_limit, and our record buffer is smaller than 2^14';
-    case 'CERT_PARSE': return 'certificate parse error';
-    case 'CERT_SIGNATURE': return 'certificate signature failure';
-    case 'UNKNOWN_CA': return 'certificate issuer unknown (no trust anchor)';
-    case 'CERT_EXPIRED': return 'certificate expired';
-    case 'CERT_NOT_YET_VALID': return 'certificate not yet valid';
-    case 'HOSTNAME_MISMATCH': return 'certificate does not match the server name';
-    case 'CERT_NOT_CA': return 'issuer certificate is not a CA';
-    case 'CERT_PATH_LEN': return 'certificate path length constraint exceeded';
-    case 'CERT_KEY_USAGE': return 'certificate key usage does not allow this use';
-    case 'CERT_EXT_KEY_USAGE': return 'certificate extended key usage does not allow this use';
-    case 'CERT_CHAIN_TOO_LONG': return 'certificate chain exceeds the verify depth';
-    case 'CERT_UNKNOWN_CRITICAL_EXT': return 'certificate has an unknown critical extension';
-    case 'CERT_UNSUPPORTED_KEY': return 'certificate key type not supported';
     case 'NO_CLOCK': return 'no clock: set now() or declare noClock to skip validity dates';
-    case 'CERT_REVOKED': return 'certificate revoked';
-    case 'BAD_OCSP_RESPONSE': return 'OCSP response invalid';
-    case 'OCSP_REQUIRED': return 'OCSP response required but none was stapled';
-    case 'CERT_NAME_CONSTRAINTS': return 'certificate name outside the name constraints';
-    case 'CERT_WEAK_KEY': return 'certificate key too weak';
-    case 'CERT_CA_AS_LEAF': return 'CA certificate used as end-entity';
-    case 'CERT_PROFILE': return 'certificate violates the RFC 5280 profile';
-    case 'CHAIN_BUDGET_EXCEEDED': return 'signature budget (maxChainSignatures) spent';
-    case 'BAD_CRL': return 'CRL invalid or unsupported';
-    case 'CRL_NOT_CURRENT': return 'CRL expired or not yet valid';
-    case 'CRL_REQUIRED': return 'CRL required but missing';
     case 'BAD_CONFIG': return 'invalid configuration';
     case 'BAD_KEY': return 'invalid or unsupported key';
     case 'BAD_STATE': return 'call not valid in this connection state';
@@ -217,15 +196,24 @@ export function errorName(code: number): string {
   return keyOf(ErrorCode, code) ?? '';
 }
 
-/** Human message of an error code. */
+/** The message of a name, or for a certificate check whose message this build lacks, one naming it. */
+function describe(name: ErrorName): string {
+  return messageOf(name) ?? 'certificate check failed (' + name + ')';
+}
+
+/**
+ * Human message of an error code. (The entry points with X.509 export
+ * core/x509/errors.ts's, which knows the certificate checks' messages too.)
+ */
 export function errorMessage(code: number): string {
   const n = keyOf(ErrorCode, code) as ErrorName | undefined;
-  return n ? messageOf(n) : 'unknown error ' + code;
+  return n ? describe(n) : 'unknown error ' + code;
 }
 
 /**
  * A failure inside the engine: the error code, the alert to send (or the
- * alert received, when `received` is true), and detail for the log.
+ * alert received, when `received` is true), and detail for the log; `text`
+ * is the code's message when the raiser knows it better (core/x509/errors.ts).
  */
 export class TlsFailure {
   readonly name: ErrorName;
@@ -235,11 +223,12 @@ export class TlsFailure {
     readonly alert: number,
     readonly detail = '',
     readonly received = false,
+    text?: string,
   ) {
     this.name = (keyOf(ErrorCode, code) ?? 'INTERNAL') as ErrorName;
     this.message = received
-      ? messageOf('FATAL_ALERT_RECEIVED') + ' ' + alertName(alert) + (detail ? ': ' + detail : '')
-      : messageOf(this.name) + (detail ? ': ' + detail : '');
+      ? describe('FATAL_ALERT_RECEIVED') + ' ' + alertName(alert) + (detail ? ': ' + detail : '')
+      : (text ?? describe(this.name)) + (detail ? ': ' + detail : '');
   }
   toString(): string {
     return this.message + ' (err ' + this.code + ', ' + this.name + ')';

@@ -6,7 +6,7 @@ import type { ContextOptions } from './config.js';
 import { nobleProvider, typedCurvesProvider } from './crypto/noble.js';
 import { ClientConnection, clientConnections } from './engine/client-connection.js';
 import type { Connection } from './engine/connection.js';
-import { Context as EngineContext } from './engine/context.js';
+import { CertificateContext } from './engine/certificate-context.js';
 import { clientCertificates } from './handshake/client-certificates.js';
 import { ServerConnection, serverConnections } from './engine/server-connection.js';
 import { withDefaults, type ProfileDefaults } from './profiles/defaults.js';
@@ -46,7 +46,7 @@ export type ConnectionFor<S extends Side> = [S] extends ['client'] ? ClientConne
  * default to typedCurvesProvider and core/x509; `new Context({ side: 'client', ... })
  * .newConnection()` is a ClientConnection.
  */
-export class Context<S extends Side = Side> extends EngineContext<ConnectionFor<S>> {
+export class Context<S extends Side = Side> extends CertificateContext<ConnectionFor<S>> {
   constructor(options: ContextOptions & { side: S }) {
     super(withDefaults(options, defaults), { client: clientConnections(clientCertificates), server: serverConnections });
   }
@@ -55,7 +55,8 @@ export class Context<S extends Side = Side> extends EngineContext<ConnectionFor<
 export { Connection, type ErrorInfo, type ArenaLayout } from './engine/connection.js';
 export { ClientConnection, ServerConnection };
 export type { CertificateSupport, ContextOptions, Io, Negotiated, VerifyMode } from './config.js';
-export { Alert, ErrorCode, Status, alertName, errorMessage, errorName } from './errors.js';
+export { Alert, ErrorCode, Status, alertName, errorName } from './errors.js';
+export { errorMessage } from './x509/errors.js';
 export {
   CipherSuite, NamedGroup, SignatureScheme,
   suiteName, groupName, schemeName, parseNameList,

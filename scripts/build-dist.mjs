@@ -117,26 +117,46 @@ async function bundles(privateNames) {
 }
 
 /**
- * esbuild sets the format and syntax level. For `es5` targets TypeScript then
+ * esbuild sets the format and syntax level. For `es5` targets esbuild first
+ * lowers `??` and `?.` (to the short `x != null ? x : y`), TypeScript then
  * lowers what esbuild cannot (default parameters, destructuring, rest/spread,
  * computed keys, classes, for-of, let/const in loop closures); a
  * `flatClasses` target gets its classes out of their ES5 functions
  * (scripts/flat-classes.mjs); the script goes inside one function scope so
- * no global is added, and esbuild minifies the ES5 result. A `declareBeforeUse` target (Espruino,
+ * no global is added, and esbuild minifies the ES5 result. The one helper
+ * the lowering needs, __extends, is ours (ES5_EXTENDS): TypeScript's own
+ * also handles a null base and `Object.setPrototypeOf`, which our classes
+ * never need. A `declareBeforeUse` target (Espruino,
  * which hoists nothing) finally gets every function declaration, and every
  * var reachable before its declaration, moved to the top of its body
  * (scripts/espruino-hoist.mjs), whatever the emitters wrote.
  */
+/** Class inheritance in ES5: the prototype chain, and static members copied. */
+const ES5_EXTENDS = [
+  'function __extends(d, b) {',
+  '  for (var k in b) if (Object.prototype.hasOwnProperty.call(b, k)) d[k] = b[k];',
+  '  function P() { this.constructor = d; }',
+  '  P.prototype = b.prototype;',
+  '  d.prototype = new P();',
+  '}',
+  '',
+].join('\n');
+
 async function finish(code, t, privateNames) {
   const opts = { legalComments: 'none', charset: 'utf8' };
   if (!t.es5) return (await esbuild.transform(code, { ...t.esbuild, ...opts })).code;
-  const script = (await esbuild.transform(code, { ...t.esbuild, target: 'es2022', ...opts })).code;
+  const lower = { 'nullish-coalescing': false, 'optional-chain': false };
+  const script = (await esbuild.transform(code, { ...t.esbuild, target: 'es2022', supported: lower, ...opts })).code;
   const lowered = ts.transpileModule(script, {
-    compilerOptions: { target: ts.ScriptTarget.ES5, module: ts.ModuleKind.None, removeComments: true, useDefineForClassFields: false },
+    compilerOptions: {
+      target: ts.ScriptTarget.ES5, module: ts.ModuleKind.None, removeComments: true, useDefineForClassFields: false, noEmitHelpers: true,
+    },
   }).outputText;
+  const helper = /\b__(?!extends\b|proto__\b)[A-Za-z]\w*\b/.exec(lowered);
+  if (helper) throw new Error('the ES5 lowering needs the TypeScript helper ' + helper[0] + ', which the bundle does not define');
   const es5 = t.flatClasses ? flattenClasses(lowered) : lowered;
   const mangleProps = t.shortPrivateNames && privateNames.length > 0 ? new RegExp('^(?:' + privateNames.join('|') + ')$') : undefined;
-  const min = (await esbuild.transform('(function () {\n' + es5 + '\n})();\n', { target: 'es5', minify: true, mangleProps, ...opts })).code;
+  const min = (await esbuild.transform('(function () {\n' + ES5_EXTENDS + es5 + '\n})();\n', { target: 'es5', minify: true, mangleProps, ...opts })).code;
   return t.declareBeforeUse ? declareBeforeUse(min) : min;
 }
 

@@ -18,6 +18,8 @@ const root = join(SRC, '..', '..');
 /** Feature modules to look for, by path fragment. */
 const FEATURES = {
   'X.509': '/core/x509/',
+  'cert loading': '/core/engine/certificate-context.js',
+  'cert handshake': '/core/handshake/client-certificates.js',
   RSA: '/core/crypto/rsa.js',
   'sig verify/sign': '/core/crypto/signature.js',
   'NIST curves': '@noble/curves/nist.js',
@@ -36,7 +38,7 @@ const FEATURES = {
 const CLIENT_ONLY = ['server machine', 'ticket sealing', 'replay guard'];
 const FORBIDDEN = {
   'client-ecdhe': CLIENT_ONLY,
-  'client-psk': CLIENT_ONLY.concat(['X.509', 'RSA', 'sig verify/sign', 'NIST curves', 'Ed448']),
+  'client-psk': CLIENT_ONLY.concat(['X.509', 'cert loading', 'cert handshake', 'RSA', 'sig verify/sign', 'NIST curves', 'Ed448']),
   crypto: CLIENT_ONLY.concat(['TLS engine']),
 };
 

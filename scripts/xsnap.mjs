@@ -56,28 +56,52 @@ function reportSources(c) {
   ].join('\n'));
   const define = '\txsResult = xsNewHostFunction(xs_gc, 1);\n\txsDefine(xsGlobal, xsID("gc"), xsResult, xsDontEnum);';
   if (!c.includes(define)) throw new Error('xsnap.c: gc definition not found');
-  c = c.replace(define, define + '\n\txsResult = xsNewHostFunction(xs_fixHeap, 1);\n\txsDefine(xsGlobal, xsID("fixHeap"), xsResult, xsDontEnum);');
-  return '#include "xsAll.h"\nvoid xs_fixHeap(txMachine* the);\n' + c; // the machine's fields
+  c = c.replace(define, define + '\n\txsResult = xsNewHostFunction(xs_fixHeap, 1);\n\txsDefine(xsGlobal, xsID("fixHeap"), xsResult, xsDontEnum);' +
+    '\n\txsResult = xsNewHostFunction(xs_stackPeak, 1);\n\txsDefine(xsGlobal, xsID("stackPeak"), xsResult, xsDontEnum);');
+  return '#include "xsAll.h"\nvoid xs_fixHeap(txMachine* the);\nvoid xs_stackPeak(txMachine* the);\n' + c; // the machine's fields
 }
 
 /**
  * The report variant's change to xsnapPlatform.c: an abort (memory full,
  * stack overflow) first gives back the stack fixHeap() shortened and flushes
- * what was printed, so the run ends with its output and the reason.
+ * what was printed, so the run ends with its output and the reason; a stack
+ * overflow also prints the calls on the stack, innermost first, each with
+ * its depth in slots from the stack's top ("# frame DEPTH NAME"): where the
+ * depth comes from.
  */
 function abortSources(c) {
   const head = 'void fxAbort(txMachine* the, int status)\n{\n';
   if (!c.includes(head)) throw new Error('xsnapPlatform.c: fxAbort not found');
-  return c.replace(head, 'extern txSlot* gxStackBottom;\n' + head +
-    '\tif (gxStackBottom) the->stackBottom = gxStackBottom;\n\tfflush(stdout);\n');
+  return c.replace(head, 'extern txSlot* gxStackBottom;\n' + FRAMES + head +
+    '\tif (gxStackBottom) the->stackBottom = gxStackBottom;\n\tif (status == XS_STACK_OVERFLOW_EXIT) fxPrintFrames(the);\n\tfflush(stdout);\n');
 }
+
+const FRAMES = `static void fxPrintFrames(txMachine* the)
+{
+\ttxSlot* frame = the->frame;
+\twhile (frame && frame->next) {
+\t\ttxSlot* function = frame + 3;
+\t\tchar* name = "?";
+\t\tif ((function->kind == XS_REFERENCE_KIND) && mxIsFunction(function->value.reference)) {
+\t\t\ttxSlot* code = mxFunctionInstanceCode(function->value.reference);
+\t\t\ttxSlot* key = (code->ID != XS_NO_ID) ? fxGetKey(the, code->ID) : C_NULL;
+\t\t\tif (key && key->value.key.string) name = key->value.key.string;
+\t\t}
+\t\tprintf("# frame %ld %s\\n", (long)(the->stackTop - frame), name);
+\t\tframe = frame->next;
+\t}
+}
+`;
 
 /**
  * fixHeap(stackSlots): collects garbage, then the heap never grows again (as
  * in a fixed ESP32 heap: an allocation that does not fit aborts with "memory
  * full") and calls deeper than stackSlots from the stack's top abort with
  * "stack overflow"; fixHeap(0) gives the whole stack back (XS frees it from
- * its original bottom at exit). Returns [free chunk bytes, free slots];
+ * its original bottom at exit). Returns [free chunk bytes, free slots, the
+ * slots at the stack's top that hold XS's intrinsic prototypes, which a
+ * machine cloned from a prepared one (a Moddable app) does not have: they
+ * stay in the prepared machine, in flash];
  * fixHeap() without an argument only collects and returns them. The caller sizes the free space
  * to its budget by holding filler objects (test/xs/budget-session.ts).
  */
@@ -94,9 +118,31 @@ void xs_fixHeap(xsMachine* the)
 \txsCollectGarbage();
 \tthe->minimumChunksSize = 0;
 \tthe->minimumHeapCount = 0;
-\txsResult = xsNewArray(2);
+\txsResult = xsNewArray(3);
 \txsSetAt(xsResult, xsInteger(0), xsInteger(the->maximumChunksSize - the->currentChunksSize));
 \txsSetAt(xsResult, xsInteger(1), xsInteger(the->maximumHeapCount - the->currentHeapCount));
+\txsSetAt(xsResult, xsInteger(2), xsInteger(mxStackIndexCount - mxInstanceInspectorsStackIndex - 1));
+}
+/* stackPeak(restart): the deepest the JS stack went, in slots from its top, since the last restart: the free
+   stack below the current call is filled with a pattern, and the deepest slot that no longer holds it marks the
+   peak (a stack high-water mark, as RTOSes measure task stacks). A restart returns the depth of the call. */
+#define STACK_FILL 0xA5
+void xs_stackPeak(xsMachine* the)
+{
+\ttxSlot* bottom = gxStackBottom ? gxStackBottom : the->stackBottom;
+\ttxSlot* p = bottom;
+\tif ((xsToInteger(xsArgc) > 0) && xsToBoolean(xsArg(0))) {
+\t\tc_memset(bottom, STACK_FILL, (char*)the->stack - (char*)bottom);
+\t\txsResult = xsInteger(the->stackTop - the->stack);
+\t\treturn;
+\t}
+\tfor (; p < the->stack; p++) {
+\t\tunsigned char* b = (unsigned char*)p;
+\t\tsize_t i = 0;
+\t\twhile (i < sizeof(txSlot) && b[i] == STACK_FILL) i++;
+\t\tif (i < sizeof(txSlot)) break;
+\t}
+\txsResult = xsInteger(the->stackTop - p);
 }`;
 
 // A variant's binaries live under a name that changes with its patch, so an edit here rebuilds it.

@@ -8,6 +8,6 @@ function wrap(name: HashName, h: { outputLen: number; blockLen: number; create()
   return { name, outputLen: h.outputLen, blockLen: h.blockLen, create: () => h.create() };
 }
 
-export const sha256: Hash = wrap('sha256', sha256Function);
-export const sha384: Hash = wrap('sha384', sha384Function);
-export const sha512: Hash = wrap('sha512', sha512Function);
+export const sha256: Hash = /* @__PURE__ */ wrap('sha256', sha256Function);
+export const sha384: Hash = /* @__PURE__ */ wrap('sha384', sha384Function);
+export const sha512: Hash = /* @__PURE__ */ wrap('sha512', sha512Function);

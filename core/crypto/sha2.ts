@@ -51,16 +51,16 @@ const K512_HEX =
   '28db77f523047d8432caab7b40c724933c9ebe0a15c9bebc431d67c49c100d4c4cc5d4becb3e42b6597f299cfc657e2a' +
   '5fcb6fab3ad6faec6c44198c4a475817';
 
-const K256 = words(K256_HEX);
+const K256 = /* @__PURE__ */ words(K256_HEX);
 /** SHA-512 round constants as (high, low) word pairs. */
-const K512 = words(K512_HEX);
-const IV1 = words('67452301efcdab8998badcfe10325476c3d2e1f0');
-const IV256 = words('6a09e667bb67ae853c6ef372a54ff53a510e527f9b05688c1f83d9ab5be0cd19');
-const IV384 = words(
+const K512 = /* @__PURE__ */ words(K512_HEX);
+const IV1 = /* @__PURE__ */ words('67452301efcdab8998badcfe10325476c3d2e1f0');
+const IV256 = /* @__PURE__ */ words('6a09e667bb67ae853c6ef372a54ff53a510e527f9b05688c1f83d9ab5be0cd19');
+const IV384 = /* @__PURE__ */ words(
   'cbbb9d5dc1059ed8629a292a367cd5079159015a3070dd17152fecd8f70e5939' +
   '67332667ffc00b318eb44a8768581511db0c2e0d64f98fa747b5481dbefa4fa4',
 );
-const IV512 = words(
+const IV512 = /* @__PURE__ */ words(
   '6a09e667f3bcc908bb67ae8584caa73b3c6ef372fe94f82ba54ff53a5f1d36f1' +
   '510e527fade682d19b05688c2b3e6c1f1f83d9abfb41bd6b5be0cd19137e2179',
 );
@@ -300,7 +300,7 @@ function hashFunction(outputLen: number, blockLen: number, create: () => Sha2Sta
   return Object.assign(f, { outputLen, blockLen, create });
 }
 
-export const sha1: HashFunction = hashFunction(20, 64, () => new Sha1());
-export const sha256: HashFunction = hashFunction(32, 64, () => new Sha256());
-export const sha384: HashFunction = hashFunction(48, 128, () => new Sha512(48, IV384));
-export const sha512: HashFunction = hashFunction(64, 128, () => new Sha512(64, IV512));
+export const sha1: HashFunction = /* @__PURE__ */ hashFunction(20, 64, () => new Sha1());
+export const sha256: HashFunction = /* @__PURE__ */ hashFunction(32, 64, () => new Sha256());
+export const sha384: HashFunction = /* @__PURE__ */ hashFunction(48, 128, () => new Sha512(48, IV384));
+export const sha512: HashFunction = /* @__PURE__ */ hashFunction(64, 128, () => new Sha512(64, IV512));

@@ -10,12 +10,15 @@ import type { Hash, HashName, PrivateKey, PublicKey, SignatureAlgorithm, Signer 
 
 type Curve = 'P-256' | 'P-384' | 'P-521';
 
-/** The noble curve and the byte size of r and s (the group order's size). */
-const ECDSA: Record<Curve, { curve: typeof p256; size: number }> = {
-  'P-256': { curve: p256, size: 32 },
-  'P-384': { curve: p384, size: 48 },
-  'P-521': { curve: p521, size: 66 },
-};
+/** An ECDSA curve: the noble curve and the byte size of r and s (the group order's size). */
+interface EcdsaCurve {
+  curve: typeof p256;
+  size: number;
+}
+
+const P256: EcdsaCurve = { curve: p256, size: 32 };
+const P384: EcdsaCurve = { curve: p384, size: 48 };
+const ECDSA: Record<Curve, EcdsaCurve> = { 'P-256': P256, 'P-384': P384, 'P-521': { curve: p521, size: 66 } };
 
 const ED25519_KEY = 32;
 const ED25519_SIG = 64;
@@ -24,15 +27,26 @@ const ED448_SIG = 114;
 
 type Verify = (alg: SignatureAlgorithm, key: PublicKey, msg: Uint8Array, sig: Uint8Array) => boolean;
 
-/** ECDSA: DER signatures; high-S values are accepted (OpenSSL makes them). */
-export const verifyEcdsa: Verify = (alg, key, msg, sig) => {
-  if (key.kind !== 'ec' || alg.hash === null) return false;
-  const { curve, size } = ECDSA[key.curve];
-  const rs = decodeEcdsaSignature(sig, size);
-  if (rs === null) return false;
-  const digest = hashFunctions[alg.hash](msg);
-  return curve.verify(rs, digest, key.point, { prehash: false, lowS: false, format: 'compact' });
-};
+/**
+ * ECDSA over the given curves (a profile bundles only those; a key on
+ * another curve does not verify): DER signatures; high-S values are
+ * accepted (OpenSSL makes them).
+ */
+function ecdsaVerifier(curves: Partial<Record<Curve, EcdsaCurve>>): Verify {
+  return (alg, key, msg, sig) => {
+    const c = key.kind === 'ec' ? curves[key.curve] : undefined;
+    if (!c || key.kind !== 'ec' || alg.hash === null) return false;
+    const rs = decodeEcdsaSignature(sig, c.size);
+    if (rs === null) return false;
+    const digest = hashFunctions[alg.hash](msg);
+    return c.curve.verify(rs, digest, key.point, { prehash: false, lowS: false, format: 'compact' });
+  };
+}
+
+/** ECDSA on P-256, P-384 and P-521. */
+export const verifyEcdsa: Verify = /* @__PURE__ */ ecdsaVerifier(ECDSA);
+/** ECDSA on P-256 and P-384 alone (client-ecdhe: no P-521 code in the bundle). */
+export const verifyEcdsaP256P384: Verify = /* @__PURE__ */ ecdsaVerifier({ 'P-256': P256, 'P-384': P384 });
 
 /**
  * ECDSA with P-256 keys on the typed-array arithmetic of p256.ts (no BigInt,

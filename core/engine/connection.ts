@@ -240,6 +240,7 @@ export abstract class Connection implements HandshakeHost {
         // Move to a new key before the AEAD's usage limit (RFC 8446 5.5).
         if (r.write.records >= this.settings.keyUpdateAfter) {
           this.handshake.sendKeyUpdate(false);
+          this.handshake.release();
           continue;
         }
         const n = len - done < room ? len - done : room;
@@ -286,6 +287,7 @@ export abstract class Connection implements HandshakeHost {
     if (!this.handshake.done || this.closeSent) return this.misuse('keyUpdate() is for an open connection after the handshake');
     try {
       this.handshake.sendKeyUpdate(requestUpdate);
+      this.handshake.release();
       this.flush();
       return Status.OK;
     } catch (e) {
@@ -441,6 +443,8 @@ export abstract class Connection implements HandshakeHost {
       switch (r.contentType) {
         case ContentType.handshake:
           this.onHandshakeRecord(r.inBuf, r.payloadOff, r.payloadLen);
+          // The handshake's own state goes when it ends, and again after each post-handshake message.
+          this.handshake.release();
           break;
         case ContentType.application_data:
           this.onApplicationData(r.payloadOff, r.payloadLen);
@@ -475,45 +479,55 @@ export abstract class Connection implements HandshakeHost {
    * Hands the handshake messages of a record to the machine: where they lie
    * when the record holds them whole (several per record are fine), else
    * put together in a buffer of the message's own length, dropped once the
-   * message is handled (arena.ts).
+   * message is handled (arena.ts). One call site for the machine and no
+   * helper call around it: on XS the certificate checks run below this frame,
+   * and each frame costs stack (test/xs/budget.test.ts).
    */
   private onHandshakeRecord(buf: Uint8Array, off: number, len: number): void {
     if (len === 0) fail(ErrorCode.EMPTY_RECORD, Alert.unexpected_message, 'empty handshake record');
     const end = off + len;
     let at = off;
     while (at < end) {
-      let part = this.part;
-      if (!part) {
-        if (this.headLen === 0 && end - at >= 4) {
-          const size = this.messageSize(buf, at);
-          if (end - at >= size) {
-            at += size;
-            this.deliver(buf.subarray(at - size, at), at < end);
-            continue;
-          }
-          part = new Uint8Array(size);
+      let msg = this.part;
+      if (msg === null && this.headLen === 0 && end - at >= 4) {
+        const size = this.messageSize(buf, at);
+        if (end - at >= size) {
+          msg = buf.subarray(at, at + size);
+          at += size;
         } else {
-          // A header split across records: its first bytes wait here.
-          while (this.headLen < 4 && at < end) this.head[this.headLen++] = buf[at++];
-          if (this.headLen < 4) return;
-          part = new Uint8Array(this.messageSize(this.head, 0));
-          part.set(this.head);
-          this.partLen = 4;
-          this.headLen = 0;
+          msg = this.startPart(size);
         }
-        this.part = part;
-        this.reassembled += part.length;
+      } else if (msg === null) {
+        // A header split across records: its first bytes wait in `head`.
+        while (this.headLen < 4 && at < end) this.head[this.headLen++] = buf[at++];
+        if (this.headLen < 4) return;
+        msg = this.startPart(this.messageSize(this.head, 0));
+        msg.set(this.head);
+        this.partLen = 4;
+        this.headLen = 0;
       }
-      const n = Math.min(end - at, part.length - this.partLen);
-      for (let i = 0; i < n; i++) part[this.partLen + i] = buf[at + i];
-      this.partLen += n;
-      at += n;
-      if (this.partLen === part.length) {
+      if (msg === this.part) {
+        const n = Math.min(end - at, msg.length - this.partLen);
+        for (let i = 0; i < n; i++) msg[this.partLen + i] = buf[at + i];
+        this.partLen += n;
+        at += n;
+        if (this.partLen < msg.length) return;
         this.part = null;
         this.partLen = 0;
-        this.deliver(part, at < end);
       }
+      const keysChanged = this.handshake.handle(msg[0], msg, msg.subarray(4));
+      // RFC 8446 5.1: a key change must fall on a record boundary.
+      if (keysChanged && at < end) fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'handshake data across a key change');
     }
+  }
+
+  /** A message split across records: the buffer it is put together in. */
+  private startPart(size: number): Uint8Array {
+    const part = new Uint8Array(size);
+    this.part = part;
+    this.partLen = 0;
+    this.reassembled += size;
+    return part;
   }
 
   /** The size (with its header) of the handshake message whose header is at buf[at]; refuses one beyond our limits. */
@@ -528,13 +542,6 @@ export abstract class Connection implements HandshakeHost {
         Math.min(limit, this.messageLimit - 4) + (hello ? ' (maxClientHello)' : ' (maxHandshakeMessage)'));
     }
     return 4 + bodyLen;
-  }
-
-  /** One whole handshake message to the machine; `more`: bytes of the record follow it. */
-  private deliver(msg: Uint8Array, more: boolean): void {
-    const keysChanged = this.handshake.handle(msg[0], msg, msg.subarray(4));
-    // RFC 8446 5.1: a key change must fall on a record boundary.
-    if (keysChanged && more) fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'handshake data across a key change');
   }
 
   private onAlert(buf: Uint8Array, off: number, len: number): void {

@@ -2,7 +2,7 @@
 // and what only a server does: accept(), 0-RTT data taken in, post-handshake
 // client authentication. Also what a server Context shares among its
 // connections: the ticket sealing keys and the 0-RTT replay guard.
-import type { ContextOptions, Io, Settings } from '../config.js';
+import type { ContextOptions, Io, ServerSideSettings, Settings } from '../config.js';
 import { Alert, ErrorCode, Status, fail } from '../errors.js';
 import { ServerHandshake, serverBounds, type ServerCredentials } from '../handshake/server.js';
 import { ReplayGuard } from '../session/replay.js';
@@ -63,10 +63,41 @@ export class ServerConnection extends Connection {
   }
 }
 
+const MAX_TICKET_LIFETIME = 604800;
+/**
+ * The default ClientHello limit: legacy_version, random, a 32-byte session
+ * id, 256 cipher suites, the null compression method and 2^16-1 bytes of
+ * extensions (RFC 8446 4.1.2). The largest any hello can be is 131396.
+ */
+const DEFAULT_MAX_CLIENT_HELLO = 2 + 32 + 33 + 2 + 2 * 256 + 2 + 2 + 0xffff;
+const MAX_CLIENT_HELLO = 2 + 32 + 33 + 2 + 0xfffe + 1 + 255 + 2 + 0xffff;
+
+function bad(detail: string): never {
+  return fail(ErrorCode.BAD_CONFIG, Alert.internal_error, detail);
+}
+
 /** What a Context needs to make server connections (given by entry points with a server side). */
 export const serverConnections = {
   connection: (credentials: ServerCredentials, io: Io | null): ServerConnection => new ServerConnection(credentials, io),
   layout: serverLayout,
+  settings(o: ContextOptions): ServerSideSettings {
+    // A configuration that bounds its messages (a device) keeps that bound for the ClientHello too.
+    const maxClientHello = o.maxClientHello ?? Math.min(MAX_CLIENT_HELLO, Math.max(256, o.maxHandshakeMessage ?? DEFAULT_MAX_CLIENT_HELLO));
+    if (!(maxClientHello >= 256 && maxClientHello <= MAX_CLIENT_HELLO)) bad('maxClientHello must be 256..' + MAX_CLIENT_HELLO);
+    const lifetime = o.ticketLifetime ?? 7200;
+    if (!(lifetime > 0 && lifetime <= MAX_TICKET_LIFETIME)) bad('ticketLifetime must be 1..604800 seconds');
+    // Tickets need a clock to judge their age; without one the server issues none.
+    const tickets = o.now ? o.tickets ?? 2 : 0;
+    return {
+      maxClientHello,
+      pskServer: o.pskServer ?? null,
+      tickets,
+      ticketLifetime: lifetime,
+      maxEarlyData: tickets > 0 ? o.maxEarlyData ?? 0 : 0,
+      onServerName: o.onServerName ?? null,
+      ocspResponse: o.ocspResponse ?? null,
+    };
+  },
   /** Ticket keys when tickets are on; the replay guard when 0-RTT is on. */
   state(settings: Settings, options: ContextOptions): { ticketKeys: TicketKeys | null; replay: ReplayGuard | null } {
     const replay = options.antiReplay ?? { capacity: 1024, windowMs: 10000 };

@@ -5,12 +5,13 @@ import { constantTimeEqual } from '../crypto/ct.js';
 import { schemeAlgorithm, schemeAllowedInCertificateVerify, schemeMatchesKey } from '../crypto/schemes.js';
 import type { PrivateKey, PublicKey } from '../crypto/types.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
+import { fail as certificateFail } from '../x509/errors.js';
 import type { Credentials } from '../config.js';
 import { schemeName } from '../registry.js';
 import type { Certificate } from '../x509/certificate.js';
 
-const SERVER_CONTEXT = asciiBytes('TLS 1.3, server CertificateVerify');
-const CLIENT_CONTEXT = asciiBytes('TLS 1.3, client CertificateVerify');
+const SERVER_CONTEXT = /* @__PURE__ */ asciiBytes('TLS 1.3, server CertificateVerify');
+const CLIENT_CONTEXT = /* @__PURE__ */ asciiBytes('TLS 1.3, client CertificateVerify');
 
 /** The signed content: 64 spaces, the context string, a zero byte, the transcript hash (RFC 8446 4.4.3). */
 function signedContent(fromServer: boolean, transcriptHash: Uint8Array): Uint8Array {
@@ -102,7 +103,7 @@ export function checkPeerChain(
   const checkOcsp = x509.checkOcspResponse;
   if (purpose === 'serverAuth' && s.ocsp !== 'off' && checkOcsp) {
     if (ocspResponse) checkOcsp(ocspResponse, path[0], path[1] ?? path[0], { verifier: s.crypto, now, minRsaBits: s.minRsaBits ?? undefined });
-    else if (s.ocsp === 'require') fail(ErrorCode.OCSP_REQUIRED, Alert.bad_certificate_status_response);
+    else if (s.ocsp === 'require') certificateFail(ErrorCode.OCSP_REQUIRED, Alert.bad_certificate_status_response);
   }
   return chain[0];
 }

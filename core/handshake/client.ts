@@ -375,6 +375,7 @@ export class ClientHandshake extends Handshake<ClientState> {
       this.group = share.group;
     }
     if (priv) priv.fill(0);
+    this.keyPriv = this.keyPub = null;
     const ks = this.keys;
     ks.handshake(shared);
     if (shared) shared.fill(0);

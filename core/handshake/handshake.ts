@@ -185,7 +185,7 @@ export abstract class Handshake<S extends string = string> {
 
   /** Seals the message written since beginMessage(), adding it to transcript t. */
   protected sendTo(t: Transcript): void {
-    this.host.sendMessage(t);
+    return this.host.sendMessage(t); // a tail call: XS drops this frame
   }
 
   /** Writes a Finished message for the given base key over transcript t. */
@@ -193,7 +193,7 @@ export abstract class Handshake<S extends string = string> {
     const verify = this.schedule().finished(baseKey, t);
     this.host.beginMessage();
     writeFinished(this.host.out, verify);
-    this.sendTo(t);
+    return this.sendTo(t); // a tail call: XS drops this frame
   }
 
   /** Derives the application traffic secrets from the transcript through the server Finished. */
@@ -225,6 +225,20 @@ export abstract class Handshake<S extends string = string> {
     this.updateTrafficSecret(this.host.settings.side === 'client', 'read');
     if (ku.requestUpdate) this.sendKeyUpdate(false);
     return true;
+  }
+
+  /**
+   * After the handshake (called by the connection when it ends and after
+   * each post-handshake message): drops what only the handshake needed, the
+   * transcript (post-handshake authentication works on its own fork) and the
+   * key schedule's HKDF scratch, which a post-handshake message makes again
+   * for as long as it takes (issue 11: a connection keeps its record buffers
+   * and little more).
+   */
+  release(): void {
+    if (!this.done) return;
+    if (this.transcript.hash) this.transcript = new Transcript();
+    if (this.keys) this.keys.release();
   }
 
   /** Sends KeyUpdate and moves our sending key on. */

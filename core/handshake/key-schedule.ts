@@ -96,13 +96,14 @@ const DONE = 4;
  * overwrites the previous one in place, so only the current one exists;
  * derived secrets are written to the caller's buffers (`out`, or new arrays).
  * Finished, traffic key, KeyUpdate and ticket PSK derivations work from the
- * secret they are given, at any stage and after clear().
+ * secret they are given, at any stage and after clear(). release() drops
+ * the HKDF scratch (MAC states and label buffer, about 2.5 KB) between
+ * uses after the handshake; the next derivation makes it again.
  */
 export class KeySchedule {
   readonly hash: Hash;
-  /** One HKDF (its MAC and scratch) and one HkdfLabel buffer for every step. */
-  private readonly hkdf: Hkdf;
-  private readonly info = new Uint8Array(MAX_HKDF_LABEL);
+  /** One HKDF (its MAC and scratch) and one HkdfLabel buffer for every step, while in use (hkdfScratch()). */
+  private scratch: { hkdf: Hkdf; info: Uint8Array } | null = null;
   private readonly secret: Uint8Array;
   private readonly tmp: Uint8Array;
   private readonly zeros: Uint8Array;
@@ -112,7 +113,6 @@ export class KeySchedule {
   constructor(hash: Hash) {
     const n = hash.outputLen;
     this.hash = hash;
-    this.hkdf = new Hkdf(hash);
     this.secret = new Uint8Array(n);
     this.tmp = new Uint8Array(n);
     this.zeros = new Uint8Array(n);
@@ -123,7 +123,7 @@ export class KeySchedule {
   /** Early Secret = HKDF-Extract(0, PSK), with HashLen zeros when there is no PSK. */
   early(psk: Uint8Array | null): void {
     if (this.stage !== NONE) misuse('early secret twice');
-    this.hkdf.extract(this.zeros, psk ?? this.zeros, this.secret);
+    this.hkdfScratch().hkdf.extract(this.zeros, psk ?? this.zeros, this.secret);
     this.stage = EARLY;
   }
 
@@ -203,7 +203,7 @@ export class KeySchedule {
   /** verify_data = HMAC(finished_key(baseKey), transcriptHash); also the PSK binder. */
   verifyData(baseKey: Uint8Array, transcriptHash: Uint8Array, out: Uint8Array): Uint8Array {
     this.finishedKey(baseKey, this.tmp);
-    this.hkdf.hmac(this.tmp, transcriptHash, out);
+    this.hkdfScratch().hkdf.hmac(this.tmp, transcriptHash, out);
     this.tmp.fill(0);
     return out;
   }
@@ -237,17 +237,27 @@ export class KeySchedule {
     return this.expandLabel(this.secret, label, transcriptHash, this.hash.outputLen, out);
   }
 
+  /** The HKDF and label buffer, made when released or not made yet. */
+  private hkdfScratch(): { hkdf: Hkdf; info: Uint8Array } {
+    return (this.scratch ??= { hkdf: new Hkdf(this.hash), info: new Uint8Array(MAX_HKDF_LABEL) });
+  }
+
+  /** Drops the HKDF scratch until the next derivation (after the handshake: derivations are rare then). */
+  release(): void {
+    this.scratch = null;
+  }
+
   /** HKDF-Expand-Label with this schedule's HKDF and label buffer. */
   private expandLabel(secret: Uint8Array, label: Uint8Array, context: Uint8Array, length: number, out?: Uint8Array): Uint8Array {
-    const info = this.info;
-    return this.hkdf.expand(secret, info.subarray(0, hkdfLabel(info, label, context, length)), length, out);
+    const { hkdf, info } = this.hkdfScratch();
+    return hkdf.expand(secret, info.subarray(0, hkdfLabel(info, label, context, length)), length, out);
   }
 
   /** secret = HKDF-Extract(Derive-Secret(secret, "derived", ""), ikm), in place. */
   private nextStage(from: number, ikm: Uint8Array): void {
     if (this.stage !== from) misuse('stage out of order');
     this.expandLabel(this.secret, DERIVED, this.emptyHash, this.hash.outputLen, this.tmp);
-    this.hkdf.extract(this.tmp, ikm, this.secret);
+    this.hkdfScratch().hkdf.extract(this.tmp, ikm, this.secret);
     this.tmp.fill(0);
     this.stage = from + 1;
   }

@@ -4,6 +4,7 @@
 import { Reader } from '../bytes/reader.js';
 import { Writer } from '../bytes/writer.js';
 import { Alert, ErrorCode, decodeError, fail } from '../errors.js';
+import { fail as certificateFail } from '../x509/errors.js';
 import { ExtensionType as X, HandshakeType as H, handshakeName } from '../registry.js';
 import {
   Ctx,
@@ -521,7 +522,7 @@ export function parseCertificate(body: Uint8Array, maxEntries = 10): Certificate
   const entries: CertificateEntry[] = [];
   while (list.remaining > 0) {
     if (entries.length === maxEntries) {
-      fail(ErrorCode.CERT_CHAIN_TOO_LONG, Alert.bad_certificate, 'more than ' + maxEntries + ' certificates');
+      certificateFail(ErrorCode.CERT_CHAIN_TOO_LONG, Alert.bad_certificate, 'more than ' + maxEntries + ' certificates');
     }
     const cert = list.vec24('cert_data');
     if (cert.length === 0) decodeError('empty cert_data');

@@ -6,8 +6,8 @@
 //   CLIENT_HELLO_RECEIVED        (passing: our ServerHello ... Finished go out)
 //   EARLY_DATA_ACCEPTED          0-RTT application data, EndOfEarlyData
 //   SERVER_FINISHED_SENT         Certificate (when requested) or Finished
-//   CLIENT_CERTIFICATE_RECEIVED  CertificateVerify (or Finished after an empty Certificate)
-//   CLIENT_CERTIFICATE_VERIFY_RECEIVED Finished
+//   CLIENT_CERTIFICATE_RECEIVED  CertificateVerify
+//   CLIENT_CERTIFICATE_VERIFY_RECEIVED Finished (entered after an empty Certificate too)
 //   CONNECTED                    KeyUpdate; Certificate/CertificateVerify/Finished after requestClientCertificate()
 import { asciiString } from '../bytes/ascii.js';
 import { constantTimeEqual } from '../crypto/ct.js';
@@ -57,10 +57,11 @@ export interface ServerCredentials extends Credentials {
 /**
  * The server's largest flight (ServerHello through Finished, or its
  * NewSessionTickets) and the largest handshake message it reassembles, for
- * a configuration; refuses (BAD_CONFIG) trust anchors' names that do not fit
- * a CertificateRequest.
+ * a configuration, with the chain and key of `auth` serving it (onServerName
+ * may choose other credentials than the Context's own); refuses (BAD_CONFIG)
+ * trust anchors' names that do not fit a CertificateRequest.
  */
-export function serverBounds(c: ServerCredentials): { flight: number; message: number } {
+export function serverBounds(c: ServerCredentials, auth: Credentials = c): { flight: number; message: number } {
   const s = c.settings;
   let share = 0;
   for (const g of s.groups) share = Math.max(share, s.crypto.group(g)?.publicLen ?? 0);
@@ -69,7 +70,7 @@ export function serverBounds(c: ServerCredentials): { flight: number; message: n
   if (s.alpn) for (const p of s.alpn) alpn = Math.max(alpn, 7 + p.length);
   const ee = 4 + 2 + alpn + 4 + 5 + 6 + 4;
   const request = s.verify !== 'none' ? 4 + 1 + 2 + 6 + 2 * s.signatureSchemes.length + authoritiesBound(c, 'CertificateRequest') : 0;
-  const certificate = c.chain.length > 0 ? certificateFlightBound(c, s.ocspResponse ? s.ocspResponse.length : 0) : 0;
+  const certificate = auth.chain.length > 0 ? certificateFlightBound(auth, s.ocspResponse ? s.ocspResponse.length : 0) : 0;
   const tickets = s.tickets * (4 + 4 + 4 + 2 + 2 + MAX_TICKET + 2 + 8);
   return { flight: Math.max(hello + ee + request + certificate + 4 + 48, tickets), message: Math.max(s.maxHandshakeMessage, s.maxClientHello) };
 }
@@ -97,25 +98,33 @@ interface Parameters {
   retryGroup: number;
 }
 
-/** A client authentication in progress: the handshake's (CertificateRequest) or a post-handshake one. */
-interface ClientAuth {
-  context: Uint8Array;
-  schemes: number[];
-  transcript: Transcript;
-  /** What came so far: nothing, a Certificate (with its key), or all that is needed before Finished. */
-  stage: { name: 'REQUESTED' } | { name: 'CERTIFICATE'; key: PublicKey } | { name: 'VERIFIED' };
-}
+/**
+ * A client authentication in progress, the handshake's (our CertificateRequest)
+ * or a post-handshake one: the request's context and the transcript the
+ * client's answer extends, and what came so far: nothing, a Certificate (with
+ * its key, for the CertificateVerify), or all that is needed before Finished.
+ */
+type ClientAuth = { context: Uint8Array; transcript: Transcript } & (
+  | { stage: 'REQUESTED' }
+  | { stage: 'CERTIFICATE'; key: PublicKey }
+  | { stage: 'VERIFIED' }
+);
 
-/** Each state with the data it needs: from our Finished on, the client's handshake traffic secret. */
+/**
+ * Each state with the data it needs: from our Finished on, the client's
+ * handshake traffic secret and the client authentication we asked for (null:
+ * none); once connected, the handshake transcript when the client offered
+ * post_handshake_auth, and the post-handshake authentication under way.
+ */
 type ServerStep =
   | { name: 'START' }
   | { name: 'HELLO_RETRY_REQUEST_SENT' }
   | { name: 'CLIENT_HELLO_RECEIVED' }
   | { name: 'EARLY_DATA_ACCEPTED'; clientSecret: Uint8Array }
-  | { name: 'SERVER_FINISHED_SENT'; clientSecret: Uint8Array }
-  | { name: 'CLIENT_CERTIFICATE_RECEIVED'; clientSecret: Uint8Array }
-  | { name: 'CLIENT_CERTIFICATE_VERIFY_RECEIVED'; clientSecret: Uint8Array }
-  | { name: 'CONNECTED' };
+  | { name: 'SERVER_FINISHED_SENT'; clientSecret: Uint8Array; auth: ClientAuth | null }
+  | { name: 'CLIENT_CERTIFICATE_RECEIVED'; clientSecret: Uint8Array; auth: ClientAuth }
+  | { name: 'CLIENT_CERTIFICATE_VERIFY_RECEIVED'; clientSecret: Uint8Array; auth: ClientAuth }
+  | { name: 'CONNECTED'; handshakeTranscript: Transcript | null; auth: ClientAuth | null };
 
 export type ServerState = ServerStep['name'];
 
@@ -126,10 +135,8 @@ export class ServerHandshake extends Handshake<ServerState> {
   private step: ServerStep = { name: 'START' };
   /** The credentials serving this connection: ours, or the ones onServerName chose. */
   private auth: Credentials;
-  private clientAuth: ClientAuth | null = null;
   private offeredEarlyData = false;
   private clientOffersPostHandshakeAuth = false;
-  private handshakeTranscript: Transcript | null = null;
   /** 0-RTT bytes still accepted. */
   earlyDataBudget = 0;
   /** Why choosePsk found no PSK, for the error when there is no certificate either. */
@@ -173,11 +180,11 @@ export class ServerHandshake extends Handshake<ServerState> {
       case 'SERVER_FINISHED_SENT':
       case 'CLIENT_CERTIFICATE_RECEIVED':
       case 'CLIENT_CERTIFICATE_VERIFY_RECEIVED': {
-        const a = this.clientAuth;
-        if (type === T.finished && (!a || a.stage.name === 'VERIFIED')) return this.onFinished(st.clientSecret, msg, body);
+        const a = st.auth;
+        if (type === T.finished && (!a || a.stage === 'VERIFIED')) return this.onFinished(st.clientSecret, msg, body);
         if (!a) break;
-        this.onClientAuthMessage(a, type, msg, body);
-        this.go({ name: a.stage.name === 'CERTIFICATE' ? 'CLIENT_CERTIFICATE_RECEIVED' : 'CLIENT_CERTIFICATE_VERIFY_RECEIVED', clientSecret: st.clientSecret });
+        const next = this.onClientAuthMessage(a, type, msg, body);
+        this.go({ name: next.stage === 'CERTIFICATE' ? 'CLIENT_CERTIFICATE_RECEIVED' : 'CLIENT_CERTIFICATE_VERIFY_RECEIVED', clientSecret: st.clientSecret, auth: next });
         return false;
       }
     }
@@ -189,7 +196,8 @@ export class ServerHandshake extends Handshake<ServerState> {
     parseEndOfEarlyData(body);
     this.transcript.update(msg);
     this.install(clientSecret, 'read', null);
-    this.go({ name: 'SERVER_FINISHED_SENT', clientSecret });
+    // 0-RTT comes with a PSK: no certificate was asked for.
+    this.go({ name: 'SERVER_FINISHED_SENT', clientSecret, auth: null });
     return true;
   }
 
@@ -222,9 +230,10 @@ export class ServerHandshake extends Handshake<ServerState> {
     const shared = this.sendServerHello(ch, p, retry);
     const secrets = this.deriveHandshakeKeys(shared, early);
     this.sendEncryptedExtensions(ch, early);
-    if (!p.psk) this.sendCertificateFlight(ch, p.scheme);
+    const auth = p.psk ? null : this.sendCertificateFlight(ch, p.scheme);
     this.sendServerFinished(secrets.server);
-    this.go({ name: early ? 'EARLY_DATA_ACCEPTED' : 'SERVER_FINISHED_SENT', clientSecret: secrets.client });
+    if (early) this.go({ name: 'EARLY_DATA_ACCEPTED', clientSecret: secrets.client });
+    else this.go({ name: 'SERVER_FINISHED_SENT', clientSecret: secrets.client, auth });
     return true;
   }
 
@@ -373,7 +382,17 @@ export class ServerHandshake extends Handshake<ServerState> {
     if (s.onServerName) {
       const chosen = s.onServerName(this.serverName);
       if (chosen === false) fail(ErrorCode.UNRECOGNIZED_NAME, Alert.unrecognized_name, this.serverName ?? '(no name)');
-      if (chosen) this.auth = chosen;
+      if (chosen && chosen !== this.own) {
+        // This connection's arena was sized for our own chain: the chosen one must fit it.
+        const need = serverBounds(this.own, chosen).flight;
+        const room = serverBounds(this.own).flight;
+        if (need > room) {
+          fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'onServerName: the Context for ' + (this.serverName ?? '(no name)') +
+            ' needs a handshake flight of ' + need + ' bytes, and connections of the listening Context hold ' + room +
+            ' (give the listening Context the largest certificate chain it serves)');
+        }
+        this.auth = chosen;
+      }
     }
   }
 
@@ -497,13 +516,18 @@ export class ServerHandshake extends Handshake<ServerState> {
     return ext;
   }
 
-  /** CertificateRequest (when we verify clients), Certificate (with a stapled OCSP response when asked) and CertificateVerify. */
-  private sendCertificateFlight(ch: ClientHello, scheme: number): void {
+  /**
+   * CertificateRequest (when we verify clients), Certificate (with a stapled
+   * OCSP response when asked) and CertificateVerify; returns the client
+   * authentication asked for, or null.
+   */
+  private sendCertificateFlight(ch: ClientHello, scheme: number): ClientAuth | null {
     const h = this.host;
     const s = h.settings;
     const auth = this.auth;
+    let request: ClientAuth | null = null;
     if (s.verify !== 'none') {
-      this.clientAuth = { context: EMPTY, schemes: s.signatureSchemes, transcript: this.transcript, stage: { name: 'REQUESTED' } };
+      request = { context: EMPTY, transcript: this.transcript, stage: 'REQUESTED' };
       h.beginMessage();
       writeCertificateRequest(h.out, {
         context: EMPTY,
@@ -523,6 +547,7 @@ export class ServerHandshake extends Handshake<ServerState> {
     h.beginMessage();
     writeCertificateVerify(h.out, { scheme, signature: sig });
     h.sendMessage();
+    return request;
   }
 
   private sendHelloRetryRequest(msg: Uint8Array, ch: ClientHello, suite: number, group: number): void {
@@ -553,29 +578,32 @@ export class ServerHandshake extends Handshake<ServerState> {
     this.go({ name: 'HELLO_RETRY_REQUEST_SENT' });
   }
 
-  /** Certificate and CertificateVerify from the client, in the handshake or after it. */
-  private onClientAuthMessage(a: ClientAuth, type: number, msg: Uint8Array, body: Uint8Array): void {
+  /** Certificate and CertificateVerify from the client, in the handshake or after it: returns where the authentication stands then. */
+  private onClientAuthMessage(a: ClientAuth, type: number, msg: Uint8Array, body: Uint8Array): ClientAuth {
     const s = this.host.settings;
-    const stage = a.stage;
-    if (type === HandshakeType.certificate && stage.name === 'REQUESTED') {
+    const { context, transcript } = a;
+    let next: ClientAuth;
+    if (type === HandshakeType.certificate && a.stage === 'REQUESTED') {
       const cert = parseCertificateMessage(body, s.verifyDepth + 2);
-      if (!constantTimeEqual(cert.context, a.context)) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'certificate_request_context differs');
+      if (!constantTimeEqual(cert.context, context)) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'certificate_request_context differs');
       if (cert.entries.length === 0) {
         if (s.verify === 'require') fail(ErrorCode.CERTIFICATE_REQUIRED, Alert.certificate_required);
         this.host.log('client sent no certificate');
-        a.stage = { name: 'VERIFIED' };
+        next = { context, transcript, stage: 'VERIFIED' };
       } else {
         this.peerCertificates = cert.entries.map((e) => copyBytes(e.cert));
-        a.stage = { name: 'CERTIFICATE', key: checkPeerChain(this.host.credentials, this.peerCertificates, 'clientAuth', null).publicKey };
+        const key = checkPeerChain(this.host.credentials, this.peerCertificates, 'clientAuth', null).publicKey;
+        next = { context, transcript, stage: 'CERTIFICATE', key };
       }
-    } else if (type === HandshakeType.certificate_verify && stage.name === 'CERTIFICATE') {
+    } else if (type === HandshakeType.certificate_verify && a.stage === 'CERTIFICATE') {
       const cv = parseCertificateVerify(body);
-      verifyCertificateVerify(this.host.credentials, a.schemes, cv.scheme, stage.key, false, this.transcriptHash(a.transcript), cv.signature);
-      a.stage = { name: 'VERIFIED' };
+      verifyCertificateVerify(this.host.credentials, s.signatureSchemes, cv.scheme, a.key, false, this.transcriptHash(transcript), cv.signature);
+      next = { context, transcript, stage: 'VERIFIED' };
     } else {
-      this.unexpected(type);
+      return this.unexpected(type);
     }
-    a.transcript.update(msg);
+    transcript.update(msg);
+    return next;
   }
 
   private onFinished(clientSecret: Uint8Array, msg: Uint8Array, body: Uint8Array): boolean {
@@ -583,11 +611,10 @@ export class ServerHandshake extends Handshake<ServerState> {
     this.transcript.update(msg);
     clientSecret.fill(0);
     this.install(this.app().client, 'read', null);
-    this.clientAuth = null;
-    if (this.clientOffersPostHandshakeAuth) this.handshakeTranscript = this.transcript.fork();
+    const handshakeTranscript = this.clientOffersPostHandshakeAuth ? this.transcript.fork() : null;
     this.deriveResumptionSecret();
     this.done = true;
-    this.go({ name: 'CONNECTED' });
+    this.go({ name: 'CONNECTED', handshakeTranscript, auth: null });
     this.sendTickets();
     return true;
   }
@@ -632,37 +659,42 @@ export class ServerHandshake extends Handshake<ServerState> {
 
   /** Why requestClientCertificate() cannot run now, or null. */
   whyNoClientCertificateRequest(): string | null {
-    if (!this.handshakeTranscript) return 'the client did not offer post_handshake_auth';
-    if (this.clientAuth) return 'a client authentication is already under way';
+    const st = this.step;
+    if (st.name !== 'CONNECTED') return 'the handshake is not done';
+    if (!st.handshakeTranscript) return 'the client did not offer post_handshake_auth';
+    if (st.auth) return 'a client authentication is already under way';
     return null;
   }
 
   /** Post-handshake client authentication (RFC 8446 4.6.2): sends a CertificateRequest with a fresh context. */
   requestClientCertificate(): void {
+    const st = this.step;
+    // (ServerConnection checked whyNoClientCertificateRequest() first.)
+    if (st.name !== 'CONNECTED' || !st.handshakeTranscript) return fail(ErrorCode.INTERNAL, Alert.internal_error, 'no post_handshake_auth');
     const h = this.host;
     const context = new Uint8Array(16);
     h.settings.random(context);
-    // (ServerConnection checked whyNoClientCertificateRequest() first.)
-    const handshake = this.handshakeTranscript ?? fail(ErrorCode.INTERNAL, Alert.internal_error, 'no post_handshake_auth');
-    const t = handshake.fork();
-    this.clientAuth = { context, schemes: h.settings.signatureSchemes, transcript: t, stage: { name: 'REQUESTED' } };
+    const transcript = st.handshakeTranscript.fork();
     h.resetOutput();
     h.beginMessage();
     writeCertificateRequest(h.out, { context, ext: { signatureAlgorithms: h.settings.signatureSchemes } });
-    this.sendTo(t);
+    this.sendTo(transcript);
+    this.step = { name: 'CONNECTED', handshakeTranscript: st.handshakeTranscript, auth: { context, transcript, stage: 'REQUESTED' } };
     h.log('sent post-handshake CertificateRequest');
   }
 
+  /** After the handshake: the client's answer to requestClientCertificate() (the state stays CONNECTED). */
   protected handlePostHandshake(type: number, msg: Uint8Array, body: Uint8Array): boolean {
-    const a = this.clientAuth;
-    if (!a) return this.unexpected(type);
+    const st = this.step;
+    const a = st.name === 'CONNECTED' ? st.auth : null;
+    if (st.name !== 'CONNECTED' || !a) return this.unexpected(type);
     if (type !== HandshakeType.finished) {
-      this.onClientAuthMessage(a, type, msg, body);
+      this.step = { name: 'CONNECTED', handshakeTranscript: st.handshakeTranscript, auth: this.onClientAuthMessage(a, type, msg, body) };
       return false;
     }
-    if (a.stage.name !== 'VERIFIED') return this.unexpected(type);
+    if (a.stage !== 'VERIFIED') return this.unexpected(type);
     checkFinished(this.schedule().finished(this.app().client, a.transcript), parseFinished(body, this.suiteHashFn().outputLen));
-    this.clientAuth = null;
+    this.step = { name: 'CONNECTED', handshakeTranscript: st.handshakeTranscript, auth: null };
     this.host.log('post-handshake client authentication done');
     return false;
   }

@@ -2,19 +2,21 @@
 // X.509 chain. x25519 (by the Montgomery ladder alone) and secp256r1;
 // AES-128-GCM and ChaCha20-Poly1305; ECDSA P-256/P-384 and RSA-PSS
 // signatures (and RSA PKCS#1 v1.5 in certificates). Verification only: no
-// client certificates, no OCSP stapling, no EdDSA (the full profile has
-// those): no Edwards-curve code in the bundle.
+// client certificates, no OCSP stapling, no EdDSA, no ECDSA on P-521 (the
+// full profile has those; a P-521 key in a chain does not verify): no
+// Edwards-curve or P-521 code in the bundle.
 import { aes128gcm } from '../crypto/aes-gcm.js';
 import { chacha20poly1305 } from '../crypto/chacha20-poly1305.js';
 import { secp256r1Group, x25519LadderGroup } from '../crypto/groups.js';
 import { sha256 } from '../crypto/hash.js';
 import { composeProvider } from '../crypto/compose.js';
-import { signatureVerifier, verifyEcdsa, verifyRsaPkcs1, verifyRsaPss } from '../crypto/signature.js';
+import { signatureVerifier, verifyEcdsaP256P384, verifyRsaPkcs1, verifyRsaPss } from '../crypto/signature.js';
 import type { ContextOptions } from '../config.js';
 import { CipherSuite, NamedGroup, SignatureScheme as S } from '../registry.js';
 import { serverVerification } from '../handshake/client-certificates.js';
 import { x509Verification } from '../x509/support.js';
-import { ClientContext } from './client.js';
+import { ClientConnection, clientConnections } from '../engine/client-connection.js';
+import { CertificateContext } from '../engine/certificate-context.js';
 import { withDefaults, type ProfileDefaults } from './defaults.js';
 
 const defaults: ProfileDefaults = {
@@ -25,7 +27,7 @@ const defaults: ProfileDefaults = {
       [CipherSuite.TLS_CHACHA20_POLY1305_SHA256]: chacha20poly1305,
     },
     groups: [x25519LadderGroup, secp256r1Group],
-    verify: signatureVerifier({ ecdsa: verifyEcdsa, 'rsa-pss': verifyRsaPss, 'rsa-pkcs1': verifyRsaPkcs1 }),
+    verify: signatureVerifier({ ecdsa: verifyEcdsaP256P384, 'rsa-pss': verifyRsaPss, 'rsa-pkcs1': verifyRsaPkcs1 }),
   }),
   certificates: x509Verification,
   cipherSuites: [CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_CHACHA20_POLY1305_SHA256],
@@ -38,9 +40,10 @@ const defaults: ProfileDefaults = {
   ],
 };
 
-export class Context extends ClientContext {
+/** A client-only Context (no server machine in the bundle) that loads trust anchors. */
+export class Context extends CertificateContext<ClientConnection> {
   constructor(options: ContextOptions) {
-    super(withDefaults(options, defaults), serverVerification);
+    super(withDefaults(options, defaults), { client: clientConnections(serverVerification), server: null });
   }
 }
 
@@ -48,3 +51,5 @@ export class Context extends ClientContext {
 export const defaultCrypto = defaults.crypto;
 
 export * from './api.js';
+/** With the certificate checks' messages (api.ts's errorMessage has none: the PSK profile has no X.509). */
+export { errorMessage } from '../x509/errors.js';

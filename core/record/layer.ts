@@ -182,8 +182,9 @@ export class RecordLayer {
    */
   writeRecord(type: number, src: Uint8Array, off: number, len: number): boolean {
     if (!this.room(len)) return false;
-    this.copyIn.copy(this.outBuf, this.outEnd + HEADER, src, off, len);
-    this.outEnd = this.sealAt(type, this.outEnd, len);
+    const rec = this.outEnd;
+    this.copyIn.copy(this.outBuf, rec + HEADER, src, off, len);
+    this.outEnd = this.writeEncrypted && type !== ContentType.change_cipher_spec ? rec + this.write.seal(this.outBuf, rec, type, len, 0) : this.plainRecord(type, rec, len);
     return true;
   }
 
@@ -219,16 +220,19 @@ export class RecordLayer {
     for (let i = count - 1; i > 0; i--) {
       moveUp(buf, start + HEADER + i * frag, start + i * (HEADER + frag + trailer) + HEADER, Math.min(frag, len - i * frag));
     }
+    const sealed = trailer > 0;
     let rec = start;
-    for (let i = 0; i < count; i++) rec = this.sealAt(type, rec, Math.min(frag, len - i * frag));
+    for (let i = 0; i < count; i++) {
+      const n = Math.min(frag, len - i * frag);
+      rec = sealed ? rec + this.write.seal(buf, rec, type, n, 0) : this.plainRecord(type, rec, n);
+    }
     this.outEnd = rec;
     return true;
   }
 
-  /** Seals the plaintext at buf[rec + HEADER, + len) as one record of `type`; returns where the record ends. */
-  private sealAt(type: number, rec: number, len: number): number {
+  /** The header of an unprotected record whose len bytes lie at outBuf[rec + HEADER]; returns where the record ends. */
+  private plainRecord(type: number, rec: number, len: number): number {
     const buf = this.outBuf;
-    if (this.writeEncrypted && type !== ContentType.change_cipher_spec) return rec + this.write.seal(buf, rec, type, len, 0);
     buf[rec] = type;
     buf[rec + 1] = 3;
     buf[rec + 2] = 3;

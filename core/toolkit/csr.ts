@@ -3,7 +3,8 @@
 // their signature checked, for a CA to sign (issue.ts).
 import { verifySignature } from '../crypto/signature.js';
 import type { PublicKey, SignatureAlgorithm, Verifier } from '../crypto/types.js';
-import { Alert, ErrorCode, fail } from '../errors.js';
+import { Alert, ErrorCode } from '../errors.js';
+import { fail } from '../x509/errors.js';
 import { OID_SUBJECT_ALT_NAME, readSignatureAlgorithm } from '../x509/certificate.js';
 import { Der, Tag, bytesEqual, ctx, oid } from '../x509/der.js';
 import { bitString, integer, oidElement, sequence, set, tlv } from '../x509/der-writer.js';

@@ -4,7 +4,8 @@
 // them is core/x509's job (verifyCertificate below is its chain validation).
 import { verifySignature } from '../crypto/signature.js';
 import type { Verifier } from '../crypto/types.js';
-import { Alert, ErrorCode, fail } from '../errors.js';
+import { Alert, ErrorCode } from '../errors.js';
+import { fail } from '../x509/errors.js';
 import { KeyUsage, parseCertificate, type Certificate } from '../x509/certificate.js';
 import { verifyChain } from '../x509/chain.js';
 import { Der, bytesEqual } from '../x509/der.js';

@@ -16,7 +16,8 @@
 // cannot make a handshake cost more. Names are compared as DER bytes (as
 // BearSSL does), not with RFC 5280's normalization.
 import type { SignatureAlgorithm, Verifier } from '../crypto/types.js';
-import { Alert, ErrorCode, TlsFailure, fail } from '../errors.js';
+import { Alert, ErrorCode, TlsFailure } from '../errors.js';
+import { fail, failure } from './errors.js';
 import { ExtKeyUsage, KeyUsage, type Certificate } from './certificate.js';
 import { checkNameConstraints } from './constraints.js';
 import { bytesEqual, oidToString } from './der.js';
@@ -271,7 +272,7 @@ class PathSearch {
       const cand = this.next(at);
       if (cand === null) {
         const c = path[path.length - 1];
-        if (at.tried === 0) this.note(new TlsFailure(ErrorCode.UNKNOWN_CA, Alert.unknown_ca, 'issuer "' + c.issuerCN + '" of ' + label(c) + ' not found' + at.why));
+        if (at.tried === 0) this.note(failure(ErrorCode.UNKNOWN_CA, Alert.unknown_ca, 'issuer "' + c.issuerCN + '" of ' + label(c) + ' not found' + at.why));
         cursors.pop();
         if (cursors.length > 0) path.pop(); // no issuer for c: back to the certificate below it
         continue;

@@ -8,7 +8,8 @@
 // types (URI, otherName, ...) constrain names this stack never uses and are
 // ignored.
 import { asciiString } from '../bytes/ascii.js';
-import { Alert, ErrorCode, fail } from '../errors.js';
+import { Alert, ErrorCode } from '../errors.js';
+import { fail } from './errors.js';
 import type { Certificate, GeneralName } from './certificate.js';
 import { Der, Tag, bytesEqual } from './der.js';
 import { isDnsName, parseIp } from './name.js';

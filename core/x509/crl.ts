@@ -10,7 +10,8 @@
 // below the anchor (a hook, so a build without CRL support carries none of
 // this).
 import type { SignatureAlgorithm } from '../crypto/types.js';
-import { Alert, ErrorCode, fail } from '../errors.js';
+import { Alert, ErrorCode } from '../errors.js';
+import { fail } from './errors.js';
 import { KeyUsage, OID_AUTHORITY_KEY_ID, readName, readSignature } from './certificate.js';
 import { label, type Revocation } from './chain.js';
 import { Der, Tag, bytesEqual, ctx, oid, oidToString } from './der.js';

@@ -4,7 +4,8 @@
 // views or offsets; only INTEGER-as-BigInt and printable strings build new
 // values. Failures throw TlsFailure with the code given to the cursor:
 // CERT_PARSE/bad_certificate for certificates, BAD_KEY for key files.
-import { Alert, ErrorCode, fail } from '../errors.js';
+import { Alert, ErrorCode } from '../errors.js';
+import { fail } from './errors.js';
 
 export const Tag = {
   BOOLEAN: 0x01,

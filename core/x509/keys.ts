@@ -3,7 +3,8 @@
 // (RFC 8017), as PEM or DER.
 import { ed25519, ed448, p256, p384, p521 } from '../crypto/curves.js';
 import type { PrivateKey, PublicKey } from '../crypto/types.js';
-import { Alert, ErrorCode, fail } from '../errors.js';
+import { Alert, ErrorCode } from '../errors.js';
+import { fail } from './errors.js';
 import { Der, Tag, bytesEqual, ctx, oid, oidToString } from './der.js';
 import { pemBlocks, pemText } from './pem.js';
 

@@ -6,7 +6,8 @@
 // response that the issuer signed for id-kp-OCSPSigning (4.2.2.2).
 import { sha1, sha256, sha384, sha512 } from '../crypto/sha2.js';
 import type { Verifier } from '../crypto/types.js';
-import { Alert, ErrorCode, TlsFailure, fail } from '../errors.js';
+import { Alert, ErrorCode, TlsFailure } from '../errors.js';
+import { fail } from './errors.js';
 import { ExtKeyUsage, KeyUsage, parseCertificate, readSignatureAlgorithm, type Certificate } from './certificate.js';
 import { label } from './chain.js';
 import { CRL_REASON } from './crl.js';

@@ -2,7 +2,8 @@
 // Configuration input (certificates, keys) may be PEM text, PEM text in
 // bytes, or raw DER; pemText() tells them apart.
 import { asciiString } from '../bytes/ascii.js';
-import { Alert, ErrorCode, fail } from '../errors.js';
+import { Alert, ErrorCode } from '../errors.js';
+import { fail } from './errors.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const VALUE = new Int8Array(128).fill(-1);

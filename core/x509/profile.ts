@@ -3,7 +3,8 @@
 // key floor applies to them (an anchor without basicConstraints, a v1 root,
 // is accepted as an anchor and nowhere else).
 import { asciiString } from '../bytes/ascii.js';
-import { Alert, ErrorCode, fail } from '../errors.js';
+import { Alert, ErrorCode } from '../errors.js';
+import { fail } from './errors.js';
 import { KeyUsage, type Certificate } from './certificate.js';
 import { isDnsName } from './name.js';
 

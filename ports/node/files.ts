@@ -4,7 +4,7 @@ import { randomFillSync } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Context } from '../../core/engine/context.js';
+import type { CertificateContext as Context } from '../../core/engine/certificate-context.js';
 
 /** A PEM or DER file: PEM text is handed over as a string, DER as bytes. */
 export function readPemOrDer(path: string): Uint8Array | string {

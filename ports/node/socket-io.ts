@@ -5,7 +5,8 @@
 import type { Socket } from 'node:net';
 import type { Connection } from '../../core/engine/connection.js';
 import type { Io } from '../../core/engine/types.js';
-import { ErrorCode, Status, alertName, errorMessage, errorName } from '../../core/errors.js';
+import { ErrorCode, Status, alertName, errorName } from '../../core/errors.js';
+import { errorMessage } from '../../core/x509/errors.js';
 
 /** Pause the socket when this much received data waits unread (bytes). */
 const DEFAULT_HIGH_WATER = 64 * 1024;

@@ -225,6 +225,22 @@ test('SNI: the server callback picks a context or refuses the name', () => {
   assert.equal(client.lastError()!.alertReceived, Alert.unrecognized_name);
 });
 
+test('SNI: a context whose chain does not fit the listening context\'s arena is refused clearly, not at send time', () => {
+  // An Ed25519 certificate alone, then an ECDSA one with its intermediate CA.
+  const chain = serverContext({}, 'server-ecdsa');
+  const sctx = serverContext({ onServerName: () => chain }, 'server-ed25519');
+  assert.ok(chain.arenaLayout().flight > sctx.arenaLayout().flight);
+  const client = clientContext().newConnection();
+  const server = sctx.newConnection();
+  const [c, s] = handshake(client, server);
+  assert.equal(s, ErrorCode.BAD_CONFIG);
+  const e = server.lastError()!;
+  assert.match(e.message, /onServerName: the Context for localhost needs a handshake flight of \d+ bytes/);
+  assert.equal(e.alertSent, Alert.internal_error);
+  assert.equal(c, ErrorCode.FATAL_ALERT_RECEIVED);
+  assert.equal(client.lastError()!.alertReceived, Alert.internal_error);
+});
+
 for (const mfl of [512, 1024] as const) {
   test(`max_fragment_length ${mfl}: smaller buffers, and no record above the limit either way`, () => {
     const cctx = clientContext({ maxFragmentLength: mfl });

@@ -139,19 +139,27 @@ export function recordSessions(client: Lib, server: Lib, pki: Record<string, str
  * On XS: the client alone through the recorded sessions. Prints "@ label"
  * then calls gc() at each phase (the report build prints the live heap and
  * the phase's peak); "@ mismatch ..." when a call differs from the recording.
+ * With the report build's stackPeak, "@stack label N" before each phase: the
+ * deepest the stack went during it, in slots from the stack's top.
  */
 export function replaySessions(lib: Lib, pki: Record<string, string>, job: BudgetJob, sessions: BudgetEvent[][],
-  print: (s: string) => void, gc: () => void): void {
+  print: (s: string) => void, gc: () => void, stackPeak?: (restart?: boolean) => number): void {
+  const mark = (label: string): void => {
+    if (stackPeak) {
+      print('@stack ' + label + ' ' + stackPeak());
+      stackPeak(true);
+    }
+    print('@ ' + label);
+    gc();
+  };
   const ctx = budgetContext(lib, pki, 'client', job);
-  print('@ context');
-  gc();
+  mark('context');
   const buf = new Uint8Array(1024); // like the Moddable port's read buffer
   for (let run = 0; run < sessions.length; run++) {
-    replayOne(ctx.newConnection(), run, sessions[run], job.bytes, buf, print, gc);
-    print('@ dropped ' + run); // the connection is unreachable now
-    gc();
+    replayOne(ctx.newConnection(), run, sessions[run], job.bytes, buf, mark);
+    mark('dropped ' + run); // the connection is unreachable now
   }
-  print('@ end');
+  mark('end');
 }
 
 /**
@@ -159,14 +167,19 @@ export function replaySessions(lib: Lib, pki: Record<string, string>, job: Budge
  * so that exactly the budget is free above what is live now. The heap first
  * grows past the budget, then stops growing, then filler objects (slots)
  * and a filler buffer (chunks) take what is free beyond it. Returns the
- * fillers, to be held for the rest of the run, and the free space left.
+ * fillers, to be held for the rest of the run, and the free space left
+ * (chunk bytes, slots, the stack slots of XS's intrinsics).
  */
 export function fitHeap(budget: { chunk: number; slots: number; stack: number },
   fixHeap: (stack?: number) => number[]): { fillers: unknown[]; free: number[] } {
   let grow: unknown[] | null = [new ArrayBuffer(budget.chunk + 4096)];
   for (let i = 0; i < budget.slots + 256; i++) grow.push({});
   grow = null;
-  let free = fixHeap(budget.stack);
+  // The stack: the budget's slots below the intrinsic prototypes that XS keeps at the top of a machine
+  // made from scratch (xsnap); a Moddable app's machine is cloned from the prepared one, whose intrinsics
+  // stay in flash, so all of its stack is the app's (fixHeap(), scripts/xsnap.mjs).
+  let free = fixHeap();
+  free = fixHeap(budget.stack + free[2]);
   const objects: unknown[] = [];
   for (let i = free[1] - budget.slots; i > 0; i--) objects.push({});
   objects.length = objects.length; // no spare capacity
@@ -189,11 +202,12 @@ export function fitHeap(budget: { chunk: number; slots: number; stack: number },
 }
 
 function replayOne(c: Connection, run: number, events: BudgetEvent[], bytes: number, buf: Uint8Array,
-  print: (s: string) => void, gc: () => void): void {
+  mark: (label: string) => void): void {
   let next = 0;
-  print('@ created ' + run);
-  gc();
-  clientSession(c, bytes, (op, ret) => {
+  mark('created ' + run);
+  // A tail call: XS drops this frame, so the client is called about as deep
+  // below the module as a device app's socket callbacks call it.
+  return clientSession(c, bytes, (op, ret) => {
     const e = events[next++];
     let out = '';
     for (let k; (k = c.takeOutput(buf)) > 0; ) out += toHex(buf, k);
@@ -209,8 +223,5 @@ function replayOne(c: Connection, run: number, events: BudgetEvent[], bytes: num
         if (c.receive(buf, 0, n) !== n) throw new Error('client did not take recorded bytes');
       }
     }
-  }, (name) => {
-    print('@ ' + name + ' ' + run);
-    gc();
-  });
+  }, (name) => mark(name + ' ' + run));
 }
