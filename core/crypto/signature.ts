@@ -5,7 +5,7 @@ import { Alert, ErrorCode, fail } from '../errors.js';
 import { hashFunctions, rsaPkcs1Sign, rsaPkcs1Verify, rsaPssSign, rsaPssVerify } from './rsa.js';
 import { decodeEcdsaSignature, encodeEcdsaSignature } from './ecdsa-der.js';
 import { sha256, sha384, sha512 } from './hash.js';
-import { P256 } from './p256.js';
+import { P256 as TypedP256 } from './p256.js';
 import type { Hash, HashName, PrivateKey, PublicKey, SignatureAlgorithm, Signer } from './types.js';
 
 type Curve = 'P-256' | 'P-384' | 'P-521';
@@ -52,7 +52,7 @@ export const verifyEcdsaP256P384: Verify = /* @__PURE__ */ ecdsaVerifier({ 'P-25
  * ECDSA with P-256 keys on the typed-array arithmetic of p256.ts (no BigInt,
  * no tables) on the instance `curve` gives; other curves by noble.
  */
-export function ecdsaVerifierFixed(curve: () => P256): Verify {
+export function ecdsaVerifierFixed(curve: () => TypedP256): Verify {
   return (alg, key, msg, sig) => {
     if (key.kind !== 'ec' || key.curve !== 'P-256') return verifyEcdsa(alg, key, msg, sig);
     if (alg.hash === null) return false;
@@ -61,7 +61,7 @@ export function ecdsaVerifierFixed(curve: () => P256): Verify {
   };
 }
 
-const newP256 = (): P256 => new P256();
+const newP256 = (): TypedP256 => new TypedP256();
 
 export const verifyRsaPss: Verify = (alg, key, msg, sig) =>
   key.kind === 'rsa' && alg.hash !== null && rsaPssVerify(key, alg.hash, msg, sig);
@@ -101,7 +101,7 @@ export const verifySignature: Verify = /* @__PURE__ */ signatureVerifier({
 });
 
 /** verifySignature with P-256 ECDSA on typed arrays, on the instance `curve` gives. */
-export function signatureVerifierFixed(curve: () => P256): Verify {
+export function signatureVerifierFixed(curve: () => TypedP256): Verify {
   return signatureVerifier({
     ecdsa: ecdsaVerifierFixed(curve),
     'rsa-pss': verifyRsaPss,
@@ -166,7 +166,7 @@ export function signMessage(
  * `curve` gives: RFC 6979 nonces with `random`'s 32 bytes as additional
  * data, as noble makes them.
  */
-export function signerFixed(curve: () => P256): Signer['sign'] {
+export function signerFixed(curve: () => TypedP256): Signer['sign'] {
   return (alg, key, msg, random) => {
     if (alg.type !== 'ecdsa' || key.kind !== 'ec' || key.curve !== 'P-256') return signMessage(alg, key, msg, random);
     if (alg.hash === null || key.d.length !== 32) return wrongKey(alg);
