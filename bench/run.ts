@@ -1,17 +1,18 @@
-// npm run bench -- [handshake] [records] [throughput] [memory] [options]: runs
-// the benches (all four by default) and writes JSON, Markdown and SVG into
+// npm run bench -- [handshake] [records] [throughput] [memory] [curves] [options]:
+// runs the benches (the first four by default) and writes JSON, Markdown and SVG into
 // bench/results/ (or --out), then the summary of whatever results are there.
 import { parseArgs } from 'node:util';
 import { CERTS, GROUPS, MODES, PROVIDERS, SUITES, type CertName, type GroupName, type Selection, type SuiteName } from './lib/configs.js';
 import { defaultResultsDir } from './lib/report.js';
+import { runCurves } from './curves.js';
 import { runHandshake } from './handshake.js';
 import { runMemory } from './memory.js';
 import { runRecords } from './records.js';
 import { SIZES, runThroughput } from './throughput.js';
 import { writeSummary } from './summary.js';
 
-const HELP = `usage: npm run bench -- [handshake] [records] [throughput] [memory] [options]
-  (no bench named: all four; results in bench/results/: NAME.json, NAME.md, charts as SVG, summary.md with the goals table)
+const HELP = `usage: npm run bench -- [handshake] [records] [throughput] [memory] [curves] [options]
+  (curves: X25519/P-256 operations, typed arrays vs noble, Node and XS: only when named; no bench named: the other four; results in bench/results/: NAME.json, NAME.md, charts as SVG, summary.md with the goals table)
   --quick          fewer repetitions, and --star
   --star           only the first configuration (the first of each list below: by default AES-128-GCM, x25519,
                    ECDSA P-256, full) and those differing from it in one dimension, not every combination
@@ -65,7 +66,9 @@ if (v.help) {
 }
 
 const BENCHES = ['handshake', 'records', 'throughput', 'memory'];
-for (const p of positionals) if (!BENCHES.includes(p)) throw new Error(`unknown bench "${p}" (${BENCHES.join(', ')})\n${HELP}`);
+/** Run only when named. */
+const EXTRA = ['curves'];
+for (const p of positionals) if (!BENCHES.includes(p) && !EXTRA.includes(p)) throw new Error(`unknown bench "${p}" (${BENCHES.concat(EXTRA).join(', ')})\n${HELP}`);
 const benches = positionals.length > 0 ? positionals : BENCHES;
 
 /** A comma-separated list checked against the allowed names (all of them when absent). */
@@ -92,6 +95,8 @@ const selection: Selection = {
   star: quick || v.star === true,
 };
 const providers = list(v.provider, PROVIDERS.map((p) => p.name), 'provider');
+/** The record and throughput benches: providers with a record path of their own. */
+const recordProviders = providers.filter((name) => !PROVIDERS.some((p) => p.name === name && p.recordsAs));
 const out = v.out ?? defaultResultsDir();
 const warmup = count(v.warmup, quick ? 2 : 4, 'warmup');
 const log = (line: string): void => console.log(line);
@@ -107,17 +112,23 @@ if (benches.includes('handshake')) {
   });
 }
 if (benches.includes('records')) {
-  await runRecords({ suites: selection.suites, providers, out, log, rounds: count(v['record-rounds'], quick ? 9 : 15, 'record-rounds') });
+  await runRecords({ suites: selection.suites, providers: recordProviders, out, log, rounds: count(v['record-rounds'], quick ? 9 : 15, 'record-rounds') });
 }
 if (benches.includes('throughput')) {
   await runThroughput({
-    suites: selection.suites, providers, out, log,
+    suites: selection.suites, providers: recordProviders, out, log,
     sizes: v.sizes === undefined ? SIZES : v.sizes.split(',').map((s) => count(s, 1, 'sizes')),
     roundTrips: count(v['round-trips'], quick ? 30 : 100, 'round-trips'),
   });
 }
 if (benches.includes('memory')) {
   await runMemory({ selection: { ...selection, star: true }, providers, out, log, records: count(v.records, quick ? 500 : 2000, 'records'), xs: v['no-xs'] !== true });
+}
+if (benches.includes('curves')) {
+  await runCurves({
+    out, log, rounds: quick ? 5 : 11, batch: quick ? 4 : 10,
+    xsReps: v['no-xs'] ? null : count(v['xs-n'], quick ? 2 : 5, 'xs-n'),
+  });
 }
 const written = writeSummary(out);
 console.log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; results in ${out}${written ? ' (summary.md)' : ''}`);

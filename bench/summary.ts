@@ -11,6 +11,8 @@ import { num, spread, table, times } from './lib/report.js';
 import { ratio } from '../ports/node/stats.js';
 import { pairingName, type HandshakeResult } from './handshake.js';
 import type { MemoryResult } from './memory.js';
+import type { CurvesBenchResult } from './curves.js';
+import { IMPLEMENTATIONS, IMPLEMENTATION_LABEL, OPS } from './lib/curve-ops.js';
 import type { RecordsResult } from './records.js';
 import type { ThroughputResult } from './throughput.js';
 import { SUITE_LABEL } from './lib/configs.js';
@@ -103,7 +105,7 @@ export function writeSummary(dir: string): boolean {
   const tp = load<ThroughputResult>(dir, 'throughput');
   const mem = load<MemoryResult>(dir, 'memory');
   const rec = load<RecordsResult>(dir, 'records');
-  if (!hs && !tp && !mem && !rec) return false;
+  if (!hs && !tp && !mem && !rec && !existsSync(join(dir, 'curves.json'))) return false;
   let md = '# Benchmark summary\n\n';
   const machine = hs?.machine ?? rec?.machine ?? tp?.machine ?? mem?.machine;
   if (machine) md += machineLine(machine) + '\n\n';
@@ -155,9 +157,10 @@ export function writeSummary(dir: string): boolean {
     const d = mem.configs.find((x) => sameBut(x.config, 'suite') && x.config.suite === DEFAULT_CONFIG.suite);
     const h = d?.providers[mem.options.providers[0]];
     if (d && h) {
+      const each = mem.options.providers.filter((p) => d.providers[p]).map((p) =>
+        `${num(d.providers[p].allocated.client / 1024)} KiB (client) and ${num(d.providers[p].allocated.server / 1024)} KiB (server) with ${p}`);
       md += `\nConnection arena (${d.label}): client ${h.arena.client.total} B, server ${h.arena.server.total} B; ` +
-        `one handshake allocates ${num(h.allocated.client / 1024)} KiB (client) and ${num(h.allocated.server / 1024)} KiB (server) of JS heap ` +
-        `(${mem.options.providers[0]} provider); see memory.md.\n`;
+        `one handshake allocates ${each.join(', ')} of JS heap; see memory.md.\n`;
     }
     md += '\n';
   }
@@ -171,6 +174,13 @@ export function writeSummary(dir: string): boolean {
     md += '## Round trips by message size (µs, median)\n\n';
     md += table(['variant', ...tp.options.sizes.map(String)], tp.variants.map((v) => [v.name, ...v.sizes.map((s) => num(s.us.median))]));
     md += '\n![Round-trip time by message size](throughput.svg)\n\n';
+  }
+  const curves = load<CurvesBenchResult>(dir, 'curves');
+  if (curves) {
+    md += '## Curve operations (CPU ms / heap KiB per operation on Node; curves.md has XS)\n\n';
+    md += table(['operation', ...IMPLEMENTATIONS.map((i) => IMPLEMENTATION_LABEL[i])],
+      OPS.map((op) => [op, ...IMPLEMENTATIONS.map((i) => `${num(curves.node[i][op].ms)} / ${num(curves.node[i][op].bytes / 1024)}`)]));
+    md += '\n';
   }
   if (hs || mem) md += `## XS\n\n${hs ? 'Handshake: ' + hs.xs.summary + '\n\n' : ''}${mem ? 'Memory: ' + mem.xs.summary + '\n' : ''}`;
   writeFileSync(join(dir, 'summary.md'), md);

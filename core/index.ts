@@ -1,8 +1,9 @@
 // The full entry point: the engine with every feature and both sides, the
-// noble crypto provider and X.509 as defaults. (The client profiles build a
-// client-only Context with the pieces they need.)
+// crypto provider with X25519 and P-256 on typed arrays (noble for the
+// rest) and X.509 as defaults. (The client profiles build a client-only
+// Context with the pieces they need.)
 import type { ContextOptions } from './config.js';
-import { nobleProvider } from './crypto/noble.js';
+import { nobleProvider, typedCurvesProvider } from './crypto/noble.js';
 import { ClientConnection, clientConnections } from './engine/client-connection.js';
 import type { Connection } from './engine/connection.js';
 import { CertificateContext } from './engine/certificate-context.js';
@@ -17,9 +18,15 @@ import { tls12Server } from './handshake/tls12/server.js';
 
 export type Side = 'client' | 'server';
 
-/** Everything the noble provider does, in our order of preference. */
+/**
+ * Everything the provider does, in our order of preference. X25519 and
+ * P-256 on typed arrays (bench/curves): on Node, handshakes cost less CPU
+ * than on noble with its tables and allocate a tenth of the heap; on XS
+ * they are 5-11 times slower than noble's BigInt math (the device profiles
+ * keep noble; `crypto: nobleProvider` does here too).
+ */
 const defaults: ProfileDefaults = {
-  crypto: nobleProvider,
+  crypto: typedCurvesProvider,
   certificates: x509Support,
   curveTables: true,
   tls12: { client: tls12Client, server: tls12Server, aeadSuite },
@@ -46,7 +53,7 @@ export type ConnectionFor<S extends Side> = [S] extends ['client'] ? ClientConne
 
 /**
  * A Context for either side whose crypto provider and certificate support
- * default to noble and core/x509; `new Context({ side: 'client', ... })
+ * default to typedCurvesProvider and core/x509; `new Context({ side: 'client', ... })
  * .newConnection()` is a ClientConnection.
  */
 export class Context<S extends Side = Side> extends CertificateContext<ConnectionFor<S>> {
@@ -67,6 +74,6 @@ export {
 export type { CryptoProvider } from './crypto/types.js';
 export { Loop, Task, DONE, YIELD, WAIT, type LoopHost, type LoopOptions, type StepFn } from './loop/scheduler.js';
 export { wakeOnReady, type Transport } from './loop/transport.js';
-export { nobleProvider, x509Support };
+export { nobleProvider, typedCurvesProvider, x509Support };
 /** The full profile's crypto provider, under the name every profile exports it by. */
-export { nobleProvider as defaultCrypto };
+export { typedCurvesProvider as defaultCrypto };

@@ -80,7 +80,7 @@ export interface HeapResult {
 }
 
 /** A full collection; the second one makes sure the ArrayBuffer contents the first freed are counted as freed. */
-function gc(): void {
+export function gc(): void {
   const collect = (globalThis as { gc?: () => void }).gc;
   if (!collect) throw new Error('heap measurements need node ' + HEAP_FLAGS.join(' '));
   collect();
@@ -104,7 +104,7 @@ const usedIn = (g: GcSnapshot): number =>
  * figures), so a scavenge does not hide allocations. The readings and the
  * profiler cost `bracket` bytes, measured with an empty call.
  */
-function allocated<T>(call: () => T, bracket = 0): { value: T; bytes: number; gcs: number } {
+export function allocated<T>(call: () => T, bracket = 0): { value: T; bytes: number; gcs: number } {
   const profiler = new GCProfiler();
   profiler.start();
   const before = used();
@@ -117,7 +117,7 @@ function allocated<T>(call: () => T, bracket = 0): { value: T; bytes: number; gc
 }
 
 /** What allocated() of an empty call reports right after a full GC, as the measurements are taken (median of 11; it changes as the process does). */
-function bracketCost(): number {
+export function bracketCost(): number {
   const xs: number[] = [];
   for (let i = 0; i < 11; i++) {
     gc();

@@ -15,6 +15,8 @@ export interface ProviderParts {
   sign?: Signer['sign'];
   /** Precomputed tables for our own key's curve (Context option curveTables). */
   precomputeSigning?: Signer['precomputeSigning'];
+  /** CryptoProvider.instance: the provider with working memory of its own. */
+  instance?: () => CryptoProvider;
 }
 
 const refuse: Verifier['verify'] = () => false;
@@ -33,5 +35,6 @@ export function composeProvider(parts: ProviderParts): CryptoProvider {
     sign: parts.sign ?? cannotSign,
     precomputeSigning: parts.precomputeSigning,
     verify: parts.verify ?? refuse,
+    instance: parts.instance,
   };
 }

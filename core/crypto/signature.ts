@@ -5,7 +5,9 @@ import { buildTables } from './curve-tables.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
 import { hashFunctions, rsaPkcs1Sign, rsaPkcs1Verify, rsaPssSign, rsaPssVerify } from './rsa.js';
 import { decodeEcdsaSignature, encodeEcdsaSignature } from './ecdsa-der.js';
-import type { PrivateKey, PublicKey, SignatureAlgorithm } from './types.js';
+import { sha256, sha384, sha512 } from './hash.js';
+import { P256 as TypedP256 } from './p256.js';
+import type { Hash, HashName, PrivateKey, PublicKey, SignatureAlgorithm, Signer } from './types.js';
 
 type Curve = 'P-256' | 'P-384' | 'P-521';
 
@@ -47,6 +49,21 @@ export const verifyEcdsa: Verify = /* @__PURE__ */ ecdsaVerifier(ECDSA);
 /** ECDSA on P-256 and P-384 alone (client-ecdhe: no P-521 code in the bundle). */
 export const verifyEcdsaP256P384: Verify = /* @__PURE__ */ ecdsaVerifier({ 'P-256': P256, 'P-384': P384 });
 
+/**
+ * ECDSA with P-256 keys on the typed-array arithmetic of p256.ts (no BigInt,
+ * no tables) on the instance `curve` gives; other curves by noble.
+ */
+export function ecdsaVerifierFixed(curve: () => TypedP256): Verify {
+  return (alg, key, msg, sig) => {
+    if (key.kind !== 'ec' || key.curve !== 'P-256') return verifyEcdsa(alg, key, msg, sig);
+    if (alg.hash === null) return false;
+    const rs = decodeEcdsaSignature(sig, 32);
+    return rs !== null && curve().verify(rs, hashFunctions[alg.hash](msg), key.point);
+  };
+}
+
+const newP256 = (): TypedP256 => new TypedP256();
+
 export const verifyRsaPss: Verify = (alg, key, msg, sig) =>
   key.kind === 'rsa' && alg.hash !== null && rsaPssVerify(key, alg.hash, msg, sig);
 
@@ -83,6 +100,23 @@ export const verifySignature: Verify = /* @__PURE__ */ signatureVerifier({
   ed25519: verifyEd25519,
   ed448: verifyEd448,
 });
+
+/** verifySignature with P-256 ECDSA on typed arrays, on the instance `curve` gives. */
+export function signatureVerifierFixed(curve: () => TypedP256): Verify {
+  return signatureVerifier({
+    ecdsa: ecdsaVerifierFixed(curve),
+    'rsa-pss': verifyRsaPss,
+    'rsa-pkcs1': verifyRsaPkcs1,
+    ed25519: verifyEd25519,
+    ed448: verifyEd448,
+  });
+}
+
+/** signatureVerifierFixed with a new P256 instance per verification. */
+export const verifySignatureFixed: Verify = /* @__PURE__ */ signatureVerifierFixed(newP256);
+
+/** The HMAC hash of RFC 6979 nonces: the message's. */
+const RFC6979_HASH: Record<HashName, Hash> = { sha256, sha384, sha512 };
 
 function wrongKey(alg: SignatureAlgorithm): never {
   return fail(ErrorCode.BAD_KEY, Alert.internal_error, 'key cannot make ' + alg.type + ' signatures');
@@ -141,3 +175,25 @@ export function precomputeSigning(key: PrivateKey): void {
     case 'ed448': buildTables(ed448.Point.BASE); break;
   }
 }
+
+/**
+ * signMessage with P-256 ECDSA on typed arrays (p256.ts), on the instance
+ * `curve` gives: RFC 6979 nonces with `random`'s 32 bytes as additional
+ * data, as noble makes them.
+ */
+export function signerFixed(curve: () => TypedP256): Signer['sign'] {
+  return (alg, key, msg, random) => {
+    if (alg.type !== 'ecdsa' || key.kind !== 'ec' || key.curve !== 'P-256') return signMessage(alg, key, msg, random);
+    if (alg.hash === null || key.d.length !== 32) return wrongKey(alg);
+    const entropy = new Uint8Array(32);
+    random(entropy);
+    const rs = new Uint8Array(64);
+    if (!curve().sign(rs, hashFunctions[alg.hash](msg), key.d, RFC6979_HASH[alg.hash], entropy)) {
+      return fail(ErrorCode.BAD_KEY, Alert.internal_error, 'invalid ECDSA private key'); // d = 0 or d >= n
+    }
+    return encodeEcdsaSignature(rs, 32);
+  };
+}
+
+/** signerFixed with a new P256 instance per signature. */
+export const signMessageFixed: Signer['sign'] = /* @__PURE__ */ signerFixed(newP256);

@@ -132,4 +132,12 @@ export interface CryptoProvider extends Signer, Verifier {
   aead(suite: number): Aead | undefined;
   /** Key exchange for a NamedGroup code. */
   group(group: number): KeyExchange | undefined;
+  /**
+   * The same provider with working memory of its own (the typed-array
+   * curves' scratch), made once per Context and reused by its connections.
+   * A provider is often module state, which preloaded Moddable modules
+   * freeze: it creates no scratch itself, and without a Context (the
+   * toolkit) each operation makes its own.
+   */
+  instance?(): CryptoProvider;
 }

@@ -75,7 +75,9 @@ export class Context<C extends Connection = Connection> implements Credentials {
     const clock = o.now;
     if (o.side !== 'client' && o.side !== 'server') bad('side must be client or server');
     if (!factories[o.side]) bad('side: this build has no ' + o.side + ' connections');
-    const crypto = o.crypto ?? bad('crypto provider required');
+    const given = o.crypto ?? bad('crypto provider required');
+    // Working memory (curve scratch) for this Context's connections, where the provider has any.
+    const crypto = given.instance ? given.instance() : given;
     if (typeof o.random !== 'function') bad('random source required');
     // (The certificate options are checked by CertificateContext: a PSK-only build has no certificates to check.)
     if (o.ocsp && o.ocsp !== 'off' && !o.certificates?.checkOcspResponse) bad('ocsp: no OCSP support in this build');

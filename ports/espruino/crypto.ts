@@ -1,6 +1,7 @@
 // The Espruino crypto provider: no BigInt anywhere. SHA-256/384 and AES
 // come from the firmware's require("crypto"), HMAC and HKDF from core on top
-// of those hashes, X25519 from x25519.ts. No signatures: the Espruino profile
+// of those hashes, X25519 from core's typed-array ladder (core/crypto/x25519.ts,
+// one instance per provider, made when first asked for). No signatures: the Espruino profile
 // authenticates with pre-shared keys only.
 import { Alert, ErrorCode, fail } from '../../core/errors.js';
 import { CipherSuite, NamedGroup } from '../../core/registry.js';
@@ -8,7 +9,7 @@ import type { Aead, CryptoProvider, Hash, HashName, KeyExchange } from '../../co
 import { NativeAead } from './aead.js';
 import type { EspruinoCrypto } from './espruino.js';
 import { NativeHash } from './hash.js';
-import { x25519 } from './x25519.js';
+import { X25519, x25519KeyExchange } from '../../core/crypto/x25519.js';
 
 /**
  * The provider. On Espruino every closure costs blocks, so it is a class
@@ -21,6 +22,7 @@ class EspruinoProvider implements CryptoProvider {
   private ccm?: Aead;
   private ccm8?: Aead;
   private gcm?: Aead;
+  private x25519?: KeyExchange;
 
   constructor(private readonly crypto: EspruinoCrypto) {}
 
@@ -40,7 +42,14 @@ class EspruinoProvider implements CryptoProvider {
   }
 
   group(group: number): KeyExchange | undefined {
-    return group === NamedGroup.x25519 ? x25519 : undefined;
+    if (group !== NamedGroup.x25519) return undefined;
+    if (!this.x25519) {
+      const ladder = new X25519(); // its working memory, reused by every key exchange of this provider
+      this.x25519 = x25519KeyExchange(function () {
+        return ladder;
+      });
+    }
+    return this.x25519;
   }
 
   sign(): never {

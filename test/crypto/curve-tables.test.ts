@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { Context } from '../../core/index.js';
 import { buildTables, withoutTables } from '../../core/crypto/curve-tables.js';
 import { Context as EcdheContext } from '../../core/profiles/client-ecdhe.js';
-import { nobleProvider } from '../../core/crypto/noble.js';
+import { nobleProvider, typedCurvesProvider } from '../../core/crypto/noble.js';
 import { NamedGroup } from '../../core/registry.js';
 import type { CryptoProvider, KeyExchange, PrivateKey } from '../../core/crypto/types.js';
 import { pki } from '../helpers/peers.js';
@@ -32,8 +32,14 @@ function counting(): { calls: number[]; restore(): void } {
 test('curveTables: the full profile builds tables for its groups at Context creation, a device profile never', () => {
   const c = counting();
   try {
-    new Context({ side: 'server', random, groups: [NamedGroup.secp521r1, NamedGroup.x25519] });
+    new Context({ side: 'server', random, crypto: nobleProvider, groups: [NamedGroup.secp521r1, NamedGroup.x25519] });
     assert.deepEqual(c.calls, [NamedGroup.secp521r1, NamedGroup.x25519]);
+    c.calls.length = 0;
+    // The default provider's X25519 and P-256 are on typed arrays: no tables to build.
+    new Context({ side: 'server', random, groups: [NamedGroup.secp521r1, NamedGroup.x25519, NamedGroup.secp256r1] });
+    assert.deepEqual(c.calls, [NamedGroup.secp521r1]);
+    assert.equal(typedCurvesProvider.group(NamedGroup.x25519)!.precompute, undefined);
+    assert.equal(typedCurvesProvider.group(NamedGroup.secp256r1)!.precompute, undefined);
     c.calls.length = 0;
     new Context({ side: 'server', random, curveTables: false });
     new EcdheContext({ side: 'client', random, verify: 'none' });

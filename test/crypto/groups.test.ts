@@ -1,5 +1,6 @@
-// Key exchange groups (core/crypto/groups.ts): RFC 7748 vectors for X25519
-// and X448, ECDH cross-checks with node:crypto, and invalid peer keys.
+// Key exchange groups (core/crypto/groups.ts on noble; x25519.ts and p256.ts
+// on typed arrays): RFC 7748 vectors for X25519 and X448, ECDH cross-checks
+// with node:crypto, and invalid peer keys.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -9,6 +10,8 @@ import {
 import {
   keyExchangeFor, secp256r1Group, secp384r1Group, secp521r1Group, x25519Group, x25519LadderGroup, x448Group,
 } from '../../core/crypto/groups.js';
+import { secp256r1FixedGroup } from '../../core/crypto/p256.js';
+import { x25519FixedGroup } from '../../core/crypto/x25519.js';
 import { NamedGroup } from '../../core/registry.js';
 import type { KeyExchange } from '../../core/crypto/types.js';
 
@@ -56,6 +59,10 @@ test('X25519: RFC 7748 section 5.2 vectors and iterations', () => {
   // The ladder-only group of the client-psk profile.
   for (const [k, u, out] of X25519_VECTORS) assert.equal(toHex(x25519LadderGroup.shared(hex(k), hex(u))), out);
   assert.equal(iterate(x25519LadderGroup, 9, 1), '422c8e7a6227d7bca1350b3e2bb7279f7897b87bb6854b783c60e80311ae3079');
+  // On typed arrays.
+  for (const [k, u, out] of X25519_VECTORS) assert.equal(toHex(x25519FixedGroup.shared(hex(k), hex(u))), out);
+  assert.equal(iterate(x25519FixedGroup, 9, 1), '422c8e7a6227d7bca1350b3e2bb7279f7897b87bb6854b783c60e80311ae3079');
+  assert.equal(iterate(x25519FixedGroup, 9, 1000), '684cf59ba83309552800ef566f2f4d3c1c3887c49360e3875f2eb94d99532c51');
 });
 
 test('X448: RFC 7748 section 5.2 vectors and one iteration', () => {
@@ -81,6 +88,7 @@ test('X25519 and X448: RFC 7748 section 6 Diffie-Hellman', () => {
       '07fff4181ac6cc95ec1c16a94a0f74d12da232ce40a77552281d282bb60c0b56fd2464c335543936521c24403085d59a449a5037514a879d'],
   ];
   cases.push([x25519LadderGroup, ...(cases[0].slice(1) as [string, string, string, string, string])]);
+  cases.push([x25519FixedGroup, ...(cases[0].slice(1) as [string, string, string, string, string])]);
   for (const [g, aPriv, aPub, bPriv, bPub, k] of cases) {
     const alice = g.generate(fixed(hex(aPriv)));
     const bob = g.generate(fixed(hex(bPriv)));
@@ -92,7 +100,7 @@ test('X25519 and X448: RFC 7748 section 6 Diffie-Hellman', () => {
 });
 
 test('X25519 and X448: agree with node:crypto on random keys', () => {
-  for (const [g, kind] of [[x25519Group, 'x25519'], [x25519LadderGroup, 'x25519'], [x448Group, 'x448']] as const) {
+  for (const [g, kind] of [[x25519Group, 'x25519'], [x25519LadderGroup, 'x25519'], [x25519FixedGroup, 'x25519'], [x448Group, 'x448']] as const) {
     for (let i = 0; i < 5; i++) {
       const ours = g.generate(random);
       assert.equal(ours.pub.length, g.publicLen);
@@ -122,7 +130,7 @@ test('X25519 and X448: low-order and malformed peer keys give null', () => {
     for (let i = 0; i < len; i++) b[i] = Number((x >> BigInt(8 * i)) & 0xffn);
     return b;
   };
-  for (const g of [x25519Group, x25519LadderGroup]) {
+  for (const g of [x25519Group, x25519LadderGroup, x25519FixedGroup]) {
     // u = 0, 1, p-1, and the non-canonical encodings p and p+1 of 0 and 1.
     for (const u of [0n, 1n, p25519 - 1n, p25519, p25519 + 1n]) assert.equal(g.shared(priv, le(u, 32)), null, 'u=' + u);
     // RFC 7748 section 7's order-8 points for Curve25519.
@@ -140,6 +148,7 @@ test('X25519 and X448: low-order and malformed peer keys give null', () => {
 
 const nist: [KeyExchange, string, number, number][] = [
   [secp256r1Group, 'prime256v1', 65, 32],
+  [secp256r1FixedGroup, 'prime256v1', 65, 32],
   [secp384r1Group, 'secp384r1', 97, 48],
   [secp521r1Group, 'secp521r1', 133, 66],
 ];
@@ -195,7 +204,7 @@ test('P-256/384/521: invalid peer points give null', () => {
 });
 
 test('generate takes every private key from `random`', () => {
-  for (const g of [x25519Group, x448Group, secp256r1Group, secp384r1Group, secp521r1Group]) {
+  for (const g of [x25519Group, x25519FixedGroup, x448Group, secp256r1Group, secp256r1FixedGroup, secp384r1Group, secp521r1Group]) {
     const seed = new Uint8Array(256);
     randomFillSync(seed);
     const source = (d: Uint8Array): void => { d.set(seed.subarray(0, d.length)); };

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { schemeAlgorithm, schemeAllowedInCertificateVerify, schemeMatchesKey } from '../../core/crypto/schemes.js';
-import { signMessage, verifySignature } from '../../core/crypto/signature.js';
+import { signMessage, signMessageFixed, verifySignature, verifySignatureFixed } from '../../core/crypto/signature.js';
 import { ErrorCode, TlsFailure } from '../../core/errors.js';
 import { opensslRsaFields } from '../helpers/openssl-text.js';
 import { SignatureScheme } from '../../core/registry.js';
@@ -118,106 +118,113 @@ function p1363(sig: Uint8Array): { r: bigint; s: bigint } {
   return { r: BigInt('0x' + h.slice(0, h.length / 2)), s: BigInt('0x' + h.slice(h.length / 2)) };
 }
 
-// ---- ECDSA
+// ---- ECDSA, on noble and on the typed-array P-256 (p256.ts; other curves stay on noble there)
 
-test('ECDSA: node:crypto signatures verify, ours verify in node:crypto (every curve x hash)', () => {
-  for (const curve of ['P-256', 'P-384', 'P-521'] as Curve[]) {
-    const k = ec[curve];
-    for (const hash of hashes) {
-      const alg: SignatureAlgorithm = { type: 'ecdsa', hash };
-      const theirs = new Uint8Array(nodeSign(hash, msg, { key: k.nodePriv, dsaEncoding: 'der' }));
-      assert.ok(verifySignature(alg, k.pub, msg, theirs), curve + ' ' + hash + ' node -> ours');
-      const ours = signMessage(alg, k.priv, msg, random);
-      assert.ok(nodeVerify(hash, msg, { key: k.nodePub, dsaEncoding: 'der' }, ours), curve + ' ' + hash + ' ours -> node');
-      const m2 = msg.slice();
-      m2[3] ^= 4;
-      assert.equal(verifySignature(alg, k.pub, m2, theirs), false, 'tampered message');
-      const other = hashes[(hashes.indexOf(hash) + 1) % 3];
-      assert.equal(verifySignature({ type: 'ecdsa', hash: other }, k.pub, msg, theirs), false, 'wrong hash');
+const ecdsaImplementations: [string, typeof signMessage, typeof verifySignature][] = [
+  ['', signMessage, verifySignature],
+  ['typed-array P-256: ', signMessageFixed, verifySignatureFixed],
+];
+
+for (const [label, sign, verify] of ecdsaImplementations) {
+  test(label + 'ECDSA: node:crypto signatures verify, ours verify in node:crypto (every curve x hash)', () => {
+    for (const curve of ['P-256', 'P-384', 'P-521'] as Curve[]) {
+      const k = ec[curve];
+      for (const hash of hashes) {
+        const alg: SignatureAlgorithm = { type: 'ecdsa', hash };
+        const theirs = new Uint8Array(nodeSign(hash, msg, { key: k.nodePriv, dsaEncoding: 'der' }));
+        assert.ok(verify(alg, k.pub, msg, theirs), curve + ' ' + hash + ' node -> ours');
+        const ours = sign(alg, k.priv, msg, random);
+        assert.ok(nodeVerify(hash, msg, { key: k.nodePub, dsaEncoding: 'der' }, ours), curve + ' ' + hash + ' ours -> node');
+        const m2 = msg.slice();
+        m2[3] ^= 4;
+        assert.equal(verify(alg, k.pub, m2, theirs), false, 'tampered message');
+        const other = hashes[(hashes.indexOf(hash) + 1) % 3];
+        assert.equal(verify({ type: 'ecdsa', hash: other }, k.pub, msg, theirs), false, 'wrong hash');
+      }
     }
-  }
-});
+  });
 
-test('ECDSA: random bytes are mixed into the nonce', () => {
-  const alg: SignatureAlgorithm = { type: 'ecdsa', hash: 'sha256' };
-  const fixed = (d: Uint8Array): void => { d.fill(7); };
-  const a = signMessage(alg, ec['P-256'].priv, msg, fixed);
-  assert.deepEqual(signMessage(alg, ec['P-256'].priv, msg, fixed), a, 'same entropy, same signature');
-  assert.notDeepEqual(signMessage(alg, ec['P-256'].priv, msg, random), a);
-});
+  test(label + 'ECDSA: random bytes are mixed into the nonce', () => {
+    const alg: SignatureAlgorithm = { type: 'ecdsa', hash: 'sha256' };
+    const fixed = (d: Uint8Array): void => { d.fill(7); };
+    const a = sign(alg, ec['P-256'].priv, msg, fixed);
+    assert.deepEqual(sign(alg, ec['P-256'].priv, msg, fixed), a, 'same entropy, same signature');
+    assert.notDeepEqual(sign(alg, ec['P-256'].priv, msg, random), a);
+  });
 
-test('ECDSA: high-S signatures (as OpenSSL makes them) verify', () => {
-  for (const curve of ['P-256', 'P-384', 'P-521'] as Curve[]) {
-    const k = ec[curve];
-    const n = curveOrder[curve];
-    const { r, s } = p1363(new Uint8Array(nodeSign('sha384', msg, { key: k.nodePriv, dsaEncoding: 'ieee-p1363' })));
-    const alg: SignatureAlgorithm = { type: 'ecdsa', hash: 'sha384' };
-    for (const sv of [s, n - s]) {
-      const der = ecdsaDer(r, sv);
-      assert.ok(nodeVerify('sha384', msg, { key: k.nodePub, dsaEncoding: 'der' }, der), 'node accepts both');
-      assert.ok(verifySignature(alg, k.pub, msg, der), curve + (sv > n / 2n ? ' high-S' : ' low-S'));
+  test(label + 'ECDSA: high-S signatures (as OpenSSL makes them) verify', () => {
+    for (const curve of ['P-256', 'P-384', 'P-521'] as Curve[]) {
+      const k = ec[curve];
+      const n = curveOrder[curve];
+      const { r, s } = p1363(new Uint8Array(nodeSign('sha384', msg, { key: k.nodePriv, dsaEncoding: 'ieee-p1363' })));
+      const alg: SignatureAlgorithm = { type: 'ecdsa', hash: 'sha384' };
+      for (const sv of [s, n - s]) {
+        const der = ecdsaDer(r, sv);
+        assert.ok(nodeVerify('sha384', msg, { key: k.nodePub, dsaEncoding: 'der' }, der), 'node accepts both');
+        assert.ok(verify(alg, k.pub, msg, der), curve + (sv > n / 2n ? ' high-S' : ' low-S'));
+      }
     }
-  }
-});
+  });
 
-test('ECDSA: malformed DER is rejected without throwing', () => {
-  const k = ec['P-256'];
-  const n = curveOrder['P-256'];
-  const alg: SignatureAlgorithm = { type: 'ecdsa', hash: 'sha256' };
-  const { r, s } = p1363(new Uint8Array(nodeSign('sha256', msg, { key: k.nodePriv, dsaEncoding: 'ieee-p1363' })));
-  const good = ecdsaDer(r, s);
-  assert.ok(verifySignature(alg, k.pub, msg, good));
-  const rb = derInt(r);
-  const sb = derInt(s);
-  const padded = (x: number[]): number[] => [2, x[1] + 1, 0, ...x.slice(2)]; // non-minimal leading zero
-  const bad: [string, Uint8Array][] = [
-    ['empty', new Uint8Array(0)],
-    ['trailing byte', Uint8Array.of(...good, 0)],
-    ['truncated', good.subarray(0, good.length - 1)],
-    ['raw r||s', new Uint8Array(nodeSign('sha256', msg, { key: k.nodePriv, dsaEncoding: 'ieee-p1363' }))],
-    ['non-minimal r', derSeq([...padded(rb), ...sb])],
-    ['non-minimal s', derSeq([...rb, ...padded(sb)])],
-    ['long-form sequence length', Uint8Array.of(0x30, 0x81, good[1], ...good.subarray(2))],
-    ['long-form integer length', derSeq([2, 0x81, rb[1], ...rb.slice(2), ...sb])],
-    ['indefinite length', Uint8Array.of(0x30, 0x80, ...good.subarray(2), 0, 0)],
-    ['sequence length too long', Uint8Array.of(0x30, good[1] + 1, ...good.subarray(2))],
-    ['wrong outer tag', Uint8Array.of(0x31, ...good.subarray(1))],
-    ['wrong integer tag', derSeq([3, ...rb.slice(1), ...sb])],
-    ['negative r', derSeq([2, 1, 0x81, ...sb])],
-    ['r = 0', ecdsaDer(0n, s)],
-    ['empty integer', derSeq([2, 0, ...sb])],
-    ['s = n', ecdsaDer(r, n)],
-    ['r = n + r', ecdsaDer(n + r, s)],
-    ['three integers', derSeq([...rb, ...sb, 2, 1, 1])],
-    ['integer length past the end', derSeq([...rb, 2, 40, ...sb.slice(2)])],
-  ];
-  for (const [name, sig] of bad) assert.equal(verifySignature(alg, k.pub, msg, sig), false, name);
-  // Random mutations and truncations: strict DER has one encoding per (r, s), so none may verify.
-  for (let i = 0; i < 3000; i++) {
-    const m = good.slice(0, 1 + ((Math.random() * good.length) | 0));
-    const flips = 1 + ((Math.random() * 3) | 0);
-    for (let f = 0; f < flips; f++) m[(Math.random() * m.length) | 0] ^= 1 << ((Math.random() * 8) | 0);
-    if (m.length === good.length && Buffer.from(m).equals(Buffer.from(good))) continue;
-    assert.equal(verifySignature(alg, k.pub, msg, m), false);
-  }
-  for (let i = 0; i < 500; i++) {
-    const junk = new Uint8Array((Math.random() * 150) | 0);
-    randomFillSync(junk);
-    if (junk.length > 0 && Math.random() < 0.5) junk[0] = 0x30;
-    assert.equal(verifySignature(alg, k.pub, msg, junk), false);
-  }
-});
+  test(label + 'ECDSA: malformed DER is rejected without throwing', () => {
+    const k = ec['P-256'];
+    const n = curveOrder['P-256'];
+    const alg: SignatureAlgorithm = { type: 'ecdsa', hash: 'sha256' };
+    const { r, s } = p1363(new Uint8Array(nodeSign('sha256', msg, { key: k.nodePriv, dsaEncoding: 'ieee-p1363' })));
+    const good = ecdsaDer(r, s);
+    assert.ok(verify(alg, k.pub, msg, good));
+    const rb = derInt(r);
+    const sb = derInt(s);
+    const padded = (x: number[]): number[] => [2, x[1] + 1, 0, ...x.slice(2)]; // non-minimal leading zero
+    const bad: [string, Uint8Array][] = [
+      ['empty', new Uint8Array(0)],
+      ['trailing byte', Uint8Array.of(...good, 0)],
+      ['truncated', good.subarray(0, good.length - 1)],
+      ['raw r||s', new Uint8Array(nodeSign('sha256', msg, { key: k.nodePriv, dsaEncoding: 'ieee-p1363' }))],
+      ['non-minimal r', derSeq([...padded(rb), ...sb])],
+      ['non-minimal s', derSeq([...rb, ...padded(sb)])],
+      ['long-form sequence length', Uint8Array.of(0x30, 0x81, good[1], ...good.subarray(2))],
+      ['long-form integer length', derSeq([2, 0x81, rb[1], ...rb.slice(2), ...sb])],
+      ['indefinite length', Uint8Array.of(0x30, 0x80, ...good.subarray(2), 0, 0)],
+      ['sequence length too long', Uint8Array.of(0x30, good[1] + 1, ...good.subarray(2))],
+      ['wrong outer tag', Uint8Array.of(0x31, ...good.subarray(1))],
+      ['wrong integer tag', derSeq([3, ...rb.slice(1), ...sb])],
+      ['negative r', derSeq([2, 1, 0x81, ...sb])],
+      ['r = 0', ecdsaDer(0n, s)],
+      ['empty integer', derSeq([2, 0, ...sb])],
+      ['s = n', ecdsaDer(r, n)],
+      ['r = n + r', ecdsaDer(n + r, s)],
+      ['three integers', derSeq([...rb, ...sb, 2, 1, 1])],
+      ['integer length past the end', derSeq([...rb, 2, 40, ...sb.slice(2)])],
+    ];
+    for (const [name, sig] of bad) assert.equal(verify(alg, k.pub, msg, sig), false, name);
+    // Random mutations and truncations: strict DER has one encoding per (r, s), so none may verify.
+    for (let i = 0; i < 3000; i++) {
+      const m = good.slice(0, 1 + ((Math.random() * good.length) | 0));
+      const flips = 1 + ((Math.random() * 3) | 0);
+      for (let f = 0; f < flips; f++) m[(Math.random() * m.length) | 0] ^= 1 << ((Math.random() * 8) | 0);
+      if (m.length === good.length && Buffer.from(m).equals(Buffer.from(good))) continue;
+      assert.equal(verify(alg, k.pub, msg, m), false);
+    }
+    for (let i = 0; i < 500; i++) {
+      const junk = new Uint8Array((Math.random() * 150) | 0);
+      randomFillSync(junk);
+      if (junk.length > 0 && Math.random() < 0.5) junk[0] = 0x30;
+      assert.equal(verify(alg, k.pub, msg, junk), false);
+    }
+  });
 
-test('ECDSA: invalid public points do not verify and do not throw', () => {
-  const k = ec['P-256'];
-  const alg: SignatureAlgorithm = { type: 'ecdsa', hash: 'sha256' };
-  const sig = new Uint8Array(nodeSign('sha256', msg, { key: k.nodePriv, dsaEncoding: 'der' }));
-  const off = k.pub.kind === 'ec' ? k.pub.point.slice() : new Uint8Array(0);
-  off[64] ^= 1;
-  for (const point of [off, new Uint8Array(65), Uint8Array.of(0), new Uint8Array(0), off.subarray(0, 40)]) {
-    assert.equal(verifySignature(alg, { kind: 'ec', curve: 'P-256', point }, msg, sig), false);
-  }
-});
+  test(label + 'ECDSA: invalid public points do not verify and do not throw', () => {
+    const k = ec['P-256'];
+    const alg: SignatureAlgorithm = { type: 'ecdsa', hash: 'sha256' };
+    const sig = new Uint8Array(nodeSign('sha256', msg, { key: k.nodePriv, dsaEncoding: 'der' }));
+    const off = k.pub.kind === 'ec' ? k.pub.point.slice() : new Uint8Array(0);
+    off[64] ^= 1;
+    for (const point of [off, new Uint8Array(65), Uint8Array.of(0), new Uint8Array(0), off.subarray(0, 40)]) {
+      assert.equal(verify(alg, { kind: 'ec', curve: 'P-256', point }, msg, sig), false);
+    }
+  });
+}
 
 // ---- EdDSA
 
