@@ -1,5 +1,6 @@
 // In-memory client/server pairs for engine tests: sans-IO pumping, and an
 // Io pair over queues for the IO-callback mode.
+import assert from 'node:assert/strict';
 import { randomFillSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -141,4 +142,18 @@ export function ioPair(limit = Infinity): [Io, Io] {
     },
   });
   return [make(ba, ab), make(ab, ba)];
+}
+
+/**
+ * Post-handshake client authentication on a connected pair: the server asks,
+ * the client answers with its certificate, and the server then holds one
+ * peer certificate. Neither side has application data to read meanwhile.
+ */
+export function postHandshakeAuth(server: Connection, client: Connection): void {
+  assert.equal(server.requestClientCertificate(), 0);
+  transfer(server, client);
+  assert.equal(client.read(new Uint8Array(8)), Status.WANT_READ);
+  transfer(client, server);
+  assert.equal(server.read(new Uint8Array(8)), Status.WANT_READ);
+  assert.equal(server.negotiated()!.peerCertificates.length, 1);
 }
