@@ -3,7 +3,7 @@
 // here and no TLS bundle carries them. The forward cipher and its key
 // schedule are aes.ts's; decryption uses the equivalent inverse cipher (FIPS
 // 197 5.3.5) with its own T-tables, built at load like aes.ts's.
-import { readBE32 } from '../bytes/be32.js';
+import { loadBE32 } from '../bytes/be32.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
 import { Aes, SBOX } from './aes.js';
 
@@ -94,10 +94,6 @@ export interface CbcCipher {
   decrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array;
 }
 
-function readBlock(buf: Uint8Array, p: number, w: Uint32Array): void {
-  for (let i = 0; i < 4; i++) w[i] = readBE32(buf, p + 4 * i);
-}
-
 function writeBlock(w: Uint32Array, buf: Uint8Array, p: number): void {
   for (let i = 0; i < 4; i++) {
     const v = w[i];
@@ -121,9 +117,9 @@ export const aesCbc: CbcCipher = {
     const out = new Uint8Array(data.length);
     const x = new Uint32Array(4);
     const b = new Uint32Array(4);
-    readBlock(iv, 0, x);
+    loadBE32(x, 0, iv, 0, 4);
     for (let p = 0; p < data.length; p += 16) {
-      readBlock(data, p, b);
+      loadBE32(b, 0, data, p, 4);
       for (let i = 0; i < 4; i++) x[i] ^= b[i];
       aes.encrypt(x, x);
       writeBlock(x, out, p);
@@ -137,9 +133,9 @@ export const aesCbc: CbcCipher = {
     const prev = new Uint32Array(4);
     const c = new Uint32Array(4);
     const x = new Uint32Array(4);
-    readBlock(iv, 0, prev);
+    loadBE32(prev, 0, iv, 0, 4);
     for (let p = 0; p < data.length; p += 16) {
-      readBlock(data, p, c);
+      loadBE32(c, 0, data, p, 4);
       aes.decrypt(c, x);
       for (let i = 0; i < 4; i++) {
         x[i] ^= prev[i];

@@ -2,7 +2,7 @@
 // (RFC 8446 5.3, RFC 6655): 12-byte nonce, so a 3-byte length/counter field
 // (L = 3), and 16- or 8-byte tags. In place, on the shared AES block function.
 import { Alert, ErrorCode, fail } from '../errors.js';
-import { readBE32 } from '../bytes/be32.js';
+import { xorBlockBE32 } from '../bytes/be32.js';
 import { Aes } from './aes.js';
 import { constantTimeEqual } from './ct.js';
 import type { Aead, AeadState } from './types.js';
@@ -31,9 +31,9 @@ class CcmState implements AeadState {
   /** Counter block A_i = (L-1) || nonce || i, here with i = 1 for the payload. */
   private setCounter(nonce: Uint8Array, i: number): void {
     const c = this.counter;
-    c[0] = ((L - 1) << 24) | (readBE32(nonce, 0) >>> 8);
-    c[1] = (readBE32(nonce, 0) << 24) | (readBE32(nonce, 4) >>> 8);
-    c[2] = (readBE32(nonce, 4) << 24) | (readBE32(nonce, 8) >>> 8);
+    c[0] = ((L - 1) << 24) | (nonce[0] << 16) | (nonce[1] << 8) | nonce[2];
+    c[1] = (nonce[3] << 24) | (nonce[4] << 16) | (nonce[5] << 8) | nonce[6];
+    c[2] = (nonce[7] << 24) | (nonce[8] << 16) | (nonce[9] << 8) | nonce[10];
     c[3] = (nonce[11] << 24) | i;
   }
 
@@ -43,10 +43,7 @@ class CcmState implements AeadState {
     let pos = this.pos;
     for (let p = off, end = off + len; p < end;) {
       if (pos === 0 && end - p >= 16) {
-        y[0] ^= readBE32(data, p);
-        y[1] ^= readBE32(data, p + 4);
-        y[2] ^= readBE32(data, p + 8);
-        y[3] ^= readBE32(data, p + 12);
+        xorBlockBE32(y, data, p);
         p += 16;
         this.aes.encrypt(y, y);
         continue;

@@ -5,7 +5,7 @@
 // Table lookups are indexed by secret data, as in every table-based AES: fine
 // for the engines this targets (no shared cache with attackers), noted here
 // because it is not constant-time on a multi-tenant CPU.
-import { readBE32 } from '../bytes/be32.js';
+import { loadBE32 } from '../bytes/be32.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
 
 export const SBOX = new Uint8Array(256);
@@ -62,7 +62,7 @@ export class Aes {
     if (key.length !== 16 && key.length !== 24 && key.length !== 32) fail(ErrorCode.BAD_KEY, Alert.internal_error, 'AES key length ' + key.length);
     const rk = this.rk;
     const total = 4 * (nk + 7);
-    for (let i = 0; i < nk; i++) rk[i] = readBE32(key, 4 * i);
+    loadBE32(rk, 0, key, 0, nk);
     for (let i = nk, rcon = 1; i < total; i++) {
       let t = rk[i - 1];
       if (i % nk === 0) {

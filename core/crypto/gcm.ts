@@ -3,7 +3,7 @@
 // native one (Espruino), which then carries none of core's AES tables.
 // GHASH uses Shoup's 4-bit tables: 16 multiples of H (256 bytes per key) and
 // a 16-entry reduction table, so X*H costs 32 table steps on 32-bit words.
-import { readBE32 } from '../bytes/be32.js';
+import { loadBE32, xorBlockBE32 } from '../bytes/be32.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
 import { constantTimeEqual } from './ct.js';
 import type { AeadState } from './types.js';
@@ -93,10 +93,7 @@ export class GcmState implements AeadState {
     const end = off + len;
     for (let p = off; p < end; p += 16) {
       if (end - p >= 16) {
-        x[0] ^= readBE32(buf, p);
-        x[1] ^= readBE32(buf, p + 4);
-        x[2] ^= readBE32(buf, p + 8);
-        x[3] ^= readBE32(buf, p + 12);
+        xorBlockBE32(x, buf, p);
       } else {
         for (let i = 0; p + i < end; i++) x[i >>> 2] ^= buf[p + i] << (24 - ((i & 3) << 3));
       }
@@ -132,9 +129,7 @@ export class GcmState implements AeadState {
   /** Sets the counter to J0 = nonce || 1, computes E(K, J0), then moves to J0 + 1 for the data. */
   private start(nonce: Uint8Array): void {
     const c = this.counter;
-    c[0] = readBE32(nonce, 0);
-    c[1] = readBE32(nonce, 4);
-    c[2] = readBE32(nonce, 8);
+    loadBE32(c, 0, nonce, 0, 3);
     c[3] = 1;
     this.aes.encrypt(c, this.ek0);
     c[3] = 2;
