@@ -22,14 +22,17 @@ export const RECORDS = 10_000;
 
 /** TLS 1.2 records: an explicit nonce and the sequence number in the additional data (GCM), or no explicit nonce (ChaCha20). */
 const TLS12_ONLY = { minVersion: TLS12, maxVersion: TLS12 };
-/** Sans-IO pairs by suite; AES-CCM is left out under both versions: its state allocates per record today. */
+/** Sans-IO pairs by suite. */
 export const SUITES: Record<string, [number, Partial<ContextOptions>]> = {
   'AES-128-GCM': [CipherSuite.TLS_AES_128_GCM_SHA256, {}],
   'AES-256-GCM': [CipherSuite.TLS_AES_256_GCM_SHA384, {}],
   'ChaCha20-Poly1305': [CipherSuite.TLS_CHACHA20_POLY1305_SHA256, {}],
+  'AES-128-CCM': [CipherSuite.TLS_AES_128_CCM_SHA256, {}],
+  'AES-128-CCM_8': [CipherSuite.TLS_AES_128_CCM_8_SHA256, {}],
   'TLS 1.2 ECDHE_ECDSA AES-128-GCM': [CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, TLS12_ONLY],
   'TLS 1.2 ECDHE_ECDSA AES-256-GCM': [CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, TLS12_ONLY],
   'TLS 1.2 ECDHE_ECDSA ChaCha20-Poly1305': [CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, TLS12_ONLY],
+  'TLS 1.2 ECDHE_ECDSA AES-128-CCM': [CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CCM, TLS12_ONLY],
 };
 
 /** Used bytes of every heap space but compiled code. */
