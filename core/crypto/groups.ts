@@ -1,7 +1,8 @@
 // (EC)DHE groups for key_share (RFC 8446 4.2.8.2 and 7.4). Every private key
 // comes from the caller's `random`: noble must never reach for its own RNG
 // (XS has no crypto.getRandomValues).
-import { pow } from '@noble/curves/abstract/modular.js';
+import { getMinHashLength, mapHashToField, pow } from '@noble/curves/abstract/modular.js';
+import type { WeierstrassPointCons } from '@noble/curves/abstract/weierstrass.js';
 import { montgomery } from '@noble/curves/abstract/montgomery.js';
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { ed448, x448 } from '@noble/curves/ed448.js';
@@ -47,28 +48,32 @@ function montgomeryGroup(group: number, curve: typeof x25519, len: number, base:
 /**
  * NIST curves: key shares are uncompressed points 0x04 || X || Y, validated
  * on the curve and not the identity; the shared secret is the X coordinate.
+ * Over the curve's points alone (noble's ECDH steps), so a profile without
+ * ECDSA signing builds its points without it (nist-points.ts).
  */
-function weierstrassGroup(group: number, curve: typeof p256): KeyExchange {
-  const publicLen = curve.lengths.publicKeyUncompressed as number;
-  const seedLen = curve.lengths.seed as number;
-  withoutTables(curve.Point.BASE);
+export function weierstrassGroup(group: number, Point: WeierstrassPointCons<bigint>): KeyExchange {
+  const { Fp, Fn } = Point;
+  const publicLen = 1 + 2 * Fp.BYTES;
+  // A seed 1.5 times the order's size maps to a scalar in [1, n-1] with negligible bias.
+  const seedLen = getMinHashLength(Fn.ORDER);
+  withoutTables(Point.BASE);
   return {
     group,
     publicLen,
-    precompute: () => buildTables(curve.Point.BASE),
+    precompute: () => buildTables(Point.BASE),
     generate(random) {
-      // A seed 1.5 times the order's size maps to a scalar in [1, n-1] with negligible bias.
       const seed = new Uint8Array(seedLen);
       random(seed);
-      const priv = curve.utils.randomSecretKey(seed);
+      const priv = mapHashToField(seed, Fn.ORDER);
       seed.fill(0);
-      return { priv, pub: curve.getPublicKey(priv, false) };
+      return { priv, pub: Point.BASE.multiply(Fn.fromBytes(priv)).toBytes(false) };
     },
     shared(priv, peerPub) {
       if (peerPub.length !== publicLen || peerPub[0] !== 0x04) return null;
       try {
-        // Point decoding checks the curve equation and rejects the identity.
-        return curve.getSharedSecret(priv, peerPub, true).subarray(1);
+        // Point decoding checks the curve equation; the identity is no public key.
+        const peer = Point.fromBytes(peerPub);
+        return peer.is0() ? null : peer.multiply(Fn.fromBytes(priv)).toBytes(true).subarray(1);
       } catch {
         return null;
       }
@@ -79,9 +84,9 @@ function weierstrassGroup(group: number, curve: typeof p256): KeyExchange {
 // Pure: a bundle without a group drops its curve too.
 export const x25519Group: KeyExchange = /* @__PURE__ */ montgomeryGroup(NamedGroup.x25519, x25519, 32, ed25519.Point.BASE);
 export const x448Group: KeyExchange = /* @__PURE__ */ montgomeryGroup(NamedGroup.x448, x448, 56, ed448.Point.BASE);
-export const secp256r1Group: KeyExchange = /* @__PURE__ */ weierstrassGroup(NamedGroup.secp256r1, p256);
-export const secp384r1Group: KeyExchange = /* @__PURE__ */ weierstrassGroup(NamedGroup.secp384r1, p384);
-export const secp521r1Group: KeyExchange = /* @__PURE__ */ weierstrassGroup(NamedGroup.secp521r1, p521);
+export const secp256r1Group: KeyExchange = /* @__PURE__ */ weierstrassGroup(NamedGroup.secp256r1, p256.Point);
+export const secp384r1Group: KeyExchange = /* @__PURE__ */ weierstrassGroup(NamedGroup.secp384r1, p384.Point);
+export const secp521r1Group: KeyExchange = /* @__PURE__ */ weierstrassGroup(NamedGroup.secp521r1, p521.Point);
 
 /** The key exchange for a NamedGroup code, or undefined for one not supported. */
 export function keyExchangeFor(group: number): KeyExchange | undefined {

@@ -3,6 +3,9 @@
 import { ed25519, ed448, p256, p384, p521 } from './curves.js';
 import { buildTables } from './curve-tables.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
+import { bytesToNumberBE } from '@noble/curves/utils.js';
+import type { WeierstrassPointCons } from '@noble/curves/abstract/weierstrass.js';
+import { p256Point, p384Point } from './nist-points.js';
 import { hashFunctions, rsaPkcs1Sign, rsaPkcs1Verify, rsaPssSign, rsaPssVerify } from './rsa.js';
 import { decodeEcdsaSignature, encodeEcdsaSignature } from './ecdsa-der.js';
 import { sha256, sha384, sha512 } from './hash.js';
@@ -11,15 +14,16 @@ import type { Hash, HashName, PrivateKey, PublicKey, SignatureAlgorithm, Signer 
 
 type Curve = 'P-256' | 'P-384' | 'P-521';
 
-/** An ECDSA curve: the noble curve and the byte size of r and s (the group order's size). */
+/** An ECDSA curve: its points (noble) and the byte size of r and s (the group order's size). */
 interface EcdsaCurve {
-  curve: typeof p256;
+  Point: WeierstrassPointCons<bigint>;
   size: number;
 }
 
-const P256: EcdsaCurve = { curve: p256, size: 32 };
-const P384: EcdsaCurve = { curve: p384, size: 48 };
-const ECDSA: Record<Curve, EcdsaCurve> = { 'P-256': P256, 'P-384': P384, 'P-521': { curve: p521, size: 66 } };
+const P256: EcdsaCurve = { Point: p256.Point, size: 32 };
+const P384: EcdsaCurve = { Point: p384.Point, size: 48 };
+const P521: EcdsaCurve = { Point: p521.Point, size: 66 };
+const ECDSA = { 'P-256': p256, 'P-384': p384, 'P-521': p521 };
 
 const ED25519_KEY = 32;
 const ED25519_SIG = 64;
@@ -27,6 +31,31 @@ const ED448_KEY = 57;
 const ED448_SIG = 114;
 
 type Verify = (alg: SignatureAlgorithm, key: PublicKey, msg: Uint8Array, sig: Uint8Array) => boolean;
+
+/**
+ * ECDSA verification (SEC 1 4.1.4) of r || s over a digest: u1 = e/s,
+ * u2 = r/s, R = u1 G + u2 Q, valid when R.x mod n = r. On the points alone:
+ * a verify-only profile bundles no signing code (nist-points.ts).
+ */
+function ecdsaVerify(Point: WeierstrassPointCons<bigint>, size: number, rs: Uint8Array, digest: Uint8Array, pub: Uint8Array): boolean {
+  const Fn = Point.Fn;
+  const r = bytesToNumberBE(rs.subarray(0, size));
+  const s = bytesToNumberBE(rs.subarray(size));
+  if (!Fn.isValidNot0(r) || !Fn.isValidNot0(s)) return false;
+  // The digest's leftmost bits, as many as the order has (SEC 1 4.1.3 step 5).
+  const excess = digest.length * 8 - Fn.BITS;
+  let e = bytesToNumberBE(digest);
+  if (excess > 0) e >>= BigInt(excess);
+  try {
+    const q = Point.fromBytes(pub); // checks the curve equation
+    if (q.is0()) return false;
+    const w = Fn.inv(s);
+    const point = Point.BASE.mulAddUnsafe(Fn.mul(Fn.create(e), w), q, Fn.mul(r, w));
+    return !point.is0() && Fn.eql(Fn.create(point.toAffine().x), r);
+  } catch {
+    return false;
+  }
+}
 
 /**
  * ECDSA over the given curves (a profile bundles only those; a key on
@@ -38,16 +67,20 @@ function ecdsaVerifier(curves: Partial<Record<Curve, EcdsaCurve>>): Verify {
     const c = key.kind === 'ec' ? curves[key.curve] : undefined;
     if (!c || key.kind !== 'ec' || alg.hash === null) return false;
     const rs = decodeEcdsaSignature(sig, c.size);
-    if (rs === null) return false;
-    const digest = hashFunctions[alg.hash](msg);
-    return c.curve.verify(rs, digest, key.point, { prehash: false, lowS: false, format: 'compact' });
+    return rs !== null && ecdsaVerify(c.Point, c.size, rs, hashFunctions[alg.hash](msg), key.point);
   };
 }
 
 /** ECDSA on P-256, P-384 and P-521. */
-export const verifyEcdsa: Verify = /* @__PURE__ */ ecdsaVerifier(ECDSA);
-/** ECDSA on P-256 and P-384 alone (client-ecdhe: no P-521 code in the bundle). */
-export const verifyEcdsaP256P384: Verify = /* @__PURE__ */ ecdsaVerifier({ 'P-256': P256, 'P-384': P384 });
+export const verifyEcdsa: Verify = /* @__PURE__ */ ecdsaVerifier({ 'P-256': P256, 'P-384': P384, 'P-521': P521 });
+/**
+ * ECDSA on P-256 and P-384 alone, over their points without noble's ECDSA
+ * objects (client-ecdhe: no signing and no P-521 code in the bundle).
+ */
+export const verifyEcdsaP256P384: Verify = /* @__PURE__ */ ecdsaVerifier({
+  'P-256': { Point: p256Point, size: 32 },
+  'P-384': { Point: p384Point, size: 48 },
+});
 
 /**
  * ECDSA with P-256 keys on the typed-array arithmetic of p256.ts (no BigInt,
@@ -133,7 +166,8 @@ export function signMessage(
   switch (alg.type) {
     case 'ecdsa': {
       if (key.kind !== 'ec' || alg.hash === null) return wrongKey(alg);
-      const { curve, size } = ECDSA[key.curve];
+      const curve = ECDSA[key.curve];
+      const size = curve.lengths.secretKey as number;
       if (key.d.length !== size) return wrongKey(alg);
       const entropy = new Uint8Array(size);
       random(entropy);
@@ -170,7 +204,7 @@ export function signMessage(
  */
 export function precomputeSigning(key: PrivateKey): void {
   switch (key.kind) {
-    case 'ec': buildTables(ECDSA[key.curve].curve.Point.BASE); break;
+    case 'ec': buildTables(ECDSA[key.curve].Point.BASE); break;
     case 'ed25519': buildTables(ed25519.Point.BASE); break;
     case 'ed448': buildTables(ed448.Point.BASE); break;
   }

@@ -4,10 +4,12 @@
 // signatures (and RSA PKCS#1 v1.5 in certificates). Verification only: no
 // client certificates, no OCSP stapling, no EdDSA, no ECDSA on P-521 (the
 // full profile has those; a P-521 key in a chain does not verify): no
-// Edwards-curve or P-521 code in the bundle.
+// Edwards-curve, P-521 or signing code in the bundle (the NIST curves are
+// points alone: core/crypto/nist-points.ts).
 import { aes128gcm } from '../crypto/aes-gcm.js';
 import { chacha20poly1305 } from '../crypto/chacha20-poly1305.js';
-import { secp256r1Group, x25519LadderGroup } from '../crypto/groups.js';
+import { weierstrassGroup, x25519LadderGroup } from '../crypto/groups.js';
+import { p256Point } from '../crypto/nist-points.js';
 import { sha256 } from '../crypto/hash.js';
 import { composeProvider } from '../crypto/compose.js';
 import { signatureVerifier, verifyEcdsaP256P384, verifyRsaPkcs1, verifyRsaPss } from '../crypto/signature.js';
@@ -26,7 +28,7 @@ const defaults: ProfileDefaults = {
       [CipherSuite.TLS_AES_128_GCM_SHA256]: aes128gcm,
       [CipherSuite.TLS_CHACHA20_POLY1305_SHA256]: chacha20poly1305,
     },
-    groups: [x25519LadderGroup, secp256r1Group],
+    groups: [x25519LadderGroup, weierstrassGroup(NamedGroup.secp256r1, p256Point)],
     verify: signatureVerifier({ ecdsa: verifyEcdsaP256P384, 'rsa-pss': verifyRsaPss, 'rsa-pkcs1': verifyRsaPkcs1 }),
   }),
   certificates: x509Verification,

@@ -8,9 +8,10 @@ import {
   createECDH, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, randomFillSync,
 } from 'node:crypto';
 import {
-  keyExchangeFor, secp256r1Group, secp384r1Group, secp521r1Group, x25519Group, x25519LadderGroup, x448Group,
+  keyExchangeFor, secp256r1Group, secp384r1Group, secp521r1Group, weierstrassGroup, x25519Group, x25519LadderGroup, x448Group,
 } from '../../core/crypto/groups.js';
 import { secp256r1FixedGroup } from '../../core/crypto/p256.js';
+import { p256Point, p384Point } from '../../core/crypto/nist-points.js';
 import { x25519FixedGroup } from '../../core/crypto/x25519.js';
 import { NamedGroup } from '../../core/registry.js';
 import type { KeyExchange } from '../../core/crypto/types.js';
@@ -146,8 +147,14 @@ test('X25519 and X448: low-order and malformed peer keys give null', () => {
   assert.equal(x448Group.shared(priv448, new Uint8Array(57)), null);
 });
 
+// The client-ecdhe profile's groups: the same ECDH over noble's points without its ECDSA objects.
+const pointsP256 = weierstrassGroup(NamedGroup.secp256r1, p256Point);
+const pointsP384 = weierstrassGroup(NamedGroup.secp384r1, p384Point);
+
 const nist: [KeyExchange, string, number, number][] = [
   [secp256r1Group, 'prime256v1', 65, 32],
+  [pointsP256, 'prime256v1', 65, 32],
+  [pointsP384, 'secp384r1', 97, 48],
   [secp256r1FixedGroup, 'prime256v1', 65, 32],
   [secp384r1Group, 'secp384r1', 97, 48],
   [secp521r1Group, 'secp521r1', 133, 66],
@@ -204,7 +211,7 @@ test('P-256/384/521: invalid peer points give null', () => {
 });
 
 test('generate takes every private key from `random`', () => {
-  for (const g of [x25519Group, x25519FixedGroup, x448Group, secp256r1Group, secp256r1FixedGroup, secp384r1Group, secp521r1Group]) {
+  for (const g of [x25519Group, x25519FixedGroup, x448Group, secp256r1Group, secp256r1FixedGroup, secp384r1Group, secp521r1Group, pointsP256, pointsP384]) {
     const seed = new Uint8Array(256);
     randomFillSync(seed);
     const source = (d: Uint8Array): void => { d.set(seed.subarray(0, d.length)); };

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { schemeAlgorithm, schemeAllowedInCertificateVerify, schemeMatchesKey } from '../../core/crypto/schemes.js';
-import { signMessage, signMessageFixed, verifySignature, verifySignatureFixed } from '../../core/crypto/signature.js';
+import { signMessage, signMessageFixed, verifyEcdsaP256P384, verifySignature, verifySignatureFixed } from '../../core/crypto/signature.js';
 import { ErrorCode, TlsFailure } from '../../core/errors.js';
 import { opensslRsaFields } from '../helpers/openssl-text.js';
 import { SignatureScheme } from '../../core/registry.js';
@@ -118,12 +118,26 @@ function p1363(sig: Uint8Array): { r: bigint; s: bigint } {
   return { r: BigInt('0x' + h.slice(0, h.length / 2)), s: BigInt('0x' + h.slice(h.length / 2)) };
 }
 
-// ---- ECDSA, on noble and on the typed-array P-256 (p256.ts; other curves stay on noble there)
+// ---- ECDSA, on noble and on the typed-array P-256 (p256.ts; other curves stay on noble there),
+// and client-ecdhe's verification over points without noble's ECDSA objects (P-256 and P-384; P-521 on noble)
+
+const pointsOnly: typeof verifySignature = (alg, key, m, sig) =>
+  key.kind === 'ec' && key.curve === 'P-521' ? verifySignature(alg, key, m, sig) : verifyEcdsaP256P384(alg, key, m, sig);
 
 const ecdsaImplementations: [string, typeof signMessage, typeof verifySignature][] = [
   ['', signMessage, verifySignature],
   ['typed-array P-256: ', signMessageFixed, verifySignatureFixed],
+  ['points-only P-256/P-384 (client-ecdhe): ', signMessage, pointsOnly],
 ];
+
+test('points-only ECDSA (client-ecdhe) verifies no P-521 key and no other algorithm', () => {
+  const k = ec['P-521'];
+  const sig = new Uint8Array(nodeSign('sha512', msg, { key: k.nodePriv, dsaEncoding: 'der' }));
+  assert.ok(verifySignature({ type: 'ecdsa', hash: 'sha512' }, k.pub, msg, sig));
+  assert.equal(verifyEcdsaP256P384({ type: 'ecdsa', hash: 'sha512' }, k.pub, msg, sig), false);
+  const p256Sig = new Uint8Array(nodeSign('sha256', msg, { key: ec['P-256'].nodePriv, dsaEncoding: 'der' }));
+  assert.equal(verifyEcdsaP256P384({ type: 'ecdsa', hash: null }, ec['P-256'].pub, msg, p256Sig), false);
+});
 
 for (const [label, sign, verify] of ecdsaImplementations) {
   test(label + 'ECDSA: node:crypto signatures verify, ours verify in node:crypto (every curve x hash)', () => {
