@@ -2,8 +2,7 @@
 // and what only a client does: connect(), sessions to resume, 0-RTT data.
 import type { Credentials, Io } from '../config.js';
 import { ErrorCode, Status, TlsFailure } from '../errors.js';
-import type { ClientCertificates } from '../handshake/client-certificates.js';
-import { ClientHandshake, MAX_PSK_IDENTITY, clientBounds } from '../handshake/client.js';
+import { ClientHandshake, MAX_PSK_IDENTITY, clientBounds, type ClientCertificates } from '../handshake/client.js';
 import { badSession } from '../session/resumption.js';
 import { decodeSession } from '../session/session.js';
 import type { Handshake } from '../handshake/handshake.js';
@@ -24,7 +23,7 @@ export class ClientConnection extends Connection {
   /** certs: the certificate side of the handshake, null for PSK only. */
   constructor(credentials: Credentials, io: Io | null, certs: ClientCertificates | null) {
     super(credentials, io, clientLayout(credentials, certs));
-    this.handshake = this.hello = new ClientHandshake(this, certs);
+    this.handshake = this.hello = certs ? certs.handshake(this) : new ClientHandshake(this);
   }
 
   /** Client handshake step: 0 when done, WANT_READ / WANT_WRITE, or a negative error code. */

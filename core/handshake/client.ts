@@ -10,6 +10,9 @@
 //   SERVER_CERTIFICATE_VERIFY_RECEIVED Finished
 //   SERVER_FINISHED_RECEIVED      (passing: our EndOfEarlyData, Certificate, CertificateVerify, Finished go out)
 //   CONNECTED                     NewSessionTicket, CertificateRequest (post-handshake auth), KeyUpdate
+// The certificate states and post-handshake authentication are the
+// certificate machine's (client-certificates.ts), which builds with X.509
+// plug in; a PSK-only build has this machine alone.
 import { asciiBytes } from '../bytes/ascii.js';
 import { constantTimeEqual } from '../crypto/ct.js';
 import type { Aead, Hash, PublicKey } from '../crypto/types.js';
@@ -19,7 +22,6 @@ import { encodeSession, obfuscatedAge, sessionUsable, type SessionState } from '
 import type { Tls12Client, Tls12Session } from './tls12/support.js';
 import type { Credentials } from '../config.js';
 import { authorities, authoritiesBound, checkFinished } from './authentication.js';
-import type { ClientCertificates } from './client-certificates.js';
 import { Handshake, type HandshakeHost } from './handshake.js';
 import { KeySchedule } from './key-schedule.js';
 import {
@@ -36,6 +38,31 @@ import {
 import { computeBinder, pskModeCodes } from './psk.js';
 import type { Transcript } from './transcript.js';
 import { copyBytes } from '../bytes/copy.js';
+
+/**
+ * The certificate side of the client handshake (client-certificates.ts),
+ * which builds with certificates plug in: it makes their machine, a
+ * ClientHandshake with the certificate states (the PSK-only builds have
+ * neither).
+ */
+export interface ClientCertificates {
+  /** The client machine with the certificate states, over this side. */
+  handshake(host: HandshakeHost): ClientHandshake;
+  /** The server's Certificate, its chain validated: the certificates (copies, leaf first) and the leaf's key. */
+  serverCertificate(c: Credentials, body: Uint8Array): { chain: Uint8Array[]; key: PublicKey };
+  /** Checks the server's CertificateVerify against the transcript hash before it; returns its scheme. */
+  serverCertificateVerify(c: Credentials, key: PublicKey, transcriptHash: Uint8Array, body: Uint8Array): number;
+  /** A CertificateRequest: its context (a copy) and the schemes the server accepts. */
+  certificateRequest(body: Uint8Array): CertRequest;
+  /**
+   * Our Certificate (empty when we have none the server accepts, RFC 8446
+   * 4.4.2) and CertificateVerify; `send` seals each message written since
+   * host.beginMessage() into the transcript, `hash` is that transcript's hash.
+   */
+  sendCertificate(host: HandshakeHost, context: Uint8Array, schemes: number[], send: () => void, hash: () => Uint8Array): void;
+  /** Bytes of our Certificate and CertificateVerify. */
+  flightBound(c: Credentials): number;
+}
 
 /** Longest PSK identity (a ticket or an external identity) a client offers; its ClientHello reserves room for it. */
 export const MAX_PSK_IDENTITY = 1024;
@@ -95,13 +122,13 @@ interface PskOffer {
 }
 
 /** The handshake traffic secrets, from ServerHello until our Finished. */
-interface HandshakeSecrets {
+export interface HandshakeSecrets {
   client: Uint8Array;
   server: Uint8Array;
 }
 
 /** A CertificateRequest: its context and the schemes the server accepts. */
-interface CertRequest {
+export interface CertRequest {
   context: Uint8Array;
   schemes: number[];
 }
@@ -110,7 +137,7 @@ interface CertRequest {
  * Each state with exactly the data it needs (as rustls' ExpectCertificate,
  * ExpectCertificateVerify...): a handler takes its state and enters the next.
  */
-type ClientStep =
+export type ClientStep =
   | { name: 'CLIENT_HELLO_SENT' }
   | { name: 'SERVER_HELLO_RECEIVED'; secrets: HandshakeSecrets }
   | { name: 'ENCRYPTED_EXTENSIONS_RECEIVED'; secrets: HandshakeSecrets }
@@ -131,7 +158,7 @@ export class ClientHandshake extends Handshake<ClientState> {
   private retried = false;
   private ccsSent = false;
   private cookie: Uint8Array | null = null;
-  private step: ClientStep | null = null;
+  protected step: ClientStep | null = null;
   private offer: PskOffer | null = null;
   /** The session to resume (setSession) and the latest one received (NewSessionTicket). */
   session: SessionState | null = null;
@@ -140,15 +167,11 @@ export class ClientHandshake extends Handshake<ClientState> {
   wantEarlyData = false;
   earlyDataBudget = 0;
   /** The handshake transcript through the client Finished, for post-handshake authentication. */
-  private handshakeTranscript: Transcript | null = null;
+  protected handshakeTranscript: Transcript | null = null;
   /** A TLS 1.2 session to resume (setSession), offered when TLS 1.2 is. */
   session12: Tls12Session | null = null;
 
-  /** certs: the certificate side (null in a PSK-only build: a server that wants certificates is refused). */
-  constructor(
-    host: HandshakeHost,
-    private readonly certs: ClientCertificates | null,
-  ) {
+  constructor(host: HandshakeHost) {
     super(host, 'connect');
   }
 
@@ -201,7 +224,7 @@ export class ClientHandshake extends Handshake<ClientState> {
     this.go({ name: 'CLIENT_HELLO_SENT' });
   }
 
-  private go(step: ClientStep): void {
+  protected go(step: ClientStep): void {
     this.step = step;
     this.enter(step.name);
   }
@@ -336,23 +359,13 @@ export class ClientHandshake extends Handshake<ClientState> {
         if (type === T.encrypted_extensions) return this.onEncryptedExtensions(st.secrets, msg, body);
         break;
       case 'ENCRYPTED_EXTENSIONS_RECEIVED':
-        // With a PSK the server is authenticated by it: Finished comes next.
+        // With a PSK the server is authenticated by it: Finished comes next. Without
+        // one, its certificate: a build without certificate support refuses it.
         if (this.mode !== 'full') {
           if (type === T.finished) return this.onFinished(st.secrets, null, msg, body);
-        } else if (type === T.certificate_request) {
-          return this.onCertificateRequest(st.secrets, msg, body);
-        } else if (type === T.certificate) {
-          return this.onCertificate(st.secrets, null, msg, body);
+        } else if (type === T.certificate_request || type === T.certificate) {
+          fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'no certificate support configured (options.certificates)');
         }
-        break;
-      case 'CERTIFICATE_REQUEST_RECEIVED':
-        if (type === T.certificate) return this.onCertificate(st.secrets, st.request, msg, body);
-        break;
-      case 'SERVER_CERTIFICATE_RECEIVED':
-        if (type === T.certificate_verify) return this.onCertificateVerify(st.secrets, st.request, st.serverKey, msg, body);
-        break;
-      case 'SERVER_CERTIFICATE_VERIFY_RECEIVED':
-        if (type === T.finished) return this.onFinished(st.secrets, st.request, msg, body);
         break;
     }
     return this.unexpected(type);
@@ -532,37 +545,7 @@ export class ClientHandshake extends Handshake<ClientState> {
     return false;
   }
 
-  /** The certificate side, or BAD_CONFIG in a build without it. */
-  private certificates(): ClientCertificates {
-    return this.certs ?? fail(ErrorCode.BAD_CONFIG, Alert.internal_error, 'no certificate support configured (options.certificates)');
-  }
-
-  private onCertificateRequest(secrets: HandshakeSecrets, msg: Uint8Array, body: Uint8Array): boolean {
-    const request = this.certificates().certificateRequest(body);
-    if (request.context.length !== 0) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'certificate_request_context must be empty in the handshake');
-    this.transcript.update(msg);
-    this.go({ name: 'CERTIFICATE_REQUEST_RECEIVED', secrets, request });
-    return false;
-  }
-
-  private onCertificate(secrets: HandshakeSecrets, request: CertRequest | null, msg: Uint8Array, body: Uint8Array): boolean {
-    const server = this.certificates().serverCertificate(this.host.credentials, body);
-    this.peerCertificates = server.chain;
-    this.transcript.update(msg);
-    this.go({ name: 'SERVER_CERTIFICATE_RECEIVED', secrets, request, serverKey: server.key });
-    return false;
-  }
-
-  private onCertificateVerify(
-    secrets: HandshakeSecrets, request: CertRequest | null, serverKey: PublicKey, msg: Uint8Array, body: Uint8Array,
-  ): boolean {
-    this.signatureScheme = this.certificates().serverCertificateVerify(this.host.credentials, serverKey, this.transcriptHash(), body);
-    this.transcript.update(msg);
-    this.go({ name: 'SERVER_CERTIFICATE_VERIFY_RECEIVED', secrets, request });
-    return false;
-  }
-
-  private onFinished(secrets: HandshakeSecrets, request: CertRequest | null, msg: Uint8Array, body: Uint8Array): boolean {
+  protected onFinished(secrets: HandshakeSecrets, request: CertRequest | null, msg: Uint8Array, body: Uint8Array): boolean {
     checkFinished(this.schedule().finished(secrets.server, this.transcript), parseFinished(body, this.suiteHashFn().outputLen));
     this.transcript.update(msg);
     this.go({ name: 'SERVER_FINISHED_RECEIVED' });
@@ -591,14 +574,11 @@ export class ClientHandshake extends Handshake<ClientState> {
     return true;
   }
 
-  /** Our Certificate and CertificateVerify, over transcript t. */
-  private sendClientCertificate(context: Uint8Array, schemes: number[], t: Transcript): void {
-    this.certificates().sendCertificate(this.host, context, schemes, () => this.sendTo(t), () => this.transcriptHash(t));
-  }
+  /** Our Certificate and CertificateVerify, over transcript t (the certificate machine's; none here). */
+  protected sendClientCertificate(_context: Uint8Array, _schemes: number[], _t: Transcript): void {}
 
-  protected handlePostHandshake(type: number, msg: Uint8Array, body: Uint8Array): boolean {
+  protected handlePostHandshake(type: number, _msg: Uint8Array, body: Uint8Array): boolean {
     if (type === HandshakeType.new_session_ticket) this.onNewSessionTicket(body);
-    else if (type === HandshakeType.certificate_request && this.handshakeTranscript && this.certs) this.onPostHandshakeAuth(this.handshakeTranscript, msg, body);
     else this.unexpected(type);
     return false;
   }
@@ -627,17 +607,5 @@ export class ClientHandshake extends Handshake<ClientState> {
       serverName: s.serverName,
     };
     this.host.log('received NewSessionTicket (lifetime ' + t.lifetime + ' s, max_early_data ' + (t.ext.maxEarlyData ?? 0) + ')');
-  }
-
-  /** Post-handshake authentication (RFC 8446 4.6.2): Certificate, CertificateVerify, Finished. */
-  private onPostHandshakeAuth(handshakeTranscript: Transcript, msg: Uint8Array, body: Uint8Array): void {
-    const cr = this.certificates().certificateRequest(body);
-    if (cr.context.length === 0) fail(ErrorCode.ILLEGAL_PARAMETER, Alert.illegal_parameter, 'post-handshake CertificateRequest needs a context');
-    this.host.log('post-handshake CertificateRequest');
-    const t = handshakeTranscript.fork();
-    t.update(msg);
-    this.host.resetOutput();
-    this.sendClientCertificate(cr.context, cr.schemes, t);
-    this.sendFinished(this.app().client, t);
   }
 }
