@@ -1,17 +1,24 @@
 // (EC)DHE groups for key_share (RFC 8446 4.2.8.2 and 7.4). Every private key
 // comes from the caller's `random`: noble must never reach for its own RNG
 // (XS has no crypto.getRandomValues).
-import { getMinHashLength, mapHashToField, pow } from '@noble/curves/abstract/modular.js';
+import { getMinHashLength, mapHashToField } from '@noble/curves/abstract/modular.js';
 import type { WeierstrassPointCons } from '@noble/curves/abstract/weierstrass.js';
-import { montgomery } from '@noble/curves/abstract/montgomery.js';
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { ed448, x448 } from '@noble/curves/ed448.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { NamedGroup } from '../registry.js';
 import { buildTables, withoutTables } from './curve-tables.js';
 import type { KeyExchange } from './types.js';
+import { x25519 as x25519Ladder, x25519PublicKey } from './x25519-ladder.js';
 
 type Base = Parameters<typeof withoutTables>[0];
+
+/** X25519 or X448 as noble's x25519/x448 offer them (or x25519-ladder.ts). */
+interface MontgomeryCurve {
+  getPublicKey(priv: Uint8Array): Uint8Array;
+  /** Throws, or returns all zeros, for a low-order point. */
+  getSharedSecret(priv: Uint8Array, peerPub: Uint8Array): Uint8Array;
+}
 
 /**
  * X25519/X448 (RFC 7748): keys are raw u-coordinates; an all-zero secret is
@@ -19,7 +26,7 @@ type Base = Parameters<typeof withoutTables>[0];
  * the twin Edwards curve: that curve's base point is the one with (or
  * without) tables; a ladder-only curve has none.
  */
-function montgomeryGroup(group: number, curve: typeof x25519, len: number, base: Base | null): KeyExchange {
+function montgomeryGroup(group: number, curve: MontgomeryCurve, len: number, base: Base | null): KeyExchange {
   if (base) withoutTables(base);
   return {
     group,
@@ -100,22 +107,14 @@ export function keyExchangeFor(group: number): KeyExchange | undefined {
   return undefined;
 }
 
-const P25519 = BigInt('0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffed');
-
 /**
- * X25519 by noble's Montgomery ladder alone (RFC 7748 5), without the
- * Edwards fixed-base tables noble's x25519 uses for key generation: key
- * generation costs a second ladder, and a bundle without Ed25519 saves the
- * Edwards curve code (the client-psk profile).
+ * X25519 by the Montgomery ladder alone (RFC 7748 5, x25519-ladder.ts),
+ * without the Edwards fixed-base tables noble's x25519 uses for key
+ * generation nor noble's Montgomery code: key generation costs a second
+ * ladder, and a bundle without Ed25519 saves the Edwards curve code (the
+ * client profiles).
  */
-export const x25519LadderGroup: KeyExchange = /* @__PURE__ */ montgomeryGroup(NamedGroup.x25519, /* @__PURE__ */ montgomery({
-  P: P25519,
-  type: 'x25519',
-  adjustScalarBytes(b: Uint8Array): Uint8Array {
-    b[0] &= 248;
-    b[31] &= 127;
-    b[31] |= 64;
-    return b;
-  },
-  powPminus2: (x: bigint): bigint => pow(x, P25519 - BigInt(2), P25519),
-}), 32, null);
+export const x25519LadderGroup: KeyExchange = /* @__PURE__ */ montgomeryGroup(NamedGroup.x25519, {
+  getPublicKey: x25519PublicKey,
+  getSharedSecret: x25519Ladder,
+}, 32, null);
