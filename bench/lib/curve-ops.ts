@@ -9,6 +9,7 @@ import { secp256r1Group, x25519Group } from '../../core/crypto/groups.js';
 import { sha256 } from '../../core/crypto/hash.js';
 import { P256 } from '../../core/crypto/p256.js';
 import { X25519 } from '../../core/crypto/x25519.js';
+import { square } from '../../core/crypto/limbs.js';
 
 export const IMPLEMENTATIONS = ['typed', 'noble', 'noble-tables'] as const;
 export type Implementation = (typeof IMPLEMENTATIONS)[number];
@@ -47,7 +48,7 @@ export function curveOps(impl: Implementation): Record<Op, () => void> {
   const entropy = bytes(32, 23);
   const k = bytes(32, 29);
   if (impl === 'typed') {
-    const ladder = new X25519();
+    const ladder = new X25519(square);
     const curve = new P256();
     const base = new Uint8Array(32);
     base[0] = 9;

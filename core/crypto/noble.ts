@@ -15,6 +15,7 @@ import {
 } from './signature.js';
 import type { Aead, CryptoProvider, KeyExchange, PrivateKey, Signer, Verifier } from './types.js';
 import { X25519, x25519FixedGroup, x25519KeyExchange } from './x25519.js';
+import { square } from './limbs.js';
 
 const aeads: Record<number, Aead> = {
   [CipherSuite.TLS_AES_128_GCM_SHA256]: aes128gcm,
@@ -59,7 +60,7 @@ function typedCurvesInstance(): CryptoProvider {
   let ladder: X25519 | null = null;
   let p256: P256 | null = null;
   const curve = (): P256 => p256 || (p256 = new P256());
-  const x25519 = x25519KeyExchange(() => ladder || (ladder = new X25519()));
+  const x25519 = x25519KeyExchange(() => ladder || (ladder = new X25519(square)));
   return typedCurves(x25519, p256KeyExchange(curve), signatureVerifierFixed(curve), signerFixed(curve));
 }
 

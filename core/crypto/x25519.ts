@@ -10,6 +10,17 @@ import type { KeyExchange } from './types.js';
 
 type Fe = Float64Array;
 
+/**
+ * t[0..30] = a^2: limbs.ts's square, about twice as fast as a product, or
+ * squareByProduct, which saves square's code where size counts more than
+ * speed (the Espruino bundle, whose source stays in the device's memory).
+ */
+export type Squaring = (t: Float64Array, a: Fe) => void;
+
+export function squareByProduct(t: Float64Array, a: Fe): void {
+  product(t, a, a);
+}
+
 /** Swaps p and q when b is 1, without a branch on b (limbs must be integers in int32 range). */
 function cswap(p: Fe, q: Fe, b: number): void {
   const mask = -b;
@@ -144,7 +155,7 @@ export class X25519 {
   private readonly k: Uint8Array;
   private readonly all: Float64Array;
 
-  constructor() {
+  constructor(private readonly squaring: Squaring) {
     const all = new Float64Array(12 * 16 + 31);
     const el = (i: number): Fe => all.subarray(16 * i, 16 * i + 16);
     this.all = all;
@@ -160,10 +171,11 @@ export class X25519 {
   }
 
   private sqr(o: Fe, a: Fe, n: number): void {
-    square(this.t, a);
+    const sq = this.squaring; // called as a plain function: no method frame on the ladder (Espruino)
+    sq(this.t, a);
     reduce(o, this.t);
     for (let i = 1; i < n; i++) {
-      square(this.t, o);
+      sq(this.t, o);
       reduce(o, this.t);
     }
   }
@@ -279,4 +291,4 @@ export function x25519KeyExchange(ladder: () => X25519): KeyExchange {
 }
 
 /** X25519 with a new X25519 instance per operation (its working memory is garbage right after). */
-export const x25519FixedGroup: KeyExchange = /* @__PURE__ */ x25519KeyExchange(() => new X25519());
+export const x25519FixedGroup: KeyExchange = /* @__PURE__ */ x25519KeyExchange(() => new X25519(square));
