@@ -22,7 +22,11 @@ const FEATURES = {
   'cert handshake': '/core/handshake/client-certificates.js',
   RSA: '/core/crypto/rsa.js',
   'sig verify/sign': '/core/crypto/signature.js',
-  'NIST curves': '@noble/curves/nist.js',
+  'NIST curves': '@noble/curves/abstract/weierstrass.js',
+  // noble's ECDSA objects (signing: RFC 6979 HMAC-DRBG, noble's HMAC and DER); verification needs only the points.
+  'ECDSA signing': '@noble/curves/nist.js',
+  // noble's generic Montgomery code; the client profiles have their own X25519 ladder.
+  'noble X25519/X448': '@noble/curves/abstract/montgomery.js',
   Ed448: '@noble/curves/ed448.js',
   'x25519/Ed25519': '@noble/curves/ed25519.js',
   ChaCha20: '/core/crypto/chacha20-poly1305.js',
@@ -39,8 +43,9 @@ const FEATURES = {
 const CLIENT_ONLY = ['server machine', 'ticket sealing', 'replay guard'];
 // The device profiles speak TLS 1.3 only: no TLS 1.2 machine in their bundles.
 const FORBIDDEN = {
-  'client-ecdhe': CLIENT_ONLY.concat(['TLS 1.2']),
-  'client-psk': CLIENT_ONLY.concat(['TLS 1.2', 'X.509', 'cert loading', 'cert handshake', 'RSA', 'sig verify/sign', 'NIST curves', 'Ed448']),
+  // Verification only: the NIST curves as points, without noble's signing side.
+  'client-ecdhe': CLIENT_ONLY.concat(['TLS 1.2', 'ECDSA signing', 'noble X25519/X448']),
+  'client-psk': CLIENT_ONLY.concat(['TLS 1.2', 'X.509', 'cert loading', 'cert handshake', 'RSA', 'sig verify/sign', 'NIST curves', 'ECDSA signing', 'noble X25519/X448', 'Ed448']),
   crypto: CLIENT_ONLY.concat(['TLS engine']),
 };
 
