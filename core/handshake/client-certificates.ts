@@ -18,8 +18,6 @@ import {
 import type { Transcript } from './transcript.js';
 import { copyBytes } from '../bytes/copy.js';
 
-export type { ClientCertificates };
-
 /**
  * The client machine with the certificate states: after EncryptedExtensions
  * of a handshake without PSK, CertificateRequest or the server's Certificate,
