@@ -1,6 +1,8 @@
 // npm run bench -- [handshake] [records] [throughput] [memory] [curves] [options]:
 // runs the benches (the first four by default) and writes JSON, Markdown and SVG into
 // bench/results/ (or --out), then the summary of whatever results are there.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CERTS, GROUPS, MODES, PROVIDERS, SUITES, type CertName, type GroupName, type Selection, type SuiteName } from './lib/configs.js';
 import { defaultResultsDir } from './lib/report.js';
@@ -151,4 +153,7 @@ if (benches.includes('curves')) {
   });
 }
 const written = writeSummary(out);
+// The goals table on the console too (the section of summary.md up to the next heading).
+const goalsTable = written ? /^## Goals\n[\s\S]*?(?=^## )/m.exec(readFileSync(join(out, 'summary.md'), 'utf8')) : null;
+if (goalsTable) console.log('\n' + goalsTable[0].trimEnd() + '\n');
 console.log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; results in ${out}${written ? ' (summary.md)' : ''}`);
