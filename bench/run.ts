@@ -125,9 +125,9 @@ if (benches.includes('handshake')) {
   await runHandshake({
     selection: handshakeSelection, providers, out, log, warmup,
     n: count(v.n, quick ? 8 : 30, 'n'),
-    tcpN: count(v['tcp-n'], quick ? 6 : 16, 'tcp-n'),
+    tcpN: count(v['tcp-n'], 16, 'tcp-n'),
     tcp: v['no-tcp'] !== true && (!quick || v['tcp-n'] !== undefined),
-    xsN: v['no-xs'] || (quick && v['xs-n'] === undefined) ? null : count(v['xs-n'], quick ? 2 : 5, 'xs-n'),
+    xsN: v['no-xs'] || (quick && v['xs-n'] === undefined) ? null : count(v['xs-n'], 5, 'xs-n'),
   });
 }
 if (benches.includes('records')) {
