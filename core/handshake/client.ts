@@ -433,12 +433,20 @@ export class ClientHandshake extends Handshake<ClientState> {
    */
   private onLegacyServerHello(msg: Uint8Array, sh: ServerHello): boolean {
     const tls12 = this.offers12;
+    if (this.earlyData !== 'none' && !this.retried) {
+      // Our alert goes in the clear: the server has no early traffic key.
+      this.host.plaintextWrites();
+      // RFC 8446 D.3: a TLS 1.2 server cannot skip the 0-RTT records (nor the compatibility
+      // ChangeCipherSpec) that followed our ClientHello, so the handshake cannot go on. A code of
+      // its own, as BoringSSL's WRONG_VERSION_ON_EARLY_DATA (protocol_version) and rustls'
+      // OfferedEarlyDataWithOldProtocolVersion: the application connects again without 0-RTT.
+      if (tls12 && sh.legacyVersion === TLS12) fail(ErrorCode.WRONG_VERSION_ON_EARLY_DATA, Alert.protocol_version);
+    }
     if (!tls12 || sh.legacyVersion !== TLS12 || this.retried) {
       fail(ErrorCode.VERSION_MISMATCH, Alert.protocol_version, 'server chose version 0x' + sh.legacyVersion.toString(16) +
         (tls12 ? '' : this.offers13 ? ', we offered TLS 1.3 only' : ''));
     }
     if (this.keyPriv) this.keyPriv.fill(0);
-    this.earlyDataBudget = 0;
     const next = tls12.start(this.host, {
       clientRandom: this.random,
       sessionId: this.sessionId,
