@@ -114,6 +114,8 @@ export class Tls12ServerHandshake extends Handshake<Tls12ServerState> {
   /** The schemes our CertificateRequest listed. */
   private requestedSchemes: number[] = [];
   private refusedRenegotiations = 0;
+  /** Whether the ClientHello offered TLS 1.3 0-RTT: its ChangeCipherSpec and early data records follow it. */
+  private earlyDataOffered = false;
 
   constructor(
     host: HandshakeHost,
@@ -179,7 +181,10 @@ export class Tls12ServerHandshake extends Handshake<Tls12ServerState> {
     let secrets: Secrets;
     if (st.name === 'CERTIFICATE_VERIFY_RECEIVED' || st.name === 'SERVER_FINISHED_SENT') secrets = st.secrets;
     else if (st.name === 'CLIENT_KEY_EXCHANGE_RECEIVED' && !st.clientKey) secrets = st.secrets;
-    else return fail(ErrorCode.UNEXPECTED_CCS, Alert.unexpected_message, 'ChangeCipherSpec in state ' + this.state);
+    else {
+      return fail(ErrorCode.UNEXPECTED_CCS, Alert.unexpected_message, 'ChangeCipherSpec in state ' + this.state +
+        (this.earlyDataOffered && st.name === 'SERVER_HELLO_DONE_SENT' ? ' (the client is sending TLS 1.3 0-RTT data)' : ''));
+    }
     this.host.setReadProtection(new Tls12Protection(this.cipher(), secrets.client.key, secrets.client.iv));
     secrets.client.key.fill(0);
     this.go({ name: 'CHANGE_CIPHER_SPEC_RECEIVED', secrets, resumed: st.name === 'SERVER_FINISHED_SENT' });
@@ -203,6 +208,11 @@ export class Tls12ServerHandshake extends Handshake<Tls12ServerState> {
     const reneg = ch.ext.renegotiationInfo;
     if (reneg && reneg.length > 0) fail(ErrorCode.BAD_RENEGOTIATION_INFO, Alert.handshake_failure);
     this.ems = ch.ext.extendedMasterSecret === true;
+    if (ch.ext.earlyData) {
+      // RFC 8446 D.3: the client aborts at our TLS 1.2 ServerHello; its 0-RTT records may come first.
+      this.earlyDataOffered = true;
+      h.log('the client offers TLS 1.3 0-RTT data, which TLS 1.2 cannot take: it will abort (RFC 8446 D.3)');
+    }
     if (!this.ems && s.requireExtendedMasterSecret) {
       fail(ErrorCode.EXTENDED_MASTER_SECRET_REQUIRED, Alert.handshake_failure, 'the client does not offer extended_master_secret');
     }
