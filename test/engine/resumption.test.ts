@@ -114,6 +114,36 @@ test('resumption with a ticket: psk_dhe_ke and psk_ke, and the session survives 
   }
 });
 
+test('NewSessionTickets: `tickets` after a full or external-PSK handshake, one after a ticket resumption (as OpenSSL), none with 0', () => {
+  /** Runs a handshake and the post-handshake flight; returns how many tickets the client read, and its session. */
+  const run = (cctx: Context, sctx: Context, log: string[], session?: Uint8Array): { tickets: number; mode: string; session: Uint8Array | null } => {
+    log.length = 0;
+    const client = cctx.newConnection();
+    if (session) client.setSession(session);
+    const server = sctx.newConnection();
+    assert.deepEqual(handshake(client, server), [0, 0]);
+    transfer(server, client);
+    assert.equal(client.read(new Uint8Array(16)), Status.WANT_READ);
+    return { tickets: log.filter((l) => l.startsWith('received NewSessionTicket')).length, mode: client.negotiated()!.mode, session: client.getSession() };
+  };
+  for (const tickets of [undefined, 1, 3, 0]) {
+    const log: string[] = [];
+    const sctx = serverContext(tickets === undefined ? {} : { tickets });
+    const cctx = clientContext({ debug: (l) => log.push(l) });
+    const full = run(cctx, sctx, log);
+    assert.deepEqual([full.mode, full.tickets], ['full', tickets ?? 2]);
+    if (!full.session) continue;
+    const resumed = run(cctx, sctx, log, full.session);
+    assert.deepEqual([resumed.mode, resumed.tickets], ['resumed', 1]);
+    // The ticket that replaced the used one resumes in turn.
+    assert.ok(resumed.session);
+    assert.equal(run(cctx, sctx, log, resumed.session).mode, 'resumed');
+  }
+  const log: string[] = [];
+  const psk = run(pskClient({ debug: (l) => log.push(l) }), pskServer(), log);
+  assert.deepEqual([psk.mode, psk.tickets], ['psk', 2]);
+});
+
 test('a ticket from another server key is not accepted: full handshake', () => {
   const session = fullThenSession(clientContext(), serverContext());
   const client = clientContext().newConnection();

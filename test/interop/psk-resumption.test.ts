@@ -12,7 +12,7 @@ import type { PskMode } from '../../core/engine/types.js';
 import { CipherSuite } from '../../core/registry.js';
 import { exchange, microConnect, microListen, readLine, send, shutdown, type MicroPeer } from '../helpers/microtls.js';
 import {
-  cleanup, nodeTlsClient, nodeTlsServer, opensslClient, opensslServer, serverHelloExtensions, serverHellos, within, type NodeClient,
+  cleanup, handshakeMessages, nodeTlsClient, nodeTlsServer, opensslClient, opensslServer, serverHelloExtensions, serverHellos, within, type NodeClient,
 } from '../helpers/peers.js';
 import { PSK_IDENTITY, microPskClient, microPskServer, opensslPsk, tempPath } from '../helpers/psk.js';
 
@@ -125,6 +125,8 @@ for (const mode of MODES) {
     assert.ok(ext[1].includes(PRE_SHARED_KEY), 'second ServerHello selects the ticket');
     assert.equal(ext[1].includes(KEY_SHARE), mode === 'psk_dhe_ke');
     assert.match(srv.output(), /^ +1 session cache hits$/m);
+    // OpenSSL's default: 2 tickets after the full handshake, 1 after the resumption (ours does the same).
+    assert.equal(handshakeMessages(srv.stdout()).filter((m) => m.dir === 'sent' && m.name === 'NewSessionTicket').length, 3);
   });
 }
 
@@ -161,6 +163,8 @@ for (const mode of MODES) {
     await c2.waitExit();
     assert.match(c2.stdout(), /^Reused, TLSv1\.3, Cipher is TLS_AES_128_GCM_SHA256$/m);
     assertPskServerHello(c2.stdout(), mode, 'TLS_AES_128_GCM_SHA256');
+    // One ticket after a resumption, as OpenSSL's server sends (the test above).
+    assert.equal(handshakeMessages(c2.stdout()).filter((m) => m.dir === 'received' && m.name === 'NewSessionTicket').length, 1);
     await srv.stop();
   });
 }
