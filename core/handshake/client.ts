@@ -158,6 +158,11 @@ export class ClientHandshake extends Handshake<ClientState> {
     return s.maxVersion === TLS13 && s.cipherSuites.length > 0;
   }
 
+  /** Before the server's first answer a TLS 1.2 server may send warnings (OpenSSL's unrecognized_name) when we offer TLS 1.2. */
+  override warningAlertsExist(): boolean {
+    return this.suite === 0 && this.offers12 !== null;
+  }
+
   private get offers12(): Tls12Client | null {
     const s = this.host.settings;
     return s.tls12Suites.length > 0 ? s.tls12?.client ?? null : null;

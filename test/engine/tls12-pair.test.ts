@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Connection } from '../../core/engine/connection.js';
-import { TLS12 } from '../../core/registry.js';
+import { Alert, ErrorCode } from '../../core/errors.js';
+import { TLS12, TLS13 } from '../../core/registry.js';
 import { clientContext, exchange, handshake, serverContext, transfer } from './pair.js';
 
 const TLS12_ONLY = { minVersion: TLS12, maxVersion: TLS12 };
@@ -60,3 +61,64 @@ for (const [what, opts, limit] of [
     assert.equal(largestRecord(client, server), limit + 8 + 16);
   });
 }
+
+/** n warning alert records (plaintext, TLS 1.2 record version) of this description. */
+function warnings(n: number, description: number): Uint8Array {
+  const out = new Uint8Array(7 * n);
+  for (let i = 0; i < n; i++) out.set([21, 3, 3, 0, 2, 1, description], 7 * i);
+  return out;
+}
+
+/** The client's ClientHello to the server, then n warnings (from "the server") to the client before the server's answer. */
+function warningsBeforeServerHello(client: Connection, server: Connection, n: number): void {
+  client.connect();
+  transfer(client, server);
+  server.accept();
+  assert.equal(client.receive(warnings(n, Alert.unrecognized_name)), 7 * n);
+}
+
+test('TLS 1.2 warning alerts (RFC 5246 7.2) go by: before the ServerHello when we offer TLS 1.2, and after the handshake, both sides; at most 4', () => {
+  const log: string[] = [];
+  let client = clientContext({ debug: (l) => void log.push(l) }).newConnection();
+  let server = serverContext({ maxVersion: TLS12 }).newConnection();
+  warningsBeforeServerHello(client, server, 3);
+  assert.deepEqual(handshake(client, server), [0, 0]);
+  assert.equal(client.negotiated()?.version, TLS12);
+  assert.equal(log.filter((l) => l === 'warning alert unrecognized_name ignored (TLS 1.2)').length, 3);
+  // After the handshake the warnings are protected records; the fifth on the connection ends it.
+  server.sendWarningAlert(Alert.no_renegotiation);
+  assert.equal(exchange(server, client, 'still on'), 'still on');
+  server.sendWarningAlert(Alert.no_renegotiation);
+  transfer(server, client);
+  assert.equal(client.read(new Uint8Array(8)), ErrorCode.UNEXPECTED_MESSAGE);
+  assert.match(client.lastError()!.message, /more than 4 warning alerts/);
+  assert.equal(client.lastError()!.alertSent, Alert.unexpected_message);
+
+  // The server takes the client's warnings too.
+  client = clientContext({ maxVersion: TLS12 }).newConnection();
+  server = serverContext().newConnection();
+  assert.deepEqual(handshake(client, server), [0, 0]);
+  client.sendWarningAlert(Alert.no_renegotiation);
+  assert.equal(exchange(client, server, 'on'), 'on');
+
+  client = clientContext().newConnection();
+  server = serverContext({ maxVersion: TLS12 }).newConnection();
+  warningsBeforeServerHello(client, server, 5);
+  assert.equal(client.connect(), ErrorCode.UNEXPECTED_MESSAGE);
+});
+
+test('TLS 1.3 has no warning alerts (RFC 8446 6): fatal before the ServerHello of a TLS 1.3-only client, and after a TLS 1.3 handshake', () => {
+  let client = clientContext({ minVersion: TLS13 }).newConnection();
+  let server = serverContext().newConnection();
+  warningsBeforeServerHello(client, server, 1);
+  assert.equal(client.connect(), ErrorCode.FATAL_ALERT_RECEIVED);
+  assert.equal(client.lastError()!.alertReceived, Alert.unrecognized_name);
+
+  client = clientContext().newConnection();
+  server = serverContext().newConnection();
+  assert.deepEqual(handshake(client, server), [0, 0]);
+  assert.equal(client.negotiated()?.version, TLS13);
+  server.sendWarningAlert(Alert.unrecognized_name);
+  transfer(server, client);
+  assert.equal(client.read(new Uint8Array(8)), ErrorCode.FATAL_ALERT_RECEIVED);
+});
