@@ -145,8 +145,11 @@ test('0-RTT to a microtls server held to TLS 1.2 (same ticket keys): WRONG_VERSI
     await shutdown(c4.value);
     await shutdown(s4.value);
 
-    const [c5, s5] = await connectPair(srv, { session: session12 });
+    // A TLS 1.2 session allows no 0-RTT: writeEarlyData() sends nothing, and the session resumes.
+    const [c5, s5] = await connectPair(srv, { session: session12, earlyData: 'not with TLS 1.2\n' });
     assert.ok(c5.status === 'fulfilled' && s5.status === 'fulfilled');
+    assert.equal(c5.value.earlyWritten, 0);
+    assert.equal(c5.value.conn.earlyDataStatus(), 'not_sent');
     assert.equal(c5.value.conn.negotiated()?.mode, 'resumed');
     assert.equal(s5.value.conn.negotiated()?.version, TLS12);
     await shutdown(c5.value);
