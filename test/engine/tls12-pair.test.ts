@@ -122,3 +122,28 @@ test('TLS 1.3 has no warning alerts (RFC 8446 6): fatal before the ServerHello o
   transfer(server, client);
   assert.equal(client.read(new Uint8Array(8)), ErrorCode.FATAL_ALERT_RECEIVED);
 });
+
+test('TLS 1.2 client: HelloRequests during the handshake are ignored (RFC 5246 7.4.1.1), more than 8 on a connection end it', () => {
+  for (const n of [8, 9]) {
+    const log: string[] = [];
+    const client = clientContext({ ...TLS12_ONLY, debug: (l) => void log.push(l) }).newConnection();
+    const server = serverContext().newConnection();
+    client.connect();
+    transfer(client, server);
+    server.accept();
+    transfer(server, client);
+    client.connect(); // our flight goes out; the server's ChangeCipherSpec and Finished are next
+    assert.equal(log.at(-1), 'connect state: CLIENT_FINISHED_SENT');
+    // n HelloRequests (type 0, empty body: 4 zero bytes each) in one plaintext handshake record.
+    const record = new Uint8Array(5 + 4 * n);
+    record.set([22, 3, 3, 0, 4 * n]);
+    assert.equal(client.receive(record), record.length);
+    if (n === 8) {
+      assert.deepEqual(handshake(client, server), [0, 0]);
+      assert.equal(exchange(client, server, 'on'), 'on');
+    } else {
+      assert.equal(client.connect(), ErrorCode.UNEXPECTED_MESSAGE);
+      assert.match(client.lastError()!.message, /more than 8 HelloRequests/);
+    }
+  }
+});

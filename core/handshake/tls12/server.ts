@@ -33,7 +33,7 @@ import { parseCertificateVerify, parseFinished, writeFinished, type ClientHello 
 import { chooseAlpn, printable, type ServerCredentials } from '../server.js';
 import { serverRandom } from '../version.js';
 import {
-  CertificateType, certificate12Length, parseCertificate12, parseEcdheClientKeyExchange, parsePskClientKeyExchange,
+  CertificateType, MAX_RENEGOTIATION_ATTEMPTS, certificate12Length, parseCertificate12, parseEcdheClientKeyExchange, parsePskClientKeyExchange,
   serverKeyExchangeSigned, writeCertificate12, writeCertificateRequest12, writeCertificateStatus,
   writeEcdheParams, writeEcdheServerKeyExchange, writeNewSessionTicket12, writeServerHello12, writeServerHelloDone,
   type ServerHelloExtensions12,
@@ -45,8 +45,6 @@ const EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
 const FALLBACK_SCSV = 0x5600;
 const EMPTY = new Uint8Array(0);
 const UNCOMPRESSED_ONLY = new Uint8Array([0]);
-/** Renegotiation attempts refused on one connection before it is ended: a bound on what a peer makes us send. */
-const MAX_REFUSED_RENEGOTIATIONS = 8;
 /** Largest ServerKeyExchange parameters: a P-521 point (x448 and the others are smaller). */
 const MAX_POINT = 133;
 
@@ -167,8 +165,8 @@ export class Tls12ServerHandshake extends Handshake<Tls12ServerState> {
   /** RFC 5746 4.4 and 5246 7.4.1.2: a client's renegotiation is refused with a warning; the connection goes on. */
   protected handlePostHandshake(type: number): boolean {
     if (type !== HandshakeType.client_hello) return this.unexpected(type);
-    if (++this.refusedRenegotiations > MAX_REFUSED_RENEGOTIATIONS) {
-      fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, MAX_REFUSED_RENEGOTIATIONS + ' renegotiation attempts');
+    if (++this.refusedRenegotiations > MAX_RENEGOTIATION_ATTEMPTS) {
+      fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'more than ' + MAX_RENEGOTIATION_ATTEMPTS + ' renegotiation attempts');
     }
     this.host.sendWarningAlert(Alert.no_renegotiation);
     this.host.log('renegotiation refused (no_renegotiation warning)');
