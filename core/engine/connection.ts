@@ -587,7 +587,6 @@ export abstract class Connection implements HandshakeHost {
     // OpenSSL servers send unrecognized_name as a warning for a server name they do not know.
     if (buf[off] === ALERT_WARNING && this.handshake.warningAlertsExist()) {
       if (++this.warningAlerts > MAX_WARNING_ALERTS) fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'more than ' + MAX_WARNING_ALERTS + ' warning alerts');
-      this.log('warning alert ' + alertName(desc) + ' ignored (TLS 1.2)');
       return;
     }
     throw new TlsFailure(ErrorCode.FATAL_ALERT_RECEIVED, desc, '', true);
