@@ -6,14 +6,15 @@
 // protocol_version alert in the clear (as BoringSSL), before any flight of
 // ours. Connecting again with the same session and no early data is a clean
 // full TLS 1.2 handshake, whose TLS 1.2 ticket then resumes. Against
-// openssl s_server -tls1_2 and our own server held to TLS 1.2.
+// openssl s_server -tls1_2, gnutls-serv held to TLS 1.2 and our own server
+// held to TLS 1.2.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, test } from 'node:test';
 import type { TicketKey } from '../../core/engine/types.js';
 import { TLS12, TLS13 } from '../../core/registry.js';
 import { exchange, failsWith, microConnect, microListen, readLine, send, shutdown, type MicroServer } from '../helpers/microtls.js';
-import { cleanup, handshakeMessages, opensslServer } from '../helpers/peers.js';
+import { cleanup, freePort, handshakeMessages, opensslServer, pki, spawnProc } from '../helpers/peers.js';
 import type { MicrotlsError } from '../../ports/node/socket-io.js';
 
 after(cleanup);
@@ -75,6 +76,42 @@ test('0-RTT offered with no early data bytes and no compatibility ChangeCipherSp
   assert.equal(e.alertSent, PROTOCOL_VERSION);
   await srv.waitExit();
   assert.match(srv.stdout(), /<<< TLS 1\.2, Alert \[length 0002\], fatal protocol_version/);
+});
+
+/** gnutls-serv --echo on a free port with the test PKI's ECDSA chain; ready once it listens. */
+async function gnutlsServ(...extra: string[]) {
+  const port = await freePort();
+  const p = spawnProc('gnutls-serv', ['-p', String(port), '--echo', '--x509certfile', pki('server-ecdsa-chain.crt'),
+    '--x509keyfile', pki('server-ecdsa.key'), ...extra]);
+  await p.waitFor(/listening/i);
+  return { p, port };
+}
+
+test('0-RTT to gnutls-serv held to TLS 1.2 with a ticket from gnutls-serv --earlydata: WRONG_VERSION_ON_EARLY_DATA; without early data a full TLS 1.2 handshake', T, async () => {
+  const issuer = await gnutlsServ('--earlydata');
+  let session: Uint8Array | null;
+  try {
+    const first = await microConnect(issuer.port);
+    assert.equal(first.conn.negotiated()?.version, TLS13);
+    assert.equal(await exchange(first, 'ticket'), 'ticket'); // the tickets come before the echo
+    session = first.conn.getSession();
+    await shutdown(first);
+  } finally {
+    await issuer.p.stop();
+  }
+  assert.ok(session);
+  const srv = await gnutlsServ('--priority', 'NORMAL:-VERS-ALL:+VERS-TLS1.2');
+  try {
+    const e = await failsWith(microConnect(srv.port, { session, earlyData: 'early\n' }), 'WRONG_VERSION_ON_EARLY_DATA');
+    assert.equal(e.alertSent, PROTOCOL_VERSION);
+    const full = await microConnect(srv.port, { session });
+    assert.equal(full.conn.negotiated()?.version, TLS12);
+    assert.equal(full.conn.negotiated()?.mode, 'full');
+    assert.equal(await exchange(full, 'gnutls'), 'gnutls');
+    await shutdown(full);
+  } finally {
+    await srv.p.stop();
+  }
 });
 
 /** A TLS 1.3 session allowing 0-RTT from a microtls server with these ticket keys. */
