@@ -186,6 +186,12 @@ export const cliTestCa = (): string[] => ['--ca', pki('ca.crt')];
 /** CLI server flags for the test PKI's server-ecdsa chain and key, the certificate openssl peers verify by default. */
 export const cliTestServer = (): string[] => ['--cert', pki('server-ecdsa-chain.crt'), '--key', pki('server-ecdsa.key')];
 
+/**
+ * gnutls-serv is listening on 127.0.0.1: it prints "... listening on IPv4
+ * 0.0.0.0 port N..." before it binds and "done" once it listens.
+ */
+export const GNUTLS_SERV_READY = /listening on IPv4 \S+ port \d+\.\.\.done/;
+
 // --- openssl ---
 
 /** OpenSSL's names for the groups (for -groups). */

@@ -14,7 +14,7 @@ import { after, test } from 'node:test';
 import type { TicketKey } from '../../core/engine/types.js';
 import { TLS12, TLS13 } from '../../core/registry.js';
 import { exchange, failsWith, microConnect, microListen, readLine, send, shutdown, type MicroServer } from '../helpers/microtls.js';
-import { cleanup, freePort, handshakeMessages, opensslServer, pki, spawnProc } from '../helpers/peers.js';
+import { GNUTLS_SERV_READY, cleanup, freePort, handshakeMessages, opensslServer, pki, spawnProc } from '../helpers/peers.js';
 import type { MicrotlsError } from '../../ports/node/socket-io.js';
 
 after(cleanup);
@@ -83,7 +83,7 @@ async function gnutlsServ(...extra: string[]) {
   const port = await freePort();
   const p = spawnProc('gnutls-serv', ['-p', String(port), '--echo', '--x509certfile', pki('server-ecdsa-chain.crt'),
     '--x509keyfile', pki('server-ecdsa.key'), ...extra]);
-  await p.waitFor(/listening/i);
+  await p.waitFor(GNUTLS_SERV_READY);
   return { p, port };
 }
 
