@@ -4,8 +4,10 @@
 // plaintext alone, RFC 8449 4: our client sends TLS 1.3's value, one more)
 // holding for the server's records.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import type { Connection } from '../../core/engine/connection.js';
+import type { TicketKey } from '../../core/engine/types.js';
 import { Alert, ErrorCode } from '../../core/errors.js';
 import { TLS12, TLS13 } from '../../core/registry.js';
 import { clientContext, exchange, handshake, serverContext, transfer } from './pair.js';
@@ -146,4 +148,30 @@ test('TLS 1.2 client: HelloRequests during the handshake are ignored (RFC 5246 7
       assert.match(client.lastError()!.message, /more than 8 HelloRequests/);
     }
   }
+});
+
+test('TLS 1.2 ticket key rotation: a ticket sealed under an older key resumes and is renewed under the current one (RFC 5077 3.1)', () => {
+  const key = (): TicketKey => ({ name: randomBytes(16), key: randomBytes(32) });
+  const [a, b] = [key(), key()];
+  /** One TLS 1.2 connection to a server with these ticket keys: how it went and the client's session after it. */
+  const connect = (ticketKeys: TicketKey[], session: Uint8Array | null) => {
+    const log: string[] = [];
+    const client = clientContext(TLS12_ONLY).newConnection();
+    if (session) assert.equal(client.setSession(session), 0);
+    const server = serverContext({ ticketKeys, debug: (l) => void log.push(l) }).newConnection();
+    assert.deepEqual(handshake(client, server), [0, 0]);
+    assert.equal(exchange(client, server, 'data'), 'data');
+    return { mode: client.negotiated()!.mode, ticketSent: log.includes('sent NewSessionTicket'), session: client.getSession() };
+  };
+  const first = connect([a], null);
+  assert.deepEqual([first.mode, first.ticketSent], ['full', true]);
+  // b is the current key now, a still opens: resumed, with a new ticket under b.
+  const rotated = connect([b, a], first.session);
+  assert.deepEqual([rotated.mode, rotated.ticketSent], ['resumed', true]);
+  assert.notDeepEqual(rotated.session, first.session);
+  // A ticket under the current key is not renewed.
+  assert.deepEqual(Object.values(connect([b, a], rotated.session)).slice(0, 2), ['resumed', false]);
+  // Once a is gone, the renewed ticket still resumes; the old one gets a full handshake.
+  assert.equal(connect([b], rotated.session).mode, 'resumed');
+  assert.equal(connect([b], first.session).mode, 'full');
 });

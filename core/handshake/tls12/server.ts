@@ -222,7 +222,9 @@ export class Tls12ServerHandshake extends Handshake<Tls12ServerState> {
     this.transcript.setHash(p.hash);
     this.record(msg, ticket === null && s.verify !== 'none' && p.scheme !== 0);
     this.alpn = chooseAlpn(s.alpn, ch.ext.alpn);
-    this.issueTicket = ch.ext.sessionTicket !== undefined && !ticket && this.ems && this.ticketsOn();
+    // A ticket sealed under an older key is renewed (RFC 5077 3.1), so key rotation does not cost a full handshake.
+    const renew = ticket !== null && !!this.own.ticketKeys && this.own.ticketKeys.sealedBefore(ch.ext.sessionTicket as Uint8Array);
+    this.issueTicket = ch.ext.sessionTicket !== undefined && (!ticket || renew) && this.ems && this.ticketsOn();
     h.log('negotiated TLS 1.2 ' + suiteName(p.suite) + (p.group ? ' with ' + groupName(p.group) + ', signing with ' + schemeName(p.scheme) : '') +
       (ticket ? ' (resumed)' : '') + (this.ems ? '' : ' without extended_master_secret'));
     serverRandom(s.random, this.serverRandom, TLS12, s.maxVersion);
@@ -230,7 +232,7 @@ export class Tls12ServerHandshake extends Handshake<Tls12ServerState> {
     if (ticket) {
       this.mode = 'resumed';
       this.sendServerHello(ch, p, ch.sessionId);
-      this.sendResumedFinished(ticket.psk);
+      this.sendResumedFinished(ticket);
       return;
     }
     this.sendServerHello(ch, p, EMPTY);
@@ -403,9 +405,10 @@ export class Tls12ServerHandshake extends Handshake<Tls12ServerState> {
     return { kind: 'psk' };
   }
 
-  /** Resumption (RFC 5077 3.1): ServerHello, ChangeCipherSpec, Finished with the ticket's master secret. */
-  private sendResumedFinished(master: Uint8Array): void {
-    const secrets = this.deriveKeys(copyBytes(master));
+  /** Resumption (RFC 5077 3.1): ServerHello, [NewSessionTicket,] ChangeCipherSpec, Finished with the ticket's master secret. */
+  private sendResumedFinished(ticket: TicketState): void {
+    const secrets = this.deriveKeys(copyBytes(ticket.psk));
+    if (this.issueTicket) this.sendTicket(secrets.master, ticket);
     this.sendChangeCipherSpecAndFinished(secrets);
     this.go({ name: 'SERVER_FINISHED_SENT', secrets });
   }
@@ -421,25 +424,32 @@ export class Tls12ServerHandshake extends Handshake<Tls12ServerState> {
     this.send();
   }
 
-  /** NewSessionTicket (RFC 5077 3.3): the master secret sealed with the server's ticket keys. */
-  private sendTicket(master: Uint8Array): void {
+  /**
+   * NewSessionTicket (RFC 5077 3.3): the master secret sealed with the
+   * server's ticket keys; a renewed ticket keeps the session's issue time
+   * and lifetime (only its key is new), so a session never outlives them.
+   */
+  private sendTicket(master: Uint8Array, renewed: TicketState | null = null): void {
     const h = this.host;
     const s = h.settings;
     const keys = this.own.ticketKeys;
     // (issueTicket is set only with ticket keys and a clock.)
     if (!keys || !s.now) return;
+    const now = s.now();
     const state: TicketState = {
       suite: this.suite,
       psk: master,
       ageAdd: 0,
-      issuedAt: s.now(),
-      lifetime: s.ticketLifetime,
+      issuedAt: renewed ? renewed.issuedAt : now,
+      lifetime: renewed ? renewed.lifetime : s.ticketLifetime,
       maxEarlyData: 0,
       alpn: this.alpn,
       serverName: this.serverName,
     };
+    // Seconds left, at least 1 (0 would mean "unspecified").
+    const left = Math.max(1, Math.floor((state.issuedAt - now) / 1000) + state.lifetime);
     h.beginMessage();
-    writeNewSessionTicket12(h.out, { lifetimeHint: s.ticketLifetime, ticket: keys.seal(state) });
+    writeNewSessionTicket12(h.out, { lifetimeHint: left, ticket: keys.seal(state) });
     this.send();
     h.log('sent NewSessionTicket');
   }
