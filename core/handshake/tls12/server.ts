@@ -223,8 +223,10 @@ export class Tls12ServerHandshake extends Handshake<Tls12ServerState> {
     this.record(msg, ticket === null && s.verify !== 'none' && p.scheme !== 0);
     this.alpn = chooseAlpn(s.alpn, ch.ext.alpn);
     // A ticket sealed under an older key is renewed (RFC 5077 3.1), so key rotation does not cost a full handshake.
-    const renew = ticket !== null && !!this.own.ticketKeys && this.own.ticketKeys.sealedBefore(ch.ext.sessionTicket as Uint8Array);
-    this.issueTicket = ch.ext.sessionTicket !== undefined && (!ticket || renew) && this.ems && this.ticketsOn();
+    const sealed = ch.ext.sessionTicket;
+    const keys = this.own.ticketKeys;
+    const renew = ticket !== null && sealed !== undefined && keys !== null && keys.sealedBefore(sealed);
+    this.issueTicket = sealed !== undefined && (!ticket || renew) && this.ems && this.ticketsOn();
     h.log('negotiated TLS 1.2 ' + suiteName(p.suite) + (p.group ? ' with ' + groupName(p.group) + ', signing with ' + schemeName(p.scheme) : '') +
       (ticket ? ' (resumed)' : '') + (this.ems ? '' : ' without extended_master_secret'));
     serverRandom(s.random, this.serverRandom, TLS12, s.maxVersion);
