@@ -134,13 +134,14 @@ function report(out: string, r: {
   const b = r.onBoard;
   const start = b.connections[0].before;
   const first = b.connections[0];
-  const peak = first.peak - start;
-  const free = b.total - first.peak;
+  const top = Math.max(...b.connections.map((c) => c.peak));
+  const peak = top - start;
+  const free = b.total - top;
   const drift = b.connections.map((c) => c.after - start);
   const own = r.ownContext.connections[0];
   const ok = (v: boolean) => (v ? 'met' : '**not met**');
   const s = r.onStock;
-  const left = Object.entries(b.firstLeft).map(([k, v]) => '`' + k.replace(/\xFF/g, '\\xFF') + '` ' + signed(v)).join(', ');
+  const left = Object.entries(b.firstLeft).map(([k, v]) => '`' + k + '` ' + signed(v)).join(', ');
   const md = `# Espruino: the client-psk bundle on the real interpreter
 
 ${machineLine(machineInfo())}
@@ -161,14 +162,15 @@ ${table(['figure', 'blocks', 'target', ''], [
     ['loaded (bundle in place, net and crypto required)', String(b.loaded), '<= ' + TARGETS.loaded, ok(b.loaded <= TARGETS.loaded)],
     ['the context, made once', '+' + (b.context! - b.loaded), '', ''],
     ['starting figure (loaded, context made, before the first connection)', String(start), '', ''],
-    ['peak of one psk_ke connection, above the starting figure', '+' + peak, '<= +' + TARGETS.peak, ok(peak <= TARGETS.peak)],
+    ['peak of a psk_ke connection (the highest of the three), above the starting figure', '+' + peak, '<= +' + TARGETS.peak, ok(peak <= TARGETS.peak)],
     ['free for the application at that peak', String(free), '>= ' + TARGETS.free, ok(free >= TARGETS.free)],
     ...b.connections.map((_, i) => ['after close of connection ' + (i + 1) + ', vs. the starting figure', signed(drift[i]),
       'within ' + TARGETS.drift, ok(Math.abs(drift[i]) <= TARGETS.drift)]),
     ['peak of one connection whose connect() makes its own context (psk, crypto options)', '+' + (own.peak - own.before), '', ''],
   ])}
-Of the peak, the connection's arena is ${first.arena.toLocaleString('en')} bytes (about ${Math.ceil(first.arena / b.blockSize)} blocks); the rest is
-the connection's objects (handshake state, record protection, socket) and what the handshake allocates on the way.
+The peak includes the test driver's own record of the connection (its events and reply). Of the peak, the
+connection's arena is ${first.arena.toLocaleString('en')} bytes (about ${Math.ceil(first.arena / b.blockSize)} blocks); the rest is the connection's objects (handshake
+state, record protection, socket) and what the handshake allocates on the way.
 Per connection (blocks): ${b.connections.map((c, i) => `#${i + 1} before ${c.before}, peak ${c.peak}, secure ${c.secure}, after ${c.after}`).join('; ')}.
 What the first connection left, by entry of the root scope (\`E.getSizeOf(global, 1)\`): ${left || 'nothing'}.
 Espruino makes a built-in class's object (its prototype and constructor) in the root scope the first time

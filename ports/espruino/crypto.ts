@@ -14,7 +14,9 @@ import { X25519, x25519KeyExchange } from '../../core/crypto/x25519.js';
 /**
  * The provider. On Espruino every closure costs blocks, so it is a class
  * (its methods are shared by every context) whose hashes and AEADs are made
- * when first asked for: a connection builds only the ones its suite uses.
+ * when first asked for and kept: a context asks for its suites' AEADs when
+ * it is made (espruinoOptions for the PSK's hash), so its connections make
+ * none of them.
  */
 class EspruinoProvider implements CryptoProvider {
   private sha256?: Hash;

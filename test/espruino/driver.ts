@@ -89,11 +89,15 @@ function without(obj, prefix, names, hide) {
   }
   return hid ? copy : obj;
 }
-// Blocks under each entry of the root scope, hidden ones ("\\xFF": timers, modules, the net library's state) included.
+// Blocks under each entry of the root scope, the hidden one ("\\xFF": timers, modules, the net library's
+// state) included under a name JSON keeps (it leaves out names starting with that character).
 function roots() {
   var out = {};
   var a = E.getSizeOf(global, 1);
-  for (var i = 0; i < a.length; i++) out[a[i].name] = a[i].size;
+  for (var i = 0; i < a.length; i++) {
+    var n = a[i].name;
+    out[n.charCodeAt(0) === 255 ? '\\\\xFF' + n.substring(1) : n] = a[i].size;
+  }
   return out;
 }
 function next() {
