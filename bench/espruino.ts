@@ -4,12 +4,12 @@
 //   - memory on espruino-12k (12,000 blocks, code in place as from a board's
 //     flash): blocks once the bundle is loaded, for the context the
 //     application makes once (the starting figure: loaded and context made,
-//     before the first connection), at the peak of one psk_ke connection
+//     before the first connection), at the peak of psk_ke connections
 //     (max_fragment_length 1024) on that context, and after each of three
-//     connections in a row, with what the first one left in the root scope
-//     by name; the peak of a connection whose
-//     connect() makes its own context; the same figures on the stock CLI
-//     (code copied into RAM; its blocks are bigger);
+//     in a row, with what the first one left in the root scope by name; the
+//     same for three psk_dhe_ke connections on a dhe context; the peak of a
+//     connection whose connect() makes its own context; the same figures on
+//     the stock CLI (code copied into RAM; its blocks are bigger);
 //   - CPU time per handshake on the host build (stock): a run of N connections less
 //     a run that only loads the bundle, by process CPU time (bash `times`).
 // Memory is read with process.memory(), which collects garbage first; the
@@ -58,8 +58,8 @@ interface MemoryFigures {
 }
 
 /** Runs the bundle and `connections` with memory sampling; the reports and the load figure. */
-async function memoryRun(bin: string, bundle: string, port: number, n: number, shared: boolean): Promise<MemoryFigures> {
-  const conns: DriverConnection[] = Array.from({ length: n }, () => ({ port, psk: PSK, size: 100, close: 'client' }));
+async function memoryRun(bin: string, bundle: string, port: number, n: number, shared: boolean, dhe = false): Promise<MemoryFigures> {
+  const conns: DriverConnection[] = Array.from({ length: n }, () => ({ port, psk: PSK, size: 100, close: 'client', ...(dhe ? { dhe } : {}) }));
   // The application's own modules are required before the first figure, as an application would hold them.
   const run = await runScript(bin, [bundle, 'require("net"); require("crypto");', driver(conns, true, shared),
     'report({ memory: process.memory() });'], 60000);
@@ -102,13 +102,14 @@ async function main(): Promise<void> {
     return;
   }
   const bundle = await espruinoBundle();
-  const total = CPU_N * SUITES.length + 1 + 3 + 1 + 1;
+  const total = CPU_N * SUITES.length + 1 + 3 + 3 + 1 + 1;
   const srv = await opensslServer({
     nocert: true, naccept: total, ciphersuites: SUITES.map((s) => s[0]).join(':'),
     extra: ['-psk', KEY_HEX, '-psk_identity', IDENTITY, '-allow_no_dhe_kex'],
   });
   try {
     const onBoard = await memoryRun(board, bundle, srv.port, 3, true);
+    const dheBoard = await memoryRun(board, bundle, srv.port, 3, true, true);
     const ownContext = await memoryRun(board, bundle, srv.port, 1, false);
     const onStock = await memoryRun(stock, bundle, srv.port, 1, false);
     // CPU on the stock build: its store grows, so the count of connections is not bounded by the 12,000 blocks.
@@ -119,7 +120,7 @@ async function main(): Promise<void> {
       cpu['psk_ke ' + name] = (ms - idle) / CPU_N;
     }
     cpu['psk_dhe_ke TLS_AES_128_CCM_8_SHA256'] = (await cpuRun(stock, bundle, [{ port: srv.port, psk: PSK, dhe: true, size: 100, close: 'client' }])) - idle;
-    report(out, { onBoard, ownContext, onStock, cpu, loadCpuMs: idle, bundleBytes: Buffer.byteLength(bundle) });
+    report(out, { onBoard, dheBoard, ownContext, onStock, cpu, loadCpuMs: idle, bundleBytes: Buffer.byteLength(bundle) });
   } finally {
     await srv.stop();
     await cleanup();
@@ -129,7 +130,7 @@ async function main(): Promise<void> {
 const signed = (n: number): string => (n >= 0 ? '+' : '') + n;
 
 function report(out: string, r: {
-  onBoard: MemoryFigures; ownContext: MemoryFigures; onStock: MemoryFigures; cpu: Record<string, number>; loadCpuMs: number; bundleBytes: number;
+  onBoard: MemoryFigures; dheBoard: MemoryFigures; ownContext: MemoryFigures; onStock: MemoryFigures; cpu: Record<string, number>; loadCpuMs: number; bundleBytes: number;
 }): void {
   const b = r.onBoard;
   const start = b.connections[0].before;
@@ -141,6 +142,9 @@ function report(out: string, r: {
   const own = r.ownContext.connections[0];
   const ok = (v: boolean) => (v ? 'met' : '**not met**');
   const s = r.onStock;
+  const d = r.dheBoard;
+  const dStart = d.connections[0].before;
+  const dDrift = d.connections.map((c) => c.after - dStart);
   const left = Object.entries(b.firstLeft).map(([k, v]) => '`' + k + '` ' + signed(v)).join(', ');
   const md = `# Espruino: the client-psk bundle on the real interpreter
 
@@ -176,6 +180,10 @@ What the first connection left, by entry of the root scope (\`E.getSizeOf(global
 Espruino makes a built-in class's object (its prototype and constructor) in the root scope the first time
 an instance is made, and its net library its socket class and connection list (under the hidden \`\\xFF\`) on
 the program's first socket, whatever opens it; both stay for the rest of the program.
+
+psk_dhe_ke, three connections on a context made with \`dhe: true\` (which makes X25519's working memory with
+it; a psk_ke context never makes it): the context +${d.context! - d.loaded} blocks, the peak +${Math.max(...d.connections.map((c) => c.peak)) - dStart} above the starting
+figure (${dStart}), after each close ${dDrift.map(signed).join(', ')} (${ok(dDrift.every((x) => Math.abs(x) <= TARGETS.drift))}: within ${TARGETS.drift}).
 
 ## Memory on the stock CLI (${s.total.toLocaleString('en')} blocks of ${s.blockSize} bytes, code copied into RAM)
 
