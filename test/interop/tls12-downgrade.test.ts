@@ -185,7 +185,8 @@ test('microtls client vs gnutls-serv NORMAL:-VERS-ALL:+VERS-TLS1.2', T, async ()
   const p = spawnProc('gnutls-serv', ['-p', String(port), '--echo', '--x509certfile', pki('server-ecdsa-chain.crt'),
     '--x509keyfile', pki('server-ecdsa.key'), '--priority', 'NORMAL:-VERS-ALL:+VERS-TLS1.2']);
   try {
-    await p.waitFor(/listening/i);
+    // gnutls-serv prints 'listening on IPv4 ... port N...' before it binds, and 'done' after.
+    await p.waitFor(/listening on IPv4.*done/i);
     const c = await microConnect(port);
     assert.equal(c.conn.negotiated()?.version, TLS12);
     assert.equal(await exchange(c, 'gnutls'), 'gnutls');
