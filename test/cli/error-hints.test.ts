@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { after, test } from 'node:test';
 import {
-  GNUTLS_SERV_READY, cleanup, clientHelloExtensions, freePort, handshakeMessages, microtlsCli, opensslServer, pki, spawnProc, track, type Proc,
+  cleanup, clientHelloExtensions, freePort, GNUTLS_SERV_READY, handshakeMessages, microtlsCli, opensslServer, pki, spawnProc, track, type Proc,
 } from '../helpers/peers.js';
 import { PSK_HEX, PSK_IDENTITY, opensslPsk, tempPath } from '../helpers/psk.js';
 

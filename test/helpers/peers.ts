@@ -109,6 +109,13 @@ export interface Proc {
   stop(): Promise<void>;
 }
 
+/**
+ * gnutls-serv is ready once its IPv4 socket listens: it prints "... listening
+ * on IPv4 0.0.0.0 port N..." before binding and "done" after, so /listening/
+ * alone can let a client connect too early (ECONNREFUSED under load).
+ */
+export const GNUTLS_SERV_READY = /listening on IPv4[^\n]*done/;
+
 export function spawnProc(cmd: string, args: string[]): Proc {
   const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
@@ -185,12 +192,6 @@ export const cliTestCa = (): string[] => ['--ca', pki('ca.crt')];
 
 /** CLI server flags for the test PKI's server-ecdsa chain and key, the certificate openssl peers verify by default. */
 export const cliTestServer = (): string[] => ['--cert', pki('server-ecdsa-chain.crt'), '--key', pki('server-ecdsa.key')];
-
-/**
- * gnutls-serv is listening on 127.0.0.1: it prints "... listening on IPv4
- * 0.0.0.0 port N..." before it binds and "done" once it listens.
- */
-export const GNUTLS_SERV_READY = /listening on IPv4 \S+ port \d+\.\.\.done/;
 
 // --- openssl ---
 

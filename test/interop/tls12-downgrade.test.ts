@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { CipherSuite, TLS12, TLS13 } from '../../core/registry.js';
 import { exchange, failsWith, microConnect, microListen, readLine, send, shutdown } from '../helpers/microtls.js';
-import { GNUTLS_SERV_READY, cleanup, freePort, nodeTlsServer, opensslServer, pki, spawnProc } from '../helpers/peers.js';
+import { cleanup, freePort, GNUTLS_SERV_READY, nodeTlsServer, opensslServer, pki, spawnProc } from '../helpers/peers.js';
 import { tamperProxy } from '../helpers/proxy.js';
 
 after(cleanup);
