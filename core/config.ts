@@ -156,7 +156,7 @@ export interface ContextOptions {
   pskModes?: PskMode[];
 
   // --- session tickets and 0-RTT (RFC 8446 4.6.1, 4.2.10, 8) ---
-  /** Server: NewSessionTicket messages after each handshake (default 2; 0 turns resumption off). */
+  /** Server: NewSessionTicket messages after each handshake (default 2; 0 turns resumption off); one after a ticket resumption. */
   tickets?: number;
   /** Server: ticket lifetime in seconds (default 7200, at most 604800). */
   ticketLifetime?: number;

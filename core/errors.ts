@@ -100,6 +100,7 @@ export const ErrorCode = {
   RECORD_LIMIT_REFUSED: -225,
   EXTENDED_MASTER_SECRET_REQUIRED: -226,
   BAD_RENEGOTIATION_INFO: -227,
+  WRONG_VERSION_ON_EARLY_DATA: -228,
   // certificates
   CERT_PARSE: -301,
   CERT_SIGNATURE: -302,
@@ -182,6 +183,7 @@ function messageOf(name: ErrorName): string | undefined {
     case 'NO_CREDENTIALS': return 'no usable PSK and no certificate to authenticate with';
     case 'EXTENDED_MASTER_SECRET_REQUIRED': return 'peer did not negotiate extended_master_secret (RFC 7627)';
     case 'BAD_RENEGOTIATION_INFO': return 'renegotiation_info is not that of an initial handshake (RFC 5746)';
+    case 'WRONG_VERSION_ON_EARLY_DATA': return 'server chose TLS 1.2 after our 0-RTT data (RFC 8446 D.3): connect again without it';
     case 'RECORD_LIMIT_REFUSED': return 'peer accepted neither max_fragment_length nor record_size_limit, and our record buffer is smaller than 2^14';
     case 'NO_CLOCK': return 'no clock: set now() or declare noClock to skip validity dates';
     case 'BAD_CONFIG': return 'invalid configuration';

@@ -96,7 +96,8 @@ export class ClientConnection extends Connection {
 
   override earlyDataStatus(): 'not_sent' | 'pending' | 'accepted' | 'rejected' {
     const h = this.hello;
-    if (h.earlyData !== 'none' && (h.state === 'CLIENT_HELLO_SENT' || h.state === 'SERVER_HELLO_RECEIVED')) return 'pending';
+    // Failed before the server answered (WRONG_VERSION_ON_EARLY_DATA...): nothing says it took the data, so rejected.
+    if (h.earlyData !== 'none' && !this.failure && (h.state === 'CLIENT_HELLO_SENT' || h.state === 'SERVER_HELLO_RECEIVED')) return 'pending';
     return super.earlyDataStatus();
   }
 }

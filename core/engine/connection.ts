@@ -39,6 +39,8 @@ export interface ErrorInfo {
 
 const ALERT_WARNING = 1;
 const ALERT_FATAL = 2;
+/** TLS 1.2 warning alerts let through on one connection (BoringSSL's bound): a peer cannot keep us reading them. */
+const MAX_WARNING_ALERTS = 4;
 
 export abstract class Connection implements HandshakeHost {
   readonly settings: Settings;
@@ -70,6 +72,7 @@ export abstract class Connection implements HandshakeHost {
   private alertSent = -1;
   private peerClosed = false;
   private ccsReceived = false;
+  private warningAlerts = 0;
   protected closeSent = false;
   private appOff = 0;
   private appLen = 0;
@@ -580,6 +583,12 @@ export abstract class Connection implements HandshakeHost {
     }
     // RFC 8446 6: user_canceled is the only other non-fatal alert; everything else ends the connection.
     if (desc === Alert.user_canceled) return;
+    // TLS 1.2 (RFC 5246 7.2): after a warning the connection goes on, as BoringSSL and rustls let it:
+    // OpenSSL servers send unrecognized_name as a warning for a server name they do not know.
+    if (buf[off] === ALERT_WARNING && this.handshake.warningAlertsExist()) {
+      if (++this.warningAlerts > MAX_WARNING_ALERTS) fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'more than ' + MAX_WARNING_ALERTS + ' warning alerts');
+      return;
+    }
     throw new TlsFailure(ErrorCode.FATAL_ALERT_RECEIVED, desc, '', true);
   }
 

@@ -181,6 +181,11 @@ export class ClientHandshake extends Handshake<ClientState> {
     return s.maxVersion === TLS13 && s.cipherSuites.length > 0;
   }
 
+  /** Before the server's first answer a TLS 1.2 server may send warnings (OpenSSL's unrecognized_name) when we offer TLS 1.2. */
+  override warningAlertsExist(): boolean {
+    return this.suite === 0 && this.offers12 !== null;
+  }
+
   private get offers12(): Tls12Client | null {
     const s = this.host.settings;
     return s.tls12Suites.length > 0 ? s.tls12?.client ?? null : null;
@@ -275,10 +280,10 @@ export class ClientHandshake extends Handshake<ClientState> {
     const tls12 = this.offers12;
     const tls13 = this.offers13;
     // TLS 1.2 alone: no supported_versions and none of TLS 1.3's extensions (RFC 8446 4.2.1).
-    const ext: ClientHelloExtensions = tls13 ? {
-      supportedVersions: tls12 ? [TLS13, TLS12] : [TLS13],
-      keyShares: this.keyPub ? [{ group: this.keyShareGroup, keyExchange: this.keyPub }] : [],
-    } : {};
+    const ext: ClientHelloExtensions = tls13 ? { supportedVersions: tls12 ? [TLS13, TLS12] : [TLS13] } : {};
+    // key_share and supported_groups go together (RFC 8446 9.2): a psk_ke
+    // client without groups sends neither, one with groups an empty key_share.
+    if (tls13 && s.groups.length > 0) ext.keyShares = this.keyPub ? [{ group: this.keyShareGroup, keyExchange: this.keyPub }] : [];
     if (tls12) {
       const session = this.session12;
       ext.writeTls12 = (w) => tls12.writeHelloExtensions(w, session);
@@ -446,12 +451,20 @@ export class ClientHandshake extends Handshake<ClientState> {
    */
   private onLegacyServerHello(msg: Uint8Array, sh: ServerHello): boolean {
     const tls12 = this.offers12;
+    if (this.earlyData !== 'none' && !this.retried) {
+      // Our alert goes in the clear: the server has no early traffic key.
+      this.host.plaintextWrites();
+      // RFC 8446 D.3: a TLS 1.2 server cannot skip the 0-RTT records (nor the compatibility
+      // ChangeCipherSpec) that followed our ClientHello, so the handshake cannot go on. A code of
+      // its own, as BoringSSL's WRONG_VERSION_ON_EARLY_DATA (protocol_version) and rustls'
+      // OfferedEarlyDataWithOldProtocolVersion: the application connects again without 0-RTT.
+      if (tls12 && sh.legacyVersion === TLS12) fail(ErrorCode.WRONG_VERSION_ON_EARLY_DATA, Alert.protocol_version);
+    }
     if (!tls12 || sh.legacyVersion !== TLS12 || this.retried) {
       fail(ErrorCode.VERSION_MISMATCH, Alert.protocol_version, 'server chose version 0x' + sh.legacyVersion.toString(16) +
         (tls12 ? '' : this.offers13 ? ', we offered TLS 1.3 only' : ''));
     }
     if (this.keyPriv) this.keyPriv.fill(0);
-    this.earlyDataBudget = 0;
     const next = tls12.start(this.host, {
       clientRandom: this.random,
       sessionId: this.sessionId,

@@ -112,6 +112,14 @@ export abstract class Handshake<S extends string = string> {
   }
 
   /**
+   * Whether a warning alert lets the connection go on: in TLS 1.2 (RFC 5246
+   * 7.2); TLS 1.3 has none but close_notify and user_canceled (RFC 8446 6).
+   */
+  warningAlertsExist(): boolean {
+    return this.version !== TLS13;
+  }
+
+  /**
    * The peer's ChangeCipherSpec: nothing in TLS 1.3 (the connection checks
    * the one compatibility record allowed); TLS 1.2 machines switch read keys.
    */

@@ -621,7 +621,13 @@ export class ServerHandshake extends Handshake<ServerState> {
     return true;
   }
 
-  /** NewSessionTicket messages (RFC 8446 4.6.1): the resumption PSK sealed into the ticket itself. */
+  /**
+   * NewSessionTicket messages (RFC 8446 4.6.1): the resumption PSK sealed
+   * into the ticket itself. `tickets` of them after a full or external-PSK
+   * handshake; one after a ticket resumption, which replaces the ticket the
+   * client used and keeps its spare ones (as OpenSSL: each ticket costs a
+   * seal and a record, and 0-RTT tickets are single use).
+   */
   private sendTickets(): void {
     const h = this.host;
     const s = h.settings;
@@ -632,7 +638,8 @@ export class ServerHandshake extends Handshake<ServerState> {
     h.resetOutput();
     const now = s.now();
     const ageAdd = new Uint8Array(4);
-    for (let i = 0; i < s.tickets; i++) {
+    const count = this.mode === 'resumed' ? 1 : s.tickets;
+    for (let i = 0; i < count; i++) {
       const nonce = new Uint8Array([i]);
       s.random(ageAdd);
       const state: TicketState = {
@@ -656,7 +663,7 @@ export class ServerHandshake extends Handshake<ServerState> {
       h.sendMessage(false);
       state.psk.fill(0);
     }
-    h.log('sent ' + s.tickets + ' NewSessionTicket');
+    h.log('sent ' + count + ' NewSessionTicket');
   }
 
   /** Why requestClientCertificate() cannot run now, or null. */

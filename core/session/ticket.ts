@@ -102,6 +102,11 @@ export class TicketKeys {
     return out;
   }
 
+  /** Whether a ticket (one open() took) was sealed under a key older than the current one. */
+  sealedBefore(ticket: Uint8Array): boolean {
+    return !constantTimeEqual(ticket, this.keys[0].name, 0, 0, NAME);
+  }
+
   /**
    * The state in a ticket, or null: unknown key name, key past its notAfter,
    * bad tag, malformed plaintext, or expired (issuedAt + lifetime < now).

@@ -124,6 +124,28 @@ test('a server started with an expired certificate warns at start', T, async () 
   assert.doesNotMatch(fresh.stderr(), /WARNING/);
 });
 
+test('--early-data with a TLS 1.3 session to a server now held to TLS 1.2 (s_server -tls1_2): WRONG_VERSION_ON_EARLY_DATA, a hint, and the same session without it works', T, async () => {
+  const issuer = await opensslServer({ mode: 'plain', extra: ['-early_data'] });
+  const file = tempPath('session.bin');
+  const first = microtlsCli('client', '--port', String(issuer.port), ...CA, '--sess-out', file);
+  first.write('abc\n');
+  await issuer.waitFor(/^abc$/m);
+  issuer.write('def\n'); // after the tickets
+  await first.waitFor(/^Received: def$/m);
+  first.endInput();
+  assert.equal(await first.waitExit(), 0, first.output());
+  await issuer.waitExit();
+
+  const srv = await opensslServer({ version: '1.2', naccept: 2 });
+  const c = await cliClient(srv.port, [...CA, '--sess-in', file, '--early-data', 'hello']);
+  assert.match(c.stderr(), /^ERROR: handshake failed: server chose TLS 1\.2 after our 0-RTT data \(RFC 8446 D\.3\): connect again without it/m);
+  assert.match(c.stderr(), /^hint: the server now speaks TLS 1\.2, which has no 0-RTT: run again without --early-data/m);
+  const again = await cliClient(srv.port, [...CA, '--sess-in', file], 0, 'hello\n');
+  assert.match(again.stdout(), /^Protocol: TLSv1\.2$/m);
+  assert.match(again.stdout(), /^Session is not reused$/m);
+  assert.match(again.stdout(), /^Received: olleh$/m);
+});
+
 test('--early-data accepted by gnutls-serv, which never answers it: --timeout ends the wait with a message', T, async () => {
   const { p, port } = await peer('gnutls-serv', (port) => gnutlsServ(port, '--earlydata'), GNUTLS_SERV_READY);
   const file = tempPath('session.bin');

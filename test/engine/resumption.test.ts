@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Alert, ErrorCode, Status } from '../../core/errors.js';
-import { CipherSuite, NamedGroup } from '../../core/registry.js';
+import { CipherSuite, NamedGroup, TLS12 } from '../../core/registry.js';
 import type { ContextOptions } from '../../core/engine/types.js';
 import { Context } from '../../core/index.js';
 import { clientContext, exchange, handshake, postHandshakeAuth, random, serverContext, transfer } from './pair.js';
@@ -114,6 +114,36 @@ test('resumption with a ticket: psk_dhe_ke and psk_ke, and the session survives 
   }
 });
 
+test('NewSessionTickets: `tickets` after a full or external-PSK handshake, one after a ticket resumption (as OpenSSL), none with 0', () => {
+  /** Runs a handshake and the post-handshake flight; returns how many tickets the client read, and its session. */
+  const run = (cctx: Context, sctx: Context, log: string[], session?: Uint8Array): { tickets: number; mode: string; session: Uint8Array | null } => {
+    log.length = 0;
+    const client = cctx.newConnection();
+    if (session) client.setSession(session);
+    const server = sctx.newConnection();
+    assert.deepEqual(handshake(client, server), [0, 0]);
+    transfer(server, client);
+    assert.equal(client.read(new Uint8Array(16)), Status.WANT_READ);
+    return { tickets: log.filter((l) => l.startsWith('received NewSessionTicket')).length, mode: client.negotiated()!.mode, session: client.getSession() };
+  };
+  for (const tickets of [undefined, 1, 3, 0]) {
+    const log: string[] = [];
+    const sctx = serverContext(tickets === undefined ? {} : { tickets });
+    const cctx = clientContext({ debug: (l) => log.push(l) });
+    const full = run(cctx, sctx, log);
+    assert.deepEqual([full.mode, full.tickets], ['full', tickets ?? 2]);
+    if (!full.session) continue;
+    const resumed = run(cctx, sctx, log, full.session);
+    assert.deepEqual([resumed.mode, resumed.tickets], ['resumed', 1]);
+    // The ticket that replaced the used one resumes in turn.
+    assert.ok(resumed.session);
+    assert.equal(run(cctx, sctx, log, resumed.session).mode, 'resumed');
+  }
+  const log: string[] = [];
+  const psk = run(pskClient({ debug: (l) => log.push(l) }), pskServer(), log);
+  assert.deepEqual([psk.mode, psk.tickets], ['psk', 2]);
+});
+
 test('a ticket from another server key is not accepted: full handshake', () => {
   const session = fullThenSession(clientContext(), serverContext());
   const client = clientContext().newConnection();
@@ -191,6 +221,30 @@ test('0-RTT rejected by a server that cannot open the ticket: reported, the conn
   assert.equal(client.earlyDataStatus(), 'rejected');
   assert.equal(client.negotiated()!.mode, 'full');
   assert.equal(exchange(client, server, 'resent'), 'resent');
+});
+
+test('0-RTT to a server that now negotiates TLS 1.2: WRONG_VERSION_ON_EARLY_DATA (protocol_version) at its ServerHello, status rejected; without 0-RTT a full TLS 1.2 handshake', () => {
+  const session = fullThenSession(clientContext(), serverContext({ maxEarlyData: 1024 }));
+  const tls12 = serverContext({ maxVersion: TLS12 });
+  const client = clientContext().newConnection();
+  client.setSession(session);
+  assert.equal(client.writeEarlyData(enc('early')), 5);
+  const server = tls12.newConnection();
+  const [c, s] = handshake(client, server);
+  assert.equal(c, ErrorCode.WRONG_VERSION_ON_EARLY_DATA);
+  assert.equal(client.lastError()!.alertSent, Alert.protocol_version);
+  assert.equal(client.earlyDataStatus(), 'rejected', 'the server took none of it: send it again');
+  assert.equal(client.writeEarlyData(enc('more')), ErrorCode.WRONG_VERSION_ON_EARLY_DATA);
+  // The server met our compatibility ChangeCipherSpec where ClientKeyExchange belongs.
+  assert.equal(s, ErrorCode.UNEXPECTED_CCS);
+
+  const again = clientContext().newConnection();
+  again.setSession(session);
+  const server2 = tls12.newConnection();
+  assert.deepEqual(handshake(again, server2), [0, 0]);
+  assert.equal(again.negotiated()!.version, TLS12);
+  assert.equal(again.negotiated()!.mode, 'full');
+  assert.equal(exchange(again, server2, 'early'), 'early');
 });
 
 test('ALPN: server preference wins; no overlap is no_application_protocol', () => {

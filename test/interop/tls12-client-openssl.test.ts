@@ -1,7 +1,8 @@
 // microtls client (TLS 1.2 and 1.3 offered, as by default) against
 // `openssl s_server -tls1_2`: every TLS 1.2 suite x x25519 and P-256 with
 // ECDSA and RSA certificates, client certificates, ticket and session-id
-// resumption, PSK (CCM_8 and GCM) with -psk, renegotiation refused, and the
+// resumption, PSK (CCM_8 and GCM) with -psk, renegotiation refused, a
+// warning unrecognized_name (s_server -servername) passed over, and the
 // refusals: a server without extended_master_secret and a tampered
 // transcript (the server's Finished then does not verify). Each case checks
 // the reversed line, what microtls negotiated, the debug log's states, and
@@ -212,6 +213,27 @@ test('TLS 1.2 client answers HelloRequest with a no_renegotiation warning (opens
   assert.equal(e.name, 'FATAL_ALERT_RECEIVED');
   assert.equal(e.alertReceived, Alert.handshake_failure);
   await srv.waitExit();
+});
+
+test('s_server -servername another name: its warning unrecognized_name before the ServerHello goes by (RFC 5246 7.2); five warnings end the handshake', T, async () => {
+  // s_server answers an SNI it does not serve with a warning (a fatal one with -servername_fatal) and goes on.
+  const sni = ['-servername', 'other.example', '-cert2', pki('server-rsa.crt'), '-key2', pki('server-rsa.key')];
+  const srv = await server({ cert: 'server-ecdsa', chain: 'intermediate.crt', naccept: 2, extra: sni });
+  const peer = await microConnect(srv.port, {});
+  assert.equal(peer.conn.negotiated()?.version, TLS12);
+  assert.ok(peer.log.includes('received alert unrecognized_name'), peer.log.join('\n'));
+  assert.equal(await exchange(peer, 'named'), 'deman');
+  await shutdown(peer);
+  await srv.waitFor(/>>> TLS 1\.2, Alert \[length 0002\], warning unrecognized_name/);
+
+  // The same warning five times (a proxy repeats it): a peer cannot keep us reading warnings.
+  const proxy = await tamperProxy(srv.port);
+  proxy.editFirst('toClient', (rec) => (rec[0] === 21 ? Buffer.concat([rec, rec, rec, rec, rec]) : false));
+  const e = await failsWith(microConnect(proxy.port, {}), 'UNEXPECTED_MESSAGE');
+  assert.match(e.message, /more than 4 warning alerts/);
+  assert.equal(e.alertSent, Alert.unexpected_message);
+  await srv.waitExit();
+  await proxy.stop();
 });
 
 test('TLS 1.2 client checks the OCSP response s_server staples in CertificateStatus (status_request)', T, async () => {

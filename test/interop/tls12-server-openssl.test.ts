@@ -7,11 +7,12 @@
 // cipher, "Extended master secret: yes", its master key (equal to the one
 // in our key log) and the downgrade sentinel in ServerHello.random.
 import assert from 'node:assert/strict';
-import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import type { TicketKey } from '../../core/engine/types.js';
 import { CipherSuite, NamedGroup, SignatureScheme, TLS12 } from '../../core/registry.js';
 import { expectClose, microListen, readLine, send, shutdown, type MicroOptions, type MicroServer } from '../helpers/microtls.js';
 import {
@@ -151,6 +152,34 @@ test('TLS 1.2 ticket resumption: s_client -sess_out then -sess_in is "Reused", a
   } finally {
     await srv.stop();
   }
+});
+
+test('TLS 1.2 ticket key rotation: s_client\'s ticket under the old key resumes and is renewed in the abbreviated handshake (RFC 5077 3.1)', T, async () => {
+  const key = (): TicketKey => ({ name: randomBytes(16), key: randomBytes(32) });
+  const [a, b] = [key(), key()];
+  const sess = join(mkdtempSync(join(tmpdir(), 'microtls-')), 'sess.pem');
+  const cipher = 'ECDHE-ECDSA-AES128-GCM-SHA256';
+  /** s_client (with -sess_out or -sess_in) against a server with these ticket keys. */
+  const connect = async (ticketKeys: TicketKey[], sessFlag: '-sess_out' | '-sess_in') => {
+    const { srv } = await server({ ticketKeys });
+    try {
+      return await run(srv, { cipher, extra: [sessFlag, sess] });
+    } finally {
+      await srv.stop();
+    }
+  };
+  assert.equal((await connect([a], '-sess_out')).n.mode, 'full');
+  const rotated = await connect([b, a], '-sess_in');
+  assert.equal(rotated.n.mode, 'resumed');
+  assert.match(rotated.out, /^Reused, TLSv1\.2, /m);
+  // ServerHello, NewSessionTicket, then ChangeCipherSpec and Finished (RFC 5077 3.1, figure 2); the
+  // renewed ticket keeps the session's lifetime: its hint is what is left of 7200 s.
+  const received = handshakeMessages(rotated.out).filter((m) => m.dir === 'received').map((m) => m.name);
+  assert.deepEqual(received.slice(0, 3), ['ServerHello', 'NewSessionTicket', 'Finished']);
+  const hint = /TLS session ticket lifetime hint: (\d+)/.exec(rotated.out);
+  assert.ok(hint && +hint[1] > 7000 && +hint[1] <= 7200, rotated.out);
+  // (s_client does not save a session it resumed; our own client's renewed ticket resuming under the new key alone is in test/engine/tls12-pair.)
+  assert.equal((await connect([b], '-sess_in')).n.mode, 'full', 'the ticket under the dropped key');
 });
 
 test('TLS 1.2 renegotiation refused: s_client "R" gets a no_renegotiation warning', T, async () => {

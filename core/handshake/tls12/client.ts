@@ -15,7 +15,7 @@
 //   NEW_SESSION_TICKET_RECEIVED  ChangeCipherSpec
 //   CHANGE_CIPHER_SPEC_RECEIVED  Finished (resumed: then our ChangeCipherSpec and Finished)
 //   CONNECTED                    HelloRequest, answered with a no_renegotiation warning
-// HelloRequest during the handshake is ignored (RFC 5246 7.4.1.1).
+// HelloRequest during the handshake is ignored (RFC 5246 7.4.1.1); more than 8 on a connection end it.
 import { asciiBytes } from '../../bytes/ascii.js';
 import { copyBytes } from '../../bytes/copy.js';
 import { constantTimeEqual } from '../../crypto/ct.js';
@@ -33,7 +33,7 @@ import { Tls12Protection } from '../../record/tls12-protection.js';
 import { tls12Suite, type Tls12KeyExchange } from './suites.js';
 import { parseFinished, writeCertificateVerify, writeFinished, type ServerHello } from '../messages.js';
 import {
-  clientHelloExtensions12Length, parseCertificate12, parseCertificateRequest12, parseCertificateStatus,
+  MAX_RENEGOTIATION_ATTEMPTS, clientHelloExtensions12Length, parseCertificate12, parseCertificateRequest12, parseCertificateStatus,
   parseEcdheServerKeyExchange, parseEmpty, parseNewSessionTicket12, parsePskServerKeyExchange,
   parseServerHelloExtensions12, serverKeyExchangeSigned, writeCertificate12, writeClientHelloExtensions12,
   writeEcdheClientKeyExchange, writePskClientKeyExchange, type ServerHelloExtensions12,
@@ -89,6 +89,7 @@ export class Tls12ClientHandshake extends Handshake<State> {
   private ticket: { ticket: Uint8Array; lifetime: number } | null = null;
   private serverSessionId: Uint8Array;
   private saved: Session12 | null = null;
+  private helloRequests = 0;
 
   constructor(host: HandshakeHost, hello: Tls12ClientStart, msg: Uint8Array, sh: ServerHello) {
     super(host, 'connect');
@@ -250,6 +251,9 @@ export class Tls12ClientHandshake extends Handshake<State> {
   /** RFC 5246 7.4.1.1: ignored during a handshake; afterwards we refuse to renegotiate (a warning, RFC 5746 4.2). */
   private onHelloRequest(body: Uint8Array): boolean {
     parseEmpty(body, 'HelloRequest');
+    if (++this.helloRequests > MAX_RENEGOTIATION_ATTEMPTS) {
+      fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'more than ' + MAX_RENEGOTIATION_ATTEMPTS + ' HelloRequests');
+    }
     if (this.done) {
       this.host.log('received HelloRequest: renegotiation refused');
       this.host.sendWarningAlert(Alert.no_renegotiation);

@@ -365,6 +365,13 @@ export function writeCertificateRequest12(w: Writer, cr: CertificateRequest12): 
 
 // ServerHelloDone and HelloRequest: empty bodies.
 
+/**
+ * Renegotiation attempts (a client's ClientHello, a server's HelloRequest)
+ * refused or ignored on one connection before it is ended: a bound on what
+ * a peer makes us process and send.
+ */
+export const MAX_RENEGOTIATION_ATTEMPTS = 8;
+
 export function parseEmpty(body: Uint8Array, what: string): void {
   if (body.length !== 0) decodeError(what + ' is not empty');
 }

@@ -33,7 +33,7 @@ import { parseCertificateVerify, parseFinished, writeFinished, type ClientHello 
 import { chooseAlpn, printable, type ServerCredentials } from '../server.js';
 import { serverRandom } from '../version.js';
 import {
-  CertificateType, certificate12Length, parseCertificate12, parseEcdheClientKeyExchange, parsePskClientKeyExchange,
+  CertificateType, MAX_RENEGOTIATION_ATTEMPTS, certificate12Length, parseCertificate12, parseEcdheClientKeyExchange, parsePskClientKeyExchange,
   serverKeyExchangeSigned, writeCertificate12, writeCertificateRequest12, writeCertificateStatus,
   writeEcdheParams, writeEcdheServerKeyExchange, writeNewSessionTicket12, writeServerHello12, writeServerHelloDone,
   type ServerHelloExtensions12,
@@ -45,8 +45,6 @@ const EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
 const FALLBACK_SCSV = 0x5600;
 const EMPTY = new Uint8Array(0);
 const UNCOMPRESSED_ONLY = new Uint8Array([0]);
-/** Renegotiation attempts refused on one connection before it is ended: a bound on what a peer makes us send. */
-const MAX_REFUSED_RENEGOTIATIONS = 8;
 /** Largest ServerKeyExchange parameters: a P-521 point (x448 and the others are smaller). */
 const MAX_POINT = 133;
 
@@ -114,6 +112,8 @@ export class Tls12ServerHandshake extends Handshake<Tls12ServerState> {
   /** The schemes our CertificateRequest listed. */
   private requestedSchemes: number[] = [];
   private refusedRenegotiations = 0;
+  /** Whether the ClientHello offered TLS 1.3 0-RTT: its ChangeCipherSpec and early data records follow it. */
+  private earlyDataOffered = false;
 
   constructor(
     host: HandshakeHost,
@@ -165,8 +165,8 @@ export class Tls12ServerHandshake extends Handshake<Tls12ServerState> {
   /** RFC 5746 4.4 and 5246 7.4.1.2: a client's renegotiation is refused with a warning; the connection goes on. */
   protected handlePostHandshake(type: number): boolean {
     if (type !== HandshakeType.client_hello) return this.unexpected(type);
-    if (++this.refusedRenegotiations > MAX_REFUSED_RENEGOTIATIONS) {
-      fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, MAX_REFUSED_RENEGOTIATIONS + ' renegotiation attempts');
+    if (++this.refusedRenegotiations > MAX_RENEGOTIATION_ATTEMPTS) {
+      fail(ErrorCode.UNEXPECTED_MESSAGE, Alert.unexpected_message, 'more than ' + MAX_RENEGOTIATION_ATTEMPTS + ' renegotiation attempts');
     }
     this.host.sendWarningAlert(Alert.no_renegotiation);
     this.host.log('renegotiation refused (no_renegotiation warning)');
@@ -179,7 +179,10 @@ export class Tls12ServerHandshake extends Handshake<Tls12ServerState> {
     let secrets: Secrets;
     if (st.name === 'CERTIFICATE_VERIFY_RECEIVED' || st.name === 'SERVER_FINISHED_SENT') secrets = st.secrets;
     else if (st.name === 'CLIENT_KEY_EXCHANGE_RECEIVED' && !st.clientKey) secrets = st.secrets;
-    else return fail(ErrorCode.UNEXPECTED_CCS, Alert.unexpected_message, 'ChangeCipherSpec in state ' + this.state);
+    else {
+      return fail(ErrorCode.UNEXPECTED_CCS, Alert.unexpected_message, 'ChangeCipherSpec in state ' + this.state +
+        (this.earlyDataOffered && st.name === 'SERVER_HELLO_DONE_SENT' ? ' (the client is sending TLS 1.3 0-RTT data)' : ''));
+    }
     this.host.setReadProtection(new Tls12Protection(this.cipher(), secrets.client.key, secrets.client.iv));
     secrets.client.key.fill(0);
     this.go({ name: 'CHANGE_CIPHER_SPEC_RECEIVED', secrets, resumed: st.name === 'SERVER_FINISHED_SENT' });
@@ -203,6 +206,11 @@ export class Tls12ServerHandshake extends Handshake<Tls12ServerState> {
     const reneg = ch.ext.renegotiationInfo;
     if (reneg && reneg.length > 0) fail(ErrorCode.BAD_RENEGOTIATION_INFO, Alert.handshake_failure);
     this.ems = ch.ext.extendedMasterSecret === true;
+    if (ch.ext.earlyData) {
+      // RFC 8446 D.3: the client aborts at our TLS 1.2 ServerHello; its 0-RTT records may come first.
+      this.earlyDataOffered = true;
+      h.log('the client offers TLS 1.3 0-RTT data, which TLS 1.2 cannot take: it will abort (RFC 8446 D.3)');
+    }
     if (!this.ems && s.requireExtendedMasterSecret) {
       fail(ErrorCode.EXTENDED_MASTER_SECRET_REQUIRED, Alert.handshake_failure, 'the client does not offer extended_master_secret');
     }
@@ -214,7 +222,11 @@ export class Tls12ServerHandshake extends Handshake<Tls12ServerState> {
     this.transcript.setHash(p.hash);
     this.record(msg, ticket === null && s.verify !== 'none' && p.scheme !== 0);
     this.alpn = chooseAlpn(s.alpn, ch.ext.alpn);
-    this.issueTicket = ch.ext.sessionTicket !== undefined && !ticket && this.ems && this.ticketsOn();
+    // A ticket sealed under an older key is renewed (RFC 5077 3.1), so key rotation does not cost a full handshake.
+    const sealed = ch.ext.sessionTicket;
+    const keys = this.own.ticketKeys;
+    const renew = ticket !== null && sealed !== undefined && keys !== null && keys.sealedBefore(sealed);
+    this.issueTicket = sealed !== undefined && (!ticket || renew) && this.ems && this.ticketsOn();
     h.log('negotiated TLS 1.2 ' + suiteName(p.suite) + (p.group ? ' with ' + groupName(p.group) + ', signing with ' + schemeName(p.scheme) : '') +
       (ticket ? ' (resumed)' : '') + (this.ems ? '' : ' without extended_master_secret'));
     serverRandom(s.random, this.serverRandom, TLS12, s.maxVersion);
@@ -222,7 +234,7 @@ export class Tls12ServerHandshake extends Handshake<Tls12ServerState> {
     if (ticket) {
       this.mode = 'resumed';
       this.sendServerHello(ch, p, ch.sessionId);
-      this.sendResumedFinished(ticket.psk);
+      this.sendResumedFinished(ticket);
       return;
     }
     this.sendServerHello(ch, p, EMPTY);
@@ -395,9 +407,10 @@ export class Tls12ServerHandshake extends Handshake<Tls12ServerState> {
     return { kind: 'psk' };
   }
 
-  /** Resumption (RFC 5077 3.1): ServerHello, ChangeCipherSpec, Finished with the ticket's master secret. */
-  private sendResumedFinished(master: Uint8Array): void {
-    const secrets = this.deriveKeys(copyBytes(master));
+  /** Resumption (RFC 5077 3.1): ServerHello, [NewSessionTicket,] ChangeCipherSpec, Finished with the ticket's master secret. */
+  private sendResumedFinished(ticket: TicketState): void {
+    const secrets = this.deriveKeys(copyBytes(ticket.psk));
+    if (this.issueTicket) this.sendTicket(secrets.master, ticket);
     this.sendChangeCipherSpecAndFinished(secrets);
     this.go({ name: 'SERVER_FINISHED_SENT', secrets });
   }
@@ -413,25 +426,32 @@ export class Tls12ServerHandshake extends Handshake<Tls12ServerState> {
     this.send();
   }
 
-  /** NewSessionTicket (RFC 5077 3.3): the master secret sealed with the server's ticket keys. */
-  private sendTicket(master: Uint8Array): void {
+  /**
+   * NewSessionTicket (RFC 5077 3.3): the master secret sealed with the
+   * server's ticket keys; a renewed ticket keeps the session's issue time
+   * and lifetime (only its key is new), so a session never outlives them.
+   */
+  private sendTicket(master: Uint8Array, renewed: TicketState | null = null): void {
     const h = this.host;
     const s = h.settings;
     const keys = this.own.ticketKeys;
     // (issueTicket is set only with ticket keys and a clock.)
     if (!keys || !s.now) return;
+    const now = s.now();
     const state: TicketState = {
       suite: this.suite,
       psk: master,
       ageAdd: 0,
-      issuedAt: s.now(),
-      lifetime: s.ticketLifetime,
+      issuedAt: renewed ? renewed.issuedAt : now,
+      lifetime: renewed ? renewed.lifetime : s.ticketLifetime,
       maxEarlyData: 0,
       alpn: this.alpn,
       serverName: this.serverName,
     };
+    // Seconds left, at least 1 (0 would mean "unspecified").
+    const left = Math.max(1, Math.floor((state.issuedAt - now) / 1000) + state.lifetime);
     h.beginMessage();
-    writeNewSessionTicket12(h.out, { lifetimeHint: s.ticketLifetime, ticket: keys.seal(state) });
+    writeNewSessionTicket12(h.out, { lifetimeHint: left, ticket: keys.seal(state) });
     this.send();
     h.log('sent NewSessionTicket');
   }

@@ -33,7 +33,8 @@ export const SERVER_HELP = `usage: microtls server [options]
   --psk-identity ID --psk-key HEX
                           accept this external PSK (prints "Identity: ID" when used)
   --psk-only              PSK without (EC)DHE (psk_ke); no certificate needed
-  --tickets N             NewSessionTicket messages per connection (default 2, 0: none)
+  --tickets N             NewSessionTicket messages per connection (default 2, 0: none;
+                          one after a resumption)
   --max-early-data N      accept up to N bytes of 0-RTT data (and say so in tickets)
   --alpn LIST             ALPN protocols in preference order, e.g. h2,http/1.1
   --servername NAME       refuse other SNI names (unrecognized_name)

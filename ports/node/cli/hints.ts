@@ -85,6 +85,8 @@ function clientHint(e: HintInput, f: HintContext['flags']): string | null {
       return 'check the server\'s certificate dates and this machine\'s clock';
     case ErrorCode.VERSION_MISMATCH:
       return versionHint('the server chose a version outside ours: it does not take', f);
+    case ErrorCode.WRONG_VERSION_ON_EARLY_DATA:
+      return 'the server now speaks TLS 1.2, which has no 0-RTT: run again without --early-data (the same --sess-in gets a full TLS 1.2 handshake)';
   }
   return null;
 }
