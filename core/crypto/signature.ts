@@ -166,14 +166,15 @@ export function signMessage(
  * Builds the base-point table of our own key's curve (ECDSA, EdDSA), which
  * every signature multiplies: the table-free path costs an ECDSA P-256
  * signature ~384 doublings (blinded scalar) instead of ~65 additions. For a
- * Context with curveTables, once per key.
+ * Context with curveTables, once per key (false: cannot be built, curve-tables.ts).
  */
-export function precomputeSigning(key: PrivateKey): void {
+export function precomputeSigning(key: PrivateKey, built: Set<object>): boolean {
   switch (key.kind) {
-    case 'ec': buildTables(ECDSA[key.curve].curve.Point.BASE); break;
-    case 'ed25519': buildTables(ed25519.Point.BASE); break;
-    case 'ed448': buildTables(ed448.Point.BASE); break;
+    case 'ec': return buildTables(ECDSA[key.curve].curve.Point.BASE, built);
+    case 'ed25519': return buildTables(ed25519.Point.BASE, built);
+    case 'ed448': return buildTables(ed448.Point.BASE, built);
   }
+  return true;
 }
 
 /**

@@ -46,3 +46,14 @@ void xs_microtls_probe_collections(txMachine *the)
 	xsmcSetInteger(xsResult, -1);
 #endif
 }
+
+/* Preloaded objects and closures copied into RAM because code wrote to them (XS "aliases"). */
+void xs_microtls_probe_aliases(txMachine *the)
+{
+	txInteger count = 0;
+	txID i;
+	for (i = 0; i < the->aliasCount; i++)
+		if (the->aliasArray[i])
+			count++;
+	xsmcSetInteger(xsResult, count);
+}

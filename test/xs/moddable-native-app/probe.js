@@ -4,10 +4,13 @@
 // same; stack() is the deepest stack since reset(), in slots (it needs an
 // instrumented build, mcconfig -i; else 0); cpu() is the CPU time of the
 // thread XS runs on, in microseconds (socket polling waits cost none of it);
-// collections() counts garbage collections (instrumented builds; else -1).
+// collections() counts garbage collections (instrumented builds; else -1);
+// aliases() counts the objects and closures of preloaded modules that code
+// wrote to, which XS has copied into RAM (module state mutated at run time).
 function reset() @ "xs_microtls_probe_reset";
 function sample() @ "xs_microtls_probe_sample";
 function stack() @ "xs_microtls_probe_stack";
 function cpu() @ "xs_microtls_probe_cpu";
 function collections() @ "xs_microtls_probe_collections";
-export default Object.freeze({ reset, sample, stack, cpu, collections });
+function aliases() @ "xs_microtls_probe_aliases";
+export default Object.freeze({ reset, sample, stack, cpu, collections, aliases });
