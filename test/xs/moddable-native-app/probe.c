@@ -14,6 +14,17 @@ void xs_microtls_probe_sample(txMachine *the)
 	xsmcSetIndex(xsResult, 1, xsVar(0));
 }
 
+/* Chunk bytes and slots in use now, without a collection (integers: reading them allocates nothing). */
+void xs_microtls_probe_chunks(txMachine *the)
+{
+	xsmcSetInteger(xsResult, the->currentChunksSize);
+}
+
+void xs_microtls_probe_slots(txMachine *the)
+{
+	xsmcSetInteger(xsResult, the->currentHeapCount);
+}
+
 void xs_microtls_probe_reset(txMachine *the)
 {
 #ifdef mxInstrument
