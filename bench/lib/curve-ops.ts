@@ -63,7 +63,7 @@ export function curveOps(impl: Implementation): Record<Op, () => void> {
     };
   }
   if (impl === 'noble-tables') {
-    const built = new Set<object>();
+    const built: object[] = [];
     buildTables(p256.Point.BASE, built);
     x25519Group.precompute?.(built);
   }

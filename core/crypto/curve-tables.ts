@@ -16,20 +16,20 @@ export function withoutTables(base: BasePoint): void {
 
 /**
  * Builds the window-6 table for this base point now (no lazy build later),
- * unless it is in `built` (one Context's set: its groups and its signing key
- * may share a curve); the tables themselves are noble's, for the process.
+ * unless it is in `built` (one Context's list: its groups and its signing key
+ * may share a curve; an array: Espruino has no Set); the tables themselves are noble's, for the process.
  * False when the point can have no table: noble keys its tables by the point
  * in a WeakMap, and XS refuses a preloaded module's objects (kept in flash) as
  * WeakMap keys ("key: read-only"), so in a preloaded Moddable bundle no table
  * can be built; nothing changed then (the window is set before the table).
  */
-export function buildTables(base: BasePoint, built: Set<object>): boolean {
-  if (built.has(base)) return true;
+export function buildTables(base: BasePoint, built: object[]): boolean {
+  if (built.indexOf(base) >= 0) return true;
   try {
     base.precompute(6, false);
   } catch {
     return false;
   }
-  built.add(base);
+  built.push(base);
   return true;
 }

@@ -204,7 +204,7 @@ export function signMessage(
  * signature ~384 doublings (blinded scalar) instead of ~65 additions. For a
  * Context with curveTables, once per key (false: cannot be built, curve-tables.ts).
  */
-export function precomputeSigning(key: PrivateKey, built: Set<object>): boolean {
+export function precomputeSigning(key: PrivateKey, built: object[]): boolean {
   switch (key.kind) {
     case 'ec': return buildTables(ECDSA[key.curve].curve.Point.BASE, built);
     case 'ed25519': return buildTables(ed25519.Point.BASE, built);

@@ -85,7 +85,7 @@ export interface KeyExchange {
    * option curveTables), unless their base point is in `built` (the Context's);
    * false when they cannot be built (a preloaded Moddable bundle).
    */
-  precompute?(built: Set<object>): boolean;
+  precompute?(built: object[]): boolean;
 }
 
 /** Public keys as the X.509 layer hands them to signature verification. */
@@ -121,7 +121,7 @@ export interface Signer {
   /** Signs msg (the whole message, hashed inside). */
   sign(alg: SignatureAlgorithm, key: PrivateKey, msg: Uint8Array, random: (dst: Uint8Array) => void): Uint8Array;
   /** Builds the precomputed tables signing with this key uses, now, when it has any (Context option curveTables): as KeyExchange.precompute. */
-  precomputeSigning?(key: PrivateKey, built: Set<object>): boolean;
+  precomputeSigning?(key: PrivateKey, built: object[]): boolean;
 }
 
 export interface Verifier {

@@ -68,7 +68,7 @@ export class Context<C extends Connection = Connection> implements Credentials {
    * With option curveTables, the base points whose tables this Context built:
    * the groups' now, our signing key's when it is set. Null without.
    */
-  protected readonly curveTables: Set<object> | null;
+  protected readonly curveTables: object[] | null;
 
   constructor(
     options: ContextOptions,
@@ -106,7 +106,7 @@ export class Context<C extends Connection = Connection> implements Credentials {
       bad('empty suite or group list');
     }
     // Tables now or never: a peer's ClientHello must not trigger their construction.
-    this.curveTables = o.curveTables === true ? new Set() : null;
+    this.curveTables = o.curveTables === true ? [] : null;
     for (const g of groups) if (this.curveTables && crypto.group(g)!.precompute?.(this.curveTables) === false) bad(NO_TABLES);
     const mfl = o.maxFragmentLength ?? null;
     if (mfl !== null && [512, 1024, 2048, 4096].indexOf(mfl) < 0) bad('maxFragmentLength must be 512, 1024, 2048 or 4096');
