@@ -4,14 +4,17 @@
 // state, writing and reading (the target is zero). The measurements run in
 // a child process with the V8 flags they need (lib/heap.ts).
 import { fork } from 'node:child_process';
-import type { Config, Selection } from './lib/configs.js';
+import type { Config, Selection, SuiteName } from './lib/configs.js';
 import { HEAP_FLAGS, METHOD, type HandshakeHeap, type HeapOptions, type HeapResult, type SteadyStateRow } from './lib/heap.js';
 import { machineInfo, machineLine, type Machine } from './lib/machine.js';
 import { num, table, writeResults } from './lib/report.js';
 import { xsMemory, type XsResult } from './xs.js';
 
 export interface MemoryOptions {
+  /** The configurations whose handshake heap is measured. */
   selection: Selection;
+  /** The suites whose steady state (bytes per record) is measured. */
+  suites: readonly SuiteName[];
   providers: string[];
   records: number;
   /** Measure the XS heap too. */
@@ -54,7 +57,7 @@ function measureInWorker(o: HeapOptions, log: (line: string) => void): Promise<H
 }
 
 export async function runMemory(o: MemoryOptions): Promise<MemoryResult> {
-  const m = await measureInWorker({ selection: o.selection, providers: o.providers, records: o.records }, o.log);
+  const m = await measureInWorker({ selection: o.selection, suites: o.suites, providers: o.providers, records: o.records }, o.log);
   const result: MemoryResult = {
     bench: 'memory',
     machine: machineInfo(),

@@ -8,6 +8,12 @@
 //   __extends(C, Base); function C() {...} C.prototype.m = function () {...};
 // which does the same at the same point (a function declaration binds on
 // entry in JavaScript; the Espruino bundle moves it first, espruino-hoist.mjs).
+// A class without a base also gets `C.prototype.constructor = C;` there:
+// JavaScript gives every function's prototype that property from the start,
+// Espruino adds it (two blocks) at the first `new C` and keeps it, so a
+// program's first connection would leave one behind for each class it
+// makes; written here, it is made once when the bundle loads. (A derived
+// class has it already: __extends sets it on the prototype it makes.)
 // A class function that declares anything besides its class, or uses `this`
 // or `arguments` outside its methods, or whose names could clash, stays as
 // it is.
@@ -84,7 +90,7 @@ function classFunction(st) {
     for (const s of stmts) declaredNames(s, declared);
     if (declared.has(param) || declared.has(base)) return null;
   }
-  return { stmts, param, base };
+  return { name, stmts, param, base };
 }
 
 /** The code with every TypeScript class function written out at its place. */
@@ -105,6 +111,7 @@ export function flattenClasses(code) {
       at = r.end;
     }
     text += code.slice(at, end);
+    if (!c.base) text += '\n' + c.name + '.prototype.constructor = ' + c.name + ';';
     out += code.slice(pos, st.start) + text + '\n';
     pos = st.end;
   }

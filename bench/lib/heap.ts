@@ -61,7 +61,10 @@ export interface SteadyState {
 }
 
 export interface HeapOptions {
+  /** The configurations whose handshake heap is measured. */
   selection: Selection;
+  /** The suites whose steady state is measured. */
+  suites: readonly SuiteName[];
   providers: string[];
   records: number;
 }
@@ -315,7 +318,7 @@ export async function measureHeap(o: HeapOptions, log: (line: string) => void): 
       `handshake allocates ${h.allocated.client} / ${h.allocated.server} B, keeps ${h.retained.client} / ${h.retained.server} B`);
   }
   const steady: SteadyStateRow[] = [];
-  for (const suite of o.selection.suites) {
+  for (const suite of o.suites) {
     for (const [name, crypto] of providers) {
       const s = steadyState(suite, crypto, o.records);
       const apiFloor = name === 'node-crypto' ? nodeApiFloor(suite, o.records) : null;

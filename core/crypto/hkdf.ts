@@ -17,7 +17,7 @@ export class Hkdf {
 
   constructor(hash: Hash) {
     this.hash = hash;
-    this.mac = macFor(hash, this.counter.subarray(0, 0));
+    this.mac = macFor(hash); // every step keys it
     this.last = new Uint8Array(hash.outputLen);
   }
 

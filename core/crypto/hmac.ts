@@ -29,7 +29,8 @@ export class Hmac implements MacState {
   private readonly key: Uint8Array;
   private keyLen = -1;
 
-  constructor(hash: Hash, key: Uint8Array) {
+  /** Without a key, setKey() comes before the first message (HKDF keys each step: a first key here would be hashed for nothing). */
+  constructor(hash: Hash, key?: Uint8Array) {
     this.hash = hash;
     this.outputLen = hash.outputLen;
     this.block = new Uint8Array(hash.blockLen);
@@ -42,7 +43,7 @@ export class Hmac implements MacState {
     const reusable = this.inner.cloneInto !== undefined;
     this.empty = reusable ? this.inner.clone() : null;
     this.scratch = reusable ? this.inner.clone() : null;
-    this.setKey(key);
+    if (key) this.setKey(key);
   }
 
   setKey(key: Uint8Array): void {
@@ -100,9 +101,12 @@ export class Hmac implements MacState {
   }
 }
 
-/** HMAC under key for many messages: the provider's own when it has one, else built from its hash states. */
-export function macFor(hash: Hash, key: Uint8Array): MacState {
-  return hash.mac ? hash.mac(key) : new Hmac(hash, key);
+/**
+ * HMAC under key for many messages: the provider's own when it has one, else
+ * built from its hash states. Without a key, setKey() comes first.
+ */
+export function macFor(hash: Hash, key?: Uint8Array): MacState {
+  return hash.mac ? hash.mac(key ?? new Uint8Array(0)) : new Hmac(hash, key);
 }
 
 /** HMAC(key, msg) into out (a new array of hash.outputLen bytes when absent). */

@@ -252,10 +252,10 @@ export class ClientHandshake extends Handshake<ClientState> {
     const tls12 = this.offers12;
     const tls13 = this.offers13;
     // TLS 1.2 alone: no supported_versions and none of TLS 1.3's extensions (RFC 8446 4.2.1).
-    const ext: ClientHelloExtensions = tls13 ? {
-      supportedVersions: tls12 ? [TLS13, TLS12] : [TLS13],
-      keyShares: this.keyPub ? [{ group: this.keyShareGroup, keyExchange: this.keyPub }] : [],
-    } : {};
+    const ext: ClientHelloExtensions = tls13 ? { supportedVersions: tls12 ? [TLS13, TLS12] : [TLS13] } : {};
+    // key_share and supported_groups go together (RFC 8446 9.2): a psk_ke
+    // client without groups sends neither, one with groups an empty key_share.
+    if (tls13 && s.groups.length > 0) ext.keyShares = this.keyPub ? [{ group: this.keyShareGroup, keyExchange: this.keyPub }] : [];
     if (tls12) {
       const session = this.session12;
       ext.writeTls12 = (w) => tls12.writeHelloExtensions(w, session);

@@ -92,9 +92,14 @@ export function espruinoOptions(crypto: EspruinoCrypto, o: EspruinoTlsOptions): 
     hash: hash,
   };
   const modes: PskMode[] = o.dhe ? ['psk_dhe_ke'] : ['psk_ke'];
+  // What the provider makes once and keeps is made with the context, not left behind by its first
+  // connection: the PSK's hash, which every handshake uses, and X25519's working memory for psk_dhe_ke
+  // (psk_ke offers the group, so that a server may ask for it, but never makes a key share).
+  const provider = espruinoProvider(crypto, !o.dhe);
+  provider.hash(hash);
   return {
     side: 'client',
-    crypto: espruinoProvider(crypto),
+    crypto: provider,
     random: o.random || hwRandom,
     noClock: true,
     serverName: o.serverName,

@@ -32,7 +32,7 @@ test('memory bench: arena, handshake heap and steady-state allocation', { timeou
   const providers = await providerNames();
   await runMemory({
     selection: { suites: ['TLS_AES_128_GCM_SHA256'], groups: ['x25519'], certs: ['ed25519'], modes: ['full'], star: false },
-    providers, records: 50, xs: false, out, log: () => undefined,
+    suites: ['TLS_AES_128_GCM_SHA256'], providers, records: 50, xs: false, out, log: () => undefined,
   });
   const r = readJson<MemoryResult>(out, 'memory');
   assert.equal(r.bench, 'memory');

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { after, test } from 'node:test';
 import {
-  cleanup, clientHelloExtensions, freePort, handshakeMessages, microtlsCli, opensslServer, pki, spawnProc, track, type Proc,
+  cleanup, clientHelloExtensions, freePort, GNUTLS_SERV_READY, handshakeMessages, microtlsCli, opensslServer, pki, spawnProc, track, type Proc,
 } from '../helpers/peers.js';
 import { PSK_HEX, PSK_IDENTITY, opensslPsk, tempPath } from '../helpers/psk.js';
 
@@ -48,7 +48,7 @@ test('chapter 6.1: client --tls1_3 vs a TLS 1.2-only openssl s_server: protocol_
 });
 
 test('client --tls1_3 vs a TLS 1.2-only gnutls-serv: handshake_failure, and a hint naming TLS 1.2 and the offer', T, async () => {
-  const { p, port } = await peer('gnutls-serv', (port) => gnutlsServ(port, '--priority', 'NORMAL:-VERS-TLS1.3'), /listening/i);
+  const { p, port } = await peer('gnutls-serv', (port) => gnutlsServ(port, '--priority', 'NORMAL:-VERS-TLS1.3'), GNUTLS_SERV_READY);
   const c = await cliClient(port, [...CA, '--tls1_3']);
   assert.match(c.stderr(), /^ERROR: handshake failed: received fatal alert (handshake_failure|protocol_version)/m);
   assert.match(c.stderr(), /^hint: .*TLS 1\.2 only.*--tls1_3/m);
@@ -125,7 +125,7 @@ test('a server started with an expired certificate warns at start', T, async () 
 });
 
 test('--early-data accepted by gnutls-serv, which never answers it: --timeout ends the wait with a message', T, async () => {
-  const { p, port } = await peer('gnutls-serv', (port) => gnutlsServ(port, '--earlydata'), /listening/i);
+  const { p, port } = await peer('gnutls-serv', (port) => gnutlsServ(port, '--earlydata'), GNUTLS_SERV_READY);
   const file = tempPath('session.bin');
   await cliClient(port, [...CA, '--sess-out', file], 0);
   const t0 = Date.now();

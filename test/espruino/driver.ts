@@ -2,6 +2,7 @@
 // (after the bundle, see engine.ts): PSK connections one after the other,
 // each sending one line and reading the reply, then closing, with a
 // report per connection. Plain ES5 text: it runs on Espruino as written.
+import type { EngineRun } from './engine.js';
 
 /** One connection of a driver run. */
 export interface DriverConnection {
@@ -52,6 +53,17 @@ export function line(size: number): string {
  * With `shared`, one context (the first connection's PSK, suites and mode)
  * is made before the first connection and serves them all, as an
  * application keeps it; its cost is reported as { context: blocks in use }.
+ *
+ * The figure before each connection and after each close is read in the
+ * same state: by next(), a top-level function run from a timer, with
+ * nothing of the driver's connections alive (the record of the last one is
+ * reported, then dropped, before the figure after it is read). The figure
+ * before the first connection is the starting figure: the bundle loaded and
+ * the context made. Each connection is reported at its close ({ i, ... });
+ * each figure between two connections as { between: n, usage } (before
+ * connection n, after connection n - 1), with `sample` also with the blocks
+ * under each entry of the root scope (`roots`: what a connection left
+ * behind shows there by name). driverReports() joins them.
  */
 export function driver(connections: DriverConnection[], sample = false, shared = false): string {
   return `
@@ -59,6 +71,7 @@ var RUNS = ${JSON.stringify(connections)};
 var SAMPLE = ${sample};
 var CTX = null;
 var OUT = null;
+var NEXT = 0;
 function mem() { return process.memory().usage; }
 function sampled() { var u = mem(); if (OUT && u > OUT.peak) OUT.peak = u; }
 function line(size) {
@@ -76,15 +89,30 @@ function without(obj, prefix, names, hide) {
   }
   return hid ? copy : obj;
 }
-function run(i) {
-  if (i >= RUNS.length) {
-    report({ done: true, usage: mem() });
+// Blocks under each entry of the root scope, the hidden one ("\\xFF": timers, modules, the net library's
+// state) included under a name JSON keeps (it leaves out names starting with that character).
+function roots() {
+  var out = {};
+  var a = E.getSizeOf(global, 1);
+  for (var i = 0; i < a.length; i++) {
+    var n = a[i].name;
+    out[n.charCodeAt(0) === 255 ? '\\\\xFF' + n.substring(1) : n] = a[i].size;
+  }
+  return out;
+}
+function next() {
+  var usage = mem();
+  report({ between: NEXT, usage: usage, roots: SAMPLE ? roots() : null });
+  if (NEXT >= RUNS.length) {
+    report({ done: true, usage: usage });
     return;
   }
+  run(NEXT++, usage);
+}
+function run(i, before) {
   var r = RUNS[i];
   var hide = r.hide || [];
-  var out = { i: i, events: [], reply: '', error: null, thrown: null, before: mem(), secure: 0, peak: 0, after: 0, arena: 0 };
-  out.peak = out.before;
+  var out = { i: i, events: [], reply: '', error: null, thrown: null, before: before, secure: 0, peak: before, after: 0, arena: 0 };
   OUT = out;
   var saved = {};
   for (var h = 0; h < hide.length; h++) {
@@ -110,7 +138,8 @@ function run(i) {
   for (var k in saved) E[k.substring(2)] = saved[k];
   if (!c) {
     report(out);
-    setTimeout(function () { run(i + 1); }, 1);
+    OUT = null;
+    setTimeout(next, 1);
     return;
   }
   c.on('data', function (d) {
@@ -124,13 +153,11 @@ function run(i) {
   c.on('error', function (e) { out.events.push('error'); out.error = e; });
   c.on('close', function () {
     out.events.push('close');
+    report(out);
+    OUT = null;
     c = null;
-    // Measured once the close has returned, so nothing of the connection is on the stack.
-    setTimeout(function () {
-      out.after = mem();
-      report(out);
-      run(i + 1);
-    }, 1);
+    // The figure after it is read once the close has returned: nothing of the connection on the stack.
+    setTimeout(next, 1);
   });
 }
 report({ loaded: mem() });
@@ -138,6 +165,27 @@ if (${shared}) {
   CTX = microtls.espruinoContext(require('crypto'), { psk: RUNS[0].psk, dhe: RUNS[0].dhe, cipherSuites: RUNS[0].suites, debug: SAMPLE ? sampled : undefined });
   report({ context: mem() });
 }
-run(0);
+setTimeout(next, 1);
 `;
+}
+
+/** A figure between two connections of a driver run (before connection `between`). */
+export interface Between {
+  between: number;
+  usage: number;
+  /** With `sample`: blocks under each entry of the root scope. */
+  roots: Record<string, number> | null;
+}
+
+/** The connections' reports of a driver run, each with the figure after its close joined in. */
+export function driverReports(run: EngineRun): DriverReport[] {
+  const out: DriverReport[] = [];
+  for (const r of run.reports) if (typeof r.i === 'number') out[r.i] = r as unknown as DriverReport;
+  for (const b of betweens(run)) if (b.between > 0 && out[b.between - 1]) out[b.between - 1].after = b.usage;
+  return out.filter((r) => r !== undefined);
+}
+
+/** The figures between connections, in order. */
+export function betweens(run: EngineRun): Between[] {
+  return run.reports.filter((r) => typeof r.between === 'number') as unknown as Between[];
 }

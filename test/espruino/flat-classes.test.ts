@@ -58,6 +58,9 @@ test('classes, derived classes and super calls compute the same written out of t
   assert.doesNotMatch(output, /var \w+ = \(function \(/, 'no class function is left');
   assert.match(output, /__extends\(Derived, Base\);/);
   assert.match(output, /Base\.call\(this, name\.toUpperCase\(\)\)/, 'the base class in place of _super');
+  // Made at load rather than by Espruino at the first `new`; a derived class gets it from __extends.
+  assert.match(output, /\nBase\.prototype\.constructor = Base;/);
+  assert.doesNotMatch(output, /(Derived|Deeper)\.prototype\.constructor =/);
   assert.equal(run(output), run(input));
   assert.equal(run(input), 'b:1,90,d/6/1.2.3,X,deeper,true,true,true,true');
 });

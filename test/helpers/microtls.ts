@@ -22,6 +22,8 @@ export interface MicroOptions extends Partial<ContextOptions> {
   earlyData?: string;
   /** PKI files of CRLs to load (loadCrlBuffer). */
   crls?: string[];
+  /** Another entry point's Context (a profile's, without certificates: ca null, no cert), instead of the full one. */
+  profile?: new (o: ContextOptions) => Pick<Context, 'newConnection'>;
 }
 
 export interface MicroPeer {
@@ -38,8 +40,9 @@ export interface MicroPeer {
 
 /** A Context for one side, from the test PKI and the given options. */
 export function microContext(side: 'client' | 'server', o: MicroOptions): Context {
-  const { ca, cert, session, earlyData, crls, ...rest } = o;
-  const ctx = new Context({ side, random: nodeRandom, now: Date.now, ...rest });
+  const { ca, cert, session, earlyData, crls, profile, ...rest } = o;
+  const options: ContextOptions = { side, random: nodeRandom, now: Date.now, ...rest };
+  const ctx = profile ? (new profile(options) as Context) : new Context(options);
   if (ca !== null) loadVerifyFile(ctx, pki(ca ?? 'ca.crt'));
   for (const crl of crls ?? []) ctx.loadCrlBuffer(readFileSync(pki(crl)));
   if (cert) {

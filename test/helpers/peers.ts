@@ -109,6 +109,13 @@ export interface Proc {
   stop(): Promise<void>;
 }
 
+/**
+ * gnutls-serv is ready once its IPv4 socket listens: it prints "... listening
+ * on IPv4 0.0.0.0 port N..." before binding and "done" after, so /listening/
+ * alone can let a client connect too early (ECONNREFUSED under load).
+ */
+export const GNUTLS_SERV_READY = /listening on IPv4[^\n]*done/;
+
 export function spawnProc(cmd: string, args: string[]): Proc {
   const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';

@@ -9,16 +9,18 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, test } from 'node:test';
 import type { PskMode } from '../../core/engine/types.js';
+import { Context as PskContext } from '../../core/profiles/client-psk.js';
 import { CipherSuite } from '../../core/registry.js';
 import { exchange, microConnect, microListen, readLine, send, shutdown, type MicroPeer } from '../helpers/microtls.js';
 import {
-  cleanup, nodeTlsClient, nodeTlsServer, opensslClient, opensslServer, serverHelloExtensions, serverHellos, within, type NodeClient,
+  cleanup, clientHellos, nodeTlsClient, nodeTlsServer, opensslClient, opensslServer, serverHelloExtensions, serverHellos, within, type NodeClient,
 } from '../helpers/peers.js';
 import { PSK_IDENTITY, microPskClient, microPskServer, opensslPsk, tempPath } from '../helpers/psk.js';
 
 after(cleanup);
 const T = { timeout: 20000 };
 
+const SUPPORTED_GROUPS = 10;
 const PRE_SHARED_KEY = 41;
 const KEY_SHARE = 51;
 
@@ -80,6 +82,18 @@ for (const mode of MODES) {
     });
   }
 }
+
+test('external PSK psk_ke with no key exchange group (client-psk profile): the ClientHello has neither supported_groups nor key_share (RFC 8446 9.2), s_server accepts it', T, async () => {
+  const srv = await opensslServer({ nocert: true, msg: true, extra: opensslPsk(true) });
+  const peer = await microConnect(srv.port, { ...microPskClient('psk_ke'), groups: [], profile: PskContext });
+  assert.equal(await exchange(peer, 'no groups'), 'spuorg on');
+  assertMicroPsk(peer, 'psk_ke', 'TLS_AES_128_GCM_SHA256', 'psk');
+  await shutdown(peer);
+  await srv.waitExit();
+  const [hello] = clientHellos(srv.stdout());
+  assert.ok(hello.extensions.includes(PRE_SHARED_KEY), 'the PSK is offered');
+  assert.ok(!hello.extensions.includes(SUPPORTED_GROUPS) && !hello.extensions.includes(KEY_SHARE), 'extensions: ' + hello.extensions.join(','));
+});
 
 test('external PSK against openssl s_server that also has a certificate: the PSK is used, no certificate sent', T, async () => {
   const srv = await opensslServer({ msg: true, extra: opensslPsk() });

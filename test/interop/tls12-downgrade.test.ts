@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { CipherSuite, TLS12, TLS13 } from '../../core/registry.js';
 import { exchange, failsWith, microConnect, microListen, readLine, send, shutdown } from '../helpers/microtls.js';
-import { cleanup, freePort, nodeTlsServer, opensslServer, pki, spawnProc } from '../helpers/peers.js';
+import { cleanup, freePort, GNUTLS_SERV_READY, nodeTlsServer, opensslServer, pki, spawnProc } from '../helpers/peers.js';
 import { tamperProxy } from '../helpers/proxy.js';
 
 after(cleanup);
@@ -185,7 +185,7 @@ test('microtls client vs gnutls-serv NORMAL:-VERS-ALL:+VERS-TLS1.2', T, async ()
   const p = spawnProc('gnutls-serv', ['-p', String(port), '--echo', '--x509certfile', pki('server-ecdsa-chain.crt'),
     '--x509keyfile', pki('server-ecdsa.key'), '--priority', 'NORMAL:-VERS-ALL:+VERS-TLS1.2']);
   try {
-    await p.waitFor(/listening/i);
+    await p.waitFor(GNUTLS_SERV_READY);
     const c = await microConnect(port);
     assert.equal(c.conn.negotiated()?.version, TLS12);
     assert.equal(await exchange(c, 'gnutls'), 'gnutls');
