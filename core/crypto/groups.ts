@@ -23,7 +23,7 @@ function montgomeryGroup(group: number, curve: typeof x25519, len: number, base:
   return {
     group,
     publicLen: len,
-    precompute: base ? () => buildTables(base) : undefined,
+    precompute: base ? (built) => buildTables(base, built) : undefined,
     generate(random) {
       const priv = new Uint8Array(len); // clamped by the ladder itself
       random(priv);
@@ -55,7 +55,7 @@ function weierstrassGroup(group: number, curve: typeof p256): KeyExchange {
   return {
     group,
     publicLen,
-    precompute: () => buildTables(curve.Point.BASE),
+    precompute: (built) => buildTables(curve.Point.BASE, built),
     generate(random) {
       // A seed 1.5 times the order's size maps to a scalar in [1, n-1] with negligible bias.
       const seed = new Uint8Array(seedLen);

@@ -3,7 +3,7 @@
 import { ed25519, ed448, p256, p384, p521 } from './curves.js';
 import { buildTables } from './curve-tables.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
-import { hashFunctions, rsaPkcs1Sign, rsaPkcs1Verify, rsaPssSign, rsaPssVerify } from './rsa.js';
+import { bytesToBigInt, hashFunctions, rsaPkcs1Sign, rsaPkcs1Verify, rsaPssSign, rsaPssVerify } from './rsa.js';
 import { decodeEcdsaSignature, encodeEcdsaSignature } from './ecdsa-der.js';
 import { sha256, sha384, sha512 } from './hash.js';
 import { P256 as TypedP256 } from './p256.js';
@@ -39,9 +39,45 @@ function ecdsaVerifier(curves: Partial<Record<Curve, EcdsaCurve>>): Verify {
     if (!c || key.kind !== 'ec' || alg.hash === null) return false;
     const rs = decodeEcdsaSignature(sig, c.size);
     if (rs === null) return false;
-    const digest = hashFunctions[alg.hash](msg);
-    return c.curve.verify(rs, digest, key.point, { prehash: false, lowS: false, format: 'compact' });
+    return ecdsaVerify(c, rs, hashFunctions[alg.hash](msg), key.point);
   };
+}
+
+/**
+ * ECDSA verification (SEC 1 4.1.4) on noble's arithmetic: noble's verify()
+ * with lowS off, but with the key and signature decoded here. noble's
+ * decoders nest ~180 stack slots of helpers, and a certificate's signature is
+ * checked at the bottom of the chain walk, where an ESP32's XS has 512 slots
+ * in all; this keeps ~60 of them free. A compressed key goes to noble.
+ */
+function ecdsaVerify(c: EcdsaCurve, rs: Uint8Array, digest: Uint8Array, point: Uint8Array): boolean {
+  const Point = c.curve.Point;
+  const Fn = Point.Fn;
+  const len = Point.Fp.BYTES;
+  if (point.length !== 1 + 2 * len || point[0] !== 4) return c.curve.verify(rs, digest, point, { prehash: false, lowS: false, format: 'compact' });
+  const r = bytesToBigInt(rs.subarray(0, c.size));
+  const s = bytesToBigInt(rs.subarray(c.size));
+  if (!Fn.isValidNot0(r) || !Fn.isValidNot0(s)) return false;
+  let q: InstanceType<typeof p256.Point>;
+  try {
+    // Coordinates in the field, on the curve, not the identity.
+    q = Point.fromAffine({ x: bytesToBigInt(point.subarray(1, 1 + len)), y: bytesToBigInt(point.subarray(1 + len)) });
+    q.assertValidity();
+  } catch {
+    return false;
+  }
+  // bits2int: the digest's leftmost bits, as many as the order has.
+  const excess = digest.length * 8 - Fn.BITS;
+  const e = excess > 0 ? bytesToBigInt(digest) >> BigInt(excess) : bytesToBigInt(digest);
+  const w = Fn.inv(s);
+  // A call in tail position: XS drops this frame (30 slots) before the deepest part.
+  return ecdsaCheck(Point, Fn.create(e * w), q, Fn.create(r * w), r);
+}
+
+/** Whether x(u1 G + u2 Q) mod n is r. */
+function ecdsaCheck(Point: typeof p256.Point, u1: bigint, q: InstanceType<typeof p256.Point>, u2: bigint, r: bigint): boolean {
+  const R = Point.BASE.mulAddUnsafe(u1, q, u2);
+  return !R.is0() && Point.Fn.create(R.toAffine().x) === r;
 }
 
 /** ECDSA on P-256, P-384 and P-521. */
@@ -166,14 +202,15 @@ export function signMessage(
  * Builds the base-point table of our own key's curve (ECDSA, EdDSA), which
  * every signature multiplies: the table-free path costs an ECDSA P-256
  * signature ~384 doublings (blinded scalar) instead of ~65 additions. For a
- * Context with curveTables, once per key.
+ * Context with curveTables, once per key (false: cannot be built, curve-tables.ts).
  */
-export function precomputeSigning(key: PrivateKey): void {
+export function precomputeSigning(key: PrivateKey, built: object[]): boolean {
   switch (key.kind) {
-    case 'ec': buildTables(ECDSA[key.curve].curve.Point.BASE); break;
-    case 'ed25519': buildTables(ed25519.Point.BASE); break;
-    case 'ed448': buildTables(ed448.Point.BASE); break;
+    case 'ec': return buildTables(ECDSA[key.curve].curve.Point.BASE, built);
+    case 'ed25519': return buildTables(ed25519.Point.BASE, built);
+    case 'ed448': return buildTables(ed448.Point.BASE, built);
   }
+  return true;
 }
 
 /**
