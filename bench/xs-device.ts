@@ -5,7 +5,9 @@
 // budget checks run it (test/xs/budget.test.ts, test/xs/budget-run.ts).
 // Per profile: the stack's high-water mark while the bundle loads and during
 // the handshake; chunks and slots the load costs (not preloaded: xsnap has
-// no preload; a preloaded bundle keeps its code and module state in flash);
+// no preload; a preloaded bundle keeps its code and module state in flash),
+// and preloaded: what importing the bundle costs in a Moddable `-p lin` app
+// with the same heap (test/xs/moddable-load.ts; needs MICROTLS_MODDABLE);
 // the live peak of a handshake (the second one, with a collection before
 // every allocation);
 // what an open connection keeps after its handshake; what stays after close;
@@ -21,6 +23,8 @@ import { pathToFileURL } from 'node:url';
 import { budgetContext, recordSessions, type BudgetJob } from '../test/xs/budget-session.js';
 import { SLOT, replay, type Budget, type Phase } from '../test/xs/budget-run.js';
 import { built, dist, pkiFiles, pkiModule, prepare, spec } from '../test/xs/xs.js';
+import { buildLoadApp, loads, type Load } from '../test/xs/moddable-load.js';
+import { missing, runApp } from '../test/xs/moddable-sdk.js';
 import { machineInfo, machineLine } from './lib/machine.js';
 import { defaultResultsDir, num, table, writeResults } from './lib/report.js';
 import { barChart } from './lib/svg.js';
@@ -55,6 +59,8 @@ interface Result {
   failure?: string;
   stack?: { load: number; handshake: number; data: number };
   load?: Figures;
+  /** Importing the preloaded bundle in a Moddable -p lin app (undefined without the SDK). */
+  loadPreloaded?: Figures;
   /** Live peak during the last session's handshake above the Context alone (the connection, its arena and what the handshake allocates). */
   peak?: Figures;
   /** Kept by an open connection after its handshake, above the Context alone. */
@@ -145,7 +151,15 @@ function timed(xsnap: string, file: string): Promise<number> {
   });
 }
 
-function report(out: string, results: Result[]): void {
+/** What importing each preloaded profile costs on the Moddable -p lin build, or why it was not measured. */
+async function preloadedLoads(): Promise<Map<string, Load> | string> {
+  if (missing) return missing;
+  const out = await runApp(buildLoadApp('load-bench'), /^(DONE|FAIL)/m, 60_000);
+  if (!/^DONE$/m.test(out)) throw new Error('the load app failed:\n' + out.slice(-2000));
+  return loads(out);
+}
+
+function report(out: string, results: Result[], preloaded: string): void {
   const ok = results.filter((r) => r.status === 'measured');
   const f = (x: Figures | undefined): string => (x ? x.chunk.toLocaleString('en') + ' B / ' + x.slots.toLocaleString('en') : '–');
   const md = `# XS with the ESP32 heap, per profile
@@ -163,17 +177,19 @@ alone: handshake, 4 KB each way, close, ${RUNS} times. Command: \`npm run bench:
   includes the replay harness (about 70 slots down to the client's calls).
 - load: what importing the bundle costs (not preloaded: xsnap has no preload; preloaded on a device, the code and
   module state stay in flash: test/xs/moddable-device.test.ts runs the preloaded profiles on the real Moddable tools).
+- load preloaded: what importing the preloaded bundle costs in a Moddable SDK 8.2.3 \`-p lin\` app with the same
+  heap (test/xs/moddable-load.ts: live chunk bytes / slots after a collection, around a dynamic import; ${preloaded}).
 - handshake peak: the largest live heap during a handshake (a collection before every allocation) above the
   Context alone; kept: an open connection after its handshake; after close: what the dropped connection left.
   Chunk bytes / slots; chunk bytes are about 10% higher on the 64-bit host than on ESP32, slot counts the same.
 - CPU: process CPU time per handshake and close on the plain xsnap build (${CPU_N + 1} sessions less one; the
   replay's hex decoding of the recorded bytes included).
 
-${table(['profile', 'budget (chunks, slots, stack)', 'arena B', 'stack at load', 'stack in handshake', 'load', 'handshake peak', 'kept per connection', 'after close', 'CPU ms'],
+${table(['profile', 'budget (chunks, slots, stack)', 'arena B', 'stack at load', 'stack in handshake', 'load', 'load preloaded', 'handshake peak', 'kept per connection', 'after close', 'CPU ms'],
     results.map((r) => r.status === 'measured'
       ? [r.label, `${r.budget.chunk.toLocaleString('en')}, ${r.budget.slots.toLocaleString('en')}, ${r.budget.stack}`, r.arena.toLocaleString('en'),
-        String(r.stack!.load), String(Math.max(r.stack!.handshake, r.stack!.data)), f(r.load), f(r.peak), f(r.kept), f(r.afterClose), num(r.cpuMs)]
-      : [r.label, `${r.budget.chunk}, ${r.budget.slots}, ${r.budget.stack}`, r.arena.toLocaleString('en'), '–', '–', '–', '–', '–', '–', 'does not fit: ' + (r.failure ?? '')]))}
+        String(r.stack!.load), String(Math.max(r.stack!.handshake, r.stack!.data)), f(r.load), f(r.loadPreloaded), f(r.peak), f(r.kept), f(r.afterClose), num(r.cpuMs)]
+      : [r.label, `${r.budget.chunk}, ${r.budget.slots}, ${r.budget.stack}`, r.arena.toLocaleString('en'), '–', '–', '–', f(r.loadPreloaded), '–', '–', '–', 'does not fit: ' + (r.failure ?? '')]))}
 Kept per connection against the issue's bound (record buffers + 6 KB): ${ok.map((r) => `${r.label}: ${r.kept!.chunk.toLocaleString('en')} B of ` +
     `${(r.arena + 6144).toLocaleString('en')}`).join('; ')}.
 
@@ -220,7 +236,16 @@ async function main(): Promise<void> {
     console.log('measuring ' + j.label + ' ...');
     results.push(await measure(j, libs));
   }
-  report(out, results);
+  console.log('measuring the preloaded imports on the Moddable -p lin build ...');
+  const preloaded = await preloadedLoads();
+  const control = typeof preloaded === 'string' ? undefined : preloaded.get('control');
+  const note = typeof preloaded === 'string' ? 'not measured here: ' + preloaded
+    : 'a small preloaded module costs ' + (control ? control.chunks + ' B / ' + control.slots : '–') + ' the same way';
+  for (const r of results) {
+    const l = typeof preloaded === 'string' ? undefined : preloaded.get(r.profile);
+    if (l) r.loadPreloaded = { chunk: l.chunks, slots: l.slots };
+  }
+  report(out, results, note);
 }
 
 await main();

@@ -102,10 +102,12 @@ export interface ContextOptions {
   /** NamedGroup codes in preference order; a client sends a key_share for the first. */
   groups?: number[];
   /**
-   * Build the groups' precomputed base-point tables when the Context is created
-   * (faster key shares; on XS ~100-250 KB per curve, kept for good). Without it
-   * no table is ever built: never on demand, whatever a peer offers. Default:
-   * true in the full profile, false in the device profiles.
+   * Build the groups' precomputed base-point tables when the Context is created,
+   * and our signing key's when it is set (faster key shares and signatures on
+   * noble's curves; ~100-250 KB per curve on XS, kept for the process). Without
+   * it no table is ever built: never on demand, whatever a peer offers. Default
+   * false. Refused (BAD_CONFIG) in a preloaded Moddable bundle, where no table
+   * can be built (core/crypto/curve-tables.ts).
    */
   curveTables?: boolean;
   /** SignatureScheme codes we accept (and, for our own key, may use) in preference order. */

@@ -28,7 +28,6 @@ export type Side = 'client' | 'server';
 const defaults: ProfileDefaults = {
   crypto: typedCurvesProvider,
   certificates: x509Support,
-  curveTables: true,
   tls12: { client: tls12Client, server: tls12Server, aeadSuite },
   cipherSuites: [
     CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256,

@@ -3,9 +3,11 @@
 // two things in @noble/* then break at run time on XS (Moddable SDK 8.2.3):
 //
 // 1. Collections and typed arrays made at module load are read-only.
-//    noble keeps caches in WeakMaps/WeakSets (window sizes, wNAF tables,
-//    field square roots, validated points): they become ramWeak() stand-ins
-//    (ports/moddable/preload-safe.ts). @noble/hashes' SHA-2 keeps its message
+//    noble caches field square roots and validated points in a WeakMap and
+//    a WeakSet: they become flashCache() stand-ins that keep no new entry
+//    once read-only (ports/moddable/preload-safe.ts), so nothing is written
+//    at run time. (Its window sizes and wNAF tables stay: only precompute()
+//    writes them, and curveTables is refused there.) @noble/hashes' SHA-2 keeps its message
 //    schedule in module-level arrays: imports of it resolve to our SHA-2
 //    (core/crypto/sha2.ts), whose buffers live in each hash state.
 // 2. A BigInt kept in flash is never === (nor ==, nor SameValue) to a BigInt
@@ -22,8 +24,6 @@ import { parse } from 'acorn';
 import { join } from 'node:path';
 
 const COLLECTIONS = [
-  ['curves/abstract/curve.js', 'const pointWindowSizes = new WeakMap();'],
-  ['curves/abstract/curve.js', 'wnafPrecomputes = new WeakMap();'],
   ['curves/abstract/modular.js', 'const FIELD_SQRT = new WeakMap();'],
   ['curves/abstract/weierstrass.js', 'const validityCache = new WeakSet();'],
 ];
@@ -89,9 +89,9 @@ export function preloadSafe(src) {
       const collections = COLLECTIONS.filter(([f]) => f === file);
       for (const [, text] of collections) {
         if (!code.includes(text)) throw new Error('preload-safe: "' + text + '" not found in @noble/' + file);
-        code = code.replace(text, text.replace(/new (Weak(?:Map|Set))\(\)/, 'ramWeak($1)'));
+        code = code.replace(text, text.replace(/new (Weak(?:Map|Set))\(\)/, 'flashCache($1)'));
       }
-      if (collections.length > 0) code = 'import { ramWeak } from ' + helper + ';\n' + code;
+      if (collections.length > 0) code = 'import { flashCache } from ' + helper + ';\n' + code;
       for (const [f, text, replacement] of SET_LOOKUPS) {
         if (f !== file) continue;
         if (!code.includes(text)) throw new Error('preload-safe: "' + text + '" not found in @noble/' + file);

@@ -64,8 +64,9 @@ export function curveOps(impl: Implementation): Record<Op, () => void> {
     };
   }
   if (impl === 'noble-tables') {
-    buildTables(p256.Point.BASE);
-    x25519Group.precompute?.();
+    const built: object[] = [];
+    buildTables(p256.Point.BASE, built);
+    x25519Group.precompute?.(built);
   }
   return {
     'x25519 key pair': () => x25519Group.generate(random),

@@ -3,32 +3,33 @@
 // time the base point is multiplied, and keeps it for the process's life. Here
 // every curve we use starts without tables (noble's table-free fixed-window and
 // wNAF paths), so nothing a peer sends (a ClientHello naming secp521r1) builds
-// one on demand; a Context may build them when it is created (precomputeTables).
+// one on demand; a Context may build them when it is created (curveTables).
 
 interface BasePoint {
   precompute(windowSize: number, isLazy?: boolean): unknown;
 }
 
-/**
- * Base points whose tables are built, so that each Context asking for them
- * does not rebuild them (tens of ms each). Only a shortcut: in a preloaded
- * Moddable module the set is read-only, and tables are then rebuilt as asked.
- */
-const built = new WeakSet<BasePoint>();
-
 /** Table-free multiplication for this base point (window 1: noble's "no table" setting); modules call it as they load. */
 export function withoutTables(base: BasePoint): void {
   base.precompute(1);
-  built.delete(base);
 }
 
-/** Builds the window-6 table for this base point now (no lazy build later), unless it is built. */
-export function buildTables(base: BasePoint): void {
-  if (built.has(base)) return;
-  base.precompute(6, false);
+/**
+ * Builds the window-6 table for this base point now (no lazy build later),
+ * unless it is in `built` (one Context's list: its groups and its signing key
+ * may share a curve; an array: Espruino has no Set); the tables themselves are noble's, for the process.
+ * False when the point can have no table: noble keys its tables by the point
+ * in a WeakMap, and XS refuses a preloaded module's objects (kept in flash) as
+ * WeakMap keys ("key: read-only"), so in a preloaded Moddable bundle no table
+ * can be built; nothing changed then (the window is set before the table).
+ */
+export function buildTables(base: BasePoint, built: object[]): boolean {
+  if (built.indexOf(base) >= 0) return true;
   try {
-    built.add(base);
+    base.precompute(6, false);
   } catch {
-    // read-only (preloaded): rebuilt when asked again
+    return false;
   }
+  built.push(base);
+  return true;
 }

@@ -31,7 +31,7 @@ function montgomeryGroup(group: number, curve: MontgomeryCurve, len: number, bas
   return {
     group,
     publicLen: len,
-    precompute: base ? () => buildTables(base) : undefined,
+    precompute: base ? (built) => buildTables(base, built) : undefined,
     generate(random) {
       const priv = new Uint8Array(len); // clamped by the ladder itself
       random(priv);
@@ -67,7 +67,7 @@ export function weierstrassGroup(group: number, Point: WeierstrassPointCons<bigi
   return {
     group,
     publicLen,
-    precompute: () => buildTables(Point.BASE),
+    precompute: (built) => buildTables(Point.BASE, built),
     generate(random) {
       const seed = new Uint8Array(seedLen);
       random(seed);

@@ -45,9 +45,7 @@ function typedCurves(
     verify,
     sign,
     // P-256 signs on typed arrays, without tables; the other curves of our own key on noble's.
-    precomputeSigning: (key: PrivateKey) => {
-      if (key.kind !== 'ec' || key.curve !== 'P-256') precomputeSigning(key);
-    },
+    precomputeSigning: (key: PrivateKey, built: object[]) => key.kind === 'ec' && key.curve === 'P-256' || precomputeSigning(key, built),
     instance,
   });
 }

@@ -3,10 +3,9 @@
 import { ed25519, ed448, p256, p384, p521 } from './curves.js';
 import { buildTables } from './curve-tables.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
-import { bytesToNumberBE } from '@noble/curves/utils.js';
-import type { WeierstrassPointCons } from '@noble/curves/abstract/weierstrass.js';
+import type { WeierstrassPoint, WeierstrassPointCons } from '@noble/curves/abstract/weierstrass.js';
 import { p256Point, p384Point } from './nist-points.js';
-import { hashFunctions, rsaPkcs1Sign, rsaPkcs1Verify, rsaPssSign, rsaPssVerify } from './rsa.js';
+import { bytesToBigInt, hashFunctions, rsaPkcs1Sign, rsaPkcs1Verify, rsaPssSign, rsaPssVerify } from './rsa.js';
 import { decodeEcdsaSignature, encodeEcdsaSignature } from './ecdsa-der.js';
 import { sha256, sha384, sha512 } from './hash.js';
 import { P256 as TypedP256 } from './p256.js';
@@ -33,31 +32,6 @@ const ED448_SIG = 114;
 type Verify = (alg: SignatureAlgorithm, key: PublicKey, msg: Uint8Array, sig: Uint8Array) => boolean;
 
 /**
- * ECDSA verification (SEC 1 4.1.4) of r || s over a digest: u1 = e/s,
- * u2 = r/s, R = u1 G + u2 Q, valid when R.x mod n = r. On the points alone:
- * a verify-only profile bundles no signing code (nist-points.ts).
- */
-function ecdsaVerify(Point: WeierstrassPointCons<bigint>, size: number, rs: Uint8Array, digest: Uint8Array, pub: Uint8Array): boolean {
-  const Fn = Point.Fn;
-  const r = bytesToNumberBE(rs.subarray(0, size));
-  const s = bytesToNumberBE(rs.subarray(size));
-  if (!Fn.isValidNot0(r) || !Fn.isValidNot0(s)) return false;
-  // The digest's leftmost bits, as many as the order has (SEC 1 4.1.3 step 5).
-  const excess = digest.length * 8 - Fn.BITS;
-  let e = bytesToNumberBE(digest);
-  if (excess > 0) e >>= BigInt(excess);
-  try {
-    const q = Point.fromBytes(pub); // checks the curve equation
-    if (q.is0()) return false;
-    const w = Fn.inv(s);
-    const point = Point.BASE.mulAddUnsafe(Fn.mul(Fn.create(e), w), q, Fn.mul(r, w));
-    return !point.is0() && Fn.eql(Fn.create(point.toAffine().x), r);
-  } catch {
-    return false;
-  }
-}
-
-/**
  * ECDSA over the given curves (a profile bundles only those; a key on
  * another curve does not verify): DER signatures; high-S values are
  * accepted (OpenSSL makes them).
@@ -67,8 +41,48 @@ function ecdsaVerifier(curves: Partial<Record<Curve, EcdsaCurve>>): Verify {
     const c = key.kind === 'ec' ? curves[key.curve] : undefined;
     if (!c || key.kind !== 'ec' || alg.hash === null) return false;
     const rs = decodeEcdsaSignature(sig, c.size);
-    return rs !== null && ecdsaVerify(c.Point, c.size, rs, hashFunctions[alg.hash](msg), key.point);
+    return rs !== null && ecdsaVerify(c, rs, hashFunctions[alg.hash](msg), key.point);
   };
+}
+
+/**
+ * ECDSA verification (SEC 1 4.1.4) on the curve's points (noble's
+ * arithmetic, not its ECDSA objects: a verify-only profile bundles no signing
+ * code, nist-points.ts): noble's verify() with lowS off, with the key and
+ * signature decoded here. noble's decoders nest ~180 stack slots of helpers,
+ * and a certificate's signature is checked at the bottom of the chain walk,
+ * where an ESP32's XS has 512 slots in all; this keeps ~60 of them free. A
+ * compressed key goes through noble's decoder.
+ */
+function ecdsaVerify(c: EcdsaCurve, rs: Uint8Array, digest: Uint8Array, point: Uint8Array): boolean {
+  const Point = c.Point;
+  const Fn = Point.Fn;
+  const len = Point.Fp.BYTES;
+  const r = bytesToBigInt(rs.subarray(0, c.size));
+  const s = bytesToBigInt(rs.subarray(c.size));
+  if (!Fn.isValidNot0(r) || !Fn.isValidNot0(s)) return false;
+  let q: WeierstrassPoint<bigint>;
+  try {
+    // Coordinates in the field, on the curve, not the identity.
+    q = point.length === 1 + 2 * len && point[0] === 4
+      ? Point.fromAffine({ x: bytesToBigInt(point.subarray(1, 1 + len)), y: bytesToBigInt(point.subarray(1 + len)) })
+      : Point.fromBytes(point);
+    q.assertValidity();
+  } catch {
+    return false;
+  }
+  // bits2int: the digest's leftmost bits, as many as the order has.
+  const excess = digest.length * 8 - Fn.BITS;
+  const e = excess > 0 ? bytesToBigInt(digest) >> BigInt(excess) : bytesToBigInt(digest);
+  const w = Fn.inv(s);
+  // A call in tail position: XS drops this frame (30 slots) before the deepest part.
+  return ecdsaCheck(Point, Fn.create(e * w), q, Fn.create(r * w), r);
+}
+
+/** Whether x(u1 G + u2 Q) mod n is r. */
+function ecdsaCheck(Point: WeierstrassPointCons<bigint>, u1: bigint, q: WeierstrassPoint<bigint>, u2: bigint, r: bigint): boolean {
+  const R = Point.BASE.mulAddUnsafe(u1, q, u2);
+  return !R.is0() && Point.Fn.create(R.toAffine().x) === r;
 }
 
 /** ECDSA on P-256, P-384 and P-521. */
@@ -200,14 +214,15 @@ export function signMessage(
  * Builds the base-point table of our own key's curve (ECDSA, EdDSA), which
  * every signature multiplies: the table-free path costs an ECDSA P-256
  * signature ~384 doublings (blinded scalar) instead of ~65 additions. For a
- * Context with curveTables, once per key.
+ * Context with curveTables, once per key (false: cannot be built, curve-tables.ts).
  */
-export function precomputeSigning(key: PrivateKey): void {
+export function precomputeSigning(key: PrivateKey, built: object[]): boolean {
   switch (key.kind) {
-    case 'ec': buildTables(ECDSA[key.curve].Point.BASE); break;
-    case 'ed25519': buildTables(ed25519.Point.BASE); break;
-    case 'ed448': buildTables(ed448.Point.BASE); break;
+    case 'ec': return buildTables(ECDSA[key.curve].Point.BASE, built);
+    case 'ed25519': return buildTables(ed25519.Point.BASE, built);
+    case 'ed448': return buildTables(ed448.Point.BASE, built);
   }
+  return true;
 }
 
 /**

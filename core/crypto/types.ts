@@ -80,8 +80,12 @@ export interface KeyExchange {
    * all-zero X25519/X448 result).
    */
   shared(priv: Uint8Array, peerPub: Uint8Array): Uint8Array | null;
-  /** Builds this group's precomputed tables now, when it has any (Context option curveTables). */
-  precompute?(): void;
+  /**
+   * Builds this group's precomputed tables now, when it has any (Context
+   * option curveTables), unless their base point is in `built` (the Context's);
+   * false when they cannot be built (a preloaded Moddable bundle).
+   */
+  precompute?(built: object[]): boolean;
 }
 
 /** Public keys as the X.509 layer hands them to signature verification. */
@@ -116,8 +120,8 @@ export interface SignatureAlgorithm {
 export interface Signer {
   /** Signs msg (the whole message, hashed inside). */
   sign(alg: SignatureAlgorithm, key: PrivateKey, msg: Uint8Array, random: (dst: Uint8Array) => void): Uint8Array;
-  /** Builds the precomputed tables signing with this key uses, now, when it has any (Context option curveTables). */
-  precomputeSigning?(key: PrivateKey): void;
+  /** Builds the precomputed tables signing with this key uses, now, when it has any (Context option curveTables): as KeyExchange.precompute. */
+  precomputeSigning?(key: PrivateKey, built: object[]): boolean;
 }
 
 export interface Verifier {

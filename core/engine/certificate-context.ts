@@ -8,7 +8,7 @@ import type { PrivateKey, PublicKey } from '../crypto/types.js';
 import type { ContextOptions } from '../config.js';
 import { Alert, ErrorCode, fail } from '../errors.js';
 import type { Connection } from './connection.js';
-import { Context, bad, type ConnectionFactories } from './context.js';
+import { Context, NO_TABLES, bad, type ConnectionFactories } from './context.js';
 
 const NO_CRLS = 'no CRL support in this build (the full entry point has it)';
 
@@ -58,9 +58,10 @@ export class CertificateContext<C extends Connection = Connection> extends Conte
   usePrivateKeyBuffer(data: Uint8Array | string): void {
     const x509 = this.x509();
     if (!x509.parsePrivateKey) bad('no private keys in this build (a verification-only profile)');
-    this.privateKey = x509.parsePrivateKey(data);
+    const key = x509.parsePrivateKey(data);
+    if (this.curveTables && this.settings.crypto.precomputeSigning?.(key, this.curveTables) === false) bad(NO_TABLES);
+    this.privateKey = key;
     this.checkKeyPair();
-    if (this.curveTables) this.settings.crypto.precomputeSigning?.(this.privateKey);
   }
 
   /** Checks that connections can still be laid out after a change, undoing it if not. */

@@ -64,8 +64,11 @@ export class Context<C extends Connection = Connection> implements Credentials {
   /** Server: ticket sealing keys (when tickets are on) and the 0-RTT replay guard (when early data is on). */
   readonly ticketKeys: TicketKeys | null;
   readonly replay: ReplayGuard | null;
-  /** Build curve tables when asked (option curveTables): the groups' now, our signing key's when it is set. */
-  protected readonly curveTables: boolean;
+  /**
+   * With option curveTables, the base points whose tables this Context built:
+   * the groups' now, our signing key's when it is set. Null without.
+   */
+  protected readonly curveTables: object[] | null;
 
   constructor(
     options: ContextOptions,
@@ -103,8 +106,8 @@ export class Context<C extends Connection = Connection> implements Credentials {
       bad('empty suite or group list');
     }
     // Tables now or never: a peer's ClientHello must not trigger their construction.
-    this.curveTables = o.curveTables === true;
-    if (o.curveTables) for (const g of groups) crypto.group(g)!.precompute?.();
+    this.curveTables = o.curveTables === true ? [] : null;
+    for (const g of groups) if (this.curveTables && crypto.group(g)!.precompute?.(this.curveTables) === false) bad(NO_TABLES);
     const mfl = o.maxFragmentLength ?? null;
     if (mfl !== null && [512, 1024, 2048, 4096].indexOf(mfl) < 0) bad('maxFragmentLength must be 512, 1024, 2048 or 4096');
     const rsl = o.recordSizeLimit ?? null;
@@ -186,6 +189,9 @@ export class Context<C extends Connection = Connection> implements Credentials {
     return this.settings.certificates ?? bad('no certificate support configured (options.certificates)');
   }
 }
+
+/** Why curveTables is refused where tables cannot be built (curve-tables.ts). */
+export const NO_TABLES = 'curveTables: no curve tables can be built in a preloaded module (set curveTables: false)';
 
 export function bad(detail: string): never {
   return fail(ErrorCode.BAD_CONFIG, Alert.internal_error, detail);

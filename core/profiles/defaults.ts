@@ -12,7 +12,6 @@ export interface ProfileDefaults {
   groups?: number[];
   signatureSchemes?: number[];
   pskModes?: PskMode[];
-  curveTables?: boolean;
 }
 
 export function withDefaults(options: ContextOptions, d: ProfileDefaults): ContextOptions {
@@ -24,6 +23,5 @@ export function withDefaults(options: ContextOptions, d: ProfileDefaults): Conte
   if (!o.groups && d.groups) o.groups = d.groups;
   if (!o.signatureSchemes && d.signatureSchemes) o.signatureSchemes = d.signatureSchemes;
   if (!o.pskModes && d.pskModes) o.pskModes = d.pskModes;
-  if (o.curveTables === undefined) o.curveTables = d.curveTables ?? false;
   return o;
 }

@@ -1,46 +1,37 @@
-// noble keeps a few caches in WeakMaps and WeakSets made when its modules
-// load (point window sizes, per-point wNAF tables, field square roots,
-// validated points). In a preloaded Moddable module these live in flash and
-// every write throws ("read-only WeakMap instance"). The Moddable bundles
-// replace them with this stand-in (rollup.config.mjs): writes made while the
-// module is prepared go to the original collection; once that is read-only,
-// writes go to a second one made in RAM on first use.
+// noble keeps two caches in a WeakMap and a WeakSet made when its modules
+// load: each field's square-root function (modular.js FIELD_SQRT) and the
+// points it has validated (weierstrass.js validityCache). In a preloaded
+// Moddable module they live in flash and every write throws ("read-only
+// WeakMap instance"; a field in flash is refused even as the key of a
+// WeakMap made in RAM: "key: read-only"). The Moddable bundles replace them
+// with this stand-in (scripts/preload-safe.mjs): writes made while the
+// module is prepared are kept; once it is read-only, new entries are not
+// kept (computed again when asked), so nothing of a module is written at run
+// time. noble's other collections (a point's window size and wNAF tables)
+// are written only by precompute(), which then throws: curveTables is
+// refused in a preloaded bundle (core/crypto/curve-tables.ts).
 
 type Weak = WeakMap<object, unknown> & WeakSet<object>;
 
-export function ramWeak(Kind: new () => WeakMap<object, unknown> | WeakSet<object>): Weak {
-  const built = new Kind() as Weak;
-  let ram: Weak | null = null;
-  const write = (f: (w: Weak) => void): void => {
-    if (ram === null) {
-      try {
-        f(built);
-        return;
-      } catch {
-        ram = new Kind() as Weak; // read-only: preloaded
-      }
+export function flashCache(Kind: new () => WeakMap<object, unknown> | WeakSet<object>): Weak {
+  const made = new Kind() as Weak;
+  const keep = (f: () => unknown): void => {
+    try {
+      f();
+    } catch {
+      // read-only (preloaded): not cached
     }
-    f(ram);
   };
   const self = {
-    get: (k: object) => (ram !== null && ram.has(k) ? ram.get(k) : built.get(k)),
-    has: (k: object) => (ram !== null && ram.has(k)) || built.has(k),
+    get: (k: object) => made.get(k),
+    has: (k: object) => made.has(k),
     set(k: object, v: unknown) {
-      write((w) => w.set(k, v));
+      keep(() => made.set(k, v));
       return self;
     },
     add(k: object) {
-      write((w) => w.add(k));
+      keep(() => made.add(k));
       return self;
-    },
-    delete(k: object) {
-      let done = ram !== null && ram.delete(k);
-      try {
-        done = built.delete(k) || done;
-      } catch {
-        // read-only: an entry made while preparing stays (noble only deletes before re-setting)
-      }
-      return done;
     },
   };
   return self as unknown as Weak;

@@ -234,9 +234,18 @@ for (const [label, sign, verify] of ecdsaImplementations) {
     const sig = new Uint8Array(nodeSign('sha256', msg, { key: k.nodePriv, dsaEncoding: 'der' }));
     const off = k.pub.kind === 'ec' ? k.pub.point.slice() : new Uint8Array(0);
     off[64] ^= 1;
-    for (const point of [off, new Uint8Array(65), Uint8Array.of(0), new Uint8Array(0), off.subarray(0, 40)]) {
+    // The identity as (0, 0), and x = p (outside the field) with the key's y.
+    const zero = new Uint8Array(65);
+    zero[0] = 4;
+    const big = off.slice();
+    big.set(Buffer.from(p256.Point.Fp.ORDER.toString(16).padStart(64, '0'), 'hex'), 1);
+    big.set(k.pub.kind === 'ec' ? k.pub.point.subarray(33) : [], 33);
+    for (const point of [off, new Uint8Array(65), zero, big, Uint8Array.of(0), new Uint8Array(0), off.subarray(0, 40)]) {
       assert.equal(verify(alg, { kind: 'ec', curve: 'P-256', point }, msg, sig), false);
     }
+    // The same key compressed verifies on noble (the typed-array P-256 takes uncompressed keys only).
+    const point = k.pub.kind === 'ec' ? p256.Point.fromBytes(k.pub.point).toBytes(true) : new Uint8Array(0);
+    assert.equal(verify(alg, { kind: 'ec', curve: 'P-256', point }, msg, sig), label === '');
   });
 }
 

@@ -5,7 +5,10 @@
 // against openssl s_server on 127.0.0.1: three connections in a row, each a
 // full handshake, 4 KB each way (openssl -rev answers every line reversed)
 // and close. In a fixed heap XS aborts on "memory full" or "stack overflow",
-// so a run that prints DONE stayed inside the budget.
+// so a run that prints DONE stayed inside the budget. And no module state is
+// mutated at run time: the app counts the preloaded objects and closures
+// written to from its start to the end (XS copies each into RAM), and that is
+// none.
 // Needs MICROTLS_MODDABLE (a writable copy of the SDK, set by .ci/run from
 // ../shared/tools/moddable) and xvfb-run; skipped with the reason otherwise.
 import assert from 'node:assert/strict';
@@ -41,8 +44,8 @@ function build(name: string, profile: string, budget: Budget, config: Record<str
       '$(MODDABLE)/modules/io/manifest.json',
       join(root, profile === 'full' ? 'manifest.json' : 'manifest_' + profile + '.json'),
     ],
-    modules: { '*': [join(root, 'test', 'xs', 'moddable-app', 'main'), './ca'] },
-    preload: ['ca'],
+    modules: { '*': [join(root, 'test', 'xs', 'moddable-app', 'main'), join(root, 'test', 'xs', 'moddable-native-app', 'probe'), './ca'] },
+    preload: ['ca', 'probe'],
     creation: {
       static: 0,
       chunk: { initial: budget.chunk, incremental: 0 },
@@ -60,6 +63,7 @@ function assertCompleted(out: string): void {
   assert.match(out, /^DONE$/m, out);
   assert.equal(out.match(/^@ echo ok 4096$/gm)?.length, RUNS, out);
   assert.equal(out.match(/^@ closed$/gm)?.length, RUNS, out);
+  assert.match(out, /^@ aliases 0$/m, out);
 }
 
 // Config values reach the app as strings through mc/config; the port is known only once the server runs.

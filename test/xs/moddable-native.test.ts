@@ -8,6 +8,7 @@
 // - full handshakes on the native provider (the full profile's bundle) against openssl s_server -tls1_3
 //   on 127.0.0.1 (P-256 ECDHE, the ECDSA P-256 chain with an intermediate
 //   verified, AES-128-GCM), 4 KB each way echoed, closed cleanly;
+// - sealing and opening records with the native AEADs allocates nothing;
 // - psk_ke handshakes with AES-128-CCM, the same.
 // Needs MICROTLS_MODDABLE (a writable copy of the SDK, set by .ci/run from
 // ../shared/tools/moddable) and xvfb-run; skipped with the reason otherwise.
@@ -39,6 +40,8 @@ test('native crypto provider on the -p lin build: vectors, certificate and PSK h
   assert.doesNotMatch(out, /XS abort|^FAIL/m, out);
   // The native provider answers with its own objects where the SDK has the primitive, and falls back where it has not.
   assert.match(out, /^@ covers sha256=native aes128gcm=native aes128ccm=native secp256r1=native x25519=js chacha20=js$/m);
+  // The native AEADs' record path allocates nothing: 20 records sealed and opened in place, no heap growth.
+  for (const aead of ['aes128gcm', 'aes256gcm', 'aes128ccm', 'aes128ccm8']) assert.match(out, new RegExp(`^@ alloc ${aead} chunks=0 slots=0 opened=20$`, 'm'), out);
   // RUNS timed connections and a measured one of each kind.
   for (const kind of ['secp256r1', 'psk']) {
     assert.equal(out.match(new RegExp(`^@ echo ${kind} native ok 4096$`, 'gm'))?.length, RUNS + 1, out);

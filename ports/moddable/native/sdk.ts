@@ -1,32 +1,40 @@
 // The Moddable SDK's native crypto as this provider uses it: the `crypt`
-// module's Digest, BlockCipher, Mode and GHASH (modules/crypt/digest), the
+// module's Digest and the AES and GHASH C under its BlockCipher and GHASH
+// (modules/crypt/digest, bound by ports/moddable/native-crypto.c), the
 // elliptic-curve and modular arithmetic of modules/crypt/arith (ec,
 // modular), and XS's BigInt <-> ArrayBuffer conversions. The module
 // "microtls/native" (ports/moddable/native.js) imports them and hands them
 // over, so this code type-checks and bundles without the SDK.
 
-/** crypt's Digest (and GHASH): write() takes any buffer view; close() returns a new ArrayBuffer. */
+/** crypt's Digest: write() takes any buffer view; close() returns a new ArrayBuffer. */
 export interface Digest {
   write(data: Uint8Array | ArrayBuffer): void;
   close(): ArrayBuffer;
   reset(): void;
 }
 
-export interface Ghash extends Digest {
-  /** Starts a new GHASH under key h with the AAD absorbed (both ArrayBuffers, their whole length). */
-  _init(h: ArrayBuffer, aad: ArrayBuffer): void;
-}
-
-/** crypt's BlockCipher: whole ArrayBuffers only (one block read, one written). */
-export interface BlockCipher {
-  encrypt(data: ArrayBuffer, result: ArrayBuffer): ArrayBuffer;
-}
-
-/** crypt's Mode. decrypt() reads and writes views (in place); encrypt() writes to an ArrayBuffer; setIV() takes an ArrayBuffer. */
-export interface Mode {
-  encrypt(data: Uint8Array | ArrayBuffer, result: ArrayBuffer): ArrayBuffer;
-  decrypt(data: Uint8Array, result: Uint8Array): Uint8Array;
-  setIV(iv: ArrayBuffer): void;
+/**
+ * The AEAD record path on kcl's AES and GHASH (the C under crypt's
+ * BlockCipher and GHASH; ports/moddable/native-crypto.c): data is a range of
+ * a buffer view, state lives in ArrayBuffers the caller makes once per key.
+ */
+export interface Records {
+  /** The encryption key schedule of an AES-128/256 key into `schedule` (AES_SCHEDULE bytes). */
+  aesKey(key: Uint8Array, schedule: ArrayBuffer): void;
+  /** block = E(K, block), in place (16 bytes). */
+  aesBlock(schedule: ArrayBuffer, block: ArrayBuffer): void;
+  /** data[offset, offset + length) ^= the keystream from counter block `counter` on (inc32); counter ends as the next unused block. */
+  aesCtr(schedule: ArrayBuffer, counter: ArrayBuffer, data: Uint8Array, offset: number, length: number): void;
+  /** CBC-MAC state `mac` (16 bytes) over data[offset, offset + length), the last block zero-padded. */
+  cbcMac(schedule: ArrayBuffer, mac: ArrayBuffer, data: Uint8Array, offset: number, length: number): void;
+  /** The bytes a GHASH state takes (a host function: not callable while a preloaded module is prepared). */
+  ghashSize(): number;
+  /** Starts a GHASH under key h (16 bytes) with the AAD absorbed. */
+  ghashStart(state: ArrayBuffer, h: ArrayBuffer, aad: Uint8Array): void;
+  /** Absorbs data[offset, offset + length) (once per message: a partial block ends it). */
+  ghashUpdate(state: ArrayBuffer, data: Uint8Array, offset: number, length: number): void;
+  /** The GHASH value into out (16 bytes). */
+  ghashFinish(state: ArrayBuffer, out: ArrayBuffer): void;
 }
 
 /**
@@ -58,9 +66,7 @@ export interface Modular {
 
 export interface NativeSdk {
   Digest: new (type: 'SHA256' | 'SHA384') => Digest;
-  GHASH: new (h: ArrayBuffer) => Ghash;
-  BlockCipher: new (cipher: 'AES', key: ArrayBuffer) => BlockCipher;
-  Mode: new (mode: 'CTR' | 'CBC', cipher: BlockCipher, iv?: ArrayBuffer) => Mode;
+  records: Records;
   EC: new (a: bigint, b: bigint, m: bigint) => EC;
   Modular: new (m: bigint) => Modular;
   /** Copies a Digest's running state into another Digest of the same type (ports/moddable/native.c). */

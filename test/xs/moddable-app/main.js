@@ -4,13 +4,18 @@
 // `bytes` bytes as lines and checking that every line comes back reversed,
 // then closing. Certificates (the CA in module "ca") or, with config.psk, a
 // psk_ke AES-128-CCM client with 1 KB records. Prints "@ ..." lines, then
-// "DONE" or "FAIL ...".
+// "DONE" or "FAIL ...". Before "DONE", "@ aliases N": how many objects and
+// closures of preloaded modules were written to meanwhile (XS copies them
+// into RAM: module state mutated at run time; module "probe").
 import TCP from "embedded:io/socket/tcp";
 import Timer from "timer";
 import config from "mc/config";
 import { CipherSuite, Context, TlsClient } from "microtls";
 import random from "microtls/random";
 import ca from "ca";
+import probe from "probe";
+
+const aliases = probe.aliases();
 
 const LINE = 1024; // bytes per line, "\n" included
 const runs = Number(config.runs);
@@ -74,7 +79,10 @@ function run() {
 		onClose() {
 			trace("@ closed\n");
 			if (++done < runs) Timer.set(run, 10); // after this client is gone
-			else trace("DONE\n");
+			else {
+				trace(`@ aliases ${probe.aliases() - aliases}\n`);
+				trace("DONE\n");
+			}
 		},
 		onError(client, error) {
 			trace(`FAIL ${error.code} ${error.name}: ${error.message}\n`);

@@ -3,6 +3,8 @@
 // 1. every vector in module "vectors" through the native provider
 //    ("microtls/native") and the profile's pure-JS one, printing
 //    "@ v NAME PROVIDER RESULT" for the test to compare with the published value;
+//    then "@ alloc AEAD chunks=N slots=N opened=20": what sealing and opening
+//    20 records with a native AEAD allocated (recordAllocations);
 // 2. for each provider in config.providers, TLS connections to openssl
 //    s_server -rev on 127.0.0.1 (certificates, with each key exchange group
 //    in config.groups, then PSK when config.pskPort is set), each sending
@@ -132,6 +134,36 @@ function checkVectors() {
 		`chacha20=${own((c) => c.aead(CipherSuite.TLS_CHACHA20_POLY1305_SHA256))}\n`);
 }
 
+/**
+ * Per native AEAD: the heap used by sealing and opening 20 TLS records in
+ * place (5-byte header as AAD, 1,000-1,019 byte payloads), after one of each
+ * and a collection, with no collection between the two readings: 0 and 0
+ * when the record path allocates nothing.
+ */
+function recordAllocations() {
+	for (const [name, suite] of [["aes128gcm", 0x1301], ["aes256gcm", 0x1302], ["aes128ccm", 0x1304], ["aes128ccm8", 0x1305]]) {
+		const aead = nativeCrypto.aead(suite);
+		const state = aead.create(new Uint8Array(aead.keyLen).fill(7));
+		const buf = new Uint8Array(5 + 1019 + 16);
+		const aad = buf.subarray(0, 5);
+		const nonce = new Uint8Array(12);
+		let opened = 0;
+		state.seal(nonce, aad, buf, 5, 1000);
+		state.open(nonce, aad, buf, 5, 1000);
+		probe.sample();
+		const chunks = probe.chunks();
+		const slots = probe.slots();
+		for (let i = 0; i < 20; i++) {
+			nonce[11] = i;
+			state.seal(nonce, aad, buf, 5, 1000 + i);
+			if (state.open(nonce, aad, buf, 5, 1000 + i)) opened++;
+		}
+		const c = probe.chunks() - chunks;
+		const s = probe.slots() - slots;
+		trace(`@ alloc ${name} chunks=${c} slots=${s} opened=${opened}\n`);
+	}
+}
+
 function makeContext(kind, crypto) {
 	if (kind === "psk") {
 		const psk = { identity: new Uint8Array(ArrayBuffer.fromString(config.identity)), key: hex(config.psk) };
@@ -229,6 +261,7 @@ function connect(kind, provider, port, measure, next) {
 }
 
 checkVectors();
+recordAllocations();
 // Per provider and kind: config.runs timed connections, then one measured one.
 const servers = config.groups.split(",").map((g) => [g, Number(config.port)]);
 if (config.pskPort) servers.push(["psk", Number(config.pskPort)]);

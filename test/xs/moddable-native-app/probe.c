@@ -14,6 +14,17 @@ void xs_microtls_probe_sample(txMachine *the)
 	xsmcSetIndex(xsResult, 1, xsVar(0));
 }
 
+/* Chunk bytes and slots in use now, without a collection (integers: reading them allocates nothing). */
+void xs_microtls_probe_chunks(txMachine *the)
+{
+	xsmcSetInteger(xsResult, the->currentChunksSize);
+}
+
+void xs_microtls_probe_slots(txMachine *the)
+{
+	xsmcSetInteger(xsResult, the->currentHeapCount);
+}
+
 void xs_microtls_probe_reset(txMachine *the)
 {
 #ifdef mxInstrument
@@ -45,4 +56,15 @@ void xs_microtls_probe_collections(txMachine *the)
 #else
 	xsmcSetInteger(xsResult, -1);
 #endif
+}
+
+/* Preloaded objects and closures copied into RAM because code wrote to them (XS "aliases"). */
+void xs_microtls_probe_aliases(txMachine *the)
+{
+	txInteger count = 0;
+	txID i;
+	for (i = 0; i < the->aliasCount; i++)
+		if (the->aliasArray[i])
+			count++;
+	xsmcSetInteger(xsResult, count);
 }
