@@ -243,9 +243,9 @@ for (const [label, sign, verify] of ecdsaImplementations) {
     for (const point of [off, new Uint8Array(65), zero, big, Uint8Array.of(0), new Uint8Array(0), off.subarray(0, 40)]) {
       assert.equal(verify(alg, { kind: 'ec', curve: 'P-256', point }, msg, sig), false);
     }
-    // The same key compressed verifies on noble (the typed-array P-256 takes uncompressed keys only).
+    // The same key compressed verifies on noble's points (the typed-array P-256 takes uncompressed keys only).
     const point = k.pub.kind === 'ec' ? p256.Point.fromBytes(k.pub.point).toBytes(true) : new Uint8Array(0);
-    assert.equal(verify(alg, { kind: 'ec', curve: 'P-256', point }, msg, sig), label === '');
+    assert.equal(verify(alg, { kind: 'ec', curve: 'P-256', point }, msg, sig), verify !== verifySignatureFixed);
   });
 }
 
