@@ -1,6 +1,7 @@
 // npm run bench -- [handshake] [records] [throughput] [memory] [curves] [options]:
 // runs the benches (the first four by default) and writes JSON, Markdown and SVG into
 // bench/results/ (or --out), then the summary of whatever results are there.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,7 +29,7 @@ const HELP = `usage: npm run bench -- [handshake] [records] [throughput] [memory
   --mode LIST      handshake modes (${MODES.map((m) => m.name).join(',')})
   --provider LIST  microtls crypto providers (${PROVIDERS.map((p) => p.name).join(',')})
   --n N            handshakes per configuration and implementation in memory and over the duplex pair, in up to 10
-                   interleaved rounds (default 30, quick 8)
+                   interleaved rounds (default 30, quick 16)
   --tcp-n N        loopback TCP handshakes per configuration and pairing (default 16; --quick: no TCP unless given)
   --warmup N       warm-up handshakes before each measurement (default 4, quick 2)
   --no-tcp         handshake: in memory only, no loopback TCP comparison
@@ -37,11 +38,13 @@ const HELP = `usage: npm run bench -- [handshake] [records] [throughput] [memory
   --sizes LIST     throughput message sizes in bytes (default ${SIZES.join(',')})
   --round-trips N  throughput round trips per size (default 100, quick 30)
   --record-rounds N  records: interleaved rounds of record path and raw AEAD (default 15, --quick too: they are cheap)
-  --records N      memory: application records per steady-state measurement (default 2000, quick 500)
+  --records N      memory: application records per steady-state measurement (default 2000, --quick too: with
+                   fewer, a one-off in the first suite's run showed as ~200 B per record)
   --out DIR        where to write the results (default bench/results)`;
 
-const { values: v, positionals } = parseArgs({
+const { values: v, positionals, tokens } = parseArgs({
   allowPositionals: true,
+  tokens: true,
   options: {
     quick: { type: 'boolean' },
     star: { type: 'boolean' },
@@ -121,37 +124,54 @@ const warmup = count(v.warmup, quick ? 2 : 4, 'warmup');
 const log = (line: string): void => console.log(line);
 const started = Date.now();
 
-if (benches.includes('handshake')) {
+/**
+ * Several benches: each in a process of its own, so one bench's heap (the
+ * handshakes' garbage, noble's tables) does not slow the next one's
+ * collections: after the handshake bench, node-crypto's 16 KB records (2 KB
+ * of garbage each) ran ~2x slower in the same process, and unevenly.
+ */
+const optionArgs = process.argv.slice(2).filter((_, i) => !tokens.some((t) => t.kind === 'positional' && t.index === i));
+const alone = benches.length === 1;
+for (const bench of alone ? [] : benches) {
+  const r = spawnSync(process.execPath, [process.argv[1], bench, ...optionArgs], {
+    stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, MICROTLS_BENCH_PART: '1' },
+  });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+if (alone && benches.includes('handshake')) {
   await runHandshake({
     selection: handshakeSelection, providers, out, log, warmup,
-    n: count(v.n, quick ? 8 : 30, 'n'),
+    n: count(v.n, quick ? 16 : 30, 'n'),
     tcpN: count(v['tcp-n'], 16, 'tcp-n'),
     tcp: v['no-tcp'] !== true && (!quick || v['tcp-n'] !== undefined),
     xsN: v['no-xs'] || (quick && v['xs-n'] === undefined) ? null : count(v['xs-n'], 5, 'xs-n'),
   });
 }
-if (benches.includes('records')) {
+if (alone && benches.includes('records')) {
   await runRecords({ suites: selection.suites, providers: recordProviders, out, log, rounds: count(v['record-rounds'], 15, 'record-rounds') });
 }
-if (benches.includes('throughput')) {
+if (alone && benches.includes('throughput')) {
   await runThroughput({
     suites: selection.suites, providers: recordProviders, out, log,
     sizes: v.sizes === undefined ? SIZES : v.sizes.split(',').map((s) => count(s, 1, 'sizes')),
     roundTrips: count(v['round-trips'], quick ? 30 : 100, 'round-trips'),
   });
 }
-if (benches.includes('memory')) {
+if (alone && benches.includes('memory')) {
   await runMemory({
     selection: memorySelection, suites: selection.suites, providers, out, log,
-    records: count(v.records, quick ? 500 : 2000, 'records'), xs: v['no-xs'] !== true && (!quick || v['xs-n'] !== undefined),
+    records: count(v.records, 2000, 'records'), xs: v['no-xs'] !== true && (!quick || v['xs-n'] !== undefined),
   });
 }
-if (benches.includes('curves')) {
+if (alone && benches.includes('curves')) {
   await runCurves({
     out, log, rounds: quick ? 5 : 11, batch: quick ? 4 : 10,
     xsReps: v['no-xs'] ? null : count(v['xs-n'], quick ? 2 : 5, 'xs-n'),
   });
 }
+// A part of a larger run leaves the summary to the run.
+if (process.env.MICROTLS_BENCH_PART === '1') process.exit(0);
 const written = writeSummary(out);
 // The goals table on the console too (the section of summary.md up to the next heading).
 const goalsTable = written ? /^## Goals\n[\s\S]*?(?=^## )/m.exec(readFileSync(join(out, 'summary.md'), 'utf8')) : null;
