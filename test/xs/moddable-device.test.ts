@@ -44,8 +44,8 @@ function build(name: string, profile: string, budget: Budget, config: Record<str
       '$(MODDABLE)/modules/io/manifest.json',
       join(root, profile === 'full' ? 'manifest.json' : 'manifest_' + profile + '.json'),
     ],
-    modules: { '*': [join(root, 'test', 'xs', 'moddable-app', 'main'), join(root, 'test', 'xs', 'moddable-native-app', 'probe'), './ca'] },
-    preload: ['ca', 'probe'],
+    modules: { '*': [join(root, 'test', 'xs', 'moddable-app', 'main'), join(root, 'test', 'xs', 'moddable-native-app', 'probe'), join(root, 'test', 'xs', 'moddable-echo'), './ca'] },
+    preload: ['ca', 'probe', 'moddable-echo'],
     creation: {
       static: 0,
       chunk: { initial: budget.chunk, incremental: 0 },

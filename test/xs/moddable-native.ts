@@ -157,8 +157,8 @@ export function buildNativeApp(name: string, config: NativeAppConfig, creation: 
       join(root, 'manifest.json'),
       join(root, 'manifest_native.json'),
     ],
-    modules: { '*': [join(app, 'main'), join(app, 'probe'), './ca', './vectors'] },
-    preload: ['ca', 'vectors', 'probe'],
+    modules: { '*': [join(app, 'main'), join(app, 'probe'), join(root, 'test', 'xs', 'moddable-echo'), './ca', './vectors'] },
+    preload: ['ca', 'vectors', 'probe', 'moddable-echo'],
     creation,
     config: {
       server: 'localhost', psk: PSK_HEX, identity: PSK_IDENTITY,

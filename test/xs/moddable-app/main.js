@@ -14,18 +14,12 @@ import { CipherSuite, Context, TlsClient } from "microtls";
 import random from "microtls/random";
 import ca from "ca";
 import probe from "probe";
+import { echoed, hex, message } from "moddable-echo";
 
 const aliases = probe.aliases();
 
-const LINE = 1024; // bytes per line, "\n" included
 const runs = Number(config.runs);
 const bytes = Number(config.bytes);
-
-function hex(s) {
-	const out = new Uint8Array(s.length / 2);
-	for (let i = 0; i < out.length; i++) out[i] = parseInt(s.substr(2 * i, 2), 16);
-	return out;
-}
 
 function makeContext() {
 	const mfl = config.maxFragmentLength ? Number(config.maxFragmentLength) : undefined;
@@ -42,19 +36,12 @@ function makeContext() {
 	return context;
 }
 
-/** Line i of the message: LINE - 1 letters then "\n". */
-function message() {
-	const out = new Uint8Array(bytes);
-	for (let i = 0; i < bytes; i++) out[i] = i % LINE === LINE - 1 ? 10 : 97 + ((i + (i / LINE | 0)) % 26);
-	return out;
-}
-
 const context = makeContext();
 trace("@ context\n");
 let done = 0;
 
 function run() {
-	const sent = message();
+	const sent = message(bytes);
 	let got = 0;
 	let bad = false;
 	const started = Date.now();
@@ -65,12 +52,8 @@ function run() {
 			client.write(sent);
 		},
 		onData(client, data) {
-			// openssl -rev sends each line back reversed (its "\n" stays last).
-			for (let i = 0; i < data.length; i++, got++) {
-				const k = got % LINE;
-				const want = k === LINE - 1 ? 10 : sent[got - k + LINE - 2 - k];
-				if (data[i] !== want) bad = true;
-			}
+			if (!echoed(sent, data, got)) bad = true;
+			got += data.length;
 			if (got >= bytes) {
 				trace(`@ echo ${bad || got !== bytes ? "mismatch" : "ok"} ${got}\n`);
 				client.close();

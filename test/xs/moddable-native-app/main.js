@@ -29,17 +29,11 @@ import random from "microtls/random";
 import probe from "probe";
 import ca from "ca";
 import vectors from "vectors";
+import { echoed, hex, message } from "moddable-echo";
 
-const LINE = 1024; // bytes per line, "\n" included
 /** Certificate connections are named after their key exchange group. */
 const GROUPS = { secp256r1: 23, x25519: 29 };
 const providers = { native: nativeCrypto, js: defaultCrypto };
-
-function hex(s) {
-	const out = new Uint8Array(s.length / 2);
-	for (let i = 0; i < out.length; i++) out[i] = parseInt(s.substr(2 * i, 2), 16);
-	return out;
-}
 
 function toHex(b) {
 	let s = "";
@@ -182,13 +176,6 @@ function makeContext(kind, crypto) {
 	return context;
 }
 
-/** Line i of the message: LINE - 1 letters then "\n". */
-function message(bytes) {
-	const out = new Uint8Array(bytes);
-	for (let i = 0; i < bytes; i++) out[i] = i % LINE === LINE - 1 ? 10 : 97 + ((i + (i / LINE | 0)) % 26);
-	return out;
-}
-
 /**
  * The socket class for a measured connection: after every socket event
  * (each step of the handshake runs in one) the live heap is sampled after a
@@ -233,12 +220,8 @@ function connect(kind, provider, port, measure, next) {
 			client.write(sent);
 		},
 		onData(client, data) {
-			// openssl -rev sends each line back reversed (its "\n" stays last).
-			for (let i = 0; i < data.length; i++, got++) {
-				const k = got % LINE;
-				const want = k === LINE - 1 ? 10 : sent[got - k + LINE - 2 - k];
-				if (data[i] !== want) bad = true;
-			}
+			if (!echoed(sent, data, got)) bad = true;
+			got += data.length;
 			if (got >= bytes) {
 				trace(`@ echo ${kind} ${provider} ${bad || got !== bytes ? "mismatch" : "ok"} ${got}\n`);
 				if (measure) {
