@@ -59,7 +59,10 @@ function measure(run: (n: number) => void): { bytes: number; gcs: number } {
   return best;
 }
 
-function sansIo(suite: number, versions: Partial<ContextOptions>, control: boolean): { bytes: number; gcs: number; version?: number } {
+/** The measurement, the negotiated version, and whether the control's arrays were made. */
+export type Result = { bytes: number; gcs: number; version?: number; allocated?: boolean };
+
+function sansIo(suite: number, versions: Partial<ContextOptions>, control: boolean): Result {
   const client = clientContext({ cipherSuites: [suite], ...versions }).newConnection();
   const server = serverContext({ cipherSuites: [suite] }).newConnection();
   const status = handshake(client, server);
@@ -80,11 +83,11 @@ function sansIo(suite: number, versions: Partial<ContextOptions>, control: boole
       oneWay(server, client);
     }
   });
-  return { ...result, version: sink === null ? client.negotiated()?.version : -1 };
+  return { ...result, version: client.negotiated()?.version, allocated: sink !== null };
 }
 
 /** The IO-callback mode over fixed ring buffers, so the transport itself allocates nothing either. */
-function ioCallbacks(): { bytes: number; gcs: number } {
+function ioCallbacks(): Result {
   const ring = () => ({ buf: new Uint8Array(64 * 1024), start: 0, end: 0 });
   const ab = ring();
   const ba = ring();

@@ -12,19 +12,20 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { HEAP_FLAGS } from '../../bench/lib/heap.js';
 import { TLS12, TLS13 } from '../../core/registry.js';
-import { RECORDS, SUITES } from './allocation-child.js';
+import { RECORDS, SUITES, type Result } from './allocation-child.js';
 
 const BOUND = 16 * 1024;
 const child = fileURLToPath(new URL('./allocation-child.js', import.meta.url));
 
-function allocation(which: string): { bytes: number; gcs: number; version?: number } {
+function allocation(which: string): Result {
   const r = spawnSync(process.execPath, [...HEAP_FLAGS, child, which], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as { bytes: number; gcs: number; version?: number };
+  return JSON.parse(r.stdout) as Result;
 }
 
 test('the allocation measurement sees one 16-byte array per record', () => {
   const r = allocation('control');
+  assert.equal(r.allocated, true);
   assert.ok(r.gcs > 0 || r.bytes >= RECORDS * 2 * 16, JSON.stringify(r));
 });
 
