@@ -3,6 +3,7 @@
 // (TLS_AES_128_CCM_8_SHA256, TLS_AES_128_CCM_SHA256), psk_ke unless
 // psk_dhe_ke is asked for (an X25519 exchange costs seconds in interpreted
 // JS), and record buffers sized by max_fragment_length.
+import { asciiBytes } from '../../core/bytes/ascii.js';
 import { Alert, ErrorCode, fail } from '../../core/errors.js';
 import { ClientContext as Context } from '../../core/profiles/client.js';
 import type { ContextOptions, ExternalPsk, PskMode } from '../../core/engine/types.js';
@@ -54,13 +55,6 @@ export function hexBytes(hex: string): Uint8Array {
     if (hi < 0 || lo < 0) throw new TypeError('invalid hex digit');
     out[i] = (hi << 4) | lo;
   }
-  return out;
-}
-
-/** Bytes of an ASCII string. */
-function asciiBytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
 }
 
